@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './summary';
+export * from './events';
+export * from './experiment';

@@ -1,0 +1,65 @@
+// What an evaluation produces: stored as summary.json, sent in eval/finished events, shown by the
+// CLI, the CodeLens and the dashboard. Accuracies are fractions in [0,1].
+import { arr, fraction, int, lit, num, numOrNull, obj, opt, record, str, type Infer } from './schema';
+
+export const norm = lit('linf', 'l2');
+export type Norm = Infer<typeof norm>;
+
+export const warning = obj({
+  code: str,
+  message: str,
+  /** The experiment-file field the warning is about (eps, attack, method...), for diagnostics. */
+  field: opt(str),
+  severity: opt(lit('warning', 'error', 'info')),
+});
+export type SanityWarning = Infer<typeof warning>;
+
+export const robustEntry = obj({
+  attack: str,
+  norm,
+  eps: num,
+  steps: int,
+  restarts: int,
+  accuracy: fraction,
+  testPoints: int,
+  /** Attacks such as C&W and DeepFool also report the perturbation size they needed. */
+  meanPerturbation: opt(num),
+  medianPerturbation: opt(num),
+  seconds: opt(num),
+});
+export type RobustEntry = Infer<typeof robustEntry>;
+
+export const worstCaseEntry = obj({
+  eps: num,
+  norm,
+  accuracy: fraction,
+  attacks: arr(str),
+  /** How many test points each attack was the first to break. */
+  brokenBy: opt(record(int)),
+});
+export type WorstCaseEntry = Infer<typeof worstCaseEntry>;
+
+export const perClassEntry = obj({ label: int, count: int, clean: fraction, robust: numOrNull });
+
+export const summary = obj({
+  version: lit(1),
+  runId: str,
+  kind: lit('train', 'attack', 'curve'),
+  backend: str,
+  model: str,
+  data: str,
+  method: opt(str),
+  eps: opt(num),
+  testPoints: int,
+  cleanAccuracy: fraction,
+  robust: arr(robustEntry),
+  worstCase: arr(worstCaseEntry),
+  perClass: opt(arr(perClassEntry)),
+  /** Adversarial-prediction confusion: confusion[true][predicted] at the headline eps. */
+  confusion: opt(arr(arr(int))),
+  warnings: arr(warning),
+  trainingSeconds: opt(num),
+  epochs: opt(int),
+  finishedAt: str,
+});
+export type Summary = Infer<typeof summary>;
