@@ -33,14 +33,15 @@ export function layersClassifier(tf: Tf, model: TF.LayersModel, name: string): C
   const inputShape = [shape[1], shape[2], shape[3]] as [number, number, number];
   if (inputShape.some((d) => typeof d !== 'number')) throw new Error(`${name}: expected an NHWC image input, got shape ${JSON.stringify(shape)}`);
   const softmax = endsInSoftmax(model);
-  // Training still updates the original model's layers: the twin shares their weights.
+  // The twin shares every layer but the last (whose weights are copied): training and saving use the
+  // twin, so a trained model always outputs logits.
   const logitsModel = softmax ? stripSoftmax(tf, model) : model;
   const outShape = logitsModel.outputs[0].shape;
   return {
     name,
     inputShape,
     numClasses: outShape[outShape.length - 1] as number,
-    layers: model,
+    layers: logitsModel,
     softmaxHandling: softmax ? 'stripped' : undefined,
     logits: (x, training = false) => logitsModel.apply(x, { training }) as TF.Tensor2D,
   };
