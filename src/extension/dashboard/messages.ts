@@ -1,0 +1,69 @@
+// Handling of webview -> host messages, without `vscode`: every message is validated against the
+// protocol before anything acts on it, and file paths are confined to the panel's run folders.
+import path from 'node:path';
+import { parseWith } from '../../protocol/schema';
+import { webviewToHost, type ExportedImage, type WebviewToHost } from '../../protocol/webview';
+
+export interface MessageHandlers {
+  /** The run folders the panel shows: `open-file` may only open files inside them. */
+  runDirs: readonly string[];
+  log: (msg: string) => void;
+  ready(): void;
+  exportResult(id: string, images: ExportedImage[]): void;
+  saveImage(image: ExportedImage): void | Promise<void>;
+  openFile(file: string): void | Promise<void>;
+}
+
+export function parseWebviewMessage(raw: unknown): { ok: true; value: WebviewToHost } | { ok: false; error: string } {
+  return parseWith(webviewToHost, raw, 'webview message');
+}
+
+/** True when `file` is `root` or lies below it (after resolving `..`). */
+export function isPathInside(file: string, root: string): boolean {
+  const rel = path.relative(path.resolve(root), path.resolve(file));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The bytes of a PNG data URL; throws unless they are a PNG. */
+export function decodePngDataUrl(dataUrl: string): Buffer {
+  const m = /^data:image\/png;base64,([A-Za-z0-9+/]+=*)$/.exec(dataUrl);
+  if (!m) throw new Error('not a PNG data URL');
+  const buf = Buffer.from(m[1], 'base64');
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('data URL does not hold a PNG');
+  return buf;
+}
+
+/** Validates one message from the webview and dispatches it; returns whether it was accepted. */
+export async function handleWebviewMessage(raw: unknown, h: MessageHandlers): Promise<boolean> {
+  const parsed = parseWebviewMessage(raw);
+  if (!parsed.ok) {
+    h.log(`dashboard: ignored an invalid message from the webview (${parsed.error})`);
+    return false;
+  }
+  const msg = parsed.value;
+  switch (msg.type) {
+    case 'ready':
+      h.ready();
+      return true;
+    case 'export-result':
+      h.exportResult(msg.id, msg.images);
+      return true;
+    case 'save-image':
+      await h.saveImage(msg.image);
+      return true;
+    case 'error':
+      h.log(`dashboard webview error: ${msg.message}`);
+      return true;
+    case 'open-file': {
+      const file = path.resolve(msg.path);
+      if (!h.runDirs.some((d) => isPathInside(file, d))) {
+        h.log(`dashboard: refused to open ${msg.path}: it is outside the runs this panel shows`);
+        return false;
+      }
+      await h.openFile(file);
+      return true;
+    }
+  }
+}
