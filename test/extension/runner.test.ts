@@ -1,0 +1,133 @@
+// The subprocess manager against a fake engine (test/fixtures/fake-engine.js): crashes, hangs,
+// floods, garbage and normal runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EngineManager, type EngineLaunch } from '../../src/extension/runner/engineRun';
+import type { EngineEvent } from '../../src/protocol';
+import { readEvents, statusFromEvents } from '../../src/engine/runs/read';
+
+const FAKE = path.resolve(__dirname, '../fixtures/fake-engine.js');
+
+function setup(mode: string, extra: Partial<EngineLaunch> = {}, env: Record<string, string> = {}) {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `rl-run-${mode}-`));
+  const logs: string[] = [];
+  const manager = new EngineManager((l) => logs.push(l));
+  const events: EngineEvent[] = [];
+  const batches: number[] = [];
+  const run = manager.start({ enginePath: FAKE, args: ['train', '--out', runDir], runDir, kind: 'train', label: `fake ${mode}`,
+    env: { FAKE_MODE: mode, ...env }, ...extra });
+  run.onEvents((b) => { batches.push(b.length); events.push(...b); });
+  return { runDir, logs, manager, run, events, batches };
+}
+
+test('a normal run completes and delivers every event in order', async () => {
+  const { run, events, runDir } = setup('ok');
+  const out = await run.done;
+  assert.equal(out.status, 'completed');
+  assert.equal(out.exitCode, 0);
+  assert.deepEqual(events.map((e) => e.type), ['run-started', 'epoch', 'epoch', 'epoch', 'eval', 'finished', 'log']);
+  assert.equal(run.lastEpoch?.epoch, 3);
+  assert.equal(run.lastEval?.accuracy, 0.8);
+  assert.equal(out.eventsDropped, 0);
+  assert.equal(statusFromEvents(readEvents(runDir).events), 'completed');
+});
+
+test('a crash (exit 3) is reported with the last log lines and a resumable checkpoint', async () => {
+  const { run, runDir, manager } = setup('crash');
+  let ended: string | undefined;
+  manager.onEnd((_r, o) => { ended = o.status; });
+  const out = await run.done;
+  assert.equal(out.status, 'crashed');
+  assert.equal(out.exitCode, 3);
+  assert.match(out.message, /crashed: the engine exited with code 3/);
+  assert.ok(out.lastLog.some((l) => l.includes('tensor shape mismatch')), out.lastLog.join('\n'));
+  assert.ok(out.lastLog.some((l) => l.includes('stderr line 30')));
+  assert.ok(out.lastLog.length <= 20);
+  assert.equal(out.resumable, true);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(ended, 'crashed');
+  assert.equal(manager.active().length, 0);
+  // The run no longer looks "running": the manager recorded the crash in events.jsonl.
+  assert.equal(statusFromEvents(readEvents(runDir).events), 'failed');
+});
+
+test('a hung engine that ignores stop and SIGTERM is killed after the grace period', async () => {
+  const { run } = setup('hang');
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = Date.now();
+  const out = await run.stop(300);
+  const took = Date.now() - t0;
+  assert.equal(out.status, 'killed');
+  assert.equal(out.signal, 'SIGKILL');
+  assert.ok(took >= 300 && took < 5000, `took ${took} ms`);
+  assert.ok(out.lastLog.some((l) => l.includes('got {"type":"stop"}, ignoring it')), out.lastLog.join('\n'));
+  assert.equal(run.running, false);
+});
+
+test('stop is sent over IPC and a cooperating engine ends as stopped', async () => {
+  const { run } = setup('stoppable');
+  await new Promise((r) => setTimeout(r, 300));
+  const out = await run.stop(5000);
+  assert.equal(out.status, 'stopped');
+  assert.equal(out.exitCode, 0);
+});
+
+test('a flood of events is batched and the host stays responsive', async () => {
+  const { run, events, batches } = setup('flood', { flushMs: 50 }, { FAKE_COUNT: '20000' });
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 10);
+  const out = await run.done;
+  clearInterval(timer);
+  assert.equal(out.status, 'completed');
+  assert.equal(events.filter((e) => e.type === 'batch').length, 20000);
+  assert.ok(batches.length < 20000 / 10, `${batches.length} batches for 20000 events`);
+  assert.ok(ticks > 0, 'the event loop kept running timers during the flood');
+});
+
+test('malformed messages are logged and dropped; valid ones still arrive', async () => {
+  const { run, events, logs } = setup('malformed');
+  const out = await run.done;
+  assert.equal(out.status, 'completed');
+  assert.equal(out.eventsDropped, 5);
+  assert.deepEqual(events.map((e) => e.type), ['run-started', 'epoch', 'finished', 'log']);
+  assert.equal(logs.filter((l) => l.includes('dropped invalid engine message')).length, 5);
+  assert.ok(logs.some((l) => l.includes('unknown message type "nonsense"')));
+});
+
+test('death by SIGKILL (the OOM killer) is a crash that names the signal', async () => {
+  const { run } = setup('signal');
+  const out = await run.done;
+  assert.equal(out.status, 'crashed');
+  assert.equal(out.signal, 'SIGKILL');
+  assert.match(out.message, /SIGKILL \(out of memory\?\)/);
+  assert.equal(out.resumable, false);
+});
+
+test('exit 2 is bad input with the engine error message', async () => {
+  const { run } = setup('badinput');
+  const out = await run.done;
+  assert.equal(out.status, 'bad-input');
+  assert.match(out.message, /not a Layers model/);
+});
+
+test('a missing Node binary is reported, not thrown', async () => {
+  const { run } = setup('ok', { execPath: '/nonexistent/node' });
+  const out = await run.done;
+  assert.equal(out.status, 'crashed');
+  assert.match(out.message, /could not start.*robustlab\.nodePath/);
+});
+
+test('several runs at once; stopAll ends them all', async () => {
+  const a = setup('hang');
+  const b = a.manager.start({ enginePath: FAKE, args: ['train'], runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rl-b-')), kind: 'train',
+    label: 'b', env: { FAKE_MODE: 'stoppable' } });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(a.manager.active().length, 2);
+  assert.notEqual(a.run.pid, b.pid);
+  const outs = await a.manager.stopAll(300);
+  assert.deepEqual(outs.map((o) => o.status).sort(), ['killed', 'stopped']);
+  assert.equal(a.manager.active().length, 0);
+});
