@@ -1,0 +1,106 @@
+// CodeLens text, diagnostics and hovers computed from stored runs (test/fixtures/runs/ext-*).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { latestRunFor, listRuns, readEvents, readSummary } from '../../src/engine/runs/read';
+import { summary as summaryCheck, engineEvent } from '../../src/protocol';
+import { experimentDiagnostics, experimentHover, headline, lensTitle, positionAt, runStatusTitle } from '../../src/extension/reports/inline';
+import { materialize } from './fixture-runs';
+
+test('the fixture runs validate against the protocol', () => {
+  const { runsRoot } = materialize();
+  const runs = listRuns(runsRoot);
+  assert.equal(runs.length, 3);
+  for (const r of runs) {
+    const raw = JSON.parse(fs.readFileSync(path.join(r.runDir, 'summary.json'), 'utf8'));
+    assert.doesNotThrow(() => summaryCheck(raw, 'summary'));
+    const lines = fs.readFileSync(path.join(r.runDir, 'events.jsonl'), 'utf8').trim().split('\n');
+    for (const l of lines) assert.doesNotThrow(() => engineEvent(JSON.parse(l), 'event'), l.slice(0, 80));
+    assert.equal(readEvents(r.runDir).skipped, 0);
+    assert.equal(r.status, 'completed');
+  }
+});
+
+test('CodeLens of an experiment file: the newest run, PGD-40 headline, warning count', () => {
+  const { runsRoot, experiment } = materialize();
+  const run = latestRunFor(runsRoot, experiment);
+  assert.equal(run?.runId, 'ext-20261124-100000-train-fgsm');
+  assert.equal(runStatusTitle(run), 'Robust 87.1% @ ε=0.3 (PGD-40) · clean 98.6% · 3 warnings');
+});
+
+test('CodeLens of a model.json attacked with an ensemble: worst case over the attacks', () => {
+  const { runsRoot, model } = materialize();
+  const run = latestRunFor(runsRoot, model);
+  assert.equal(run?.runId, 'ext-20261124-110000-attack-net');
+  assert.equal(lensTitle(run!.summary!), 'Robust 10.0% @ ε=0.3 (worst of 3 attacks) · clean 99.0% · 1 warning');
+  assert.equal(headline(run!.summary!)?.robust, 0.1);
+});
+
+test('no run yet, and a run without attacks', () => {
+  const { runsRoot, ws } = materialize();
+  assert.equal(runStatusTitle(latestRunFor(runsRoot, path.join(ws, 'other.advtrain.json'))), 'Robustness: no run yet');
+  const s = readSummary(path.join(runsRoot, 'ext-20261124-100000-train-fgsm'))!;
+  assert.equal(lensTitle({ ...s, robust: [], worstCase: [], warnings: [] }), 'Clean 98.6% (no attack measured)');
+  // Without the run's own ε among the measured ones, the largest ε is the headline.
+  assert.match(lensTitle({ ...s, eps: 0.2 }), /^Robust 87\.1% @ ε=0\.3 /);
+});
+
+test('diagnostics: last evaluation warnings land on their field', () => {
+  const { runsRoot, experiment } = materialize();
+  const text = fs.readFileSync(experiment, 'utf8');
+  const run = latestRunFor(runsRoot, experiment)!;
+  const diags = experimentDiagnostics(text, run.summary, run.runId);
+  assert.equal(diags.length, 3, JSON.stringify(diags, null, 1));
+  const at = (code: string) => diags.find((d) => d.code === code)!;
+  assert.equal(text.slice(at('catastrophic-overfitting-risk').start, at('catastrophic-overfitting-risk').end), '"eps"');
+  assert.equal(at('catastrophic-overfitting-risk').severity, 'warning');
+  assert.equal(text.slice(at('single-step-training').start, at('single-step-training').end), '"method"');
+  assert.equal(positionAt(text, at('few-test-points').start).line, 0);
+  assert.match(at('few-test-points').message, /\[last run ext-20261124-100000-train-fgsm\]$/);
+});
+
+test('diagnostics: schema errors at the field, unknown fields, ε outside [0,1], JSON syntax', () => {
+  const text = `{
+  "method": "madry",
+  "eps": 8,
+  "epochs": 2.5,
+  "lamda": 0.5,
+  "trainAttack": { "steps": "forty" },
+  "eval": { "eps": [0.1, 1.5] }
+}`;
+  const d = experimentDiagnostics(text);
+  const by = (code: string) => d.filter((x) => x.code === code).map((x) => ({ field: x.field, text: text.slice(x.start, x.end), msg: x.message }));
+  assert.deepEqual(by('schema').map((x) => [x.field, x.text]), [['method', '"method"'], ['epochs', '"epochs"'], ['trainAttack.steps', '"steps"']]);
+  assert.match(by('schema')[0].msg, /expected one of "none", "fgsm", "pgd", "fast", "trades"/);
+  assert.deepEqual(by('unknown-field').map((x) => x.text), ['"lamda"']);
+  assert.deepEqual(by('eps-range').map((x) => [x.field, x.text]), [['eps', '"eps"'], ['eval.eps[1]', '1.5']]);
+  assert.ok(d.every((x) => x.severity === 'error' || x.code === 'unknown-field'));
+
+  const broken = '{\n  "eps": 0.3,\n  "method": \n}';
+  const j = experimentDiagnostics(broken);
+  assert.ok(j.length >= 1 && j.every((x) => x.code === 'json'));
+  assert.equal(positionAt(broken, j[0].start).line, 3);
+  assert.deepEqual(experimentDiagnostics('[1,2]').map((x) => x.code), ['schema']);
+  assert.deepEqual(experimentDiagnostics('{"eps": 0.3, "method": "pgd", "trainAttack": {"steps": 40, "norm": "linf"}}'), []);
+});
+
+test('hover on experiment fields explains them and shows the last measured values', () => {
+  const { runsRoot, experiment } = materialize();
+  const text = fs.readFileSync(experiment, 'utf8');
+  const run = latestRunFor(runsRoot, experiment)!;
+  const on = (needle: string) => experimentHover(text, text.indexOf(needle) + 2, run.summary, run.runId);
+  const eps = on('"eps": 0.3')!;
+  assert.match(eps.markdown, /^\*\*eps\*\* — ε, the L∞ radius/);
+  assert.match(eps.markdown, /At the trained ε=0\.3: robust 87\.1%, clean 98\.6%/);
+  assert.match(eps.markdown, /\| 0\.1 \| 93\.0% \| pgd \|/);
+  assert.match(eps.markdown, /⚠ FGSM training at ε=0\.3 can collapse/);
+  assert.equal(text.slice(eps.start, eps.end), '"eps"');
+  const method = on('"method"')!;
+  assert.match(method.markdown, /Goodfellow/);
+  assert.match(method.markdown, /Method of that run: `fgsm`, trained in 21 s/);
+  const evalSteps = experimentHover(text, text.indexOf('"steps"') + 2, run.summary)!;
+  assert.match(evalSteps.markdown, /^\*\*eval\.steps\*\*/);
+  assert.equal(experimentHover(text, text.indexOf('"name"') + 2)?.markdown.includes('No finished run'), true);
+  assert.equal(experimentHover(text, 0), undefined);
+});
