@@ -4,6 +4,12 @@ import { BadInputError } from '../errors';
 import { projectAndCheck, type CheckReport } from './check';
 import { fgsm } from './fgsm';
 import { bim, pgd, pgdL2 } from './pgd';
+import { miFgsm } from './mifgsm';
+import { cwL2 } from './cw';
+import { deepfool } from './deepfool';
+import { apgdCe, apgdDlr } from './apgd';
+import { square } from './square';
+import { ensemble } from './ensemble';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
 const catalogue = new Map<string, Attack>();
@@ -12,7 +18,7 @@ export function registerAttack(attack: Attack): void {
   catalogue.set(attack.name, attack);
 }
 
-for (const a of [fgsm, pgd, pgdL2, bim]) registerAttack(a);
+for (const a of [fgsm, pgd, pgdL2, bim, miFgsm, cwL2, deepfool, apgdCe, apgdDlr, square, ensemble]) registerAttack(a);
 
 export function attackNames(): string[] {
   return [...catalogue.keys()];

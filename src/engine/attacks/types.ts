@@ -48,4 +48,9 @@ export interface Attack {
    * (attacks/check.ts) and fails loudly if a point lies outside by more than a float error.
    */
   run(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, params: AttackParams): Promise<TF.Tensor4D>;
+  /**
+   * Per-example worst-case attacks (the ensemble) only: how many points each sub-attack was the
+   * first to break in the most recent run() call — one batch, so callers sum over batches.
+   */
+  lastBreakdown?(): Record<string, number> | undefined;
 }
