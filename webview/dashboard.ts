@@ -1,0 +1,654 @@
+// The dashboard: training curves, evaluation, gallery and run comparison. Messages and events only
+// mark sections dirty; one animation frame renders whatever is dirty, so a fast run never floods
+// the panel with redraws.
+import type { EngineEvent } from '../src/protocol/events';
+import { parseWith } from '../src/protocol/schema';
+import { dashboardState, hostToWebview, type DashboardState, type ExportedImage, type HostToWebview, type WebviewToHost } from '../src/protocol/webview';
+import { Chart, el, type ChartSpec, type SeriesSpec, type Values } from './charts';
+import { drawImage, pct, perturbationPixels } from './gallery';
+import { applyEvents, examplesKey, newRun, robustTable, runState, timing, type RunData, type Section } from './model';
+import { readTheme, watchTheme, type Theme } from './theme';
+
+export interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+type Tab = NonNullable<DashboardState['tab']>;
+type Dirty = Section | 'compare' | 'picker';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'training', label: 'Training' },
+  { id: 'evaluation', label: 'Evaluation' },
+  { id: 'gallery', label: 'Gallery' },
+  { id: 'compare', label: 'Compare' },
+];
+
+const EXPLANATIONS: Record<string, string> = {
+  'gradient-masking': 'A weaker attack doing better than a stronger one usually means the gradients are obfuscated, not that the model is robust.',
+  'eps-large': 'Very large budgets can change the true class of the image; accuracy there says little about robustness.',
+  'single-restart': 'One random start can miss adversarial examples that other starts find.',
+  'monitor-drop': 'FGSM training can suddenly stop resisting multi-step attacks (catastrophic overfitting).',
+  'catastrophic-overfitting': 'FGSM training can suddenly stop resisting multi-step attacks; lower the step size or switch to PGD training.',
+};
+
+const fmtTime = (sec: number | undefined) => {
+  if (sec === undefined || !Number.isFinite(sec)) return '–';
+  const s = Math.round(sec);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  return h ? `${h}h ${String(m).padStart(2, '0')}m` : m ? `${m}m ${String(r).padStart(2, '0')}s` : `${r}s`;
+};
+const fmtPct1 = (v: number) => `${(v * 100).toFixed(1)}%`;
+const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+/, '').slice(0, 80) || 'chart';
+
+export class Dashboard {
+  private runs = new Map<string, RunData>();
+  private order: string[] = [];
+  private state: DashboardState;
+  private theme: Theme;
+  private dirty = new Set<Dirty>();
+  private frame = 0;
+  private frames = 0;
+  private charts = new Map<string, Chart>();
+  private readonly root: HTMLElement;
+  private readonly views: Record<Tab, HTMLElement>;
+  private readonly header: HTMLElement;
+  private readonly modal: HTMLElement;
+
+  constructor(root: HTMLElement, private readonly vscode: VsCodeApi) {
+    this.root = root;
+    const restored = parseWith(dashboardState, vscode.getState() ?? { runDirs: [] }, 'state');
+    if (!restored.ok) console.error(`robustlab dashboard: ignored the saved state (${restored.error})`);
+    this.state = restored.ok ? restored.value : { runDirs: [] };
+    this.theme = readTheme();
+    root.textContent = '';
+    root.classList.add('rl-root');
+    this.header = el('header', 'rl-top');
+    const panels = document.createElement('vscode-panels');
+    panels.id = 'rl-tabs';
+    panels.setAttribute('aria-label', 'Dashboard views');
+    panels.setAttribute('activeid', `tab-${this.state.tab ?? 'training'}`);
+    const views = {} as Record<Tab, HTMLElement>;
+    for (const t of TABS) {
+      const tab = document.createElement('vscode-panel-tab');
+      tab.id = `tab-${t.id}`;
+      tab.textContent = t.label;
+      panels.append(tab);
+    }
+    for (const t of TABS) {
+      const view = document.createElement('vscode-panel-view');
+      view.id = `view-${t.id}`;
+      const inner = el('div', `rl-view rl-view-${t.id}`);
+      view.append(inner);
+      panels.append(view);
+      views[t.id] = inner;
+    }
+    panels.addEventListener('change', (e) => {
+      const id = (e.target as HTMLElement & { activeid?: string }).activeid;
+      const tab = TABS.find((t) => `tab-${t.id}` === id)?.id;
+      if (tab && e.target === panels && tab !== this.state.tab) this.saveState({ tab });
+    });
+    this.views = views;
+    this.modal = el('div', 'rl-modal');
+    this.modal.hidden = true;
+    this.modal.setAttribute('role', 'dialog');
+    this.modal.addEventListener('click', (e) => { if (e.target === this.modal) this.closeModal(); });
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape') this.closeModal(); });
+    root.append(this.header, panels, this.modal);
+    this.buildTraining();
+    this.buildEvaluation();
+    this.buildCompare();
+    this.header.append(el('p', 'rl-empty', 'Waiting for the run’s events…'));
+    watchTheme((t) => {
+      this.theme = t;
+      for (const c of this.charts.values()) c.themeChanged();
+      this.request('training', 'evaluation', 'compare');
+    });
+    window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
+    window.addEventListener('error', (e) => this.post({ type: 'error', message: `${e.message} (${e.filename}:${e.lineno})` }));
+    this.post({ type: 'ready' });
+  }
+
+  // --- messages --------------------------------------------------------------------------------
+
+  onMessage(raw: unknown): void {
+    const parsed = parseWith(hostToWebview, raw, 'message');
+    if (!parsed.ok) {
+      console.error(`robustlab dashboard: ignored a malformed message: ${parsed.error}`);
+      return;
+    }
+    this.handle(parsed.value);
+  }
+
+  private handle(msg: HostToWebview): void {
+    switch (msg.type) {
+      case 'load': {
+        this.runs.clear();
+        this.order = [];
+        for (const r of msg.runs) {
+          const run = newRun(r.runId, r.runDir, r.label);
+          applyEvents(run, r.events);
+          this.runs.set(r.runId, run);
+          this.order.push(r.runId);
+        }
+        const selected = this.state.selectedRunId && this.runs.has(this.state.selectedRunId) ? this.state.selectedRunId : this.order[0];
+        this.saveState({ runDirs: msg.runs.map((r) => r.runDir), selectedRunId: selected });
+        this.request('status', 'training', 'evaluation', 'gallery', 'compare', 'picker');
+        break;
+      }
+      case 'events': {
+        const run = this.runs.get(msg.runId);
+        if (!run) {
+          console.error(`robustlab dashboard: events for unknown run ${msg.runId} ignored`);
+          return;
+        }
+        const changed = applyEvents(run, msg.events);
+        if (run.runId === this.selected()?.runId) this.request(...changed);
+        if (this.order.length > 1 && (changed.has('training') || changed.has('evaluation'))) this.request('compare');
+        break;
+      }
+      case 'export-request':
+        this.renderNow();
+        this.post({ type: 'export-result', id: msg.id, images: this.exportImages() });
+        break;
+    }
+  }
+
+  private post(msg: WebviewToHost): void {
+    this.vscode.postMessage(msg);
+  }
+
+  private saveState(patch: Partial<DashboardState>): void {
+    this.state = { ...this.state, ...patch };
+    this.vscode.setState(this.state);
+  }
+
+  private selected(): RunData | undefined {
+    return this.runs.get(this.state.selectedRunId ?? '') ?? this.runs.get(this.order[0]);
+  }
+
+  /** Adds events directly (used by tests and the host's live feed through `events`). */
+  applyEvents(runId: string, events: EngineEvent[]): void {
+    this.handle({ type: 'events', runId, events });
+  }
+
+  // --- frame loop --------------------------------------------------------------------------------
+
+  private request(...sections: Dirty[]): void {
+    for (const s of sections) this.dirty.add(s);
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.renderNow());
+  }
+
+  private renderNow(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const dirty = new Set(this.dirty);
+    this.dirty.clear();
+    const run = this.selected();
+    if (dirty.size && run) {
+      this.frames++;
+      this.root.dataset.frames = String(this.frames);
+      if (dirty.has('status') || dirty.has('picker')) this.renderHeader(run);
+      if (dirty.has('training') || dirty.has('status')) this.renderTraining(run);
+      if (dirty.has('evaluation')) this.renderEvaluation(run);
+      if (dirty.has('gallery')) this.renderGallery(run);
+      if (dirty.has('compare')) this.renderCompare();
+    }
+    for (const c of this.charts.values()) c.flush(this.theme);
+  }
+
+  private chart(parent: HTMLElement, spec: ChartSpec): Chart {
+    const c = new Chart(parent, spec, (chart) => this.post({ type: 'save-image', image: this.imageOf(chart) }));
+    this.charts.set(spec.id, c);
+    return c;
+  }
+
+  private imageOf(c: Chart): ExportedImage {
+    const run = this.selected();
+    const prefix = c.spec.id.startsWith('cmp-') ? 'compare' : run?.runId ?? 'run';
+    return { name: `${safeName(prefix)}-${c.spec.id}.png`, dataUrl: c.toPng(this.theme) };
+  }
+
+  private exportImages(): ExportedImage[] {
+    return [...this.charts.values()]
+      .filter((c) => c.card.dataset.x !== undefined && c.card.dataset.x !== '0')
+      .filter((c) => !c.spec.id.startsWith('cmp-') || this.order.length > 1)
+      .map((c) => this.imageOf(c));
+  }
+
+  // --- header --------------------------------------------------------------------------------------
+
+  private renderHeader(run: RunData): void {
+    this.header.textContent = '';
+    const title = el('div', 'rl-title');
+    title.append(el('h1', '', run.label));
+    const st = runState(run);
+    const badge = el('span', `rl-status rl-status-${st}`, st);
+    badge.dataset.status = st;
+    title.append(badge);
+    if (this.order.length > 1) {
+      const dd = document.createElement('vscode-dropdown');
+      dd.id = 'rl-run-picker';
+      dd.setAttribute('aria-label', 'Run shown');
+      for (const id of this.order) {
+        const o = document.createElement('vscode-option');
+        o.setAttribute('value', id);
+        o.textContent = this.runs.get(id)!.label;
+        if (id === run.runId) o.setAttribute('selected', '');
+        dd.append(o);
+      }
+      dd.addEventListener('change', () => {
+        const v = (dd as HTMLElement & { value?: string }).value;
+        if (v && this.runs.has(v) && v !== this.state.selectedRunId) {
+          this.saveState({ selectedRunId: v, galleryKey: undefined });
+          this.request('status', 'training', 'evaluation', 'gallery', 'picker');
+        }
+      });
+      title.append(dd);
+    }
+    this.header.append(title);
+    const t = timing(run);
+    const stats = el('dl', 'rl-stats');
+    const stat = (k: string, v: string, id: string) => {
+      const d = el('div', 'rl-stat');
+      d.dataset.stat = id;
+      d.append(el('dt', '', k), el('dd', '', v));
+      stats.append(d);
+    };
+    const s = run.started;
+    if (s) stat('Model · data', `${s.model} · ${s.data}${typeof s.config.method === 'string' ? ` · ${s.config.method}` : ''}`, 'model');
+    if (t.epoch !== undefined) stat('Epoch', `${t.epoch}${t.epochs ? ` / ${t.epochs}` : ''}`, 'epoch');
+    if (t.batch !== undefined) stat('Batch', `${t.batch}${t.batches ? ` / ${t.batches}` : ''}`, 'batch');
+    stat('Elapsed', fmtTime(t.elapsedSec), 'elapsed');
+    stat('Remaining', st === 'running' ? fmtTime(t.remainingSec) : st === 'completed' ? 'done' : '–', 'remaining');
+    stat('Images/s', t.imagesPerSec !== undefined ? t.imagesPerSec.toFixed(0) : '–', 'speed');
+    if (run.progress && st === 'running') stat(run.progress.stage, `${run.progress.done} / ${run.progress.total}${run.progress.message ? ` · ${run.progress.message}` : ''}`, 'progress');
+    this.header.append(stats);
+    if (s?.backendWarning) this.header.append(el('p', 'rl-note rl-sev-warning', s.backendWarning));
+    if (run.error) this.header.append(el('p', 'rl-note rl-sev-error', `Run failed: ${run.error.message}`));
+  }
+
+  // --- training ------------------------------------------------------------------------------------
+
+  private checkpointsEl?: HTMLElement;
+
+  private buildTraining(): void {
+    const grid = el('div', 'rl-grid');
+    this.views.training.append(grid);
+    const pctRange: [number, number] = [0, 1];
+    this.chart(grid, { id: 'loss-batch', title: 'Loss per batch', xLabel: 'step', yLabel: 'loss' });
+    this.chart(grid, { id: 'acc-batch', title: 'Accuracy per batch', xLabel: 'step', yLabel: 'accuracy', percent: true, yRange: pctRange });
+    this.chart(grid, { id: 'loss-epoch', title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true });
+    this.chart(grid, { id: 'acc-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: pctRange, points: true });
+    this.chart(grid, { id: 'schedule', title: 'Learning rate and ε schedule', xLabel: 'step', yLabel: 'learning rate', y2Label: 'ε' });
+    this.chart(grid, { id: 'speed', title: 'Throughput', xLabel: 'step', yLabel: 'images/s' });
+    this.checkpointsEl = el('section', 'rl-card rl-checkpoints');
+    this.views.training.append(this.checkpointsEl);
+  }
+
+  private renderTraining(run: RunData): void {
+    const b = run.batches;
+    const x = b.map((e) => e.step);
+    const series = (spec: SeriesSpec, values: Values) => ({ spec, values });
+    const present = (s: { values: Values }) => s.values.some((v) => v !== null && v !== undefined);
+    const pick = <T>(list: T[], f: (e: T) => number | null | undefined): Values => list.map((e) => f(e) ?? null);
+    this.charts.get('loss-batch')!.set(x, [
+      series({ label: 'clean', color: 0 }, pick(b, (e) => e.lossClean)),
+      series({ label: 'adversarial', color: 1 }, pick(b, (e) => e.lossAdv)),
+      series({ label: 'total', color: 6, dash: [4, 3] }, pick(b, (e) => e.lossTotal)),
+    ].filter(present));
+    this.charts.get('acc-batch')!.set(x, [
+      series({ label: 'clean', color: 0 }, pick(b, (e) => e.accClean)),
+      series({ label: 'robust (adversarial)', color: 1 }, pick(b, (e) => e.accAdv)),
+    ].filter(present));
+    this.charts.get('schedule')!.set(x, [
+      series({ label: 'learning rate', color: 2 }, pick(b, (e) => e.lr)),
+      series({ label: 'ε', color: 3, scale: 'y2' }, pick(b, (e) => e.eps)),
+    ]);
+    this.charts.get('speed')!.set(x, [series({ label: 'images/s', color: 4 }, pick(b, (e) => e.imagesPerSec))]);
+    const ep = run.epochs;
+    const xe = ep.map((e) => e.epoch);
+    this.charts.get('loss-epoch')!.set(xe, [
+      series({ label: 'clean', color: 0 }, pick(ep, (e) => e.lossClean)),
+      series({ label: 'adversarial', color: 1 }, pick(ep, (e) => e.lossAdv)),
+      series({ label: 'total', color: 6, dash: [4, 3] }, pick(ep, (e) => e.lossTotal)),
+    ].filter(present));
+    this.charts.get('acc-epoch')!.set(xe, [
+      series({ label: 'train clean', color: 0, dash: [4, 3] }, pick(ep, (e) => e.trainAccClean)),
+      series({ label: 'train adversarial', color: 1, dash: [4, 3] }, pick(ep, (e) => e.trainAccAdv)),
+      series({ label: 'val clean', color: 0 }, pick(ep, (e) => e.valAccClean)),
+      series({ label: 'val robust', color: 1 }, pick(ep, (e) => e.valAccRobust)),
+      series({ label: 'PGD monitor', color: 3 }, pick(ep, (e) => e.monitorAcc)),
+    ].filter(present));
+    const box = this.checkpointsEl!;
+    box.textContent = '';
+    const head = el('header', 'rl-card-head');
+    head.append(el('h3', '', 'Files'));
+    box.append(head);
+    const list = el('ul', 'rl-files');
+    const link = (label: string, path: string) => {
+      const li = el('li');
+      const a = el('a', 'rl-link', label);
+      a.href = '#';
+      a.title = path;
+      a.addEventListener('click', (e) => { e.preventDefault(); this.post({ type: 'open-file', path }); });
+      li.append(a);
+      list.append(li);
+    };
+    const sep = run.runDir.includes('\\') && !run.runDir.includes('/') ? '\\' : '/';
+    link('events.jsonl', `${run.runDir}${sep}events.jsonl`);
+    if (run.summary) link('summary.json', `${run.runDir}${sep}summary.json`);
+    for (const c of run.checkpoints.slice(-5)) link(`checkpoint · epoch ${c.epoch}${c.best ? ' (best)' : ''}${c.metric !== undefined ? ` · ${fmtPct1(c.metric)}` : ''}`, c.path);
+    box.append(list);
+  }
+
+  // --- evaluation ----------------------------------------------------------------------------------
+
+  private evalEls?: { headline: HTMLElement; table: HTMLElement; perClass: HTMLElement; warnings: HTMLElement };
+
+  private buildEvaluation(): void {
+    const v = this.views.evaluation;
+    const headline = el('div', 'rl-headline');
+    const table = el('section', 'rl-card rl-table-card');
+    const grid = el('div', 'rl-grid');
+    const perClass = el('section', 'rl-card');
+    const warnings = el('section', 'rl-card rl-warnings');
+    v.append(headline, warnings, table, grid);
+    this.chart(grid, { id: 'acc-eps', title: 'Accuracy versus ε', xLabel: 'ε', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true });
+    grid.append(perClass);
+    this.evalEls = { headline, table, perClass, warnings };
+  }
+
+  private renderEvaluation(run: RunData): void {
+    const { headline, table, perClass, warnings } = this.evalEls!;
+    const t = robustTable(run);
+    const s = run.summary;
+    headline.textContent = '';
+    const add = (k: string, v: string) => { const d = el('div', 'rl-stat'); d.append(el('dt', '', k), el('dd', '', v)); headline.append(d); };
+    if (t.cleanAccuracy !== undefined) add('Clean accuracy', fmtPct1(t.cleanAccuracy));
+    if (s) add('Test points', String(s.testPoints));
+    if (t.worstCase && s?.eps !== undefined && t.worstCase.cells.has(s.eps)) add(`Worst-case robust accuracy at ε=${s.eps}`, fmtPct1(t.worstCase.cells.get(s.eps)!));
+    if (!t.rows.length && !s) headline.append(el('p', 'rl-empty', 'No evaluation yet: it runs when training ends.'));
+
+    // Robust-accuracy table: attacks x eps.
+    table.textContent = '';
+    const th = el('header', 'rl-card-head');
+    th.append(el('h3', '', 'Robust accuracy (attack × ε)'));
+    table.append(th);
+    if (t.rows.length) {
+      const tbl = el('table', 'rl-table');
+      tbl.id = 'rl-robust-table';
+      const hr = el('tr');
+      hr.append(el('th', '', 'attack'), el('th', '', 'norm'), el('th', 'rl-num', 'steps × restarts'), el('th', 'rl-num', 'test points'));
+      for (const eps of t.epsValues) hr.append(el('th', 'rl-num', `ε = ${eps}`));
+      const thead = el('thead');
+      thead.append(hr);
+      const tbody = el('tbody');
+      for (const r of t.rows) {
+        const tr = el('tr');
+        tr.dataset.attack = r.attack;
+        tr.append(el('td', '', r.attack), el('td', '', r.norm), el('td', 'rl-num', `${r.steps} × ${r.restarts}`), el('td', 'rl-num', String(r.testPoints)));
+        for (const eps of t.epsValues) {
+          const c = r.cells.get(eps);
+          const td = el('td', 'rl-num', c ? fmtPct1(c.accuracy) : '–');
+          td.dataset.eps = String(eps);
+          if (c?.seconds !== undefined) td.title = `${c.seconds.toFixed(1)} s`;
+          tr.append(td);
+        }
+        tbody.append(tr);
+      }
+      if (t.worstCase) {
+        const tr = el('tr', 'rl-worst');
+        tr.dataset.attack = 'worst-case';
+        const label = t.worstCase.fromSummary ? 'worst case (per example)' : 'min over attacks';
+        const td0 = el('td', '', label);
+        td0.colSpan = 2;
+        if (!t.worstCase.fromSummary) td0.title = 'No summary yet: the per-example worst case is at most this.';
+        tr.append(td0, el('td', 'rl-num', 'all'), el('td', 'rl-num', s ? String(s.testPoints) : '–'));
+        for (const eps of t.epsValues) {
+          const v = t.worstCase.cells.get(eps);
+          const td = el('td', 'rl-num', v !== undefined ? fmtPct1(v) : '–');
+          td.dataset.eps = String(eps);
+          tr.append(td);
+        }
+        tbody.append(tr);
+      }
+      tbl.append(thead, tbody);
+      const wrap = el('div', 'rl-table-wrap');
+      wrap.append(tbl);
+      table.append(wrap);
+    } else table.append(el('p', 'rl-empty', 'No attack results yet.'));
+
+    // Accuracy-versus-eps curves.
+    const x = t.epsValues;
+    const curves = t.rows.map((r, i) => ({ spec: { label: `${r.attack} (${r.norm})`, color: i % 5 }, values: x.map((e) => r.cells.get(e)?.accuracy ?? null) }));
+    if (t.worstCase) curves.push({ spec: { label: t.worstCase.fromSummary ? 'worst case' : 'min over attacks', color: 6, dash: [4, 3] } as SeriesSpec & { dash: number[] }, values: x.map((e) => t.worstCase!.cells.get(e) ?? null) });
+    if (t.cleanAccuracy !== undefined && x.length) curves.push({ spec: { label: 'clean', color: 2, dash: [2, 4] } as SeriesSpec & { dash: number[] }, values: x.map(() => t.cleanAccuracy!) });
+    this.charts.get('acc-eps')!.set(x, curves);
+
+    // Per-class robust accuracy.
+    perClass.textContent = '';
+    const ph = el('header', 'rl-card-head');
+    ph.append(el('h3', '', `Per-class accuracy${s?.eps !== undefined ? ` (robust at ε=${s.eps})` : ''}`));
+    perClass.append(ph);
+    if (s?.perClass?.length) {
+      const tbl = el('table', 'rl-table rl-perclass');
+      tbl.id = 'rl-perclass-table';
+      const hr = el('tr');
+      hr.append(el('th', '', 'class'), el('th', 'rl-num', 'n'), el('th', '', 'clean'), el('th', '', 'robust'));
+      const thead = el('thead');
+      thead.append(hr);
+      const tbody = el('tbody');
+      const bar = (v: number | null, cls: string) => {
+        const td = el('td', 'rl-barcell');
+        if (v === null) { td.textContent = '–'; return td; }
+        const track = el('div', 'rl-bar');
+        const fill = el('div', `rl-bar-fill ${cls}`);
+        fill.style.width = `${(v * 100).toFixed(1)}%`;
+        track.append(fill);
+        td.append(track, el('span', 'rl-bar-label', fmtPct1(v)));
+        return td;
+      };
+      for (const c of s.perClass) {
+        const tr = el('tr');
+        tr.dataset.label = String(c.label);
+        tr.append(el('td', '', String(c.label)), el('td', 'rl-num', String(c.count)), bar(c.clean, 'rl-clean'), bar(c.robust, 'rl-robust'));
+        tbody.append(tr);
+      }
+      tbl.append(thead, tbody);
+      perClass.append(tbl);
+    } else perClass.append(el('p', 'rl-empty', 'Per-class results appear with the summary.'));
+
+    // Sanity-check warnings.
+    warnings.textContent = '';
+    warnings.hidden = run.warnings.length === 0;
+    const wh = el('header', 'rl-card-head');
+    wh.append(el('h3', '', `Sanity checks (${run.warnings.length})`));
+    warnings.append(wh);
+    const ul = el('ul', 'rl-warning-list');
+    for (const w of run.warnings) {
+      const li = el('li', `rl-sev-${w.severity ?? 'warning'}`);
+      li.dataset.code = w.code;
+      const head = el('div', 'rl-warning-head');
+      head.append(el('span', 'rl-sev', (w.severity ?? 'warning').toUpperCase()), el('code', '', w.code));
+      if (w.field) head.append(el('span', 'rl-field', `field: ${w.field}`));
+      li.append(head, el('p', 'rl-warning-msg', w.message));
+      const why = EXPLANATIONS[w.code];
+      if (why) li.append(el('p', 'rl-warning-why', why));
+      ul.append(li);
+    }
+    warnings.append(ul);
+  }
+
+  // --- gallery ------------------------------------------------------------------------------------
+
+  private renderGallery(run: RunData): void {
+    const v = this.views.gallery;
+    v.textContent = '';
+    const sets = [...run.examples.values()];
+    if (!sets.length) {
+      v.append(el('p', 'rl-empty', 'No adversarial examples yet: they come with the evaluation.'));
+      return;
+    }
+    const key = this.state.galleryKey && run.examples.has(this.state.galleryKey) ? this.state.galleryKey : examplesKey(sets[0]);
+    const set = run.examples.get(key)!;
+    const bar = el('div', 'rl-toolbar');
+    const dd = document.createElement('vscode-dropdown');
+    dd.id = 'rl-gallery-set';
+    for (const s of sets) {
+      const o = document.createElement('vscode-option');
+      const k = examplesKey(s);
+      o.setAttribute('value', k);
+      o.textContent = `${s.attack} · ${s.norm} · ε=${s.eps}`;
+      if (k === key) o.setAttribute('selected', '');
+      dd.append(o);
+    }
+    dd.addEventListener('change', () => {
+      const val = (dd as HTMLElement & { value?: string }).value;
+      if (val && val !== key && run.examples.has(val)) {
+        this.saveState({ galleryKey: val });
+        this.request('gallery');
+      }
+    });
+    const cb = document.createElement('vscode-checkbox');
+    cb.id = 'rl-success-only';
+    cb.textContent = 'Successful attacks only';
+    if (this.state.successOnly) cb.setAttribute('checked', '');
+    cb.addEventListener('change', () => {
+      const checked = !!(cb as HTMLElement & { checked?: boolean }).checked;
+      if (checked !== !!this.state.successOnly) {
+        this.saveState({ successOnly: checked });
+        this.request('gallery');
+      }
+    });
+    const shown = set.examples.filter((e) => !this.state.successOnly || e.success);
+    const count = el('span', 'rl-count', `${shown.length} of ${set.examples.length} shown · ${set.examples.filter((e) => e.success).length} attacks succeeded`);
+    bar.append(dd, cb, count);
+    const legend = el('p', 'rl-note', 'Each card: original · perturbation (scaled to full contrast; grey = unchanged) · adversarial. Click a card to enlarge.');
+    const grid = el('div', 'rl-gallery');
+    for (const ex of shown) {
+      const card = el('button', `rl-example${ex.success ? ' rl-success' : ''}`);
+      card.type = 'button';
+      card.dataset.index = String(ex.index);
+      card.title = `Example ${ex.index}: enlarge`;
+      const imgs = el('div', 'rl-triplet');
+      const mk = (pixels: readonly number[], role: string) => {
+        const c = el('canvas', `rl-img rl-img-${role}`);
+        drawImage(c, pixels, ex.shape);
+        c.dataset.role = role;
+        return c;
+      };
+      const pert = perturbationPixels(ex);
+      imgs.append(mk(ex.original, 'original'), mk(pert.pixels, 'perturbation'), mk(ex.adversarial, 'adversarial'));
+      const info = el('div', 'rl-example-info');
+      info.append(
+        el('span', 'rl-true', `true ${ex.label}`),
+        el('span', ex.predClean === ex.label ? 'rl-ok' : 'rl-bad', `clean ${ex.predClean} (${pct(ex.confClean)})`),
+        el('span', ex.predAdv === ex.label ? 'rl-ok' : 'rl-bad', `adv ${ex.predAdv} (${pct(ex.confAdv)})`),
+      );
+      card.append(imgs, info);
+      card.addEventListener('click', () => this.openModal(ex, `${set.attack} · ${set.norm} · ε=${set.eps}`));
+      grid.append(card);
+    }
+    if (!shown.length) grid.append(el('p', 'rl-empty', 'No successful attacks in this sample.'));
+    v.append(bar, legend, grid);
+  }
+
+  private openModal(ex: RunData['examples'] extends Map<string, infer E> ? E extends { examples: (infer X)[] } ? X : never : never, what: string): void {
+    const m = this.modal;
+    m.textContent = '';
+    const box = el('div', 'rl-modal-box');
+    const head = el('header', 'rl-card-head');
+    head.append(el('h3', '', `Example ${ex.index} · ${what}`));
+    const close = document.createElement('vscode-button');
+    close.textContent = 'Close';
+    close.id = 'rl-modal-close';
+    close.addEventListener('click', () => this.closeModal());
+    head.append(close);
+    const row = el('div', 'rl-modal-images');
+    const pert = perturbationPixels(ex);
+    const fig = (pixels: readonly number[], caption: string) => {
+      const f = el('figure');
+      const c = el('canvas', 'rl-img rl-img-large');
+      drawImage(c, pixels, ex.shape);
+      f.append(c, el('figcaption', '', caption));
+      return f;
+    };
+    row.append(
+      fig(ex.original, `original · true ${ex.label} · predicted ${ex.predClean} (${pct(ex.confClean)})`),
+      fig(pert.pixels, `perturbation × ${pert.maxAbs > 0 ? (0.5 / pert.maxAbs).toFixed(1) : '0'} · max |δ| = ${pert.maxAbs.toFixed(3)}`),
+      fig(ex.adversarial, `adversarial · predicted ${ex.predAdv} (${pct(ex.confAdv)}) · ${ex.success ? 'attack succeeded' : 'attack failed'}`),
+    );
+    box.append(head, row);
+    m.append(box);
+    m.hidden = false;
+    close.focus();
+  }
+
+  private closeModal(): void {
+    this.modal.hidden = true;
+    this.modal.textContent = '';
+  }
+
+  // --- compare ------------------------------------------------------------------------------------
+
+  private compareEls?: { note: HTMLElement; table: HTMLElement };
+
+  private buildCompare(): void {
+    const v = this.views.compare;
+    const note = el('p', 'rl-note');
+    const table = el('section', 'rl-card');
+    const grid = el('div', 'rl-grid');
+    v.append(note, table, grid);
+    this.chart(grid, { id: 'cmp-acc-eps', title: 'Robust accuracy versus ε (worst case)', xLabel: 'ε', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true });
+    this.chart(grid, { id: 'cmp-val-robust', title: 'Validation robust accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true });
+    this.chart(grid, { id: 'cmp-val-clean', title: 'Validation clean accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true });
+    this.chart(grid, { id: 'cmp-loss', title: 'Total training loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true });
+    this.compareEls = { note, table };
+  }
+
+  private renderCompare(): void {
+    const { note, table } = this.compareEls!;
+    const runs = this.order.map((id) => this.runs.get(id)!);
+    note.textContent = runs.length > 1
+      ? `Overlaying ${runs.length} runs.`
+      : 'Comparing needs two or more runs: use “Robustness Lab: Compare Runs” and pick them.';
+    const epochs = [...new Set(runs.flatMap((r) => r.epochs.map((e) => e.epoch)))].sort((a, b) => a - b);
+    const per = (f: (e: RunData['epochs'][number]) => number | null | undefined) =>
+      runs.map((r, i) => ({ spec: { label: r.label, color: i }, values: epochs.map((ep) => { const e = r.epochs.find((x) => x.epoch === ep); return e ? f(e) ?? null : null; }) }));
+    this.charts.get('cmp-val-robust')!.set(epochs, per((e) => e.valAccRobust));
+    this.charts.get('cmp-val-clean')!.set(epochs, per((e) => e.valAccClean));
+    this.charts.get('cmp-loss')!.set(epochs, per((e) => e.lossTotal));
+    const tables = runs.map((r) => robustTable(r));
+    const epsAll = [...new Set(tables.flatMap((t) => t.epsValues))].sort((a, b) => a - b);
+    const worst = (t: ReturnType<typeof robustTable>, eps: number) => t.worstCase?.cells.get(eps) ?? t.rows[0]?.cells.get(eps)?.accuracy ?? null;
+    this.charts.get('cmp-acc-eps')!.set(epsAll, runs.map((r, i) => ({ spec: { label: r.label, color: i }, values: epsAll.map((e) => worst(tables[i], e)) })));
+    table.textContent = '';
+    const h = el('header', 'rl-card-head');
+    h.append(el('h3', '', 'Runs'));
+    table.append(h);
+    const tbl = el('table', 'rl-table');
+    tbl.id = 'rl-compare-table';
+    const hr = el('tr');
+    hr.append(el('th', '', 'run'), el('th', '', 'model · data'), el('th', '', 'method'), el('th', 'rl-num', 'train ε'), el('th', 'rl-num', 'clean'));
+    for (const e of epsAll) hr.append(el('th', 'rl-num', `ε = ${e}`));
+    const thead = el('thead');
+    thead.append(hr);
+    const tbody = el('tbody');
+    runs.forEach((r, i) => {
+      const tr = el('tr');
+      const s = r.summary;
+      const method = s?.method ?? (typeof r.started?.config.method === 'string' ? r.started.config.method : '–');
+      const eps = s?.eps ?? (typeof r.started?.config.eps === 'number' ? r.started.config.eps : undefined);
+      tr.append(el('td', '', r.label), el('td', '', r.started ? `${r.started.model} · ${r.started.data}` : '–'), el('td', '', method),
+        el('td', 'rl-num', eps !== undefined ? String(eps) : '–'), el('td', 'rl-num', tables[i].cleanAccuracy !== undefined ? fmtPct1(tables[i].cleanAccuracy!) : '–'));
+      for (const e of epsAll) { const v = worst(tables[i], e); tr.append(el('td', 'rl-num', v === null ? '–' : fmtPct1(v))); }
+      tbody.append(tr);
+    });
+    tbl.append(thead, tbody);
+    const wrap = el('div', 'rl-table-wrap');
+    wrap.append(tbl);
+    table.append(wrap);
+  }
+}
