@@ -8,9 +8,12 @@ import type { Rng } from '../util/rng';
 export interface ObjectiveConfig {
   eps: number;
   lambda: number;
+  /** Whether L_clean is part of the loss (always for fgsm; for pgd only when λ was given). */
+  cleanTerm: boolean;
+  norm: 'linf' | 'l2';
   /** TRADES' beta. */
   beta: number;
-  /** The attack that makes training examples. */
+  /** The attack that makes training examples. stepSize is in input units. */
   steps: number;
   stepSize: number;
   restarts: number;

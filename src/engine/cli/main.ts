@@ -1,0 +1,211 @@
+// `robustlab`: the headless engine, also the subprocess the extension forks.
+// Exit codes: 0 success, 1 a gate failed, 2 bad input or usage, 3 internal error.
+import path from 'node:path';
+import { engineCommand, parseWith, type Experiment, type Summary } from '../../protocol';
+import { attackNames } from '../attacks/registry';
+import { backend } from '../backend';
+import { DATA_NAMES } from '../data';
+import { BadInputError, EXIT, GateFailedError, UsageError } from '../errors';
+import { BUILTINS } from '../models/builtins';
+import { Emitter } from '../runs/emitter';
+import { listRuns, readSummary } from '../runs/read';
+import { defaultRunsRoot, runFiles } from '../runs/layout';
+import { markdownReport, robustTable, textTable } from '../runs/report';
+import { writeFileAtomic } from '../models/io';
+import type { Control } from '../train/trainer';
+import { runAttackJob } from '../jobs/attackJob';
+import { readExperimentFile, resolveTrainSettings, type EvalSettings } from '../jobs/settings';
+import { runTrainJob } from '../jobs/trainJob';
+import { parseArgs, type FlagType } from './args';
+import { attachOutput, pickMode, type Mode } from './output';
+
+const USAGE = `robustlab — adversarial training and robustness evaluation (TensorFlow.js)
+
+usage:
+  robustlab info [--json]
+  robustlab train [EXPERIMENT.advtrain.json] [--model NAME|model.json] [--data NAME|PATH]
+                  [--method none|fgsm|pgd|fast|trades] [--eps E] [--lambda L] [--beta B] [--epochs N]
+                  [--batch-size N] [--lr R] [--train-size N] [--test-size N] [--seed N]
+                  [--eval-attack A1,A2] [--eval-eps E1,E2] [--eval-steps N] [--eval-restarts N]
+                  [--out RUN_DIR] [--runs-dir DIR] [--resume RUN_DIR] [--json]
+  robustlab attack MODEL.json [--data NAME|PATH] [--attack A1,A2|ensemble] [--eps E1,E2] [--norm linf|l2]
+                  [--steps N] [--step-size S] [--restarts N] [--test-size N] [--seed N]
+                  [--out RUN_DIR] [--runs-dir DIR] [--json] [--fail-under ACC]
+  robustlab curve MODEL.json [same options as attack; default eps 0,0.05,...,0.3]
+  robustlab report RUN_DIR      print the table and rewrite report.md
+  robustlab list [--runs-dir DIR]
+
+built-in models: ${BUILTINS.map((b) => b.name).join(', ')}
+data: ${DATA_NAMES.join(', ')}, or a folder (IDX files, CIFAR-10 batches, class sub-folders of images)
+exit codes: 0 ok, 1 gate failed (--fail-under), 2 bad input or usage, 3 internal error`;
+
+const COMMON: Record<string, FlagType> = { json: 'bool', out: 'string', 'runs-dir': 'string', data: 'string', 'test-size': 'int', seed: 'int', help: 'bool' };
+const TRAIN_FLAGS: Record<string, FlagType> = { ...COMMON, model: 'string', method: 'string', eps: 'number', lambda: 'number', beta: 'number', epochs: 'int', 'batch-size': 'int', lr: 'number', 'train-size': 'int', resume: 'string',
+  'eval-attack': 'list', 'eval-eps': 'numlist', 'eval-steps': 'int', 'eval-restarts': 'int', 'eval-points': 'int', 'eps-warmup': 'number', patience: 'int', 'train-steps': 'int', optimizer: 'string' };
+const ATTACK_FLAGS: Record<string, FlagType> = { ...COMMON, attack: 'list', eps: 'numlist', norm: 'string', steps: 'int', 'step-size': 'number', restarts: 'int', 'fail-under': 'number' };
+
+function makeControl(emitter: Emitter): Control {
+  const control: Control = { stopRequested: false, paused: false };
+  process.on('message', (msg: unknown) => {
+    const parsed = parseWith(engineCommand, msg, 'command');
+    if (!parsed.ok) {
+      emitter.emit({ type: 'log', level: 'warn', message: `ignored an invalid command: ${parsed.error}` });
+      return;
+    }
+    if (parsed.value.type === 'stop') control.stopRequested = true;
+    if (parsed.value.type === 'pause') control.paused = true;
+    if (parsed.value.type === 'resume') control.paused = false;
+  });
+  let signals = 0;
+  const onSignal = () => {
+    if (++signals > 1) process.exit(130);
+    control.stopRequested = true;
+    emitter.emit({ type: 'log', level: 'info', message: 'stopping after the current batch (signal again to abort)' });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return control;
+}
+
+function trainExperiment(args: ReturnType<typeof parseArgs>): { exp: Experiment; file?: string } {
+  const file = args.positionals[0];
+  if (args.positionals.length > 1) throw new UsageError(`train takes one experiment file, got ${args.positionals.length} arguments`);
+  const base: Experiment = file ? readExperimentFile(file) : {};
+  const f = args.flags;
+  const exp: Experiment = { ...base };
+  const set = <K extends keyof Experiment>(k: K, v: unknown) => { if (v !== undefined) exp[k] = v as Experiment[K]; };
+  set('model', f.model); set('data', f.data); set('method', f.method); set('eps', f.eps); set('lambda', f.lambda); set('beta', f.beta);
+  set('epochs', f.epochs); set('batchSize', f['batch-size']); set('learningRate', f.lr); set('trainSize', f['train-size']); set('testSize', f['test-size']);
+  set('seed', f.seed); set('epsWarmupEpochs', f['eps-warmup']); set('earlyStoppingPatience', f.patience); set('optimizer', f.optimizer);
+  if (f['train-steps'] !== undefined) exp.trainAttack = { ...exp.trainAttack, steps: f['train-steps'] as number };
+  if (f['eval-attack'] || f['eval-eps'] || f['eval-steps'] || f['eval-restarts'] || f['eval-points']) {
+    exp.eval = { ...exp.eval };
+    if (f['eval-attack']) exp.eval.attacks = f['eval-attack'] as string[];
+    if (f['eval-eps']) exp.eval.eps = f['eval-eps'] as number[];
+    if (f['eval-steps']) exp.eval.steps = f['eval-steps'] as number;
+    if (f['eval-restarts']) exp.eval.restarts = f['eval-restarts'] as number;
+    if (f['eval-points']) exp.eval.testPoints = f['eval-points'] as number;
+  }
+  if (f.method !== undefined && !['none', 'fgsm', 'pgd', 'fast', 'trades'].includes(f.method as string)) throw new UsageError(`--method must be none, fgsm, pgd, fast or trades, got '${f.method}'`);
+  return { exp, file };
+}
+
+function attackSettings(args: ReturnType<typeof parseArgs>, curve: boolean): EvalSettings {
+  const f = args.flags;
+  const norm = (f.norm as string | undefined) ?? 'linf';
+  if (norm !== 'linf' && norm !== 'l2') throw new UsageError(`--norm must be linf or l2, got '${norm}'`);
+  const defaultEps = curve ? (norm === 'linf' ? [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3] : [0, 0.5, 1, 1.5, 2, 2.5, 3]) : [norm === 'linf' ? 0.3 : 2];
+  const attacks = (f.attack as string[] | undefined) ?? [norm === 'linf' ? 'pgd' : 'pgd-l2'];
+  const known = attackNames();
+  for (const a of attacks) if (!known.includes(a)) throw new UsageError(`unknown attack '${a}'; known attacks: ${known.join(', ')}`);
+  return { attacks, eps: (f.eps as number[] | undefined) ?? defaultEps, steps: (f.steps as number | undefined) ?? 20, stepSize: f['step-size'] as number | undefined,
+    restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm };
+}
+
+function printSummary(summary: Summary, runDir: string, mode: Mode): void {
+  if (mode !== 'human') return;
+  process.stdout.write(`\n${textTable(robustTable(summary))}\n`);
+  if (summary.warnings.length) process.stdout.write(`\n${summary.warnings.length} warning(s):\n${summary.warnings.map((w) => `  - [${w.code}] ${w.message}`).join('\n')}\n`);
+  else process.stdout.write('\nall sanity checks passed\n');
+  process.stdout.write(`\nrun folder: ${runDir}\nreport: ${runFiles(runDir).report}\n`);
+}
+
+function gate(summary: Summary, failUnder: number | undefined): void {
+  if (failUnder === undefined) return;
+  if (!(failUnder >= 0 && failUnder <= 1)) throw new UsageError(`--fail-under takes a fraction in [0,1], got ${failUnder}`);
+  const worst = Math.min(...summary.worstCase.map((w) => w.accuracy), summary.cleanAccuracy);
+  if (worst < failUnder) throw new GateFailedError(`worst-case robust accuracy ${(worst * 100).toFixed(2)}% is below the gate ${(failUnder * 100).toFixed(2)}% (${summary.testPoints} test points)`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? EXIT.ok : EXIT.badInput;
+  }
+  if (command === 'info') {
+    const { flags } = parseArgs(rest, { json: 'bool' });
+    const b = backend();
+    const info = { backend: b.name, backendWarning: b.warning, versions: (b.tf as unknown as { version: Record<string, string> }).version, node: process.version, models: BUILTINS.map((m) => m.name), attacks: attackNames(), data: DATA_NAMES };
+    process.stdout.write(flags.json ? `${JSON.stringify(info)}\n` : `backend: ${info.backend}${b.warning ? `\n${b.warning}` : ''}\nnode: ${info.node}\ntfjs: ${info.versions.tfjs ?? info.versions['tfjs-core']}\nmodels: ${info.models.join(', ')}\nattacks: ${info.attacks.join(', ')}\ndata: ${info.data.join(', ')}\n`);
+    return EXIT.ok;
+  }
+  if (command === 'list') {
+    const { flags } = parseArgs(rest, { 'runs-dir': 'string', json: 'bool' });
+    const runs = listRuns((flags['runs-dir'] as string | undefined) ?? defaultRunsRoot(process.cwd()));
+    for (const r of runs) {
+      const s = r.summary;
+      process.stdout.write(flags.json ? `${JSON.stringify({ runId: r.runId, runDir: r.runDir, status: r.status, clean: s?.cleanAccuracy, worstCase: s?.worstCase })}\n`
+        : `${r.runId}  ${r.status.padEnd(9)}  ${s ? `clean ${(s.cleanAccuracy * 100).toFixed(1)}%  worst ${s.worstCase.map((w) => `${(w.accuracy * 100).toFixed(1)}%@${w.eps}`).join(' ')}` : ''}\n`);
+    }
+    return EXIT.ok;
+  }
+  if (command === 'report') {
+    const dir = rest[0];
+    if (!dir) throw new UsageError('report needs a run folder');
+    const summary = readSummary(dir);
+    if (!summary) throw new BadInputError('no summary.json in this run folder', dir);
+    writeFileAtomic(runFiles(dir).report, markdownReport(summary));
+    printSummary(summary, path.resolve(dir), 'human');
+    return EXIT.ok;
+  }
+  if (command !== 'train' && command !== 'attack' && command !== 'curve') throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
+  const args = parseArgs(rest, command === 'train' ? TRAIN_FLAGS : ATTACK_FLAGS);
+  if (args.flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const emitter = new Emitter();
+  const mode = pickMode(!!args.flags.json);
+  attachOutput(emitter, mode);
+  const control = makeControl(emitter);
+  const started = Date.now();
+  let runDir = '';
+  try {
+    if (command === 'train') {
+      const { exp, file } = trainExperiment(args);
+      const settings = resolveTrainSettings(exp, file);
+      const b = backend();
+      const res = await runTrainJob(b, { settings, experimentFile: file, out: args.flags.out as string | undefined, runsRoot: args.flags['runs-dir'] as string | undefined, resume: args.flags.resume as string | undefined, argv }, emitter, control);
+      runDir = res.runDir;
+    } else {
+      const model = args.positionals[0];
+      if (!model) throw new UsageError(`${command} needs a model.json (a TensorFlow.js Layers or Graph model)`);
+      const settings = attackSettings(args, command === 'curve');
+      const b = backend();
+      const res = await runAttackJob(b, { modelPath: model, data: (args.flags.data as string | undefined) ?? 'mnist-sample', seed: (args.flags.seed as number | undefined) ?? 0, settings, kind: command, out: args.flags.out as string | undefined, runsRoot: args.flags['runs-dir'] as string | undefined, argv }, emitter, control);
+      runDir = res.runDir;
+    }
+    const summary = readSummary(runDir);
+    emitter.emit({ type: 'finished', status: control.stopRequested ? 'stopped' : 'completed', runDir, elapsedSec: (Date.now() - started) / 1000, exitCode: 0 });
+    if (summary) printSummary(summary, runDir, mode);
+    if (summary && command !== 'train') gate(summary, args.flags['fail-under'] as number | undefined);
+    return EXIT.ok;
+  } catch (err) {
+    const bad = err instanceof BadInputError;
+    const gateFailed = err instanceof GateFailedError;
+    const code = gateFailed ? EXIT.gate : bad ? EXIT.badInput : EXIT.internal;
+    if (!gateFailed) emitter.emit({ type: 'error', code: bad ? 'bad-input' : 'internal', message: (err as Error).message, ...(bad && (err as BadInputError).file ? { file: (err as BadInputError).file } : {}) });
+    if (mode !== 'human' || gateFailed) process.stderr.write(`${gateFailed ? 'gate failed' : 'error'}: ${(err as Error).message}\n`);
+    if (!bad && !gateFailed && mode === 'human') process.stderr.write(`${(err as Error).stack}\n`);
+    return code;
+  } finally {
+    emitter.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => finish(code),
+  (err: unknown) => {
+    const bad = err instanceof BadInputError;
+    process.stderr.write(`${bad ? 'error' : 'internal error'}: ${err instanceof Error ? (bad ? err.message : err.stack) : String(err)}\n`);
+    finish(bad ? EXIT.badInput : EXIT.internal);
+  },
+);
+
+function finish(code: number): void {
+  process.exitCode = code;
+  // Forked children keep the IPC channel open; let queued messages flush, then leave.
+  if (process.connected) setTimeout(() => process.disconnect(), 50);
+  setTimeout(() => process.exit(code), 200).unref();
+}

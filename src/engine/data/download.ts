@@ -1,0 +1,134 @@
+// Standard datasets fetched on first use into a cache, verified by checksum, written atomically.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { BadInputError } from '../errors';
+
+export interface RemoteFile {
+  name: string;
+  md5?: string;
+  sha256?: string;
+}
+
+export interface RemoteDataset {
+  name: string;
+  baseUrl: string;
+  files: RemoteFile[];
+}
+
+// Checksums as published by the datasets' hosts (torchvision lists the same MD5s).
+export const REMOTE_DATASETS: Record<string, RemoteDataset> = {
+  mnist: {
+    name: 'mnist',
+    baseUrl: 'https://ossci-datasets.s3.amazonaws.com/mnist/',
+    files: [
+      { name: 'train-images-idx3-ubyte.gz', md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' },
+      { name: 'train-labels-idx1-ubyte.gz', md5: 'd53e105ee54ea40749a09fcbcd1e9432' },
+      { name: 't10k-images-idx3-ubyte.gz', md5: '9fb629c4189551a2d022fa330f9573f3' },
+      { name: 't10k-labels-idx1-ubyte.gz', md5: 'ec29112dd5afa0611ce80d1b7f02629c' },
+    ],
+  },
+  'fashion-mnist': {
+    name: 'fashion-mnist',
+    baseUrl: 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+    files: [
+      { name: 'train-images-idx3-ubyte.gz', md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d' },
+      { name: 'train-labels-idx1-ubyte.gz', md5: '25c81989df183df01b3e8a0aad5dffbe' },
+      { name: 't10k-images-idx3-ubyte.gz', md5: 'bef4ecab320f06d8554ea6380940ec79' },
+      { name: 't10k-labels-idx1-ubyte.gz', md5: 'bb300cfdad3c16e7a12a480ee83cd310' },
+    ],
+  },
+  cifar10: {
+    name: 'cifar10',
+    baseUrl: 'https://www.cs.toronto.edu/~kriz/',
+    files: [{ name: 'cifar-10-binary.tar.gz', md5: 'c32a1d4ab5d03f1284b67883e8d87530' }],
+  },
+};
+
+export type ProgressFn = (done: number, total: number, file: string) => void;
+
+export function datasetCacheDir(): string {
+  if (process.env.ROBUSTLAB_DATA_CACHE) return process.env.ROBUSTLAB_DATA_CACHE;
+  const base = process.env.ROBUSTLAB_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'robustlab');
+  return path.join(base, 'datasets');
+}
+
+function get(url: string, redirects = 5): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const lib = url.startsWith('https:') ? https : http;
+    const req = lib.get(url, { timeout: 30_000 }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
+        res.resume();
+        resolve(get(new URL(res.headers.location, url).toString(), redirects - 1));
+      } else if (status !== 200) {
+        res.resume();
+        reject(new Error(`HTTP ${status} for ${url}`));
+      } else {
+        resolve(res);
+      }
+    });
+    req.on('timeout', () => req.destroy(new Error(`timed out fetching ${url}`)));
+    req.on('error', reject);
+  });
+}
+
+/** Downloads one file to dest (via a temp file), verifying its checksum before the rename. */
+export async function downloadVerified(url: string, dest: string, expect: RemoteFile, onProgress?: ProgressFn): Promise<void> {
+  const tmp = `${dest}.part-${process.pid}`;
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  try {
+    const res = await get(url);
+    const total = Number(res.headers['content-length'] ?? 0);
+    const md5 = crypto.createHash('md5');
+    const sha = crypto.createHash('sha256');
+    const out = fs.createWriteStream(tmp);
+    let done = 0;
+    let lastReport = 0;
+    await new Promise<void>((resolve, reject) => {
+      res.on('data', (chunk: Buffer) => {
+        md5.update(chunk);
+        sha.update(chunk);
+        done += chunk.length;
+        if (onProgress && (done - lastReport > 1 << 20 || done === total)) {
+          lastReport = done;
+          onProgress(done, total, expect.name);
+        }
+      });
+      res.on('error', reject);
+      out.on('error', reject);
+      out.on('finish', resolve);
+      res.pipe(out);
+    });
+    const gotMd5 = md5.digest('hex');
+    const gotSha = sha.digest('hex');
+    if ((expect.md5 && gotMd5 !== expect.md5) || (expect.sha256 && gotSha !== expect.sha256)) {
+      throw new BadInputError(`checksum mismatch for ${url}: expected ${expect.sha256 ?? expect.md5}, got ${expect.sha256 ? gotSha : gotMd5}`, dest);
+    }
+    onProgress?.(done, total || done, expect.name);
+    fs.renameSync(tmp, dest);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** Makes sure every file of a remote dataset is in the cache; returns the dataset's cache folder. */
+export async function ensureRemoteDataset(spec: RemoteDataset, opts: { cacheDir?: string; baseUrl?: string; onProgress?: ProgressFn } = {}): Promise<string> {
+  const dir = path.join(opts.cacheDir ?? datasetCacheDir(), spec.name);
+  const base = opts.baseUrl ?? process.env.ROBUSTLAB_DATA_MIRROR?.replace(/\/?$/, `/${spec.name}/`) ?? spec.baseUrl;
+  for (const f of spec.files) {
+    const dest = path.join(dir, f.name);
+    if (fs.existsSync(dest)) continue;
+    try {
+      await downloadVerified(new URL(f.name, base).toString(), dest, f, opts.onProgress);
+    } catch (err) {
+      if (err instanceof BadInputError) throw err;
+      throw new BadInputError(`could not download dataset '${spec.name}' (${(err as Error).message}); ` +
+        `put the files ${spec.files.map((x) => x.name).join(', ')} in ${dir} by hand, or set ROBUSTLAB_DATA_MIRROR`, dest);
+    }
+  }
+  return dir;
+}

@@ -1,0 +1,103 @@
+// Resolves a data spec (a name or a path) into train/test splits, deterministic by seed.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Tf } from '../backend';
+import { BadInputError } from '../errors';
+import { Rng } from '../util/rng';
+import { CIFAR10_CLASSES, loadCifarBatches } from './cifar';
+import { ensureRemoteDataset, REMOTE_DATASETS, type ProgressFn } from './download';
+import { loadIdxPair } from './idx';
+import { loadImageFolder } from './imageFolder';
+import { loadMnistSample } from './mnistSample';
+import { readTar } from './tar';
+import { pixelsOf, takeSubset, type Dataset, type Split } from './types';
+
+export const DEFAULT_DATA = 'mnist-sample';
+export const DATA_NAMES = ['mnist-sample', ...Object.keys(REMOTE_DATASETS)];
+const MAX_POINTS = 1_000_000;
+
+export interface DataOptions {
+  seed: number;
+  trainSize?: number;
+  testSize?: number;
+  onProgress?: ProgressFn;
+  tf?: Tf;
+}
+
+function checkSize(what: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_POINTS)) throw new BadInputError(`--${what} must be an integer from 1 to ${MAX_POINTS}, got ${v}`);
+}
+
+function subset(split: Split, size: number | undefined, pixels: number, rng: Rng, what: string, source: string): Split {
+  if (size === undefined || size === split.n) return split;
+  if (size > split.n) throw new BadInputError(`asked for ${size} ${what} points but ${source} has ${split.n}`);
+  return takeSubset(split, rng.permutation(split.n).slice(0, size), pixels);
+}
+
+function splitOne(all: Split, pixels: number, opts: DataOptions, defaults: { train: number; test: number }, source: string): { train: Split; test: Split } {
+  const train = opts.trainSize ?? Math.min(defaults.train, all.n - (opts.testSize ?? defaults.test));
+  const test = opts.testSize ?? Math.min(defaults.test, all.n - train);
+  if (train + test > all.n) throw new BadInputError(`train ${train} + test ${test} points exceed the ${all.n} in ${source}`);
+  const perm = new Rng(opts.seed).permutation(all.n);
+  return { train: takeSubset(all, perm.slice(0, train), pixels), test: takeSubset(all, perm.slice(train, train + test), pixels) };
+}
+
+function findFile(dir: string, base: string): string | undefined {
+  return [base, `${base}.gz`].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+}
+
+function loadIdxDir(dir: string, name: string, opts: DataOptions): Dataset {
+  const file = (b: string) => findFile(dir, b) ?? (() => { throw new BadInputError(`missing ${b} (or ${b}.gz)`, dir); })();
+  const tr = loadIdxPair(file('train-images-idx3-ubyte'), file('train-labels-idx1-ubyte'));
+  const te = loadIdxPair(file('t10k-images-idx3-ubyte'), file('t10k-labels-idx1-ubyte'));
+  const px = pixelsOf(tr.shape);
+  const rng = new Rng(opts.seed);
+  return { name, inputShape: tr.shape, numClasses: 10,
+    train: subset(tr, opts.trainSize, px, rng, 'train', dir), test: subset(te, opts.testSize, px, rng, 'test', dir) };
+}
+
+function loadCifarDir(dir: string, name: string, opts: DataOptions): Dataset {
+  const trainFiles = [1, 2, 3, 4, 5].map((i) => path.join(dir, `data_batch_${i}.bin`)).filter((f) => fs.existsSync(f));
+  const testFile = path.join(dir, 'test_batch.bin');
+  if (trainFiles.length === 0 || !fs.existsSync(testFile)) throw new BadInputError('a CIFAR-10 folder needs data_batch_1..5.bin and test_batch.bin', dir);
+  const px = 3072;
+  const rng = new Rng(opts.seed);
+  return { name, inputShape: [32, 32, 3], numClasses: 10, classNames: CIFAR10_CLASSES,
+    train: subset(loadCifarBatches(trainFiles), opts.trainSize, px, rng, 'train', dir),
+    test: subset(loadCifarBatches([testFile]), opts.testSize, px, rng, 'test', dir) };
+}
+
+function unpackCifar(cacheDir: string): string {
+  const out = path.join(cacheDir, 'cifar-10-batches-bin');
+  if (fs.existsSync(path.join(out, 'test_batch.bin'))) return out;
+  const archive = path.join(cacheDir, 'cifar-10-binary.tar.gz');
+  const entries = readTar(zlib.gunzipSync(fs.readFileSync(archive)), archive);
+  const tmp = `${out}.tmp-${process.pid}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  for (const [name, body] of entries) if (name.endsWith('.bin')) fs.writeFileSync(path.join(tmp, path.basename(name)), body);
+  fs.renameSync(tmp, out);
+  return out;
+}
+
+export async function loadDataset(spec: string, opts: DataOptions): Promise<Dataset> {
+  checkSize('train-size', opts.trainSize);
+  checkSize('test-size', opts.testSize);
+  if (spec === 'mnist-sample') {
+    const all = loadMnistSample();
+    return { name: spec, inputShape: [28, 28, 1], numClasses: 10, ...splitOne(all, 784, opts, { train: 8000, test: 2000 }, 'the embedded MNIST sample (10,000 digits)') };
+  }
+  const remote = REMOTE_DATASETS[spec];
+  if (remote) {
+    const dir = await ensureRemoteDataset(remote, { onProgress: opts.onProgress });
+    return spec === 'cifar10' ? loadCifarDir(unpackCifar(dir), spec, opts) : loadIdxDir(dir, spec, opts);
+  }
+  if (!fs.existsSync(spec)) throw new BadInputError(`no such data set or folder; use ${DATA_NAMES.join(', ')} or a folder of IDX files, CIFAR-10 batches or class sub-folders of images`, spec);
+  if (!fs.statSync(spec).isDirectory()) throw new BadInputError('expected a folder (IDX files, CIFAR-10 .bin batches, or class sub-folders of images)', spec);
+  if (findFile(spec, 'train-images-idx3-ubyte')) return loadIdxDir(spec, spec, opts);
+  if (fs.existsSync(path.join(spec, 'test_batch.bin'))) return loadCifarDir(spec, spec, opts);
+  if (!opts.tf) throw new BadInputError('image folders need TensorFlow to decode images', spec);
+  const img = loadImageFolder(opts.tf, spec);
+  return { name: spec, inputShape: img.shape, numClasses: img.classNames.length, classNames: img.classNames,
+    ...splitOne(img, pixelsOf(img.shape), opts, { train: Math.floor(img.n * 0.8), test: img.n - Math.floor(img.n * 0.8) }, spec) };
+}

@@ -1,0 +1,171 @@
+// Robust accuracy per attack per eps, and the per-example worst case over the attacks: a point
+// counts as robust at eps only if every attack failed on it (never an average of accuracies).
+import type * as TF from '@tensorflow/tfjs';
+import type { AdvExample, Norm, RobustEntry, WorstCaseEntry } from '../../protocol';
+import { getAttack, runAttackChecked } from '../attacks/registry';
+import type { AttackParams } from '../attacks/types';
+import type { Tf } from '../backend';
+import type { Split } from '../data/types';
+import type { Classifier } from '../models/classifier';
+import { batchTensors, range } from '../train/batches';
+import { Rng } from '../util/rng';
+
+export interface AttackSpec {
+  name: string;
+  params: AttackParams;
+}
+
+export interface EvalOptions {
+  attacks: AttackSpec[];
+  epsList: number[];
+  norm: Norm;
+  batchSize: number;
+  seed: number;
+  shouldStop?: () => boolean;
+  onResult?: (entry: RobustEntry) => void;
+  onProgress?: (done: number, total: number, message: string) => void;
+}
+
+export interface PointResults {
+  labels: Int32Array;
+  cleanPred: Int32Array;
+  cleanConf: Float32Array;
+  /** key `${attack}@${eps}` -> adversarial prediction per point */
+  advPred: Map<string, Int32Array>;
+  advConf: Map<string, Float32Array>;
+  /** L2 norm of the perturbation per point */
+  advL2: Map<string, Float32Array>;
+}
+
+export interface Evaluation {
+  testPoints: number;
+  cleanAccuracy: number;
+  robust: RobustEntry[];
+  worstCase: WorstCaseEntry[];
+  points: PointResults;
+  /** A few adversarial batches kept for the gallery: key -> x_adv of the first batch. */
+  galleryBatch: Map<string, Float32Array>;
+}
+
+export const resultKey = (attack: string, eps: number) => `${attack}@${eps}`;
+
+function predict(tf: Tf, model: Classifier, x: TF.Tensor4D): { pred: Int32Array; conf: Float32Array } {
+  return tf.tidy(() => {
+    const probs = tf.softmax(model.logits(x));
+    return { pred: tf.argMax(probs, 1).dataSync() as Int32Array, conf: tf.max(probs, 1).dataSync() as Float32Array };
+  });
+}
+
+export async function evaluate(tf: Tf, model: Classifier, split: Split, shape: [number, number, number], opts: EvalOptions): Promise<Evaluation> {
+  const n = split.n;
+  const labels = split.y;
+  const cleanPred = new Int32Array(n);
+  const cleanConf = new Float32Array(n);
+  for (let i = 0; i < n; i += opts.batchSize) {
+    const { x, y } = batchTensors(tf, split, shape, range(i, Math.min(n, i + opts.batchSize)));
+    const p = predict(tf, model, x);
+    cleanPred.set(p.pred, i);
+    cleanConf.set(p.conf, i);
+    tf.dispose([x, y]);
+  }
+  const cleanCorrect = Array.from(cleanPred, (p, i) => p === labels[i]);
+  const cleanAccuracy = cleanCorrect.filter(Boolean).length / Math.max(1, n);
+  const points: PointResults = { labels, cleanPred, cleanConf, advPred: new Map(), advConf: new Map(), advL2: new Map() };
+  const robust: RobustEntry[] = [];
+  const galleryBatch = new Map<string, Float32Array>();
+  const total = opts.attacks.length * opts.epsList.length;
+  let done = 0;
+  for (const spec of opts.attacks) {
+    const attack = getAttack(spec.name);
+    for (const eps of opts.epsList) {
+      const started = Date.now();
+      const key = resultKey(spec.name, eps);
+      const advPred = new Int32Array(n);
+      const advConf = new Float32Array(n);
+      const advL2 = new Float32Array(n);
+      const rng = new Rng(opts.seed * 31 + Math.round(eps * 1e6));
+      for (let i = 0; i < n; i += opts.batchSize) {
+        if (opts.shouldStop?.()) throw new Error('stopped');
+        const idx = range(i, Math.min(n, i + opts.batchSize));
+        const { x, y } = batchTensors(tf, split, shape, idx);
+        // Points already misclassified stay so; attacking them is still done so x_adv is defined.
+        const { xAdv } = await runAttackChecked({ tf, model, rng, shouldStop: opts.shouldStop }, attack, x, y, { norm: opts.norm, eps }, spec.params);
+        const p = predict(tf, model, xAdv);
+        advPred.set(p.pred, i);
+        advConf.set(p.conf, i);
+        advL2.set(tf.tidy(() => tf.sqrt(tf.sum(tf.square(tf.sub(xAdv, x)), [1, 2, 3])).dataSync() as Float32Array), i);
+        if (i === 0) galleryBatch.set(key, xAdv.dataSync() as Float32Array);
+        tf.dispose([x, y, xAdv]);
+      }
+      // A point misclassified when clean is not robust, whatever the attack returned.
+      const correct = Array.from(advPred, (p, i) => p === labels[i] && cleanCorrect[i]);
+      points.advPred.set(key, advPred);
+      points.advConf.set(key, advConf);
+      points.advL2.set(key, advL2);
+      const defaults = attack.defaults({ norm: opts.norm, eps });
+      const successes = Array.from(advL2).filter((_, i) => cleanCorrect[i] && !correct[i]).sort((a, b) => a - b);
+      const entry: RobustEntry = {
+        attack: spec.name, norm: opts.norm, eps,
+        steps: (spec.params.steps as number | undefined) ?? defaults.steps,
+        restarts: (spec.params.restarts as number | undefined) ?? defaults.restarts,
+        accuracy: correct.filter(Boolean).length / Math.max(1, n), testPoints: n,
+        seconds: (Date.now() - started) / 1000,
+        ...(attack.minimal && successes.length ? { meanPerturbation: successes.reduce((a, b) => a + b, 0) / successes.length, medianPerturbation: successes[Math.floor(successes.length / 2)] } : {}),
+      };
+      robust.push(entry);
+      opts.onResult?.(entry);
+      opts.onProgress?.(++done, total, `${spec.name} eps=${eps}`);
+    }
+  }
+  return { testPoints: n, cleanAccuracy, robust, worstCase: worstCase(opts, points, cleanCorrect), points, galleryBatch };
+}
+
+function worstCase(opts: EvalOptions, points: PointResults, cleanCorrect: boolean[]): WorstCaseEntry[] {
+  return opts.epsList.map((eps) => {
+    const robustNow = [...cleanCorrect];
+    const brokenBy: Record<string, number> = {};
+    for (const spec of opts.attacks) {
+      const pred = points.advPred.get(resultKey(spec.name, eps))!;
+      let broke = 0;
+      pred.forEach((p, i) => {
+        if (robustNow[i] && p !== points.labels[i]) {
+          robustNow[i] = false;
+          broke++;
+        }
+      });
+      brokenBy[spec.name] = broke;
+    }
+    return {
+      eps, norm: opts.norm,
+      accuracy: robustNow.filter(Boolean).length / Math.max(1, robustNow.length),
+      attacks: opts.attacks.map((a) => a.name),
+      brokenBy,
+    };
+  });
+}
+
+/** Pixels in [0,1] to bytes, for the gallery. */
+export function toBytes(values: ArrayLike<number>): number[] {
+  return Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+}
+
+/** Up to `count` gallery examples for one attack and eps, successes first. */
+export function galleryExamples(split: Split, shape: [number, number, number], ev: Evaluation, attack: string, eps: number, count = 12): AdvExample[] {
+  const key = resultKey(attack, eps);
+  const batch = ev.galleryBatch.get(key);
+  const advPred = ev.points.advPred.get(key);
+  const advConf = ev.points.advConf.get(key);
+  if (!batch || !advPred || !advConf) return [];
+  const px = shape[0] * shape[1] * shape[2];
+  const available = Math.min(batch.length / px, split.n);
+  const idx = range(0, available);
+  const success = (i: number) => ev.points.cleanPred[i] === split.y[i] && advPred[i] !== split.y[i];
+  const chosen = [...idx.filter(success), ...idx.filter((i) => !success(i))].slice(0, count);
+  return chosen.map((i) => ({
+    index: i, shape,
+    original: toBytes(split.x.subarray(i * px, (i + 1) * px)),
+    adversarial: toBytes(batch.subarray(i * px, (i + 1) * px)),
+    label: split.y[i], predClean: ev.points.cleanPred[i], confClean: ev.points.cleanConf[i],
+    predAdv: advPred[i], confAdv: advConf[i], success: success(i),
+  }));
+}

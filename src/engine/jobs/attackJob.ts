@@ -1,0 +1,42 @@
+// "Attack Current Model" and "Evaluate Robustness Curve": load a model.json, attack it, store a run.
+import path from 'node:path';
+import type { BackendChoice } from '../backend';
+import { loadDataset } from '../data';
+import { BadInputError } from '../errors';
+import { loadModelFile } from '../models/io';
+import type { Emitter } from '../runs/emitter';
+import { runFiles } from '../runs/layout';
+import type { Control } from '../train/trainer';
+import { runEvaluation } from './evalPhase';
+import { createRunDir, emitStarted } from './runDir';
+import { checkEvalSettings, type EvalSettings } from './settings';
+
+export interface AttackJobInput {
+  modelPath: string;
+  data: string;
+  seed: number;
+  settings: EvalSettings;
+  kind: 'attack' | 'curve';
+  out?: string;
+  runsRoot?: string;
+  argv: string[];
+}
+
+export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emitter: Emitter, control: Control): Promise<{ runDir: string }> {
+  const { tf } = b;
+  checkEvalSettings(input.settings);
+  const model = await loadModelFile(tf, input.modelPath);
+  const testSize = input.settings.testPoints ?? 1000;
+  const data = await loadDataset(input.data, { seed: input.seed, testSize, trainSize: input.data === 'mnist-sample' ? 10_000 - testSize : 1, tf,
+    onProgress: (done, total, file) => emitter.emit({ type: 'progress', stage: 'download', done, total, message: file }) });
+  if (model.inputShape.join() !== data.inputShape.join()) throw new BadInputError(`the model takes ${model.inputShape.join('x')} inputs but ${data.name} has ${data.inputShape.join('x')} images`, input.modelPath);
+  if (model.numClasses !== data.numClasses) throw new BadInputError(`the model has ${model.numClasses} outputs but ${data.name} has ${data.numClasses} classes`, input.modelPath);
+  const settings = { model: path.resolve(input.modelPath), data: input.data, seed: input.seed, ...input.settings };
+  const run = createRunDir({ kind: input.kind, label: path.basename(path.dirname(path.resolve(input.modelPath))), out: input.out, runsRoot: input.runsRoot,
+    source: { model: path.resolve(input.modelPath) }, settings, argv: input.argv });
+  emitter.logTo(runFiles(run.runDir).events);
+  emitStarted(emitter, b, run, { model: input.modelPath, data: data.name, testSize: data.test.n });
+  await runEvaluation({ tf, backend: b.name, model, data, settings: input.settings, seed: input.seed, runId: run.runId, runDir: run.runDir, kind: input.kind, emitter, control,
+    modelLabel: input.modelPath, extraWarnings: b.warning ? [{ code: 'slow-backend', message: b.warning }] : [], config: settings });
+  return { runDir: run.runDir };
+}

@@ -1,0 +1,18 @@
+// Loss and accuracy pieces shared by the objectives and the trainer.
+import type * as TF from '@tensorflow/tfjs';
+import type { Tf } from '../backend';
+import { crossEntropy } from '../attacks/common';
+
+/** Mean cross-entropy of logits against integer labels. */
+export function meanCrossEntropy(tf: Tf, logits: TF.Tensor2D, y: TF.Tensor1D): TF.Scalar {
+  return tf.tidy(() => tf.mean(crossEntropy(tf, logits, y)) as TF.Scalar);
+}
+
+export function accuracy(tf: Tf, logits: TF.Tensor2D, y: TF.Tensor1D): TF.Scalar {
+  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(y, 'int32')), 'float32')) as TF.Scalar);
+}
+
+/** L_clean + λ·L_adv, with the clean term optional (Madry's PGD training uses L_adv alone). */
+export function combine(tf: Tf, clean: TF.Scalar, adv: TF.Scalar, lambda: number, cleanTerm: boolean): TF.Scalar {
+  return tf.tidy(() => (cleanTerm ? tf.add(clean, tf.mul(adv, lambda)) : tf.mul(adv, lambda)) as TF.Scalar);
+}

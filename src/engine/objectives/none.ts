@@ -1,0 +1,14 @@
+// Clean training: the baseline every robustness report compares against.
+import { meanCrossEntropy } from './losses';
+import type { Objective } from './types';
+
+export const none: Objective = {
+  name: 'none',
+  title: 'Clean training (no adversarial examples)',
+  prepare: async () => undefined,
+  loss({ tf, model }, x, y) {
+    const logitsClean = model.logits(x, true);
+    const clean = meanCrossEntropy(tf, logitsClean, y);
+    return { total: clean, clean, logitsClean };
+  },
+};

@@ -1,0 +1,19 @@
+// Training objectives by name.
+import type { Method } from '../../protocol/experiment';
+import { BadInputError } from '../errors';
+import { fgsm } from './fgsm';
+import { none } from './none';
+import { pgd } from './pgd';
+import type { Objective } from './types';
+
+const objectives = new Map<string, Objective>([none, fgsm, pgd].map((o) => [o.name, o]));
+
+export function registerObjective(o: Objective): void {
+  objectives.set(o.name, o);
+}
+
+export function getObjective(name: Method | string): Objective {
+  const o = objectives.get(name);
+  if (!o) throw new BadInputError(`unknown training method '${name}'; known methods: ${[...objectives.keys()].join(', ')}`);
+  return o;
+}

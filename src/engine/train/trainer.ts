@@ -1,0 +1,226 @@
+// The training loop: batches -> objective -> optimizer, with the eps warm-up, learning-rate
+// schedule, per-epoch validation (clean and PGD), checkpoints, early stopping, the
+// catastrophic-overfitting monitor, stop/pause, and resume from the last checkpoint.
+import type * as TF from '@tensorflow/tfjs';
+import { pgd as pgdAttack } from '../attacks/pgd';
+import type { Tf } from '../backend';
+import type { Dataset } from '../data/types';
+import type { Classifier } from '../models/classifier';
+import { loadModelFile } from '../models/io';
+import { accuracy } from '../objectives/losses';
+import type { Objective, ObjectiveConfig } from '../objectives/types';
+import type { Emitter } from '../runs/emitter';
+import { runFiles } from '../runs/layout';
+import { Rng } from '../util/rng';
+import { batchTensors, range } from './batches';
+import { loadOptimizerState, readState, saveCheckpoint, writeState, type TrainState } from './checkpoint';
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: 'adam' | 'sgd';
+  seed: number;
+  objective: Objective;
+  objectiveConfig: ObjectiveConfig;
+  /** Epochs over which eps grows linearly from 0 to its target (0 = no warm-up). */
+  epsWarmupEpochs: number;
+  /** Stop when robust validation accuracy has not improved for this many epochs (0 = never). */
+  earlyStoppingPatience: number;
+  /** Points of the test split used for the per-epoch validation. */
+  validationPoints: number;
+  runDir: string;
+  resume: boolean;
+}
+
+export interface Control {
+  stopRequested: boolean;
+  paused: boolean;
+}
+
+export interface TrainResult {
+  epochsRun: number;
+  stoppedEarly: boolean;
+  stopped: boolean;
+  seconds: number;
+  bestEpoch: number;
+  /** Set when the overfitting monitor rolled the model back. */
+  rolledBack?: string;
+}
+
+/** A hook the overfitting monitor plugs into: return a reason to roll back to the best epoch. */
+export type EpochHook = (epoch: number, monitorAcc: number) => string | undefined;
+
+const MONITOR_POINTS = 256;
+
+function makeOptimizer(tf: Tf, kind: 'adam' | 'sgd', lr: number): TF.Optimizer {
+  return kind === 'sgd' ? tf.train.momentum(lr, 0.9) : tf.train.adam(lr);
+}
+
+function setLearningRate(opt: TF.Optimizer, lr: number): void {
+  (opt as unknown as { learningRate: number }).learningRate = lr;
+}
+
+/** PGD-10 accuracy at eps on a fixed set of points: the robust validation metric. */
+async function robustAccuracy(tf: Tf, model: Classifier, data: Dataset, split: 'train' | 'test', n: number, eps: number, cfg: ObjectiveConfig, seed: number): Promise<number> {
+  const s = data[split];
+  const idx = range(0, Math.min(n, s.n));
+  let correct = 0;
+  for (let i = 0; i < idx.length; i += 256) {
+    const { x, y } = batchTensors(tf, s, data.inputShape, idx.slice(i, i + 256));
+    const xAdv = eps > 0 ? await pgdAttack.run({ tf, model, rng: new Rng(seed + i) }, x, y, { norm: cfg.norm, eps }, { steps: 10, restarts: 1 }) : tf.clone(x);
+    correct += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(model.logits(xAdv), 1), tf.cast(y, 'int32')), 'float32')).dataSync()[0]);
+    tf.dispose([x, y, xAdv]);
+  }
+  return correct / Math.max(1, idx.length);
+}
+
+function cleanAccuracy(tf: Tf, model: Classifier, data: Dataset, n: number): number {
+  const idx = range(0, Math.min(n, data.test.n));
+  let correct = 0;
+  for (let i = 0; i < idx.length; i += 512) {
+    const { x, y } = batchTensors(tf, data.test, data.inputShape, idx.slice(i, i + 512));
+    correct += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(model.logits(x), 1), tf.cast(y, 'int32')), 'float32')).dataSync()[0]);
+    tf.dispose([x, y]);
+  }
+  return correct / Math.max(1, idx.length);
+}
+
+const waitWhilePaused = async (control: Control) => {
+  while (control.paused && !control.stopRequested) await new Promise((r) => setTimeout(r, 100));
+};
+
+/**
+ * Trains model.layers in place. Returns how it ended; the best weights are reloaded into the model
+ * when the overfitting monitor fired.
+ */
+export async function train(tf: Tf, model: Classifier, data: Dataset, opts: TrainOptions, emitter: Emitter, control: Control, onEpoch?: EpochHook): Promise<{ result: TrainResult; model: Classifier }> {
+  if (!model.layers) throw new Error(`${model.name} is not trainable (a Graph model)`);
+  const layers = model.layers;
+  const files = runFiles(opts.runDir);
+  const optimizer = makeOptimizer(tf, opts.optimizer, opts.learningRate);
+  const batches = Math.ceil(data.train.n / opts.batchSize);
+  const totalSteps = batches * opts.epochs;
+  const robustMetric = opts.objective.name !== 'none';
+  let state: TrainState = { epoch: 0, step: 0, bestMetric: -1, bestEpoch: 0, epochsWithoutImprovement: 0, elapsedSec: 0 };
+
+  if (opts.resume) {
+    const saved = readState(files.trainState);
+    if (saved) {
+      state = saved;
+      const restored = await loadModelFile(tf, files.lastCheckpoint);
+      layers.setWeights(restored.layers!.getWeights());
+      restored.layers!.dispose();
+      // Adam's slots only exist after a first step; take one zero-learning-rate step to create them.
+      setLearningRate(optimizer, 0);
+      const warm = batchTensors(tf, data.train, data.inputShape, [0]);
+      optimizer.minimize(() => tf.mul(tf.sum(model.logits(warm.x, true)), 0) as TF.Scalar);
+      tf.dispose([warm.x, warm.y]);
+      await loadOptimizerState(tf, optimizer, files.checkpoints + '/last');
+      emitter.emit({ type: 'log', level: 'info', message: `resumed from epoch ${state.epoch} (${files.lastCheckpoint})` });
+    }
+  }
+
+  const started = Date.now() - state.elapsedSec * 1000;
+  let stoppedEarly = false;
+  let rolledBack: string | undefined;
+  let epochsRun = 0;
+  for (let epoch = state.epoch + 1; epoch <= opts.epochs; epoch++) {
+    const rng = new Rng(opts.seed * 7919 + epoch);
+    const order = rng.permutation(data.train.n);
+    let sums = { clean: 0, adv: 0, total: 0, accClean: 0, accAdv: 0, n: 0 };
+    const epochStart = Date.now();
+    for (let b = 0; b < batches; b++) {
+      await waitWhilePaused(control);
+      if (control.stopRequested) break;
+      const step = state.step;
+      const progress = (epoch - 1 + b / batches);
+      const eps = opts.epsWarmupEpochs > 0 ? opts.objectiveConfig.eps * Math.min(1, progress / opts.epsWarmupEpochs) : opts.objectiveConfig.eps;
+      const lr = opts.objective.learningRate ? opts.objective.learningRate(step, totalSteps, opts.learningRate) : opts.learningRate;
+      setLearningRate(optimizer, lr);
+      const idx = order.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
+      const { x, y } = batchTensors(tf, data.train, data.inputShape, idx);
+      const ctx = { tf, model, rng, eps, config: opts.objectiveConfig };
+      const xAdv = await opts.objective.prepare(ctx, x, y);
+      let kept: TF.Scalar[] = [];
+      optimizer.minimize(() => {
+        const parts = opts.objective.loss(ctx, x, y, xAdv);
+        kept = [parts.clean, parts.adv ?? parts.clean, accuracy(tf, parts.logitsClean, y), parts.logitsAdv ? accuracy(tf, parts.logitsAdv, y) : tf.scalar(-1)].map((t) => tf.keep(t.clone()));
+        return parts.total;
+      }, false);
+      const [lc, la, ac, aa] = kept.map((t) => t.dataSync()[0]);
+      tf.dispose([x, y, ...(xAdv ? [xAdv] : []), ...kept]);
+      const hasAdv = aa >= 0;
+      const total = hasAdv ? (opts.objectiveConfig.cleanTerm ? lc : 0) + opts.objectiveConfig.lambda * la : lc;
+      sums = { clean: sums.clean + lc * idx.length, adv: sums.adv + la * idx.length, total: sums.total + total * idx.length, accClean: sums.accClean + ac * idx.length, accAdv: sums.accAdv + aa * idx.length, n: sums.n + idx.length };
+      state.step++;
+      const elapsed = (Date.now() - epochStart) / 1000;
+      emitter.emit({
+        type: 'batch', epoch, batch: b, batches, step: state.step,
+        lossClean: finiteOrNull(lc), lossAdv: hasAdv ? finiteOrNull(la) : undefined, lossTotal: finiteOrNull(total),
+        accClean: ac, accAdv: hasAdv ? aa : undefined, lr, eps,
+        imagesPerSec: sums.n / Math.max(elapsed, 1e-3), elapsedSec: (Date.now() - started) / 1000,
+      });
+      if (!Number.isFinite(lc) || !Number.isFinite(total)) throw new Error(`the loss became ${lc} at epoch ${epoch}, batch ${b}: lower the learning rate`);
+      if (b % 4 === 3) await new Promise<void>((r) => setImmediate(r));
+    }
+    if (control.stopRequested && sums.n < data.train.n) break;
+    const epochSec = (Date.now() - epochStart) / 1000;
+    const epsNow = opts.epsWarmupEpochs > 0 ? opts.objectiveConfig.eps * Math.min(1, epoch / opts.epsWarmupEpochs) : opts.objectiveConfig.eps;
+    const valClean = cleanAccuracy(tf, model, data, opts.validationPoints);
+    const valRobust = epsNow > 0 ? await robustAccuracy(tf, model, data, 'test', Math.min(opts.validationPoints, 500), epsNow, opts.objectiveConfig, opts.seed) : undefined;
+    const monitorAcc = robustMetric && epsNow > 0 ? await robustAccuracy(tf, model, data, 'train', MONITOR_POINTS, epsNow, opts.objectiveConfig, opts.seed + 1) : undefined;
+    epochsRun++;
+    state.epoch = epoch;
+    state.elapsedSec = (Date.now() - started) / 1000;
+    emitter.emit({
+      type: 'epoch', epoch, epochs: opts.epochs,
+      lossClean: finiteOrNull(sums.clean / sums.n), lossAdv: robustMetric ? finiteOrNull(sums.adv / sums.n) : undefined, lossTotal: finiteOrNull(sums.total / sums.n),
+      trainAccClean: sums.accClean / sums.n, trainAccAdv: robustMetric ? Math.max(0, sums.accAdv / sums.n) : undefined,
+      valAccClean: valClean, valAccRobust: valRobust, monitorAcc,
+      lr: opts.objective.learningRate ? opts.objective.learningRate(state.step, totalSteps, opts.learningRate) : opts.learningRate,
+      eps: epsNow, imagesPerSec: sums.n / Math.max(epochSec, 1e-3), elapsedSec: state.elapsedSec,
+      etaSec: epochSec * (opts.epochs - epoch),
+    });
+    // Early stopping and "best" use robust accuracy once eps has reached its target.
+    const metric = robustMetric ? (valRobust ?? valClean) : valClean;
+    const warmedUp = epoch >= opts.epsWarmupEpochs;
+    const meta = { epoch, valAccClean: valClean, valAccRobust: valRobust ?? null, method: opts.objective.name };
+    await saveCheckpoint(tf, layers, optimizer, `${files.checkpoints}/last`, meta);
+    if (warmedUp && metric > state.bestMetric) {
+      state.bestMetric = metric;
+      state.bestEpoch = epoch;
+      state.epochsWithoutImprovement = 0;
+      await saveCheckpoint(tf, layers, optimizer, `${files.checkpoints}/best`, meta);
+      emitter.emit({ type: 'checkpoint', epoch, path: files.bestCheckpoint, best: true, metric });
+    } else if (warmedUp) {
+      state.epochsWithoutImprovement++;
+    }
+    emitter.emit({ type: 'checkpoint', epoch, path: files.lastCheckpoint, best: false, metric });
+    writeState(files.trainState, state);
+    const collapse = monitorAcc !== undefined ? onEpoch?.(epoch, monitorAcc) : undefined;
+    if (collapse) {
+      rolledBack = collapse;
+      break;
+    }
+    if (opts.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= opts.earlyStoppingPatience) {
+      stoppedEarly = true;
+      emitter.emit({ type: 'log', level: 'info', message: `early stopping: robust validation accuracy has not improved for ${state.epochsWithoutImprovement} epochs (best ${(state.bestMetric * 100).toFixed(1)}% at epoch ${state.bestEpoch})` });
+      break;
+    }
+  }
+  if ((rolledBack || stoppedEarly) && state.bestEpoch > 0) {
+    const best = await loadModelFile(tf, files.bestCheckpoint);
+    layers.setWeights(best.layers!.getWeights());
+    best.layers!.dispose();
+  }
+  optimizer.dispose();
+  return {
+    result: { epochsRun, stoppedEarly, stopped: control.stopRequested, seconds: (Date.now() - started) / 1000, bestEpoch: state.bestEpoch, rolledBack },
+    model,
+  };
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
