@@ -23,6 +23,8 @@ export interface ChartSpec {
   height?: number;
   /** Show every point (eps curves, epochs); batch curves only draw lines. */
   points?: boolean;
+  /** Whole-number x ticks (epochs). */
+  xInteger?: boolean;
 }
 
 export type Values = (number | null)[];
@@ -152,12 +154,14 @@ export class Chart {
   private options(t: Theme): uPlot.Options {
     const axisFont = `11px ${t.font}`;
     const axis = (label: string, scale: string, side?: number, percent?: boolean): uPlot.Axis => ({
-      scale, side, label, stroke: t.fg, font: axisFont, labelFont: axisFont, labelSize: 18,
+      scale, ...(side === undefined ? {} : { side }), label, stroke: t.fg, font: axisFont, labelFont: axisFont, labelSize: 18,
       grid: { stroke: t.grid, width: 1, show: side !== 1 }, ticks: { stroke: t.grid, width: 1 },
       values: (_u, vals) => vals.map((v) => (v === null ? '' : percent ? fmtPct(v) : fmtNum(v))),
     });
     const hasY2 = this.series.some((s) => s.scale === 'y2');
-    const axes: uPlot.Axis[] = [axis(this.spec.xLabel, 'x'), axis(this.spec.yLabel, 'y', 3, this.spec.percent)];
+    const xAxis = axis(this.spec.xLabel, 'x');
+    if (this.spec.xInteger) xAxis.incrs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+    const axes: uPlot.Axis[] = [xAxis, axis(this.spec.yLabel, 'y', 3, this.spec.percent)];
     if (hasY2) axes.push(axis(this.spec.y2Label ?? '', 'y2', 1));
     const scales: uPlot.Scales = { x: { time: false } };
     if (this.spec.yRange) scales.y = { range: this.spec.yRange };

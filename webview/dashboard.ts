@@ -279,8 +279,8 @@ export class Dashboard {
     const pctRange: [number, number] = [0, 1];
     this.chart(grid, { id: 'loss-batch', title: 'Loss per batch', xLabel: 'step', yLabel: 'loss' });
     this.chart(grid, { id: 'acc-batch', title: 'Accuracy per batch', xLabel: 'step', yLabel: 'accuracy', percent: true, yRange: pctRange });
-    this.chart(grid, { id: 'loss-epoch', title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true });
-    this.chart(grid, { id: 'acc-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: pctRange, points: true });
+    this.chart(grid, { id: 'loss-epoch', title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true, xInteger: true });
+    this.chart(grid, { id: 'acc-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: pctRange, points: true, xInteger: true });
     this.chart(grid, { id: 'schedule', title: 'Learning rate and ε schedule', xLabel: 'step', yLabel: 'learning rate', y2Label: 'ε' });
     this.chart(grid, { id: 'speed', title: 'Throughput', xLabel: 'step', yLabel: 'images/s' });
     this.checkpointsEl = el('section', 'rl-card rl-checkpoints');
@@ -602,9 +602,9 @@ export class Dashboard {
     const grid = el('div', 'rl-grid');
     v.append(note, table, grid);
     this.chart(grid, { id: 'cmp-acc-eps', title: 'Robust accuracy versus ε (worst case)', xLabel: 'ε', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true });
-    this.chart(grid, { id: 'cmp-val-robust', title: 'Validation robust accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true });
-    this.chart(grid, { id: 'cmp-val-clean', title: 'Validation clean accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true });
-    this.chart(grid, { id: 'cmp-loss', title: 'Total training loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true });
+    this.chart(grid, { id: 'cmp-val-robust', title: 'Validation robust accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true, xInteger: true });
+    this.chart(grid, { id: 'cmp-val-clean', title: 'Validation clean accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true, xInteger: true });
+    this.chart(grid, { id: 'cmp-loss', title: 'Total training loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true, xInteger: true });
     this.compareEls = { note, table };
   }
 

@@ -27,7 +27,9 @@ export function dashboardCsp(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource}`,
+    // The nonce lets the toolkit's FAST runtime add its feature-detection <style> (it reads the
+    // csp-nonce meta); no 'unsafe-inline'.
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     // Canvas exports become data: URLs; nothing is fetched.
     `img-src ${cspSource} data:`,
@@ -46,6 +48,7 @@ export function renderDashboardHtml(o: DashboardHtmlOptions): string {
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta property="csp-nonce" content="${o.nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
 <title>${escapeHtml(o.title ?? 'Robustness Lab dashboard')}</title>
