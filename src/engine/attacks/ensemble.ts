@@ -55,7 +55,7 @@ function subAttacks(ctx: AttackContext, threat: ThreatModel, params: AttackParam
       run: async (c, x, y) => {
         const ranked = c.tf.tidy(() => c.tf.topk(c.model.logits(x), nTargets + 1).indices);
         let cur = c.tf.clone(x);
-        let alive = c.tf.onesLike(y).cast('bool') as TF.Tensor1D;
+        let alive = c.tf.tidy(() => c.tf.cast(c.tf.onesLike(y), 'bool') as TF.Tensor1D);
         try {
           for (let j = 1; j <= nTargets; j++) {
             const t = c.tf.tidy(() => c.tf.reshape(c.tf.slice(ranked, [0, j], [-1, 1]), [-1]) as TF.Tensor1D);

@@ -43,8 +43,8 @@ export const square: Attack = {
       return tf.clipByValue(tf.add(x, tf.mul(stripes, eps)), 0, 1) as TF.Tensor4D;
     });
     let lossBest = tf.tidy(() => loss(model.logits(xBest)));
-    const rows = tf.reshape(tf.range(0, h, 1, 'float32'), [1, h, 1, 1]);
-    const cols = tf.reshape(tf.range(0, w, 1, 'float32'), [1, 1, w, 1]);
+    const rows = tf.tidy(() => tf.reshape(tf.range(0, h, 1, 'float32'), [1, h, 1, 1]));
+    const cols = tf.tidy(() => tf.reshape(tf.range(0, w, 1, 'float32'), [1, 1, w, 1]));
     const iterations = queries - 1;
     try {
       for (let it = 0; it < iterations; it++) {
