@@ -1,7 +1,7 @@
 // What the editor shows for a model.json or an experiment file: the CodeLens headline, the
 // diagnostics and the hovers, computed from text and the latest run's summary. No `vscode` import
 // (ranges are offsets), so the logic is unit-tested in plain Node.
-import { findNodeAtLocation, getLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, getLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main';
 import { experiment, parseWith, type RobustEntry, type Summary } from '../../protocol';
 import type { RunInfo } from '../../engine/runs/read';
 

@@ -1,0 +1,349 @@
+// The "Robustness" commands.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { experiment as experimentCheck, METHODS, parseWith, type Method } from '../protocol';
+import { readConfig, readSummary, type RunInfo } from '../engine/runs/read';
+import { runFiles } from '../engine/runs/layout';
+import { ATTACKS, DATA_SETS, DEFAULT_CURVE_EPS, attackArgs, curveArgs, experimentFromAnswers, parseEpsList, trainArgs, type AttackAnswers, type TrainAnswers } from './runner/args';
+import { allRunsRoots, isExperimentFile, isModelFile, runsRootFor, settings, baseFolder } from './config';
+import { CHARTS_DIR, REPORT_WITH_CHARTS, reportWithCharts } from './reports/markdown';
+import { lensTitle } from './reports/inline';
+import type { EngineHost } from './engineHost';
+import type { DashboardApi } from './dashboardApi';
+import type { RunsCache } from './runsCache';
+import type { TreeNode } from './runsTree';
+
+export interface TrainOptions { experiment?: string; model?: string; answers?: Partial<TrainAnswers> }
+export interface AttackOptions extends Partial<AttackAnswers> { model?: string }
+export interface CurveOptions { model?: string; attack?: string; eps?: number[]; data?: string; testPoints?: number }
+export interface StartedRun { runDir: string }
+
+const METHOD_INFO: Record<Method, string> = {
+  none: 'standard training, no adversarial examples (a baseline)',
+  fgsm: 'Goodfellow et al.: (1−λ)·clean + λ·FGSM loss',
+  pgd: 'Madry et al.: train on PGD examples (strong, slower)',
+  fast: 'Wong et al.: FGSM with random start (fast; watch for catastrophic overfitting)',
+  trades: 'Zhang et al.: clean loss + β·KL(clean‖adversarial)',
+};
+
+export class Commands {
+  constructor(
+    private readonly host: EngineHost,
+    private readonly dashboards: () => DashboardApi,
+    private readonly cache: RunsCache,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    const r = (id: string, f: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await f.apply(this, args);
+      } catch (err) {
+        this.log.error(`${id}: ${(err as Error).stack ?? err}`);
+        void vscode.window.showErrorMessage(`Robustness Lab: ${(err as Error).message}`);
+        return undefined;
+      }
+    });
+    return [
+      r('robustlab.train', this.train), r('robustlab.attack', this.attack), r('robustlab.curve', this.curve),
+      r('robustlab.openDashboard', this.openDashboard), r('robustlab.stop', this.stop), r('robustlab.compare', this.compare),
+      r('robustlab.exportReport', this.exportReport), r('robustlab.showLog', () => this.log.show()),
+      r('robustlab.runs.open', this.openDashboard), r('robustlab.runs.compare', this.compare), r('robustlab.runs.delete', this.deleteRun),
+      r('robustlab.runs.reveal', this.reveal), r('robustlab.runs.stop', this.stop), r('robustlab.runs.exportReport', this.exportReport),
+      r('robustlab.runs.refresh', () => this.cache.invalidate()),
+    ];
+  }
+
+  private trusted(): boolean {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window.showWarningMessage(
+      'Robustness Lab runs nothing in an untrusted workspace: training and attacks execute the engine on files from this folder. Trust the workspace to run experiments; stored runs stay readable.',
+      'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+    return false;
+  }
+
+  private activeFile(arg: unknown): string | undefined {
+    if (arg instanceof vscode.Uri) return arg.fsPath;
+    if (typeof arg === 'string') return arg;
+    const doc = vscode.window.activeTextEditor?.document;
+    return doc?.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+  }
+
+  // --- Adversarially Train Model -------------------------------------------------------------
+
+  async train(arg?: vscode.Uri | TrainOptions): Promise<StartedRun | undefined> {
+    if (!this.trusted()) return undefined;
+    const opts: TrainOptions = arg && !(arg instanceof vscode.Uri) && typeof arg === 'object' ? arg : {};
+    const file = opts.experiment ?? opts.model ?? this.activeFile(arg);
+    if (file && isExperimentFile(file)) return this.runExperiment(file);
+    if (file && isModelFile(file)) {
+      const answers = await this.askTrain({ model: './model.json', ...opts.answers }, !!opts.answers);
+      if (!answers) return undefined;
+      const exp = this.saveExperiment(path.dirname(file), `${path.basename(path.dirname(file))}-${answers.method}`, answers);
+      return this.runExperiment(exp);
+    }
+    if (!opts.answers) {
+      const choice = await vscode.window.showQuickPick([
+        { label: '$(beaker) Train the built-in cnn-small on mnist-sample', description: 'embedded data, no download', id: 'builtin' },
+        { label: '$(file) Choose a model.json…', id: 'pick' },
+      ], { title: 'Adversarially Train Model', placeHolder: 'No experiment file or model.json is open' });
+      if (!choice) return undefined;
+      if (choice.id === 'pick') {
+        const uri = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'TensorFlow.js model': ['json'] }, openLabel: 'Train' });
+        return uri?.[0] ? this.train({ model: uri[0].fsPath }) : undefined;
+      }
+    }
+    const base = baseFolder();
+    if (!base) { void vscode.window.showWarningMessage('Robustness Lab: open a folder first (runs and the experiment file are saved in it).'); return undefined; }
+    const answers = await this.askTrain({ model: 'cnn-small', data: 'mnist-sample', ...opts.answers }, !!opts.answers);
+    if (!answers) return undefined;
+    return this.runExperiment(this.saveExperiment(base, `${answers.model}-${answers.method}`, answers));
+  }
+
+  private async runExperiment(file: string): Promise<StartedRun | undefined> {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    if (doc?.isDirty) await doc.save();
+    const text = fs.readFileSync(file, 'utf8');
+    let parsed: unknown;
+    try { parsed = JSON.parse(text); } catch (err) {
+      void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)} is not valid JSON (${(err as Error).message}).`);
+      return undefined;
+    }
+    const checked = parseWith(experimentCheck, parsed, 'experiment');
+    if (!checked.ok) {
+      void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)}: ${checked.error}`);
+      return undefined;
+    }
+    const root = runsRootFor(file)!;
+    const label = `${checked.value.method ?? 'train'} ${checked.value.model ?? path.basename(file, '.advtrain.json')}`;
+    const run = this.host.start({ kind: 'train', label, runsRoot: root, source: file, args: (outDir) => trainArgs({ experiment: file, outDir }) });
+    return run && this.started(run.runDir);
+  }
+
+  private started(runDir: string): StartedRun {
+    void this.dashboards().open(runDir).catch((err: Error) => this.log.warn(`dashboard: ${err.message}`));
+    return { runDir };
+  }
+
+  private saveExperiment(dir: string, stem: string, answers: TrainAnswers): string {
+    const safe = stem.replace(/[^A-Za-z0-9_.-]+/g, '-');
+    let file = path.join(dir, `${safe}.advtrain.json`);
+    for (let i = 2; fs.existsSync(file); i++) file = path.join(dir, `${safe}-${i}.advtrain.json`);
+    fs.writeFileSync(file, JSON.stringify(experimentFromAnswers(answers, settings().testPoints), null, 2) + '\n');
+    this.log.info(`saved the experiment as ${file}`);
+    return file;
+  }
+
+  /** Quick picks pre-filled with good defaults; `given` answers are not asked again. */
+  private async askTrain(given: Partial<TrainAnswers>, noPrompt: boolean): Promise<TrainAnswers | undefined> {
+    const title = 'Adversarially Train Model';
+    const data = given.data ?? (noPrompt ? 'mnist-sample' : await pickOne(title + ' (1/5): data', [...DATA_SETS].map((d) => ({ label: d, description: d === 'mnist-sample' ? 'embedded, 1,000 digits' : 'downloaded on first use' })), 'mnist-sample'));
+    if (!data) return undefined;
+    const method = given.method ?? (noPrompt ? 'fgsm' : await pickOne(title + ' (2/5): method', METHODS.map((m) => ({ label: m, description: METHOD_INFO[m] })), 'fast') as Method | undefined);
+    if (!method) return undefined;
+    const epsDefault = data === 'cifar10' ? 8 / 255 : 0.3;
+    const eps = given.eps ?? (noPrompt ? epsDefault : await askNumber(title + ' (3/5): ε (L∞, data range [0,1])', String(Number(epsDefault.toPrecision(4))), 0, 1, 'accepts fractions: 8/255'));
+    if (eps === undefined) return undefined;
+    const lambda = given.lambda ?? (noPrompt || method === 'none' || method === 'pgd' || method === 'fast' ? 0.5
+      : await askNumber(title + (method === 'trades' ? ' (4/5): β (TRADES robustness weight)' : ' (4/5): λ (weight of the adversarial loss)'), method === 'trades' ? '6' : '0.5', 0, method === 'trades' ? 100 : 1));
+    if (lambda === undefined) return undefined;
+    const epochs = given.epochs ?? (noPrompt ? 5 : await askNumber(title + ' (5/5): epochs', '5', 1, 1000, undefined, true));
+    if (epochs === undefined) return undefined;
+    return { model: given.model ?? 'cnn-small', data, method, eps, lambda, epochs };
+  }
+
+  // --- Attack Current Model / Evaluate Robustness Curve ------------------------------------------
+
+  private async modelFile(arg: unknown, opts: { model?: string }): Promise<string | undefined> {
+    const file = opts.model ?? this.activeFile(arg);
+    if (file && isModelFile(file)) return file;
+    const found = await vscode.workspace.findFiles('**/model.json', '**/node_modules/**', 50);
+    if (!found.length) { void vscode.window.showWarningMessage('Robustness Lab: open a TensorFlow.js model.json to attack (none found in the workspace).'); return undefined; }
+    const pick = await vscode.window.showQuickPick(found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })), { title: 'Which model?' });
+    return pick?.uri.fsPath;
+  }
+
+  async attack(arg?: vscode.Uri | AttackOptions): Promise<StartedRun | undefined> {
+    if (!this.trusted()) return undefined;
+    const opts: AttackOptions = arg && !(arg instanceof vscode.Uri) && typeof arg === 'object' ? arg : {};
+    const model = await this.modelFile(arg, opts);
+    if (!model) return undefined;
+    const s = settings();
+    const noPrompt = opts.attacks !== undefined;
+    let attacks = opts.attacks;
+    if (!attacks) {
+      const items = ATTACKS.map((a) => ({ label: a, description: a === 'ensemble' ? 'AutoAttack-lite: APGD-CE, APGD-DLR, targeted APGD, Square — worst case per example' : undefined, picked: s.defaultAttacks.includes(a) }));
+      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Attack Current Model (1/4): attacks' });
+      if (!picked?.length) return undefined;
+      attacks = picked.map((p) => p.label);
+    }
+    const eps = opts.eps ?? (noPrompt ? s.defaultEps : await askEps('Attack Current Model (2/4): ε values', s.defaultEps.join(', ')));
+    if (!eps) return undefined;
+    const data = opts.data ?? (noPrompt ? 'mnist-sample' : await pickOne('Attack Current Model (3/4): test data', [...DATA_SETS].map((d) => ({ label: d })), 'mnist-sample'));
+    if (!data) return undefined;
+    const testPoints = opts.testPoints ?? (noPrompt ? s.testPoints : await askNumber('Attack Current Model (4/4): test points', String(s.testPoints), 1, 100000, undefined, true));
+    if (testPoints === undefined) return undefined;
+    const label = `${attacks.includes('ensemble') ? 'ensemble' : attacks.join('+')} ${path.basename(path.dirname(model))}`;
+    const run = this.host.start({ kind: 'attack', label, runsRoot: runsRootFor(model)!, source: model,
+      args: (outDir) => attackArgs({ model, attacks: attacks!, eps, data, testPoints, steps: opts.steps, restarts: opts.restarts, outDir }) });
+    return run && this.started(run.runDir);
+  }
+
+  async curve(arg?: vscode.Uri | CurveOptions): Promise<StartedRun | undefined> {
+    if (!this.trusted()) return undefined;
+    const opts: CurveOptions = arg && !(arg instanceof vscode.Uri) && typeof arg === 'object' ? arg : {};
+    const model = await this.modelFile(arg, opts);
+    if (!model) return undefined;
+    const noPrompt = opts.attack !== undefined;
+    const attack = opts.attack ?? await pickOne('Evaluate Robustness Curve (1/2): attack', ATTACKS.filter((a) => a !== 'ensemble').map((a) => ({ label: a })), 'pgd');
+    if (!attack) return undefined;
+    const eps = opts.eps ?? (noPrompt ? DEFAULT_CURVE_EPS : await askEps('Evaluate Robustness Curve (2/2): ε grid', DEFAULT_CURVE_EPS.join(', ')));
+    if (!eps) return undefined;
+    const run = this.host.start({ kind: 'curve', label: `${attack} curve ${path.basename(path.dirname(model))}`, runsRoot: runsRootFor(model)!, source: model,
+      args: (outDir) => curveArgs({ model, attack, eps, data: opts.data, testPoints: opts.testPoints ?? settings().testPoints, outDir }) });
+    return run && this.started(run.runDir);
+  }
+
+  // --- Runs --------------------------------------------------------------------------------------
+
+  private allRuns(): RunInfo[] {
+    return allRunsRoots().flatMap((root) => this.cache.runs(root)).sort((a, b) => b.mtimeMs - a.mtimeMs);
+  }
+
+  private async pickRun(title: string): Promise<string | undefined> {
+    const runs = this.allRuns();
+    if (!runs.length) { void vscode.window.showInformationMessage('Robustness Lab: no runs yet. Train or attack a model first.'); return undefined; }
+    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? lensTitle(r.summary) : undefined, runDir: r.runDir })), { title });
+    return pick?.runDir;
+  }
+
+  /** A run folder from a command argument: a folder path, a tree node, or the file in the editor. */
+  private runDirFrom(arg: unknown): string | undefined {
+    if (typeof arg === 'string' && fs.existsSync(path.join(arg, 'config.json'))) return arg;
+    const node = arg as TreeNode | undefined;
+    if (node && typeof node === 'object' && 'kind' in node && node.kind === 'run') return node.run.runDir;
+    const file = this.activeFile(arg instanceof vscode.Uri ? arg : undefined);
+    if (file && (isExperimentFile(file) || isModelFile(file))) {
+      const live = this.host.liveFor(file);
+      if (live) return live.runDir;
+      const root = runsRootFor(file);
+      if (root) return this.cache.latestFor(root, file)?.runDir;
+    }
+    return undefined;
+  }
+
+  async openDashboard(arg?: unknown): Promise<void> {
+    const runDir = this.runDirFrom(arg) ?? this.host.manager.active().at(-1)?.runDir ?? await this.pickRun('Open Dashboard');
+    if (runDir) await this.dashboards().open(runDir);
+  }
+
+  async stop(arg?: unknown): Promise<void> {
+    const active = this.host.manager.active();
+    let run = typeof arg === 'string' || (arg && typeof arg === 'object' && 'kind' in arg) ? this.host.manager.get(this.runDirFrom(arg) ?? '') : undefined;
+    if (!run) {
+      if (!active.length) { void vscode.window.showInformationMessage('Robustness Lab: no run is in progress.'); return; }
+      if (active.length === 1) run = active[0];
+      else {
+        const pick = await vscode.window.showQuickPick(active.map((r) => ({ label: r.label, description: path.basename(r.runDir), run: r })), { title: 'Stop which run?' });
+        run = pick?.run;
+      }
+    }
+    if (!run) return;
+    const outcome = await run.stop();
+    this.log.info(`stop: ${run.label} ended as ${outcome.status}`);
+  }
+
+  async compare(first?: unknown, selected?: unknown[]): Promise<void> {
+    let dirs = (selected?.length ? selected : first ? [first] : []).map((n) => this.runDirFrom(n)).filter((d): d is string => !!d);
+    if (dirs.length < 2) {
+      const runs = this.allRuns();
+      const picks = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? lensTitle(r.summary) : undefined, runDir: r.runDir, picked: dirs.includes(r.runDir) })),
+        { title: 'Compare Runs: pick two or more', canPickMany: true });
+      if (!picks) return;
+      dirs = picks.map((p) => p.runDir);
+    }
+    if (dirs.length < 2) { void vscode.window.showInformationMessage('Robustness Lab: pick at least two runs to compare.'); return; }
+    await this.dashboards().compare(dirs.slice(0, 16));
+  }
+
+  async exportReport(arg?: unknown): Promise<string | undefined> {
+    const runDir = this.runDirFrom(arg) ?? await this.pickRun('Export Report');
+    if (!runDir) return undefined;
+    const files = runFiles(runDir);
+    let charts: { name: string; png: Buffer }[] = [];
+    let note: string | undefined;
+    try {
+      charts = await this.dashboards().exportChartImages(runDir);
+    } catch (err) {
+      note = `Charts unavailable: ${(err as Error).message}`;
+      this.log.warn(`export report: ${note}`);
+    }
+    const chartDir = path.join(runDir, CHARTS_DIR);
+    if (charts.length) fs.mkdirSync(chartDir, { recursive: true });
+    const names: string[] = [];
+    for (const c of charts) {
+      const name = path.basename(c.name).replace(/[^A-Za-z0-9_.-]/g, '-').replace(/(\.png)?$/, '.png');
+      fs.writeFileSync(path.join(chartDir, name), c.png);
+      names.push(name);
+    }
+    let summary; try { summary = readSummary(runDir); } catch { summary = undefined; }
+    const md = reportWithCharts({ runId: path.basename(runDir), summary, config: readConfig(runDir), charts: names, note,
+      engineReport: fs.existsSync(files.report) ? fs.readFileSync(files.report, 'utf8') : undefined });
+    const out = path.join(runDir, REPORT_WITH_CHARTS);
+    fs.writeFileSync(out, md);
+    await vscode.window.showTextDocument(vscode.Uri.file(out), { preview: true });
+    void vscode.window.showInformationMessage(`Robustness Lab: report written to ${out} (${names.length} chart${names.length === 1 ? '' : 's'}).`);
+    return out;
+  }
+
+  async deleteRun(arg?: unknown): Promise<boolean> {
+    const runDir = this.runDirFrom(arg);
+    if (!runDir) return false;
+    if (this.host.manager.get(runDir)?.running) { void vscode.window.showWarningMessage('Robustness Lab: stop the run before deleting it.'); return false; }
+    const ok = await vscode.window.showWarningMessage(`Delete run ${path.basename(runDir)} and all its files?`, { modal: true, detail: runDir }, 'Delete');
+    if (ok !== 'Delete') return false;
+    fs.rmSync(runDir, { recursive: true, force: true });
+    this.cache.invalidate();
+    return true;
+  }
+
+  async reveal(arg?: unknown): Promise<void> {
+    const runDir = this.runDirFrom(arg);
+    if (!runDir) return;
+    const uri = vscode.Uri.file(runDir);
+    if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(runFiles(runDir).config));
+    else await vscode.commands.executeCommand('revealFileInOS', uri);
+  }
+}
+
+async function pickOne(title: string, items: vscode.QuickPickItem[], active: string): Promise<string | undefined> {
+  const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
+  qp.title = title;
+  qp.items = items;
+  qp.activeItems = items.filter((i) => i.label === active);
+  return new Promise((resolve) => {
+    qp.onDidAccept(() => { resolve(qp.selectedItems[0]?.label); qp.hide(); });
+    qp.onDidHide(() => { resolve(undefined); qp.dispose(); });
+    qp.show();
+  });
+}
+
+async function askNumber(title: string, value: string, min: number, max: number, prompt?: string, integer = false): Promise<number | undefined> {
+  const parse = (t: string) => { const f = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(t); return f ? Number(f[1]) / Number(f[2]) : Number(t); };
+  const text = await vscode.window.showInputBox({ title, value, prompt, validateInput: (t) => {
+    const n = parse(t);
+    if (!t.trim() || !Number.isFinite(n)) return 'Enter a number';
+    if (integer && !Number.isInteger(n)) return 'Enter a whole number';
+    return n < min || n > max ? `Between ${min} and ${max}` : undefined;
+  } });
+  return text === undefined ? undefined : parse(text);
+}
+
+async function askEps(title: string, value: string): Promise<number[] | undefined> {
+  const text = await vscode.window.showInputBox({ title, value, prompt: 'Comma-separated, in the data range [0,1]; fractions like 8/255 work',
+    validateInput: (t) => { const r = parseEpsList(t); return typeof r === 'string' ? r : undefined; } });
+  if (text === undefined) return undefined;
+  const r = parseEpsList(text);
+  return typeof r === 'string' ? undefined : r;
+}

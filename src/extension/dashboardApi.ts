@@ -1,0 +1,11 @@
+// What the extension needs from the dashboard (src/extension/dashboard/panel.ts, DashboardPanels).
+import type * as vscode from 'vscode';
+import type { EngineEvent } from '../protocol';
+
+export interface DashboardApi {
+  open(runDir: string): Promise<void>;
+  post(runDir: string, events: EngineEvent[]): void;
+  compare(runDirs: string[]): Promise<void>;
+  registerSerializer(): vscode.Disposable;
+  exportChartImages(runDir: string): Promise<{ name: string; png: Buffer }[]>;
+}

@@ -1,0 +1,168 @@
+// Runs the engine for the extension: the subprocess manager plus VS Code's side of it (progress
+// notification with Cancel, status-bar item, crash report with Resume, live events to the dashboard).
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunKind } from '../protocol';
+import { newRunId } from '../engine/runs/layout';
+import { EngineManager, type EngineRun, type RunOutcome } from './runner/engineRun';
+import { resumeArgs } from './runner/args';
+import { baseFolder, settings } from './config';
+import { pct, fmtEps } from './reports/inline';
+import type { DashboardApi } from './dashboardApi';
+import type { RunsCache } from './runsCache';
+import { engineLocation } from './engineRuntime';
+
+export interface StartRequest {
+  kind: RunKind;
+  label: string;
+  /** The runs root the run folder is created in. */
+  runsRoot: string;
+  /** Arguments before `--out` is added (builder gets the run folder). */
+  args: (runDir: string) => string[];
+  /** The file the run is about: cwd and workspace folder. */
+  source?: string;
+  /** Reuse an existing run folder (resume). */
+  runDir?: string;
+}
+
+export class EngineHost implements vscode.Disposable {
+  readonly manager: EngineManager;
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly ended = new vscode.EventEmitter<{ run: EngineRun; outcome: RunOutcome }>();
+  readonly onDidEnd = this.ended.event;
+  /** runDir -> the file the run came from (CodeLens shows live progress on it). */
+  private readonly sources = new Map<string, string>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly dashboards: () => DashboardApi,
+    private readonly cache: RunsCache,
+  ) {
+    this.manager = new EngineManager((line) => this.log.info(line));
+    this.status = vscode.window.createStatusBarItem('robustlab.run', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'Robustness Lab run';
+    this.status.command = 'robustlab.openDashboard';
+    this.disposables.push(this.status, this.ended);
+    this.manager.onEnd((run, outcome) => {
+      this.cache.invalidate();
+      this.updateStatus();
+      this.ended.fire({ run, outcome });
+    });
+  }
+
+  /** Starts a run; resolves with its folder as soon as the process is forked. */
+  start(req: StartRequest): EngineRun | undefined {
+    const loc = engineLocation(this.context);
+    if ('error' in loc) {
+      void vscode.window.showErrorMessage(loc.error, 'Show Log').then((a) => a && this.log.show());
+      return undefined;
+    }
+    const runDir = req.runDir ?? path.join(req.runsRoot, newRunId(req.kind, req.label));
+    fs.mkdirSync(runDir, { recursive: true });
+    const s = settings();
+    let run: EngineRun;
+    try {
+      run = this.manager.start({
+        enginePath: loc.enginePath, args: req.args(runDir), runDir, kind: req.kind, label: req.label,
+        execPath: s.nodePath || undefined, cwd: baseFolder(req.source) ?? path.dirname(runDir), env: loc.env,
+        stopGraceMs: Math.max(1, s.stopGraceSeconds) * 1000,
+      });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Robustness Lab: ${(err as Error).message}`);
+      return undefined;
+    }
+    if (req.source) this.sources.set(runDir, path.resolve(req.source));
+    run.onEvents((events) => {
+      try { this.dashboards().post(runDir, events); } catch (err) { this.log.warn(`dashboard post failed: ${(err as Error).message}`); }
+      if (events.some((e) => e.type === 'run-started' || e.type === 'summary' || e.type === 'checkpoint')) this.cache.invalidate();
+      this.updateStatus();
+    });
+    this.updateStatus();
+    this.withProgress(run);
+    void run.done.then((outcome) => this.report(run, outcome, req));
+    return run;
+  }
+
+  private withProgress(run: EngineRun): void {
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Robustness Lab: ${run.label}`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => { void run.stop(); });
+        let lastPct = 0;
+        const off = run.onEvents(() => {
+          const e = run.lastEpoch;
+          const p = run.lastProgress;
+          let message: string | undefined;
+          let fraction: number | undefined;
+          if (p && (!e || p.stage !== 'train')) {
+            message = p.message ?? `${p.stage} ${p.done}/${p.total}`;
+            fraction = p.total > 0 ? p.done / p.total : undefined;
+          }
+          if (e) {
+            message = `epoch ${e.epoch}/${e.epochs} · clean ${pct(e.valAccClean)}${e.valAccRobust !== undefined ? ` · robust ${pct(e.valAccRobust)}` : ''}`;
+            fraction = e.epoch / e.epochs;
+          }
+          if (run.lastEval) message = `${message ? `${message} · ` : ''}${run.lastEval.attack} ε=${fmtEps(run.lastEval.eps)}: ${pct(run.lastEval.accuracy)}`;
+          const pctNow = fraction !== undefined ? Math.round(fraction * 100) : lastPct;
+          progress.report({ message, increment: Math.max(0, pctNow - lastPct) });
+          lastPct = Math.max(lastPct, pctNow);
+        });
+        return run.done.finally(off);
+      },
+    );
+  }
+
+  private updateStatus(): void {
+    const active = this.manager.active();
+    if (!active.length) { this.status.hide(); return; }
+    const r = active[active.length - 1];
+    const e = r.lastEpoch;
+    const parts = [`$(sync~spin) ${active.length > 1 ? `${active.length} runs · ` : ''}${r.label}`];
+    if (e) parts.push(`E${e.epoch}/${e.epochs}`);
+    const robust = r.lastEval?.accuracy ?? e?.valAccRobust;
+    if (robust !== undefined) parts.push(`rob ${pct(robust)}`);
+    this.status.text = parts.join(' · ');
+    this.status.tooltip = `Robustness Lab: ${active.map((a) => a.label).join(', ')} — click for the dashboard`;
+    this.status.show();
+  }
+
+  private async report(run: EngineRun, outcome: RunOutcome, req: StartRequest): Promise<void> {
+    try {
+      if (outcome.status === 'completed' || outcome.status === 'stopped') {
+        const a = await vscode.window.showInformationMessage(`Robustness Lab: ${outcome.message}`, 'Open Dashboard', ...(outcome.resumable ? ['Resume'] : []));
+        if (a === 'Open Dashboard') await this.dashboards().open(run.runDir);
+        if (a === 'Resume') this.resume(run.runDir, run.label, req.source);
+        return;
+      }
+      const tail = outcome.lastLog.slice(-5).join('\n');
+      const text = `Robustness Lab: ${outcome.message}${tail ? `\n\nLast log lines:\n${tail}` : ''}`;
+      const actions = ['Show Log', ...(outcome.resumable ? ['Resume from Checkpoint'] : []), 'Open Dashboard'];
+      const show = outcome.status === 'gate-failed' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+      const a = await show(text, ...actions);
+      if (a === 'Show Log') this.log.show();
+      if (a === 'Open Dashboard') await this.dashboards().open(run.runDir);
+      if (a === 'Resume from Checkpoint') this.resume(run.runDir, run.label, req.source);
+    } catch (err) {
+      this.log.error(`report failed: ${(err as Error).message}`);
+    }
+  }
+
+  resume(runDir: string, label: string, source?: string): EngineRun | undefined {
+    return this.start({ kind: 'train', label: `${label} (resumed)`, runsRoot: path.dirname(runDir), runDir, source, args: () => resumeArgs(runDir) });
+  }
+
+  liveFor(file: string): EngineRun | undefined {
+    const abs = path.resolve(file);
+    return this.manager.active().reverse().find((r) => this.sources.get(r.runDir) === abs);
+  }
+
+  async stop(run: EngineRun): Promise<RunOutcome> { return run.stop(); }
+
+  async dispose(): Promise<void> {
+    await this.manager.stopAll(3000);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

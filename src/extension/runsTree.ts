@@ -1,0 +1,66 @@
+// The "Robustness Runs" view: runs grouped by the model or experiment they came from.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunInfo } from '../engine/runs/read';
+import { allRunsRoots } from './config';
+import { headline, pct, fmtEps, lensTitle } from './reports/inline';
+import type { RunsCache } from './runsCache';
+import type { EngineHost } from './engineHost';
+
+export type TreeNode = { kind: 'group'; key: string; label: string; runs: RunInfo[] } | { kind: 'run'; run: RunInfo; live: boolean };
+
+const ICON: Record<string, string> = { completed: 'pass', stopped: 'debug-stop', failed: 'error', running: 'sync~spin', unknown: 'circle-outline' };
+
+export function groupKey(r: RunInfo): { key: string; label: string } {
+  const src = r.config?.source.experiment ?? r.config?.source.model;
+  if (!src) return { key: '(other)', label: r.summary?.model ?? '(other runs)' };
+  const label = path.basename(src) === 'model.json' ? `${path.basename(path.dirname(src))}/model.json` : path.basename(src);
+  return { key: src, label };
+}
+
+export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly cache: RunsCache, private readonly host: EngineHost) {}
+
+  refresh(): void { this.changed.fire(undefined); }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (node?.kind === 'run') return [];
+    if (node?.kind === 'group') return node.runs.map((run) => ({ kind: 'run', run, live: !!this.host.manager.get(run.runDir)?.running }));
+    const groups = new Map<string, TreeNode & { kind: 'group' }>();
+    for (const root of allRunsRoots()) {
+      for (const r of this.cache.runs(root)) {
+        const g = groupKey(r);
+        const entry = groups.get(g.key) ?? { kind: 'group' as const, key: g.key, label: g.label, runs: [] };
+        entry.runs.push(r);
+        groups.set(g.key, entry);
+      }
+    }
+    return [...groups.values()];
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`;
+      item.tooltip = node.key;
+      item.iconPath = new vscode.ThemeIcon(node.key.endsWith('.advtrain.json') ? 'beaker' : 'symbol-class');
+      item.contextValue = 'robustlab.group';
+      if (path.isAbsolute(node.key)) item.resourceUri = vscode.Uri.file(node.key);
+      return item;
+    }
+    const r = node.run;
+    const status = node.live ? 'running' : r.status;
+    const item = new vscode.TreeItem(r.runId, vscode.TreeItemCollapsibleState.None);
+    const h = r.summary ? headline(r.summary) : undefined;
+    item.description = [status, h ? `robust ${pct(h.robust)} @ ${fmtEps(h.eps)}` : '', r.summary ? `clean ${pct(r.summary.cleanAccuracy)}` : '',
+      r.summary?.warnings.length ? `⚠ ${r.summary.warnings.length}` : ''].filter(Boolean).join(' · ');
+    item.tooltip = new vscode.MarkdownString([`**${r.runId}** (${r.config?.kind ?? '?'}, ${status})`, r.summary ? lensTitle(r.summary) : '', `\`${r.runDir}\``].filter(Boolean).join('\n\n'));
+    item.iconPath = new vscode.ThemeIcon(ICON[status] ?? 'circle-outline');
+    item.contextValue = node.live ? 'robustlab.run.live' : 'robustlab.run';
+    item.command = { command: 'robustlab.runs.open', title: 'Open Dashboard', arguments: [node] };
+    return item;
+  }
+}
