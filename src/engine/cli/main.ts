@@ -26,7 +26,8 @@ usage:
   robustlab train [EXPERIMENT.advtrain.json] [--model NAME|model.json] [--data NAME|PATH]
                   [--method none|fgsm|pgd|fast|trades] [--eps E] [--lambda L] [--beta B] [--epochs N]
                   [--batch-size N] [--lr R] [--train-size N] [--test-size N] [--seed N]
-                  [--eval-attack A1,A2] [--eval-eps E1,E2] [--eval-steps N] [--eval-restarts N]
+                  [--eval-attack A1,A2] [--eval-eps E1,E2] [--eval-steps N] [--eval-step-size S]
+                  [--eval-restarts N] [--eval-points N] [--eps-warmup EPOCHS] [--patience N]
                   [--out RUN_DIR] [--runs-dir DIR] [--resume RUN_DIR] [--json]
   robustlab attack MODEL.json [--data NAME|PATH] [--attack A1,A2|ensemble] [--eps E1,E2] [--norm linf|l2]
                   [--steps N] [--step-size S] [--restarts N] [--test-size N] [--seed N]
@@ -41,7 +42,7 @@ exit codes: 0 ok, 1 gate failed (--fail-under), 2 bad input or usage, 3 internal
 
 const COMMON: Record<string, FlagType> = { json: 'bool', out: 'string', 'runs-dir': 'string', data: 'string', 'test-size': 'int', seed: 'int', help: 'bool' };
 const TRAIN_FLAGS: Record<string, FlagType> = { ...COMMON, model: 'string', method: 'string', eps: 'number', lambda: 'number', beta: 'number', epochs: 'int', 'batch-size': 'int', lr: 'number', 'train-size': 'int', resume: 'string',
-  'eval-attack': 'list', 'eval-eps': 'numlist', 'eval-steps': 'int', 'eval-restarts': 'int', 'eval-points': 'int', 'eps-warmup': 'number', patience: 'int', 'train-steps': 'int', optimizer: 'string' };
+  'eval-attack': 'list', 'eval-eps': 'numlist', 'eval-steps': 'int', 'eval-restarts': 'int', 'eval-points': 'int', 'eval-step-size': 'number', 'eps-warmup': 'number', patience: 'int', 'train-steps': 'int', optimizer: 'string' };
 const ATTACK_FLAGS: Record<string, FlagType> = { ...COMMON, attack: 'list', eps: 'numlist', norm: 'string', steps: 'int', 'step-size': 'number', restarts: 'int', 'fail-under': 'number' };
 
 function makeControl(emitter: Emitter): Control {
@@ -78,13 +79,14 @@ function trainExperiment(args: ReturnType<typeof parseArgs>): { exp: Experiment;
   set('epochs', f.epochs); set('batchSize', f['batch-size']); set('learningRate', f.lr); set('trainSize', f['train-size']); set('testSize', f['test-size']);
   set('seed', f.seed); set('epsWarmupEpochs', f['eps-warmup']); set('earlyStoppingPatience', f.patience); set('optimizer', f.optimizer);
   if (f['train-steps'] !== undefined) exp.trainAttack = { ...exp.trainAttack, steps: f['train-steps'] as number };
-  if (f['eval-attack'] || f['eval-eps'] || f['eval-steps'] || f['eval-restarts'] || f['eval-points']) {
+  if (f['eval-attack'] || f['eval-eps'] || f['eval-steps'] || f['eval-restarts'] || f['eval-points'] || f['eval-step-size']) {
     exp.eval = { ...exp.eval };
     if (f['eval-attack']) exp.eval.attacks = f['eval-attack'] as string[];
     if (f['eval-eps']) exp.eval.eps = f['eval-eps'] as number[];
     if (f['eval-steps']) exp.eval.steps = f['eval-steps'] as number;
     if (f['eval-restarts']) exp.eval.restarts = f['eval-restarts'] as number;
     if (f['eval-points']) exp.eval.testPoints = f['eval-points'] as number;
+    if (f['eval-step-size']) exp.eval.stepSize = f['eval-step-size'] as number;
   }
   if (f.method !== undefined && !['none', 'fgsm', 'pgd', 'fast', 'trades'].includes(f.method as string)) throw new UsageError(`--method must be none, fgsm, pgd, fast or trades, got '${f.method}'`);
   return { exp, file };
