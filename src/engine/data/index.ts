@@ -38,7 +38,10 @@ function subset(split: Split, size: number | undefined, pixels: number, rng: Rng
 function splitOne(all: Split, pixels: number, opts: DataOptions, defaults: { train: number; test: number }, source: string): { train: Split; test: Split } {
   const train = opts.trainSize ?? Math.min(defaults.train, all.n - (opts.testSize ?? defaults.test));
   const test = opts.testSize ?? Math.min(defaults.test, all.n - train);
-  if (train + test > all.n) throw new BadInputError(`train ${train} + test ${test} points exceed the ${all.n} in ${source}`);
+  // Sizes beyond the data used to yield an empty split silently (slice past the end).
+  if (train < 1 || test < 1 || train + test > all.n) {
+    throw new BadInputError(`cannot take ${opts.trainSize ?? train} train + ${opts.testSize ?? test} test points (each at least 1) from the ${all.n} in ${source}`);
+  }
   const perm = new Rng(opts.seed).permutation(all.n);
   return { train: takeSubset(all, perm.slice(0, train), pixels), test: takeSubset(all, perm.slice(train, train + test), pixels) };
 }
