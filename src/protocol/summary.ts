@@ -26,6 +26,8 @@ export const robustEntry = obj({
   meanPerturbation: opt(num),
   medianPerturbation: opt(num),
   seconds: opt(num),
+  /** For the ensemble: how many points each sub-attack was the first to break. */
+  brokenBy: opt(record(int)),
 });
 export type RobustEntry = Infer<typeof robustEntry>;
 

@@ -84,12 +84,16 @@ export async function evaluate(tf: Tf, model: Classifier, split: Split, shape: [
       const advConf = new Float32Array(n);
       const advL2 = new Float32Array(n);
       const rng = new Rng(opts.seed * 31 + Math.round(eps * 1e6));
+      const brokenBy: Record<string, number> = {};
+      const params = { ...spec.params, onBreakdown: (b: { brokenBy: Record<string, number> }) => {
+        for (const [k, v] of Object.entries(b.brokenBy)) brokenBy[k] = (brokenBy[k] ?? 0) + v;
+      } };
       for (let i = 0; i < n; i += opts.batchSize) {
         if (opts.shouldStop?.()) throw new Error('stopped');
         const idx = range(i, Math.min(n, i + opts.batchSize));
         const { x, y } = batchTensors(tf, split, shape, idx);
         // Points already misclassified stay so; attacking them is still done so x_adv is defined.
-        const { xAdv } = await runAttackChecked({ tf, model, rng, shouldStop: opts.shouldStop }, attack, x, y, { norm: opts.norm, eps }, spec.params);
+        const { xAdv } = await runAttackChecked({ tf, model, rng, shouldStop: opts.shouldStop }, attack, x, y, { norm: opts.norm, eps }, params);
         const p = predict(tf, model, xAdv);
         advPred.set(p.pred, i);
         advConf.set(p.conf, i);
@@ -110,6 +114,7 @@ export async function evaluate(tf: Tf, model: Classifier, split: Split, shape: [
         restarts: (spec.params.restarts as number | undefined) ?? defaults.restarts,
         accuracy: correct.filter(Boolean).length / Math.max(1, n), testPoints: n,
         seconds: (Date.now() - started) / 1000,
+        ...(Object.keys(brokenBy).length ? { brokenBy } : {}),
         ...(attack.minimal && successes.length ? { meanPerturbation: successes.reduce((a, b) => a + b, 0) / successes.length, medianPerturbation: successes[Math.floor(successes.length / 2)] } : {}),
       };
       robust.push(entry);

@@ -109,10 +109,10 @@ export async function dynamicChecks(tf: Tf, model: Classifier, split: Split, sha
       const eps = Math.max(...epsList);
       const steps = Math.max(1, opts.pgdSteps);
       const base = await pgdAccuracy(tf, model, x, y, opts.norm, eps, steps, 1, opts.seed + 2);
-      const more = await pgdAccuracy(tf, model, x, y, opts.norm, eps, steps * 4, 1, opts.seed + 2);
-      const restarts = await pgdAccuracy(tf, model, x, y, opts.norm, eps, steps, 3, opts.seed + 2);
-      if (more > base + tol) w.push({ code: 'more-steps-helped', field: 'attack', message: `at eps=${eps}, PGD-${steps * 4} leaves ${pct(more)} correct but PGD-${steps} only ${pct(base)} (${m} points): more steps should never help the model; the step size is off or the loss surface is masked.` });
-      if (restarts > base + 1e-9) w.push({ code: 'more-restarts-helped', field: 'attack', message: `at eps=${eps}, PGD-${steps} with 3 restarts leaves ${pct(restarts)} correct, above 1 restart's ${pct(base)}: the per-example best restart is not being kept.` });
+      const more = await pgdAccuracy(tf, model, x, y, opts.norm, eps, steps * 2, 1, opts.seed + 2);
+      const restarts = await pgdAccuracy(tf, model, x, y, opts.norm, eps, steps, 2, opts.seed + 2);
+      if (more > base + tol) w.push({ code: 'more-steps-helped', field: 'attack', message: `at eps=${eps}, PGD-${steps * 2} leaves ${pct(more)} correct but PGD-${steps} only ${pct(base)} (${m} points): more steps should never help the model; the step size is off or the loss surface is masked.` });
+      if (restarts > base + 1e-9) w.push({ code: 'more-restarts-helped', field: 'attack', message: `at eps=${eps}, PGD-${steps} with 2 restarts leaves ${pct(restarts)} correct, above 1 restart's ${pct(base)}: the per-example best restart is not being kept.` });
     }
   } finally {
     tf.dispose([x, y]);

@@ -5,6 +5,7 @@ import type { Tf } from '../backend';
 import type { Dataset } from '../data/types';
 import { takeSubset } from '../data/types';
 import { evaluate, galleryExamples, type AttackSpec, type Evaluation } from '../eval/evaluate';
+import { gradientMaskingWarnings } from '../eval/masking';
 import { dynamicChecks, staticChecks } from '../eval/sanity';
 import { writeFileAtomic } from '../models/io';
 import type { Classifier } from '../models/classifier';
@@ -58,6 +59,7 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   const warnings: SanityWarning[] = [
     ...(input.extraWarnings ?? []),
     ...staticChecks(ev, model, { numClasses: data.numClasses }),
+    ...gradientMaskingWarnings(ev.robust),
     ...(await dynamicChecks(tf, model, split, data.inputShape, ev, { norm, numClasses: data.numClasses, seed: input.seed, subset: 200, pgdSteps: pgdSteps ?? 10 })),
   ];
   const extras = evaluationExtras(ev, split, data.numClasses, settings);

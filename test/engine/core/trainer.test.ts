@@ -39,7 +39,7 @@ describe('trainer', () => {
   });
 
   it('is deterministic for a seed on this backend', async () => {
-    const weights = [];
+    const weights: number[][] = [];
     for (let i = 0; i < 2; i++) {
       const s = await setup(7, 'fgsm', 1);
       await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false });
