@@ -130,11 +130,18 @@ export async function saveLayersModel(tf: Tf, model: TF.LayersModel, dir: string
   fs.mkdirSync(parent, { recursive: true });
   const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   fs.mkdirSync(tmp, { recursive: true });
-  writeDurable(path.join(tmp, 'weights.bin'), Buffer.from(weightData));
-  writeDurable(path.join(tmp, 'model.json'), JSON.stringify(modelJson));
   const old = `${tmp}.old`;
-  if (fs.existsSync(dir)) fs.renameSync(dir, old);
-  fs.renameSync(tmp, dir);
+  try {
+    writeDurable(path.join(tmp, 'weights.bin'), Buffer.from(weightData));
+    writeDurable(path.join(tmp, 'model.json'), JSON.stringify(modelJson));
+    if (fs.existsSync(dir)) fs.renameSync(dir, old);
+    fs.renameSync(tmp, dir);
+  } catch (err) {
+    // A failed save (full disk, permissions) leaves the old model in place and no temp folder.
+    if (fs.existsSync(old) && !fs.existsSync(dir)) fs.renameSync(old, dir);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   fs.rmSync(old, { recursive: true, force: true });
 }
 
