@@ -218,7 +218,7 @@ export class EngineRun {
 
   private outcome(code: number | null, signal: NodeJS.Signals | null): RunOutcome {
     const base = { exitCode: code, signal, runDir: this.runDir, lastLog: this.lastLog(20), eventsReceived: this.eventsReceived, eventsDropped: this.eventsDropped };
-    const resumable = this.kind === 'train' && fs.existsSync(runFiles(this.runDir).lastCheckpoint);
+    const resumable = this.kind === 'train' && fs.existsSync(runFiles(this.runDir).trainState);
     let status: OutcomeStatus;
     let message: string;
     if (this.startError && this.child.pid === undefined) {

@@ -1,0 +1,108 @@
+// Drives a real VS Code (code-server, started by run-e2e.sh) with playwright-core + Debian Chromium:
+//  1. loads Robustness Lab from the repo (extensionDevelopmentPath) and runs test/e2e/ext-tests
+//     inside the extension host (extensionTestsPath); waits for their result file;
+//  2. UI smoke: F1, run "Robustness: …" commands by title, screenshots to test-output/e2e-screenshots.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const REPO = process.env.REPO;
+const RUN = process.env.RUN;
+const PORT = process.env.PORT;
+const WS = process.env.ROBUSTLAB_E2E_WS;
+const SHOTS = process.env.SHOTS;
+const RESULT = path.join(process.env.ROBUSTLAB_E2E_OUT, 'ext-tests-result.json');
+const HOST_TESTS_TIMEOUT = Number(process.env.HOST_TESTS_TIMEOUT ?? 420000);
+const t0 = Date.now();
+const ms = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+const remote = (p) => `vscode-remote://127.0.0.1:${PORT}${p}`;
+const url = (payload) => `http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(WS)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const outcomes = [];
+const record = (name, ok, detail) => { outcomes.push({ name, ok, detail }); console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`); };
+const shot = async (page, name) => { const f = path.join(SHOTS, `${name}.png`); await page.screenshot({ path: f }).catch(() => {}); return f; };
+
+async function workbench(page) {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  await page.locator('.part.statusbar').waitFor({ timeout: 90000 });
+}
+
+async function palette(page, title) {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 300 } }).catch(() => {});
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
+try {
+  // 1. Extension-host tests.
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url([['extensionDevelopmentPath', remote(REPO)], ['extensionTestsPath', remote(path.join(REPO, 'test/e2e/ext-tests/index.js'))]]));
+  await workbench(page);
+  console.log(`workbench (extension-host tests) at ${ms()}`);
+  const deadline = Date.now() + HOST_TESTS_TIMEOUT;
+  while (!fs.existsSync(RESULT) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  if (!fs.existsSync(RESULT)) {
+    record('extension-host tests wrote their results', false, `no ${RESULT} after ${HOST_TESTS_TIMEOUT / 1000}s`);
+  } else {
+    const res = JSON.parse(fs.readFileSync(RESULT, 'utf8'));
+    for (const r of res.results) record(`[host] ${r.name}`, r.ok, r.ok ? `${r.detail ?? ''} (${(r.ms / 1000).toFixed(1)}s)` : r.err);
+  }
+  await page.waitForTimeout(1500);
+  console.log(`screenshot ${await shot(page, '01-after-host-tests')}`);
+  await page.close();
+
+  // 2. UI smoke through the command palette.
+  const ui = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await ui.goto(url([['extensionDevelopmentPath', remote(REPO)]]));
+  await workbench(ui);
+  await ui.waitForTimeout(3000);
+  console.log(`workbench (UI smoke) at ${ms()}`);
+  try {
+    await palette(ui, 'Robustness: Show Log');
+    const out = ui.locator('.part.panel', { hasText: 'Robustness Lab' });
+    await out.waitFor({ timeout: 20000 });
+    await ui.waitForTimeout(800);
+    record('[ui] F1 → "Robustness: Show Log" opens the Robustness Lab output', true, await shot(ui, '02-show-log'));
+  } catch (e) { record('[ui] F1 → "Robustness: Show Log"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '02-show-log-FAIL')); }
+  try {
+    await palette(ui, 'Robustness: Adversarially Train Model');
+    // With no experiment or model.json in the editor it offers the built-in CNN.
+    const item = ui.locator('.quick-input-list .monaco-list-row', { hasText: 'Train the built-in cnn-small on mnist-sample' });
+    await item.waitFor({ timeout: 20000 });
+    record('[ui] F1 → "Robustness: Adversarially Train Model" offers the built-in cnn-small', true, await shot(ui, '03-train-quick-pick'));
+    await ui.keyboard.press('Escape');
+  } catch (e) { record('[ui] F1 → "Robustness: Adversarially Train Model"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '03-train-FAIL')); }
+  try {
+    await palette(ui, 'Robustness: Compare Runs');
+    await ui.locator('.quick-input-widget', { hasText: 'Compare Runs' }).waitFor({ timeout: 15000 });
+    const rows = await ui.locator('.quick-input-list .monaco-list-row').count();
+    record('[ui] F1 → "Robustness: Compare Runs" lists the stored runs', rows >= 2, `${rows} runs listed; ${await shot(ui, '04-compare-runs')}`);
+    await ui.keyboard.press('Escape');
+  } catch (e) { record('[ui] F1 → "Robustness: Compare Runs"', false, `${e}`.split('\n')[0]); }
+  try {
+    await palette(ui, 'Robustness: Open Dashboard');
+    await ui.locator('.quick-input-widget', { hasText: 'Open Dashboard' }).waitFor({ timeout: 15000 });
+    await ui.keyboard.press('Enter');
+    await ui.locator('.tab', { hasText: /Robust|Dashboard|run/i }).first().waitFor({ timeout: 30000 });
+    await ui.waitForTimeout(4000);
+    record('[ui] F1 → "Robustness: Open Dashboard" opens a dashboard tab', true, await shot(ui, '05-dashboard'));
+  } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05-dashboard-FAIL')); }
+  if (errors.length) console.log(`page errors during host tests: ${errors.length} (first: ${errors[0].slice(0, 200)})`);
+} catch (e) {
+  record('e2e driver', false, String(e));
+} finally {
+  await browser.close();
+}
+const failed = outcomes.filter((o) => !o.ok).length;
+console.log(`\n${outcomes.length - failed} passed, ${failed} failed (${ms()}); screenshots in ${SHOTS}`);
+process.exit(failed || !outcomes.length ? 1 : 0);

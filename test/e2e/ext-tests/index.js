@@ -1,0 +1,125 @@
+// Runs INSIDE the real VS Code extension host (code-server), like @vscode/test-electron's
+// extensionTestsPath module: activates Robustness Lab, trains a tiny experiment with the real
+// engine, and checks CodeLens, diagnostics, hover, report export and Stop Run.
+// Results go to $ROBUSTLAB_E2E_OUT/ext-tests-result.json (read by test/e2e/e2e.mjs).
+'use strict';
+const vscode = require('vscode');
+const fs = require('fs');
+const path = require('path');
+
+const OUT = process.env.ROBUSTLAB_E2E_OUT;
+const WS = process.env.ROBUSTLAB_E2E_WS;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+async function poll(what, f, timeoutMs = 20000) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeoutMs) {
+    last = await f();
+    if (last) return last;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+function withTimeout(p, ms, what) {
+  return Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what} took longer than ${ms / 1000}s`)), ms))]);
+}
+
+exports.run = async function run() {
+  const results = [];
+  const log = (m) => fs.appendFileSync(path.join(OUT, 'ext-tests.log'), `${new Date().toISOString()} ${m}\n`);
+  const t = async (name, fn) => {
+    const t0 = Date.now();
+    log(`start: ${name}`);
+    try { const detail = await fn(); results.push({ name, ok: true, ms: Date.now() - t0, detail }); log(`ok: ${name}`); }
+    catch (e) { results.push({ name, ok: false, ms: Date.now() - t0, err: String(e && e.stack || e) }); log(`FAIL: ${name}: ${e}`); }
+  };
+  const tiny = vscode.Uri.file(path.join(WS, 'tiny.advtrain.json'));
+  const bad = vscode.Uri.file(path.join(WS, 'bad.advtrain.json'));
+  const long = vscode.Uri.file(path.join(WS, 'long.advtrain.json'));
+  let api;
+  let runDir;
+
+  await t('extension activates (no TensorFlow in the host)', async () => {
+    const ext = vscode.extensions.getExtension('robustlab.robustness-lab');
+    assert(ext, 'extension robustlab.robustness-lab not found');
+    api = await ext.activate();
+    assert(ext.isActive && typeof api.whenDone === 'function', 'activate() did not return the API');
+    const cmds = await vscode.commands.getCommands(true);
+    for (const c of ['robustlab.train', 'robustlab.attack', 'robustlab.curve', 'robustlab.openDashboard', 'robustlab.stop', 'robustlab.compare', 'robustlab.exportReport', 'robustlab.showLog']) assert(cmds.includes(c), `missing command ${c}`);
+    const tf = Object.keys(require.cache).filter((k) => k.includes(`${path.sep}@tensorflow${path.sep}`));
+    assert(tf.length === 0, `TensorFlow loaded in the extension host: ${tf.slice(0, 3).join(', ')}`);
+    return `${cmds.filter((c) => c.startsWith('robustlab.')).length} robustlab commands; host Node ${process.version}`;
+  });
+
+  await t('diagnostics: ε outside [0,1] and a schema error, at their fields', async () => {
+    const doc = await vscode.workspace.openTextDocument(bad);
+    await vscode.window.showTextDocument(doc);
+    const diags = await poll('diagnostics on bad.advtrain.json', () => {
+      const d = vscode.languages.getDiagnostics(bad).filter((x) => x.source === 'Robustness Lab');
+      return d.length >= 2 && d;
+    });
+    const eps = diags.find((d) => String(d.code) === 'eps-range');
+    assert(eps && doc.getText(eps.range) === '"eps"', `no eps-range diagnostic on "eps": ${JSON.stringify(diags.map((d) => [d.code, d.message]))}`);
+    const schema = diags.find((d) => String(d.code) === 'schema');
+    assert(schema && doc.getText(schema.range) === '"method"', 'no schema diagnostic on "method"');
+    return diags.map((d) => `${d.code}: ${d.message}`).join(' | ');
+  });
+
+  await t('Adversarially Train Model on tiny.advtrain.json runs the real engine to completion', async () => {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(tiny));
+    const started = await vscode.commands.executeCommand('robustlab.train', tiny);
+    assert(started && started.runDir, `the command returned ${JSON.stringify(started)}`);
+    runDir = started.runDir;
+    const outcome = await withTimeout(api.whenDone(runDir), 240000, 'training');
+    assert(outcome.status === 'completed', `run ended ${outcome.status}: ${outcome.message}\n${outcome.lastLog.join('\n')}`);
+    assert(fs.existsSync(path.join(runDir, 'summary.json')), 'no summary.json');
+    return `${path.basename(runDir)}: ${outcome.eventsReceived} events, ${outcome.eventsDropped} dropped`;
+  });
+
+  await t('CodeLens on the experiment file shows the "Robust …" headline of that run', async () => {
+    const lens = await poll('the Robust lens', async () => {
+      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', tiny, 10);
+      return (lenses || []).find((l) => l.command && /^Robust \d+\.\d% @ ε=0\.3 \(.+\) · clean \d+\.\d%/.test(l.command.title));
+    });
+    const titles = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', tiny, 10)).map((l) => l.command && l.command.title);
+    assert(titles.includes('Train') && titles.includes('Dashboard'), `actions missing: ${titles.join(' | ')}`);
+    return lens.command.title;
+  });
+
+  await t('hover on "eps" explains it and shows the last measured values', async () => {
+    const doc = await vscode.workspace.openTextDocument(tiny);
+    const pos = doc.positionAt(doc.getText().indexOf('"eps"') + 2);
+    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', tiny, pos);
+    const text = (hovers || []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert(/L∞ radius/.test(text) && /Last measured/.test(text), `hover text: ${text.slice(0, 300)}`);
+    return text.split('\n')[0].slice(0, 80);
+  });
+
+  await t('Export Report writes report-with-charts.md into the run folder', async () => {
+    const out = await withTimeout(vscode.commands.executeCommand('robustlab.exportReport', runDir), 60000, 'export');
+    assert(out && fs.existsSync(out), `no report at ${out}`);
+    const md = fs.readFileSync(out, 'utf8');
+    assert(/^# Robustness report/.test(md) && /\*\*Robust /.test(md), md.slice(0, 200));
+    const charts = fs.existsSync(path.join(runDir, 'charts')) ? fs.readdirSync(path.join(runDir, 'charts')) : [];
+    return `${path.basename(out)}; charts: ${charts.length ? charts.join(', ') : 'none (' + (md.match(/_Charts unavailable[^_]*_/) || ['?'])[0] + ')'}`;
+  });
+
+  await t('Stop Run stops a running training over IPC', async () => {
+    const started = await vscode.commands.executeCommand('robustlab.train', long);
+    assert(started && started.runDir, 'no run started');
+    await poll('the first epoch event', () => fs.existsSync(path.join(started.runDir, 'events.jsonl')) && fs.readFileSync(path.join(started.runDir, 'events.jsonl'), 'utf8').includes('"type":"run-started"'), 120000);
+    await sleep(2000);
+    const t0 = Date.now();
+    await vscode.commands.executeCommand('robustlab.stop', started.runDir);
+    const outcome = await withTimeout(api.whenDone(started.runDir) || Promise.resolve({ status: 'already-ended' }), 30000, 'stop');
+    const gone = api.activeRuns().length === 0;
+    assert(outcome.status === 'stopped' || outcome.status === 'already-ended', `ended as ${outcome.status}: ${outcome.message}`);
+    assert(gone, 'a run is still active');
+    return `stopped in ${Date.now() - t0} ms`;
+  });
+
+  // Leave the experiment in the editor for the screenshot.
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(tiny));
+  fs.writeFileSync(path.join(OUT, 'ext-tests-result.json'), JSON.stringify({ host: `node ${process.version}`, results }, null, 1));
+};

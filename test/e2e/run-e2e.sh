@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# End-to-end tests in a REAL VS Code: code-server (VS Code 1.96 server + web workbench, from npm)
+# driven by playwright-core and Debian's Chromium. `npm run test:e2e`.
+#   - sets up code-server once into ~/.cache/robustlab (test/e2e/setup-code-server.sh, cached)
+#   - builds the extension, makes a fresh profile and workspace under test-output/e2e
+#   - loads the extension from this repo and runs test/e2e/ext-tests inside the extension host
+#   - UI smoke through the command palette; screenshots in test-output/e2e-screenshots
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+CS_VERSION=${CS_VERSION:-4.96.4}
+export CS_CACHE=${CS_CACHE:-$HOME/.cache/robustlab/code-server-$CS_VERSION}
+CSP=$CS_CACHE/node_modules/code-server
+export REPO RUN=$REPO/test-output/e2e PORT=${PORT:-18437} SHOTS=$REPO/test-output/e2e-screenshots
+export ROBUSTLAB_E2E_OUT=$RUN ROBUSTLAB_E2E_WS=$RUN/ws
+t0=$(date +%s)
+say() { echo "[e2e $(( $(date +%s) - t0 ))s] $*"; }
+
+bash "$REPO/test/e2e/setup-code-server.sh"
+say "build"
+( cd "$REPO" && node scripts/build.mjs >/dev/null )
+
+rm -rf "$RUN" "$SHOTS"; mkdir -p "$RUN"/{ud/User,exts,xdg-config,xdg-data,ws} "$SHOTS"
+cat > "$RUN/ud/User/settings.json" <<'JSON'
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "update.mode": "none",
+  "workbench.enableExperiments": false
+}
+JSON
+echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":1,"trainSize":256,"testSize":128}' > "$RUN/ws/tiny.advtrain.json"
+echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":50,"trainSize":512,"testSize":128}' > "$RUN/ws/long.advtrain.json"
+printf '{\n  "method": "madry",\n  "eps": 3\n}\n' > "$RUN/ws/bad.advtrain.json"
+
+say "start code-server $CS_VERSION on 127.0.0.1:$PORT"
+XDG_CONFIG_HOME=$RUN/xdg-config XDG_DATA_HOME=$RUN/xdg-data setsid node "$CSP/out/node/entry.js" --config "$RUN/config.yaml" --auth none \
+  --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" "$RUN/ws" >"$RUN/code-server.log" 2>&1 &
+CS_PID=$!
+cleanup() {
+  kill -- "-$CS_PID" 2>/dev/null || true
+  sleep 1
+  kill -9 -- "-$CS_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 1 150); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && break; sleep 0.2; done
+curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" || { echo "code-server did not start"; tail -20 "$RUN/code-server.log"; exit 1; }
+
+say "run tests"
+rc=0
+( cd "$REPO" && node test/e2e/e2e.mjs ) || rc=$?
+say "done (exit $rc); logs: $RUN/code-server.log, $RUN/ext-tests.log; screenshots: $SHOTS"
+ls "$SHOTS"
+exit $rc
