@@ -13,7 +13,8 @@ import type { HostToWebview } from '../../src/protocol/webview';
 import { decodePngDataUrl } from '../../src/extension/dashboard/messages';
 import { startHarness, type Harness } from './harness/server';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's Chromium (`apt-get install -y chromium`); ROBUSTLAB_CHROMIUM overrides the path.
+const CHROMIUM = process.env.ROBUSTLAB_CHROMIUM || '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '../..');
 const RUN_DIR = path.join(ROOT, 'test', 'fixtures', 'runs', 'sample-fgsm');
 const SHOTS = path.join(ROOT, 'test-output', 'webview-screenshots');
@@ -23,7 +24,7 @@ const missing = !fs.existsSync(CHROMIUM);
 const skip = missing && !process.env.CI ? `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (skipped locally; fails on CI)` : false;
 if (skip) console.log(`# webview tests skipped: ${skip}`);
 
-const { events: EVENTS, skipped: SKIPPED } = readEvents(RUN_DIR);
+const { events: EVENTS } = readEvents(RUN_DIR);
 const of = <T extends EngineEvent['type']>(t: T) => EVENTS.filter((e): e is EventOf<T> => e.type === t);
 const RUN = { runId: 'sample-fgsm', runDir: RUN_DIR, label: 'sample-fgsm' };
 
@@ -74,13 +75,6 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await nextFrame(p);
   };
 
-  it('uses a fixture that validates against the protocol and covers every dashboard event', () => {
-    assert.equal(SKIPPED, 0, 'every line of events.jsonl validates');
-    for (const t of ['run-started', 'batch', 'epoch', 'eval', 'examples', 'warning', 'checkpoint', 'summary', 'finished'] as const) {
-      assert.ok(of(t).length > 0, `fixture has ${t} events`);
-    }
-  });
-
   it('says ready, then draws every training chart with one point per batch and per epoch', async () => {
     page = await openPage('light');
     await loadFixture(page);
@@ -129,7 +123,7 @@ describe('dashboard webview in Chromium', { skip }, () => {
     const curve = await points(page, 'acc-eps');
     for (const a of attacks) assert.equal(curve[`${a} (linf)`], nEps);
     assert.equal(curve['worst case'], summary.worstCase.length);
-    const perClass = await page.$$eval('#rl-perclass-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    const perClass = await page.$$eval('#rl-perclass-table tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent)));
     assert.equal(perClass.length, summary.perClass!.length);
     perClass.forEach((row, i) => {
       const c = summary.perClass![i];

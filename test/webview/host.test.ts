@@ -115,6 +115,18 @@ describe('webview -> host messages', () => {
   });
 });
 
+describe('recorded run fixture', () => {
+  it('validates against the protocol line by line and covers every event the dashboard shows', () => {
+    const { events, skipped } = readEvents(path.join(__dirname, '..', 'fixtures', 'runs', 'sample-fgsm'));
+    assert.equal(skipped, 0, 'every line of events.jsonl validates');
+    for (const t of ['run-started', 'batch', 'epoch', 'eval', 'examples', 'warning', 'checkpoint', 'summary', 'finished']) {
+      assert.ok(events.some((e) => e.type === t), `fixture has ${t} events`);
+    }
+    const ex = events.find((e) => e.type === 'examples');
+    assert.ok(ex && ex.type === 'examples' && ex.examples.length === 16 && ex.examples[0].original.length === 28 * 28);
+  });
+});
+
 describe('host -> webview messages and state', () => {
   it('validates a load of the recorded run and rejects bad events', () => {
     const { events } = readEvents(path.join(__dirname, '..', 'fixtures', 'runs', 'sample-fgsm'));

@@ -197,7 +197,7 @@ describe('DashboardPanels (fake vscode)', () => {
     assert.match(restored.webview.html, /script-src 'nonce-/);
     restored.fromWebview({ type: 'ready' });
     await tick();
-    assert.equal((restored.sent[0] as { runs: unknown[] }).runs.length, 1);
+    assert.equal((restored.sent[0] as unknown as { runs: unknown[] }).runs.length, 1);
     const broken = new FakePanel('robustlab.dashboard', 'old', {}, {});
     await serializer!.deserializeWebviewPanel(broken, { runDirs: 'nope' });
     assert.ok(logs.some((l) => l.includes('could not restore a panel')));
@@ -209,7 +209,7 @@ describe('DashboardPanels (fake vscode)', () => {
     assert.match(cmp.title, /compare 2 runs/);
     cmp.fromWebview({ type: 'ready' });
     await tick();
-    const load = cmp.sent[0] as { runs: { runDir: string; events: unknown[] }[] };
+    const load = cmp.sent[0] as unknown as { runs: { runDir: string; events: unknown[] }[] };
     assert.deepEqual(load.runs.map((r) => r.runDir), [RUN_DIR, other]);
     assert.deepEqual(load.runs.map((r) => r.events.length), [EVENTS.length, 0]);
     panels.post(RUN_DIR, [{ type: 'log', v: 1, level: 'info', message: 'x' }]);
