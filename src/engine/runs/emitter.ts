@@ -36,7 +36,8 @@ export class Emitter {
       }
       this.lastBatchAt = now;
       this.pendingBatch = undefined;
-    } else if (this.pendingBatch && event.type === 'epoch') {
+    } else if (this.pendingBatch && (event.type === 'epoch' || event.type === 'finished' || event.type === 'error')) {
+      // A held-back batch must not arrive after the epoch it belongs to, nor after the run ended.
       this.flushPending();
     }
     for (const s of this.sinks) s(event);
