@@ -4,7 +4,8 @@
 // random ±eps per channel, and keep it when the margin loss z_y − max_{i≠y} z_i (targeted:
 // max_{i≠t} z_i − z_t) drops. p follows the paper's schedule (p_init halved at 10, 50, 200, 500,
 // 1000, 2000, 4000, 6000 and 8000 out of 10000 iterations, rescaled to the budget). Examples stop
-// once fooled. Parameters: queries (iterations per example including the initial one, 1000),
+// once fooled. Parameters: queries (iterations per example including the initial one, 1000; `steps`
+// is ignored),
 // pInit (0.8, as in AutoAttack). Acceptance is per example on the device; the host reads one
 // "anyone left?" flag every 10 iterations to stop early.
 import type * as TF from '@tensorflow/tfjs';
@@ -27,11 +28,13 @@ export const square: Attack = {
   norms: ['linf'],
   access: 'score',
   supportsTargeted: true,
-  defaults: () => ({ steps: 1000, restarts: 1 }),
+  defaults: () => ({ steps: 1000, restarts: 1 }), // steps here = the default query budget
   async run(ctx, x, y, threat, params: AttackParams) {
     const { tf, model, rng } = ctx;
     const eps = threat.eps;
-    const queries = Math.max(1, Math.round(numParam(params.queries, params.steps ?? 1000)));
+    // The budget is `queries` only: a gradient attack's `steps` (which evaluators pass to every attack)
+    // would starve a random search.
+    const queries = Math.max(1, Math.round(numParam(params.queries, 1000)));
     const pInit = numParam(params.pInit, 0.8);
     const [n, h, w, c] = x.shape;
     const targeted = params.targets !== undefined;

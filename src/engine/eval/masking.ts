@@ -35,7 +35,8 @@ export function gradientMaskingWarnings(entries: readonly RobustEntry[], opts: M
         message: `black-box ${bb.attack} (no gradients) leaves ${pct(bb.accuracy)} correct at ${bb.norm} eps=${bb.eps}, ` +
           `${pct(best.accuracy - bb.accuracy)} below the strongest gradient attack (${best.attack}, ${pct(best.accuracy)}): ` +
           'the input gradients are likely masked or obfuscated (a non-differentiable or quantising layer, saturated softmax, ' +
-          'stochastic or shattered gradients), so gradient-attack robustness is overstated; trust the black-box and ensemble numbers.',
+          'stochastic or shattered gradients), so gradient-attack robustness is overstated; trust the black-box and ensemble numbers. ' +
+          'If the gap is small, the gradient attacks may just be under-powered: rerun with more steps, restarts, or apgd-ce.',
       });
     }
   }
