@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { summary as summaryCheck, type Summary } from '../../../src/protocol';
-import { ensureBuilt, jsonEvents, ofType, runCli, tmpDir, TINY_TRAIN } from './helpers';
+import { ensureBuilt, jsonEvents, ofType, ROOT, runCli, tmpDir, TINY_TRAIN } from './helpers';
 
 before(() => ensureBuilt());
 
@@ -114,6 +114,8 @@ test('bad inputs exit 2, name the file and the problem, and leave no run folder'
     { name: '--eps 1.5', args: ['attack', modelJson, '--eps', '1.5', '--test-size', '20'], expect: [/eps 1\.5/, /outside the data range/] },
     { name: 'unknown data', args: ['train', '--model', 'mlp', '--data', 'no-such-data', '--train-size', '10'], expect: [/no-such-data/, /no such data set/] },
     { name: 'attack on more test points than the sample has', args: ['attack', modelJson, '--attack', 'fgsm', '--test-size', '10000'], expect: [/10000 test points/, /MNIST sample/] },
+    { name: 'training a Graph model', args: ['train', '--model', path.join(ROOT, 'test/fixtures/engine/graph-model/model.json'), '--train-size', '10', '--test-size', '10'],
+      expect: [/graph-model\/model\.json/, /Graph model can be attacked but not trained/] },
     { name: 'too many test points', args: ['train', '--model', 'mlp', '--train-size', '9000', '--test-size', '2000'], expect: [/9000 train \+ 2000 test/] },
   ];
   const results = await Promise.all(cases.map(async (c) => {
