@@ -23,18 +23,21 @@ export interface ChartSpec {
   height?: number;
   /** Show every point (eps curves, epochs); batch curves only draw lines. */
   points?: boolean;
-  /** Whole-number x ticks (epochs). */
+  /** Whole-number x ticks (epochs, steps). */
   xInteger?: boolean;
+  /** Shown instead of an empty plot. */
+  emptyText?: string;
 }
 
 export type Values = (number | null)[];
 
 const fmtPct = (v: number) => `${Math.round(v * 100)}%`;
-const fmtNum = (v: number) => (Math.abs(v) > 0 && Math.abs(v) < 0.01 ? v.toExponential(0) : String(+v.toPrecision(3)));
+const fmtNum = (v: number) => (Math.abs(v) > 0 && Math.abs(v) < 0.01 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(+v.toPrecision(3)));
 
 export class Chart {
   readonly card: HTMLElement;
   private readonly body: HTMLElement;
+  private readonly placeholder: HTMLElement;
   private plot?: uPlot;
   private series: SeriesSpec[] = [];
   private data: uPlot.AlignedData = [[]];
@@ -57,7 +60,9 @@ export class Chart {
     btn.addEventListener('click', () => onSave(this));
     head.append(btn);
     this.body = el('div', 'rl-chart-body');
-    this.card.append(head, this.body);
+    this.placeholder = el('p', 'rl-empty rl-placeholder', spec.emptyText ?? 'No data yet.');
+    this.card.append(head, this.body, this.placeholder);
+    this.card.classList.add('rl-nodata');
     parent.append(this.card);
     this.resize = new ResizeObserver(() => this.onResize());
     this.resize.observe(this.body);
@@ -74,6 +79,7 @@ export class Chart {
     for (const s of series) counts[s.spec.label] = s.values.filter((v) => v !== null && v !== undefined).length;
     this.card.dataset.points = JSON.stringify(counts);
     this.card.dataset.x = String(x.length);
+    this.card.classList.toggle('rl-nodata', x.length === 0);
   }
 
   themeChanged(): void {

@@ -189,7 +189,7 @@ export class Dashboard {
     if (dirty.size && run) {
       this.frames++;
       this.root.dataset.frames = String(this.frames);
-      if (dirty.has('status') || dirty.has('picker')) this.renderHeader(run);
+      if (dirty.has('status') || dirty.has('picker')) this.renderHeader(run, dirty.has('picker'));
       if (dirty.has('training') || dirty.has('status')) this.renderTraining(run);
       if (dirty.has('evaluation')) this.renderEvaluation(run);
       if (dirty.has('gallery')) this.renderGallery(run);
@@ -219,14 +219,29 @@ export class Dashboard {
 
   // --- header --------------------------------------------------------------------------------------
 
-  private renderHeader(run: RunData): void {
-    this.header.textContent = '';
-    const title = el('div', 'rl-title');
-    title.append(el('h1', '', run.label));
+  private headerTitle?: HTMLElement;
+  private headerBody?: HTMLElement;
+
+  /** The title row (with the run picker) is only rebuilt when the runs change, not per frame. */
+  private renderHeader(run: RunData, rebuildTitle: boolean): void {
     const st = runState(run);
-    const badge = el('span', `rl-status rl-status-${st}`, st);
+    if (!this.headerTitle || !this.headerBody || rebuildTitle) {
+      this.header.textContent = '';
+      this.headerTitle = this.buildTitle(run);
+      this.headerBody = el('div', 'rl-top-body');
+      this.header.append(this.headerTitle, this.headerBody);
+    }
+    const badge = this.headerTitle.querySelector<HTMLElement>('.rl-status')!;
+    badge.className = `rl-status rl-status-${st}`;
+    badge.textContent = st;
     badge.dataset.status = st;
-    title.append(badge);
+    this.headerBody.textContent = '';
+    this.renderStats(run, st);
+  }
+
+  private buildTitle(run: RunData): HTMLElement {
+    const title = el('div', 'rl-title');
+    title.append(el('h1', '', run.label), el('span', 'rl-status'));
     if (this.order.length > 1) {
       const dd = document.createElement('vscode-dropdown');
       dd.id = 'rl-run-picker';
@@ -247,7 +262,11 @@ export class Dashboard {
       });
       title.append(dd);
     }
-    this.header.append(title);
+    return title;
+  }
+
+  private renderStats(run: RunData, st: ReturnType<typeof runState>): void {
+    const body = this.headerBody!;
     const t = timing(run);
     const stats = el('dl', 'rl-stats');
     const stat = (k: string, v: string, id: string) => {
@@ -264,9 +283,9 @@ export class Dashboard {
     stat('Remaining', st === 'running' ? fmtTime(t.remainingSec) : st === 'completed' ? 'done' : '–', 'remaining');
     stat('Images/s', t.imagesPerSec !== undefined ? t.imagesPerSec.toFixed(0) : '–', 'speed');
     if (run.progress && st === 'running') stat(run.progress.stage, `${run.progress.done} / ${run.progress.total}${run.progress.message ? ` · ${run.progress.message}` : ''}`, 'progress');
-    this.header.append(stats);
-    if (s?.backendWarning) this.header.append(el('p', 'rl-note rl-sev-warning', s.backendWarning));
-    if (run.error) this.header.append(el('p', 'rl-note rl-sev-error', `Run failed: ${run.error.message}`));
+    body.append(stats);
+    if (s?.backendWarning) body.append(el('p', 'rl-note rl-sev-warning', s.backendWarning));
+    if (run.error) body.append(el('p', 'rl-note rl-sev-error', `Run failed: ${run.error.message}`));
   }
 
   // --- training ------------------------------------------------------------------------------------
@@ -277,12 +296,12 @@ export class Dashboard {
     const grid = el('div', 'rl-grid');
     this.views.training.append(grid);
     const pctRange: [number, number] = [0, 1];
-    this.chart(grid, { id: 'loss-batch', title: 'Loss per batch', xLabel: 'step', yLabel: 'loss' });
-    this.chart(grid, { id: 'acc-batch', title: 'Accuracy per batch', xLabel: 'step', yLabel: 'accuracy', percent: true, yRange: pctRange });
-    this.chart(grid, { id: 'loss-epoch', title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true, xInteger: true });
-    this.chart(grid, { id: 'acc-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: pctRange, points: true, xInteger: true });
-    this.chart(grid, { id: 'schedule', title: 'Learning rate and ε schedule', xLabel: 'step', yLabel: 'learning rate', y2Label: 'ε' });
-    this.chart(grid, { id: 'speed', title: 'Throughput', xLabel: 'step', yLabel: 'images/s' });
+    this.chart(grid, { id: 'loss-batch', title: 'Loss per batch', xLabel: 'step', yLabel: 'loss', xInteger: true, emptyText: 'Waiting for the first batch…' });
+    this.chart(grid, { id: 'acc-batch', title: 'Accuracy per batch', xLabel: 'step', yLabel: 'accuracy', percent: true, yRange: pctRange, xInteger: true, emptyText: 'Waiting for the first batch…' });
+    this.chart(grid, { id: 'loss-epoch', title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true, xInteger: true, emptyText: 'Waiting for the first epoch to end…' });
+    this.chart(grid, { id: 'acc-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: pctRange, points: true, xInteger: true, emptyText: 'Waiting for the first epoch to end…' });
+    this.chart(grid, { id: 'schedule', title: 'Learning rate and ε schedule', xLabel: 'step', yLabel: 'learning rate', y2Label: 'ε', xInteger: true, emptyText: 'Waiting for the first batch…' });
+    this.chart(grid, { id: 'speed', title: 'Throughput', xLabel: 'step', yLabel: 'images/s', xInteger: true, emptyText: 'Waiting for the first batch…' });
     this.checkpointsEl = el('section', 'rl-card rl-checkpoints');
     this.views.training.append(this.checkpointsEl);
   }
@@ -355,7 +374,7 @@ export class Dashboard {
     const perClass = el('section', 'rl-card');
     const warnings = el('section', 'rl-card rl-warnings');
     v.append(headline, warnings, table, grid);
-    this.chart(grid, { id: 'acc-eps', title: 'Accuracy versus ε', xLabel: 'ε', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true });
+    this.chart(grid, { id: 'acc-eps', title: 'Accuracy versus ε', xLabel: 'ε', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true, emptyText: 'No attack results yet.' });
     grid.append(perClass);
     this.evalEls = { headline, table, perClass, warnings };
   }
