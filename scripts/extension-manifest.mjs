@@ -16,6 +16,7 @@ const commands = [
   ['robustlab.compare', 'Compare Runs', '$(diff)'],
   ['robustlab.exportReport', 'Export Report', '$(export)'],
   ['robustlab.showLog', 'Show Log', '$(output)'],
+  ['robustlab.installEngineRuntime', 'Install Engine Runtime', '$(cloud-download)'],
 ];
 const viewCommands = [
   ['robustlab.runs.open', 'Open Dashboard', '$(dashboard)'],
@@ -126,7 +127,7 @@ pkg.contributes = {
 };
 pkg.scripts = { ...pkg.scripts };
 pkg.scripts['test:e2e'] ??= 'bash test/e2e/run-e2e.sh';
-pkg.scripts.package ??= 'npm run build && vsce package --no-dependencies --allow-missing-repository -o robustness-lab.vsix';
+pkg.scripts.package ??= 'npm run build && vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --skip-license -o robustness-lab.vsix';
 
 fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n');
 console.log(`updated ${file}: ${pkg.contributes.commands.length} commands, ${pkg.activationEvents.length} activation events`);

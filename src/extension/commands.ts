@@ -10,6 +10,7 @@ import { allRunsRoots, isExperimentFile, isModelFile, runsRootFor, settings, bas
 import { CHARTS_DIR, REPORT_WITH_CHARTS, reportWithCharts } from './reports/markdown';
 import { lensTitle } from './reports/inline';
 import type { EngineHost } from './engineHost';
+import { installEngineRuntime } from './engineRuntime';
 import type { DashboardApi } from './dashboardApi';
 import type { RunsCache } from './runsCache';
 import type { TreeNode } from './runsTree';
@@ -33,6 +34,7 @@ export class Commands {
     private readonly dashboards: () => DashboardApi,
     private readonly cache: RunsCache,
     private readonly log: vscode.LogOutputChannel,
+    private readonly context: vscode.ExtensionContext,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -52,6 +54,7 @@ export class Commands {
       r('robustlab.runs.open', this.openDashboard), r('robustlab.runs.compare', this.compare), r('robustlab.runs.delete', this.deleteRun),
       r('robustlab.runs.reveal', this.reveal), r('robustlab.runs.stop', this.stop), r('robustlab.runs.exportReport', this.exportReport),
       r('robustlab.runs.refresh', () => this.cache.invalidate()),
+      r('robustlab.installEngineRuntime', () => (this.trusted() ? installEngineRuntime(this.context, this.log) : false)),
     ];
   }
 

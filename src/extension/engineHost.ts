@@ -57,7 +57,11 @@ export class EngineHost implements vscode.Disposable {
   start(req: StartRequest): EngineRun | undefined {
     const loc = engineLocation(this.context);
     if ('error' in loc) {
-      void vscode.window.showErrorMessage(loc.error, 'Show Log').then((a) => a && this.log.show());
+      if (loc.missingRuntime) {
+        void vscode.window.showWarningMessage(loc.error, 'Install Engine Runtime').then((a) => a && vscode.commands.executeCommand('robustlab.installEngineRuntime'));
+      } else {
+        void vscode.window.showErrorMessage(loc.error, 'Show Log').then((a) => a && this.log.show());
+      }
       return undefined;
     }
     const runDir = req.runDir ?? path.join(req.runsRoot, newRunId(req.kind, req.label));

@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   const lens = new RobustCodeLens(cache, host);
   const diagnostics = new Diagnostics(cache);
   const tree = new RunsTree(cache, host);
-  const commands = new Commands(host, getDashboards, cache, log);
+  const commands = new Commands(host, getDashboards, cache, log, context);
   const view = vscode.window.createTreeView('robustlab.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
 
   context.subscriptions.push(

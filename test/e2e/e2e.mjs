@@ -94,8 +94,17 @@ try {
     await ui.locator('.quick-input-widget', { hasText: 'Open Dashboard' }).waitFor({ timeout: 15000 });
     await ui.keyboard.press('Enter');
     await ui.locator('.tab', { hasText: /Robust|Dashboard|run/i }).first().waitFor({ timeout: 30000 });
-    await ui.waitForTimeout(4000);
-    record('[ui] F1 → "Robustness: Open Dashboard" opens a dashboard tab', true, await shot(ui, '05-dashboard'));
+    // The panel must also render: no error toast, and text inside the webview's frames.
+    let text = '';
+    for (let i = 0; i < 30 && text.trim().length < 20; i++) {
+      await ui.waitForTimeout(500);
+      const err = ui.locator('.notification-toast', { hasText: 'Robustness Lab: dashboard' });
+      if (await err.count()) throw new Error(`error notification: ${(await err.first().innerText()).split('\n')[0]}`);
+      const inFrames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+      text = inFrames.sort((a, b) => b.length - a.length)[0] ?? '';
+    }
+    if (text.trim().length < 20) throw new Error('the dashboard webview shows no content');
+    record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '05-dashboard')}`);
   } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05-dashboard-FAIL')); }
   if (errors.length) console.log(`page errors during host tests: ${errors.length} (first: ${errors[0].slice(0, 200)})`);
 } catch (e) {

@@ -29,7 +29,8 @@ cat > "$RUN/ud/User/settings.json" <<'JSON'
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false,
   "update.mode": "none",
-  "workbench.enableExperiments": false
+  "workbench.enableExperiments": false,
+  "git.openRepositoryInParentFolders": "never"
 }
 JSON
 echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":1,"trainSize":256,"testSize":128}' > "$RUN/ws/tiny.advtrain.json"

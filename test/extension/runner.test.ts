@@ -11,6 +11,12 @@ import { readEvents, statusFromEvents } from '../../src/engine/runs/read';
 
 const FAKE = path.resolve(__dirname, '../fixtures/fake-engine.js');
 
+/** Waits until the fake engine has printed a line (e.g. its handlers are installed). */
+async function logged(run: { lastLog(n: number): string[] }, text: string): Promise<void> {
+  for (let i = 0; i < 200 && !run.lastLog(200).some((l) => l.includes(text)); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(run.lastLog(200).some((l) => l.includes(text)), `the engine never printed "${text}"`);
+}
+
 function setup(mode: string, extra: Partial<EngineLaunch> = {}, env: Record<string, string> = {}) {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `rl-run-${mode}-`));
   const logs: string[] = [];
@@ -56,7 +62,7 @@ test('a crash (exit 3) is reported with the last log lines and a resumable check
 
 test('a hung engine that ignores stop and SIGTERM is killed after the grace period', async () => {
   const { run } = setup('hang');
-  await new Promise((r) => setTimeout(r, 300));
+  await logged(run, 'hanging');
   const t0 = Date.now();
   const out = await run.stop(300);
   const took = Date.now() - t0;
@@ -69,7 +75,7 @@ test('a hung engine that ignores stop and SIGTERM is killed after the grace peri
 
 test('stop is sent over IPC and a cooperating engine ends as stopped', async () => {
   const { run } = setup('stoppable');
-  await new Promise((r) => setTimeout(r, 300));
+  await logged(run, 'mode stoppable');
   const out = await run.stop(5000);
   assert.equal(out.status, 'stopped');
   assert.equal(out.exitCode, 0);
@@ -124,7 +130,8 @@ test('several runs at once; stopAll ends them all', async () => {
   const a = setup('hang');
   const b = a.manager.start({ enginePath: FAKE, args: ['train'], runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rl-b-')), kind: 'train',
     label: 'b', env: { FAKE_MODE: 'stoppable' } });
-  await new Promise((r) => setTimeout(r, 300));
+  await logged(a.run, 'hanging');
+  await logged(b, 'mode stoppable');
   assert.equal(a.manager.active().length, 2);
   assert.notEqual(a.run.pid, b.pid);
   const outs = await a.manager.stopAll(300);
