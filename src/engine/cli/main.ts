@@ -175,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
       if (!model) throw new UsageError(`${command} needs a model.json (a TensorFlow.js Layers or Graph model)`);
       const settings = attackSettings(args, command === 'curve');
       const b = backend();
-      const res = await runAttackJob(b, { modelPath: model, data: (args.flags.data as string | undefined) ?? 'mnist-sample', seed: (args.flags.seed as number | undefined) ?? 0, settings, kind: command, out: args.flags.out as string | undefined, runsRoot: args.flags['runs-dir'] as string | undefined, argv }, emitter, control);
+      const res = await runAttackJob(b, { modelPath: model, data: args.flags.data as string | undefined, seed: args.flags.seed as number | undefined, settings, kind: command, out: args.flags.out as string | undefined, runsRoot: args.flags['runs-dir'] as string | undefined, argv }, emitter, control);
       runDir = res.runDir;
     }
     const summary = readSummary(runDir);

@@ -35,15 +35,18 @@ function subset(split: Split, size: number | undefined, pixels: number, rng: Rng
   return takeSubset(split, rng.permutation(split.n).slice(0, size), pixels);
 }
 
-function splitOne(all: Split, pixels: number, opts: DataOptions, defaults: { train: number; test: number }, source: string): { train: Split; test: Split } {
-  const train = opts.trainSize ?? Math.min(defaults.train, all.n - (opts.testSize ?? defaults.test));
-  const test = opts.testSize ?? Math.min(defaults.test, all.n - train);
-  // Sizes beyond the data used to yield an empty split silently (slice past the end).
-  if (train < 1 || test < 1 || train + test > all.n) {
-    throw new BadInputError(`cannot take ${opts.trainSize ?? train} train + ${opts.testSize ?? test} test points (each at least 1) from the ${all.n} in ${source}`);
-  }
+/**
+ * One fixed split per seed: the permutation's first `pools.train` points are the train pool, the
+ * rest the test pool; sizes take prefixes of each pool. So a model trained with some --train-size
+ * is never evaluated on its own training points by a later attack with another --test-size.
+ */
+function splitOne(all: Split, pixels: number, opts: DataOptions, pools: { train: number; test: number }, source: string): { train: Split; test: Split } {
+  const train = opts.trainSize ?? pools.train;
+  const test = opts.testSize ?? pools.test;
+  if (train < 1 || train > pools.train) throw new BadInputError(`--train-size must be from 1 to ${pools.train}, the train part of ${source}; got ${train}`);
+  if (test < 1 || test > pools.test) throw new BadInputError(`--test-size must be from 1 to ${pools.test}, the test part of ${source}; got ${test}`);
   const perm = new Rng(opts.seed).permutation(all.n);
-  return { train: takeSubset(all, perm.slice(0, train), pixels), test: takeSubset(all, perm.slice(train, train + test), pixels) };
+  return { train: takeSubset(all, perm.slice(0, train), pixels), test: takeSubset(all, perm.slice(pools.train, pools.train + test), pixels) };
 }
 
 function findFile(dir: string, base: string): string | undefined {

@@ -70,7 +70,7 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
     epsWarmupEpochs: s.epsWarmupEpochs, earlyStoppingPatience: s.earlyStoppingPatience, validationPoints: 1000,
     runDir: run.runDir, resume: !!input.resume,
   }, emitter, control, hook);
-  await saveLayersModel(tf, model.layers!, path.dirname(runFiles(run.runDir).model), { method: s.method, eps: s.eps, epochs: result.epochsRun, runId: run.runId });
+  await saveLayersModel(tf, model.layers!, path.dirname(runFiles(run.runDir).model), { method: s.method, eps: s.eps, epochs: result.epochsRun, runId: run.runId, data: s.data, seed: s.seed, trainSize: data.train.n });
   if (result.stopped) {
     return { runDir: run.runDir, exitCode: 0 };
   }

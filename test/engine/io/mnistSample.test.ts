@@ -49,14 +49,18 @@ test('--train-size / --test-size take subsets', async () => {
   assert.equal(d.train.n, 300);
   assert.equal(d.train.x.length, 300 * 784);
   assert.equal(d.test.n, 100);
-  const onlyTrain = await loadDataset('mnist-sample', { seed: 1, trainSize: 9000 });
-  assert.equal(onlyTrain.train.n, 9000);
-  assert.equal(onlyTrain.test.n, 1000);
+  // The pools are fixed per seed: another size never moves training points into the test part.
+  const other = await loadDataset('mnist-sample', { seed: 1, trainSize: 8000, testSize: 2000 });
+  const key = (x: Float32Array, i: number) => x.subarray(i * 784, (i + 1) * 784).join(',');
+  const trainKeys = new Set(Array.from({ length: other.train.n }, (_, i) => key(other.train.x, i)));
+  const smallTest = Array.from({ length: d.test.n }, (_, i) => key(d.test.x, i));
+  assert.equal(smallTest.filter((k) => trainKeys.has(k)).length, 0, 'test points of a small split are outside every train pool');
+  assert.deepEqual(smallTest, Array.from({ length: 100 }, (_, i) => key(other.test.x, i)), 'a smaller test set is a prefix of the test pool');
 });
 
 test('sizes that do not fit are BadInputErrors, never an empty split', async () => {
   // (each case re-reads the 21 MB sample, so only the distinct failure paths are covered)
-  for (const o of [{ trainSize: 9000, testSize: 2000 }, { trainSize: 20_000 }, { testSize: 20_000 }, { trainSize: 0 }, { testSize: 2_000_000 }, { trainSize: 1.5 }]) {
+  for (const o of [{ trainSize: 9000 }, { testSize: 2001 }, { trainSize: 20_000 }, { testSize: 20_000 }, { trainSize: 0 }, { testSize: 2_000_000 }, { trainSize: 1.5 }]) {
     await assert.rejects(loadDataset('mnist-sample', { seed: 0, ...o }), (err: unknown) => {
       assert.ok(err instanceof BadInputError, `${JSON.stringify(o)}: ${String(err)}`);
       return true;
