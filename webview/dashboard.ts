@@ -1,7 +1,6 @@
 // The dashboard: training curves, evaluation, gallery and run comparison. Messages and events only
 // mark sections dirty; one animation frame renders whatever is dirty, so a fast run never floods
 // the panel with redraws.
-import type { EngineEvent } from '../src/protocol/events';
 import { parseWith } from '../src/protocol/schema';
 import { dashboardState, hostToWebview, type DashboardState, type ExportedImage, type HostToWebview, type WebviewToHost } from '../src/protocol/webview';
 import { Chart, el, type ChartSpec, type SeriesSpec, type Values } from './charts';
@@ -166,11 +165,6 @@ export class Dashboard {
 
   private selected(): RunData | undefined {
     return this.runs.get(this.state.selectedRunId ?? '') ?? this.runs.get(this.order[0]);
-  }
-
-  /** Adds events directly (used by tests and the host's live feed through `events`). */
-  applyEvents(runId: string, events: EngineEvent[]): void {
-    this.handle({ type: 'events', runId, events });
   }
 
   // --- frame loop --------------------------------------------------------------------------------
