@@ -41,7 +41,7 @@ export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emit
   const trained = trainingMetadata(input.modelPath);
   input = { ...input, data: input.data ?? trained.data ?? 'mnist-sample', seed: input.seed ?? trained.seed ?? 0 };
   const testSize = input.settings.testPoints ?? 1000;
-  const data = await loadDataset(input.data!, { seed: input.seed!, testSize, trainSize: input.data === 'mnist-sample' ? Math.max(1, 10_000 - testSize) : 1, tf,
+  const data = await loadDataset(input.data!, { seed: input.seed!, testSize, trainSize: 1, tf,
     onProgress: (done, total, file) => emitter.emit({ type: 'progress', stage: 'download', done, total, message: file }) });
   if (model.inputShape.join() !== data.inputShape.join()) throw new BadInputError(`the model takes ${model.inputShape.join('x')} inputs but ${data.name} has ${data.inputShape.join('x')} images`, input.modelPath);
   if (model.numClasses !== data.numClasses) throw new BadInputError(`the model has ${model.numClasses} outputs but ${data.name} has ${data.numClasses} classes`, input.modelPath);
