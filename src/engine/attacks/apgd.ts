@@ -6,7 +6,7 @@
 // - momentum 0.75: x ← Π(x + 0.75·(z − x) + 0.25·(x − x_prev)), z = Π(x + η·steepest(∇));
 // - losses: cross-entropy (apgd-ce) or DLR (apgd-dlr); targeted versions descend CE towards the
 //   target / use the targeted DLR loss. L∞ and L2.
-// Every decision is per example and stays on the device (no host sync inside the loop). Restarts
+// `stepSize` is ignored (APGD adapts its own). Every decision is per example and stays on the device (no host sync inside the loop). Restarts
 // start from new random points; per example, a success wins, else the highest loss.
 import type * as TF from '@tensorflow/tfjs';
 import type { Norm } from '../../protocol/summary';

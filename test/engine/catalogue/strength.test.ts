@@ -63,6 +63,23 @@ describe('minimal-perturbation attacks', () => {
     assert.ok(stats['cw-l2'].median! <= stats.deepfool.median! * 1.02, `C&W median ${stats['cw-l2'].median} vs DeepFool ${stats.deepfool.median}`);
   });
 
+  it('C&W still works on saturated pixels (inputs exactly 0 or 1, as in MNIST) with a short budget', async () => {
+    const xb = tf.tidy(() => tf.cast(tf.greater(x, 0.5), 'float32') as TF.Tensor4D);
+    const cleanOk = correct(model, xb, y);
+    const byName: Record<string, ReturnType<typeof minimalPerturbationStats>> = {};
+    for (const [name, params] of [['deepfool', {}], ['cw-l2', { steps: 20 }]] as const) {
+      const a = await getAttack(name).run({ tf, model, rng: new Rng(1) }, xb, y, { norm: 'l2', eps: Infinity }, params);
+      const pred = predictions(a);
+      byName[name] = minimalPerturbationStats(norms(xb, a, 'l2'), labels, labels.map((l, i) => (cleanOk[i] ? l : -1)), pred);
+      a.dispose();
+    }
+    xb.dispose();
+    const target = cleanOk.filter(Boolean).length;
+    assert.ok(target >= 0.8 * labels.length, 'the binarised points should mostly stay correct clean');
+    assert.ok(byName['cw-l2'].count >= 0.9 * target, `C&W broke ${byName['cw-l2'].count}/${target} binarised points in 20 steps`);
+    assert.ok(byName['cw-l2'].median! <= 1.2 * byName.deepfool.median!, `C&W median ${byName['cw-l2'].median} vs DeepFool ${byName.deepfool.median}`);
+  });
+
   it('C&W with confidence κ pushes further past the boundary than κ=0', async () => {
     const a5 = await attack('cw-l2', { norm: 'l2', eps: Infinity }, { ...CW, confidence: 5 });
     const s5 = minimalPerturbationStats(norms(x, a5, 'l2'), labels, labels, predictions(a5));
