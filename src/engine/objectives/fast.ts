@@ -3,8 +3,9 @@
 // [0,1]; the model is trained on those examples alone, under a cyclic learning rate (linear
 // 0 → max over the first half of the steps, max → 0 over the second). The random start is what
 // keeps single-step training from catastrophic overfitting; the trainer still watches for it
-// (train/overfitMonitor.ts). Always L∞, as in the paper; α ignores config.stepSize on purpose,
-// because the lead's stepSize default is tuned for multi-step PGD.
+// (train/overfitMonitor.ts). Always L∞, as in the paper. α is config.stepSize when set (the
+// experiment's trainAttack.stepSize, which defaults to 1.25·eps for this method), scaled with the eps
+// warm-up so the ratio α/eps stays fixed; 1.25·eps otherwise.
 import type * as TF from '@tensorflow/tfjs';
 import { lossGradient, project } from '../attacks/common';
 import { meanCrossEntropy } from './losses';
@@ -12,12 +13,18 @@ import type { BatchContext, Objective } from './types';
 
 export const FAST_STEP_FACTOR = 1.25;
 
-/** FGSM from a uniform random start, α = 1.25·eps, projected (caller owns the result). */
-export function fastExamples({ tf, model, rng, eps }: Pick<BatchContext, 'tf' | 'model' | 'rng' | 'eps'>, x: TF.Tensor4D, y: TF.Tensor1D): TF.Tensor4D {
+/** α for the current eps: the configured step scaled with the warm-up, else 1.25·eps. */
+export function fastStepSize(eps: number, config?: { eps: number; stepSize: number }): number {
+  if (config && config.stepSize > 0 && config.eps > 0) return (config.stepSize * eps) / config.eps;
+  return FAST_STEP_FACTOR * eps;
+}
+
+/** FGSM from a uniform random start, step α (default 1.25·eps), projected (caller owns the result). */
+export function fastExamples({ tf, model, rng, eps }: Pick<BatchContext, 'tf' | 'model' | 'rng' | 'eps'>, x: TF.Tensor4D, y: TF.Tensor1D, alpha = FAST_STEP_FACTOR * eps): TF.Tensor4D {
   return tf.tidy(() => {
     const start = tf.clipByValue(tf.add(x, tf.randomUniform(x.shape, -eps, eps, 'float32', rng.seed())), 0, 1) as TF.Tensor4D;
     const g = lossGradient(tf, model, start, y);
-    return project(tf, x, tf.add(start, tf.mul(tf.sign(g), FAST_STEP_FACTOR * eps)) as TF.Tensor4D, 'linf', eps);
+    return project(tf, x, tf.add(start, tf.mul(tf.sign(g), alpha)) as TF.Tensor4D, 'linf', eps);
   });
 }
 
@@ -33,7 +40,7 @@ export const fast: Objective = {
   name: 'fast',
   title: 'Fast adversarial training (FGSM + random start, Wong et al. 2020)',
   async prepare(ctx, x, y) {
-    return fastExamples(ctx, x, y);
+    return fastExamples(ctx, x, y, fastStepSize(ctx.eps, ctx.config));
   },
   loss({ tf, model }, x, y, xAdv) {
     if (!xAdv) throw new Error('fast objective needs adversarial examples');

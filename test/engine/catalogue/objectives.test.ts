@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
-import { cyclicLearningRate, fast } from '../../../src/engine/objectives/fast';
+import { cyclicLearningRate, fast, fastStepSize } from '../../../src/engine/objectives/fast';
 import { klPerExample, trades, tradesLoss } from '../../../src/engine/objectives/trades';
 import type { BatchContext, ObjectiveConfig } from '../../../src/engine/objectives/types';
 import type { Classifier } from '../../../src/engine/models/classifier';
@@ -35,11 +35,18 @@ describe('fast (Wong, Rice & Kolter 2020)', () => {
     assert.equal(fast.learningRate?.(50, 100, 0.2), 0.2);
   });
 
+  it('step size: 1.25·eps by default, the configured step scaled with the eps warm-up otherwise', () => {
+    close(fastStepSize(0.3), 0.375);
+    close(fastStepSize(0.15, { eps: 0.3, stepSize: 0.375 }), 0.1875);
+    close(fastStepSize(0.3, { eps: 0.3, stepSize: 0.1 }), 0.1);
+    close(fastStepSize(0.3, { eps: 0.3, stepSize: 0 }), 0.375);
+  });
+
   it('makes FGSM examples from a random start with step 1.25·eps, inside the eps-ball', async () => {
     const model = await trainedMlp();
     const { x, y } = makeData(32, 3);
     const eps = 0.1;
-    const ctx: BatchContext = { tf, model, rng: new Rng(4), eps, config: config({ eps }) };
+    const ctx: BatchContext = { tf, model, rng: new Rng(4), eps, config: config({ eps, stepSize: 1.25 * eps }) };
     const xAdv = (await fast.prepare(ctx, x, y))!;
     const d = norms(x, xAdv, 'linf');
     assert.ok(d.every((v) => v <= eps + 1e-6), `max ${Math.max(...d)}`);
@@ -50,6 +57,11 @@ describe('fast (Wong, Rice & Kolter 2020)', () => {
       return tf.mean(tf.cast(edge, 'float32')).dataSync()[0];
     });
     assert.ok(atBoundary > 0.6, `only ${atBoundary} of coordinates at the boundary`);
+    // A small configured step cannot reach the boundary from most random starts.
+    const small = (await fast.prepare({ ...ctx, config: config({ eps, stepSize: 0.01 }) }, x, y))!;
+    const smallAtBoundary = tf.tidy(() => tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(small, x)), eps - 1e-5), 'float32')).dataSync()[0]);
+    small.dispose();
+    assert.ok(smallAtBoundary < 0.3, `with α=0.01, ${smallAtBoundary} of coordinates at the boundary`);
     // Random start: two seeds give different examples.
     const other = (await fast.prepare({ ...ctx, rng: new Rng(5) }, x, y))!;
     assert.ok(Math.max(...norms(xAdv, other, 'linf')) > 0);
