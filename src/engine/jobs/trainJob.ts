@@ -70,13 +70,13 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
     epsWarmupEpochs: s.epsWarmupEpochs, earlyStoppingPatience: s.earlyStoppingPatience, validationPoints: 1000,
     runDir: run.runDir, resume: !!input.resume,
   }, emitter, control, hook);
-  await saveLayersModel(tf, model.layers!, path.dirname(runFiles(run.runDir).model), { method: s.method, eps: s.eps, epochs: result.epochsRun, runId: run.runId, data: s.data, seed: s.seed, trainSize: data.train.n });
+  await saveLayersModel(tf, model.layers!, path.dirname(runFiles(run.runDir).model), { method: s.method, eps: s.eps, epochs: result.epochsTotal, runId: run.runId, data: s.data, seed: s.seed, trainSize: data.train.n });
   if (result.stopped) {
     return { runDir: run.runDir, exitCode: 0 };
   }
   await runEvaluation({
     tf, backend: b.name, model, data, settings: s.eval, seed: s.seed, runId: run.runId, runDir: run.runDir, kind: 'train', emitter, control,
-    modelLabel: s.model, method: s.method, trainEps: s.eps, trainingSeconds: result.seconds, epochs: result.epochsRun, extraWarnings: warnings,
+    modelLabel: s.model, method: s.method, trainEps: s.eps, trainingSeconds: result.seconds, epochs: result.epochsTotal, extraWarnings: warnings,
     config: s as unknown as Record<string, unknown>,
   });
   return { runDir: run.runDir, exitCode: 0 };

@@ -39,7 +39,10 @@ export interface Control {
 }
 
 export interface TrainResult {
+  /** Epochs run in this call. */
   epochsRun: number;
+  /** Epochs the model has been trained for, counting those before a resume. */
+  epochsTotal: number;
   stoppedEarly: boolean;
   stopped: boolean;
   seconds: number;
@@ -216,7 +219,7 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
   }
   optimizer.dispose();
   return {
-    result: { epochsRun, stoppedEarly, stopped: control.stopRequested, seconds: (Date.now() - started) / 1000, bestEpoch: state.bestEpoch, rolledBack },
+    result: { epochsRun, epochsTotal: state.epoch, stoppedEarly, stopped: control.stopRequested, seconds: (Date.now() - started) / 1000, bestEpoch: state.bestEpoch, rolledBack },
     model,
   };
 }
