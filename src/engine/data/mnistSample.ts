@@ -10,8 +10,18 @@ export function mnistDigitsDir(): string {
   return path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
 }
 
-/** All 10,000 digits, in file order (class by class). */
+const cache = new Map<string, Split>();
+
+/** All 10,000 digits, in file order (class by class). Parsed once per process (callers copy subsets). */
 export function loadMnistSample(dir = mnistDigitsDir()): Split {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const split = parseMnistSample(dir);
+  cache.set(dir, split);
+  return split;
+}
+
+function parseMnistSample(dir: string): Split {
   const parts: { data: number[]; label: number }[] = [];
   for (let label = 0; label < 10; label++) {
     const file = path.join(dir, `${label}.json`);
