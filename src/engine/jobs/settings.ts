@@ -101,7 +101,7 @@ export function resolveTrainSettings(exp: Experiment, file?: string): TrainSetti
     epsWarmupEpochs: exp.epsWarmupEpochs ?? 0,
     earlyStoppingPatience: exp.earlyStoppingPatience ?? 0,
     eval: {
-      attacks: exp.eval?.attacks ?? ['pgd'],
+      attacks: exp.eval?.attacks ?? ['fgsm', 'pgd'],
       eps: exp.eval?.eps ?? [eps],
       steps: exp.eval?.steps ?? 20,
       stepSize: exp.eval?.stepSize,
