@@ -128,3 +128,27 @@ describe('trades (Zhang et al. 2019)', () => {
     [x, y, xAdv].forEach((t) => t.dispose());
   });
 });
+
+describe('objectives do not leak tensors', () => {
+  for (const objective of [fast, trades]) {
+    it(objective.name, async () => {
+      const model = await trainedMlp();
+      const { x, y } = makeData(16, 9);
+      const ctx: BatchContext = { tf, model, rng: new Rng(7), eps: 0.1, config: config({ eps: 0.1, steps: 3, stepSize: 0.03 }) };
+      const step = async () => {
+        const xAdv = await objective.prepare(ctx, x, y);
+        tf.tidy(() => {
+          objective.loss(ctx, x, y, xAdv);
+        });
+        xAdv?.dispose();
+      };
+      await step();
+      const before = tf.memory().numTensors;
+      await step();
+      await step();
+      assert.equal(tf.memory().numTensors, before);
+      x.dispose();
+      y.dispose();
+    });
+  }
+});
