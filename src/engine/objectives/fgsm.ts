@@ -1,7 +1,7 @@
 // FGSM adversarial training (Goodfellow et al. 2015): L_total = L_clean + λ·L_adv on FGSM examples
 // made at the current eps. λ=1 is the paper's α=0.5 up to a factor 2.
 import { fgsm as fgsmAttack } from '../attacks/fgsm';
-import { combine, meanCrossEntropy } from './losses';
+import { cleanPlusAdversarial } from './losses';
 import type { Objective } from './types';
 
 export const fgsm: Objective = {
@@ -10,12 +10,5 @@ export const fgsm: Objective = {
   async prepare({ tf, model, rng, eps }, x, y) {
     return fgsmAttack.run({ tf, model, rng }, x, y, { norm: 'linf', eps }, {});
   },
-  loss({ tf, model, config }, x, y, xAdv) {
-    if (!xAdv) throw new Error('fgsm objective needs adversarial examples');
-    const logitsClean = model.logits(x, true);
-    const logitsAdv = model.logits(xAdv, true);
-    const clean = meanCrossEntropy(tf, logitsClean, y);
-    const adv = meanCrossEntropy(tf, logitsAdv, y);
-    return { total: combine(tf, clean, adv, config.lambda, config.cleanTerm), clean, adv, logitsClean, logitsAdv };
-  },
+  loss: (ctx, x, y, xAdv) => cleanPlusAdversarial(ctx, x, y, xAdv, 'fgsm'),
 };
