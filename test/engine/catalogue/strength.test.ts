@@ -132,6 +132,21 @@ describe('APGD is at least as strong as PGD with the same budget', () => {
   });
 });
 
+describe('more restarts never raise robust accuracy', () => {
+  for (const [name, threat] of [['apgd-ce', { norm: 'linf', eps: 0.12 }], ['apgd-dlr', { norm: 'l2', eps: 0.85 }], ['mi-fgsm', { norm: 'linf', eps: 0.12 }]] as const) {
+    it(name, async () => {
+      const one = await attack(name, threat, { steps: 10, restarts: 1 }, 9);
+      const three = await attack(name, threat, { steps: 10, restarts: 3 }, 9);
+      const c1 = correct(model, one, y);
+      const c3 = correct(model, three, y);
+      [one, three].forEach((t) => t.dispose());
+      // Same seed: the first restart is the single run, and a point broken there stays broken.
+      c1.forEach((c, i) => assert.ok(!(c === 0 && c3[i] === 1), `point ${i} broken with 1 restart but not with 3`));
+      assert.ok(c3.filter(Boolean).length <= c1.filter(Boolean).length);
+    });
+  }
+});
+
 describe('targeted versions hit the target more than untargeted runs', () => {
   const cases: [string, ThreatModel, AttackParams][] = [
     ['mi-fgsm', { norm: 'linf', eps: 0.15 }, { steps: 20 }],
