@@ -88,4 +88,22 @@ describe('trainer', () => {
     assert.equal(stateAfter.step, 12);
     assert.ok(saved.length > 0);
   });
+
+  it('warms eps up linearly over the given epochs', async () => {
+    const s = await setup(5, 'fgsm', 2);
+    await train(tf, s.model, s.data, { ...s.opts, epsWarmupEpochs: 2 }, s.emitter, { stopRequested: false, paused: false });
+    const eps = s.events.flatMap((e) => (e.type === 'batch' ? [e.eps] : []));
+    assert.equal(eps.length, 8);
+    eps.forEach((v, i) => assert.ok(Math.abs(v - 0.1 * (i / 8)) < 1e-9, `batch ${i}: eps ${v}`));
+  });
+
+  it('stops early when robust validation accuracy stops improving, keeping the best weights', async () => {
+    const s = await setup(6, 'fgsm', 6);
+    // A learning rate this high makes validation accuracy stall or fall after the first epochs.
+    const res = await train(tf, s.model, s.data, { ...s.opts, learningRate: 0.5, optimizer: 'sgd', earlyStoppingPatience: 1 }, s.emitter, { stopRequested: false, paused: false });
+    const epochs = s.events.filter((e) => e.type === 'epoch').length;
+    assert.ok(res.result.stoppedEarly, `ran ${epochs} epochs without stopping early`);
+    assert.ok(epochs < 6);
+    assert.ok(s.events.some((e) => e.type === 'log' && /early stopping/.test(e.message)));
+  });
 });
