@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests in a REAL VS Code: code-server (VS Code 1.96 server + web workbench, from npm)
 # driven by playwright-core and Debian's Chromium. `npm run test:e2e`.
+# ROBUSTLAB_E2E_RUNTIME=1 also installs the engine runtime into the packaged extension's global
+# storage and trains with it (minutes: npm install of TensorFlow.js + the native library).
 #   - sets up code-server once into ~/.cache/robustlab (test/e2e/setup-code-server.sh, cached)
 #   - builds the extension, makes a fresh profile and workspace under test-output/e2e
 #   - loads the extension from this repo and runs test/e2e/ext-tests inside the extension host
@@ -35,7 +37,14 @@ cat > "$RUN/ud/User/settings.json" <<'JSON'
 JSON
 echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":1,"trainSize":256,"testSize":128}' > "$RUN/ws/tiny.advtrain.json"
 echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":50,"trainSize":512,"testSize":128}' > "$RUN/ws/long.advtrain.json"
+cp "$RUN/ws/tiny.advtrain.json" "$RUN/ws/vsix.advtrain.json"
 printf '{\n  "method": "madry",\n  "eps": 3\n}\n' > "$RUN/ws/bad.advtrain.json"
+
+say "package the .vsix and install it into the fresh profile"
+( cd "$REPO" && npx vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --skip-license -o "$RUN/robustness-lab.vsix" </dev/null >"$RUN/vsce.log" 2>&1 ) || { cat "$RUN/vsce.log"; exit 1; }
+XDG_CONFIG_HOME=$RUN/xdg-config XDG_DATA_HOME=$RUN/xdg-data node "$CSP/out/node/entry.js" --config "$RUN/config.yaml" \
+  --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" --install-extension "$RUN/robustness-lab.vsix" >"$RUN/install.log" 2>&1 \
+  && export VSIX_INSTALLED=1 || { echo "could not install the .vsix:"; cat "$RUN/install.log"; }
 
 say "start code-server $CS_VERSION on 127.0.0.1:$PORT"
 XDG_CONFIG_HOME=$RUN/xdg-config XDG_DATA_HOME=$RUN/xdg-data setsid node "$CSP/out/node/entry.js" --config "$RUN/config.yaml" --auth none \
