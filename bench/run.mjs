@@ -1,0 +1,181 @@
+// The benchmark suite (issue 7): `npm run bench` (full, < 60 min on an idle 2-core machine) or
+// `npm run bench -- --quick` (a few minutes). Stages write bench/results/*.json as they finish;
+// bench/report.mjs turns whatever is there into the tables printed at the end and into bench/README.md.
+//   node bench/run.mjs [--quick] [--only setup,export,train-speed,speed,agree,repro]
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensurePeer, PY } from './setup-peer.mjs';
+import { writeReport } from './report.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.dirname(here);
+const results = path.join(here, 'results');
+const work = path.join(here, '.work');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyIdx = argv.indexOf('--only');
+const only = onlyIdx >= 0 ? argv[onlyIdx + 1].split(',') : undefined;
+const want = (stage) => !only || only.includes(stage);
+const suffix = quick ? '-quick' : '';
+const started = Date.now();
+const MODELS = ['cnn-small', 'madry-mnist', 'wong-mnist'];
+
+// The engine's thread pools: TF defaults to one intra-op thread per core; say so explicitly.
+const env = { ...process.env, TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? '2', TF_NUM_INTEROP_THREADS: process.env.TF_NUM_INTEROP_THREADS ?? '2',
+  OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '2', TF_CPP_MIN_LOG_LEVEL: '2' };
+
+function banner(s) {
+  process.stdout.write(`\n=== ${s} (${((Date.now() - started) / 60000).toFixed(1)} min, load ${os.loadavg()[0].toFixed(1)}) ===\n`);
+}
+
+function sh(cmd, args, opts = {}) {
+  process.stdout.write(`$ ${path.basename(cmd)} ${args.join(' ')}\n`);
+  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? root, env, stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+  return r.stdout;
+}
+
+const tsx = (script, args) => sh(process.execPath, ['--import', 'tsx', path.join(here, script), ...args]);
+const py = (script, args) => sh(PY, [script, ...args], { cwd: path.join(here, 'peer') });
+const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
+const writeJson = (f, v) => { fs.mkdirSync(path.dirname(f), { recursive: true }); fs.writeFileSync(f, `${JSON.stringify(v, null, 2)}\n`); };
+
+function machine(peer) {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const flags = (/^flags\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? '').split(' ');
+  const tfVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@tensorflow/tfjs-node/package.json'), 'utf8')).version;
+  let python = '';
+  try { python = execFileSync(PY, ['--version'], { encoding: 'utf8' }).trim(); } catch { /* no peer */ }
+  return { date: new Date().toISOString(), cores: os.cpus().length, cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1], memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    simdFlags: flags.filter((f) => /^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512vl|avx512_vnni|avx512_bf16|avx_vnni|amx_tile|amx_bf16|amx_int8|f16c)$/.test(f)),
+    cpuFlags: flags.join(' '), node: process.version, tfjsNode: tfVersion, python, peer, loadavgAtStart: os.loadavg(), threadEnv: { TF_NUM_INTRAOP_THREADS: env.TF_NUM_INTRAOP_THREADS, TF_NUM_INTEROP_THREADS: env.TF_NUM_INTEROP_THREADS, OMP_NUM_THREADS: env.OMP_NUM_THREADS } };
+}
+
+async function main() {
+  fs.mkdirSync(results, { recursive: true });
+  fs.mkdirSync(work, { recursive: true });
+  if (!fs.existsSync(path.join(root, 'dist/engine/cli.js'))) sh('npm', ['run', 'build']);
+  banner('peer environment');
+  const peer = ensurePeer();
+  writeJson(path.join(results, `machine${suffix}.json`), { ...machine(peer), quick });
+
+  const exportDir = path.join(work, `export${suffix}`);
+  const testSize = quick ? 200 : 500;
+  if (want('export') || want('agree') || want('speed')) {
+    banner('export: test points, models, engine logits');
+    tsx('export.ts', ['--seed', '0', '--test-size', String(testSize), '--out', exportDir]);
+    banner('converter: PyTorch twins reproduce the engine logits');
+    py('check_logits.py', [path.join(exportDir, 'index.json'), path.join(results, `logits-check${suffix}.json`)]);
+  }
+
+  if (want('train-speed')) {
+    banner('train speed (issue 2): cnn-small training steps on the native backend');
+    tsx('train-speed.ts', ['--out', path.join(results, `train-speed${suffix}.json`), ...(quick ? ['--reps', '5', '--warmup', '2'] : [])]);
+  }
+
+  if (want('speed')) {
+    banner('speed: engine vs PyTorch, alternating per model');
+    const models = quick ? ['cnn-small'] : MODELS;
+    const common = ['--batch', '64', '--eval-batch', '100', '--cw-batch', '100', '--cw-steps', '20', '--reps', quick ? '3' : '7', '--warmup', quick ? '1' : '2'];
+    const engineRows = [];
+    const peerRows = [];
+    let peerMeta;
+    let engineMeta;
+    models.forEach((m, i) => {
+      const ef = path.join(work, `speed${suffix}`, `engine-${m}.json`);
+      const pf = path.join(work, `speed${suffix}`, `peer-${m}.json`);
+      fs.mkdirSync(path.dirname(ef), { recursive: true });
+      tsx('speed-engine.ts', ['--models', m, ...common, '--out', ef]);
+      py('speed.py', ['--data', exportDir, '--models', m, ...common, '--out', pf, ...(i === 0 ? [] : ['--no-peak'])]);
+      const e = readJson(ef);
+      const p = readJson(pf);
+      engineRows.push(...e.rows);
+      peerRows.push(...p.rows);
+      engineMeta ??= e;
+      if (i === 0) peerMeta = p;
+    });
+    writeJson(path.join(results, `speed${suffix}.json`), {
+      quick, options: engineMeta.options, engine: { backend: engineMeta.backend, versions: engineMeta.versions, threads: engineMeta.threads },
+      peer: { torch: peerMeta.torch, threads: peerMeta.threads, config: peerMeta.config }, matmulPeak: peerMeta.matmulPeak, macs: peerMeta.macs,
+      rows: [...engineRows, ...peerRows], finishedAt: new Date().toISOString() });
+  }
+
+  if (want('profile')) {
+    banner('profile: where the time of a step goes, engine (tf.profile) and PyTorch (torch.profiler)');
+    const models = quick ? 'cnn-small' : 'cnn-small,madry-mnist';
+    const tasks = quick ? 'train-fgsm' : 'train-clean,train-fgsm,train-pgd7,eval-pgd20';
+    tsx('profile-engine.ts', ['--models', models, '--tasks', tasks, '--out', path.join(results, `profile-engine${suffix}.json`)]);
+    py('profile.py', [exportDir, path.join(results, `profile-peer${suffix}.json`), models, tasks]);
+    banner('experiment: native ReluGrad in place of tfjs-core\'s step()-based ReLU gradient');
+    tsx('experiments/relu-grad.ts', ['--models', quick ? 'cnn-small' : 'cnn-small,madry-mnist,wong-mnist', '--tasks', quick ? 'train-fgsm' : 'train-clean,train-fgsm,train-pgd7',
+      '--reps', quick ? '3' : '5', '--out', path.join(results, `relu-grad-experiment${suffix}.json`)]);
+  }
+
+  if (want('agree')) {
+    banner('agreement: engine vs ART and Foolbox on an engine-trained cnn-small');
+    const runDir = path.join(work, `agree-model${suffix}`);
+    const modelJson = path.join(runDir, 'model', 'model.json');
+    if (!fs.existsSync(path.join(runDir, 'summary.json'))) {
+      fs.rmSync(runDir, { recursive: true, force: true });
+      sh(process.execPath, ['bin/robustlab.js', 'train', '--model', 'cnn-small', '--method', 'fgsm', '--eps', '0.3', '--epochs', '2', '--train-size', quick ? '2000' : '4000',
+        '--test-size', String(testSize), '--eval-attack', 'fgsm', '--out', runDir]);
+    }
+    const agreeExport = path.join(work, `export-agree${suffix}`);
+    tsx('export.ts', ['--seed', '0', '--test-size', String(testSize), '--out', agreeExport, '--models', 'cnn-small', '--model', `agreement=${modelJson}`]);
+    py('check_logits.py', [path.join(agreeExport, 'index.json'), path.join(work, `logits-agree${suffix}.json`)]);
+    const seeds = quick ? '2' : '5';
+    const cw = quick ? ['--cw-steps', '20', '--cw-binary', '3'] : ['--cw-steps', '100', '--cw-binary', '6'];
+    const ef = path.join(work, `agree-engine${suffix}.json`);
+    const pf = path.join(work, `agree-peer${suffix}.json`);
+    tsx('agree-engine.ts', ['--export', agreeExport, '--model', modelJson, '--seeds', seeds, ...cw, '--out', ef]);
+    py('agree.py', ['--export', agreeExport, '--model', modelJson, '--seeds', seeds, ...cw, '--out', pf]);
+    // The engine CLI on the same model and points, as a user would run it (seed 0).
+    const cliDir = path.join(work, `agree-cli${suffix}`);
+    fs.rmSync(cliDir, { recursive: true, force: true });
+    sh(process.execPath, ['bin/robustlab.js', 'attack', modelJson, '--attack', 'fgsm,pgd', '--eps', '0.3', '--steps', '40', '--step-size', '0.01', '--test-size', String(testSize), '--seed', '0', '--out', cliDir], { capture: true });
+    writeJson(path.join(results, `agreement${suffix}.json`), { quick, model: { trainedBy: 'robustlab train --model cnn-small --method fgsm --eps 0.3 --epochs 2', summary: pick(readJson(path.join(runDir, 'summary.json')), ['cleanAccuracy', 'robust', 'trainingSeconds', 'testPoints']) },
+      logits: readJson(path.join(work, `logits-agree${suffix}.json`)), engine: readJson(ef), peer: readJson(pf), cli: pick(readJson(path.join(cliDir, 'summary.json')), ['cleanAccuracy', 'robust', 'worstCase', 'testPoints']) });
+  }
+
+  if (want('repro')) {
+    banner('reproduction: FGSM, PGD and Fast-AT training of wong-mnist and madry-mnist');
+    const plans = quick
+      ? [{ model: 'wong-mnist', method: 'fast', epochs: 1, trainSize: 2000, testSize: 100, batch: 100, evalSteps: 20, restarts: 2 }]
+      : [
+        ...['fgsm', 'fast', 'pgd'].map((method) => ({ model: 'wong-mnist', method, epochs: method === 'pgd' ? 3 : 5, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10 })),
+        ...['fgsm', 'fast', 'pgd'].map((method) => ({ model: 'madry-mnist', method, epochs: 2, trainSize: 3000, testSize: 100, batch: 50, evalSteps: 50, restarts: 10 })),
+      ];
+    const out = path.join(results, `reproduction${suffix}.json`);
+    const rows = fs.existsSync(out) && !quick ? readJson(out).rows.filter((r) => !plans.some((p) => p.model === r.model && p.method === r.method && p.done === false)) : [];
+    for (const p of plans) {
+      if (rows.some((r) => r.model === p.model && r.method === p.method && r.plan && JSON.stringify(r.plan) === JSON.stringify(p))) { process.stdout.write(`(kept ${p.model} ${p.method} from an earlier run)\n`); continue; }
+      const dir = path.join(work, `repro${suffix}`, `${p.model}-${p.method}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      const t0 = Date.now();
+      sh(process.execPath, ['bin/robustlab.js', 'train', '--model', p.model, '--method', p.method, '--eps', '0.3', '--epochs', String(p.epochs), '--train-size', String(p.trainSize),
+        '--test-size', String(p.testSize), '--batch-size', String(p.batch), '--eval-attack', 'pgd,ensemble', '--eval-steps', String(p.evalSteps), '--eval-restarts', String(p.restarts), '--out', dir], { capture: true });
+      const s = readJson(path.join(dir, 'summary.json'));
+      const i = rows.findIndex((r) => r.model === p.model && r.method === p.method);
+      const row = { model: p.model, method: p.method, plan: p, wallSeconds: (Date.now() - t0) / 1000, loadavg: os.loadavg()[0], ...pick(s, ['cleanAccuracy', 'robust', 'worstCase', 'trainingSeconds', 'testPoints', 'epochs', 'warnings']) };
+      if (i >= 0) rows[i] = row; else rows.push(row);
+      writeJson(out, { quick, rows });
+      process.stdout.write(`${p.model} ${p.method}: clean ${(s.cleanAccuracy * 100).toFixed(1)}%, worst case ${s.worstCase.map((w) => `${(w.accuracy * 100).toFixed(1)}%`).join(' ')}, trained in ${s.trainingSeconds.toFixed(0)} s\n`);
+    }
+  }
+
+  banner('report');
+  process.stdout.write(writeReport({ quick }));
+  process.stdout.write(`\ndone in ${((Date.now() - started) / 60000).toFixed(1)} min\n`);
+}
+
+function pick(o, keys) {
+  return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+});
