@@ -30,7 +30,7 @@ usage:
                   [--eval-restarts N] [--eval-points N] [--eps-warmup EPOCHS] [--patience N]
                   [--out RUN_DIR] [--runs-dir DIR] [--resume RUN_DIR] [--json]
   robustlab attack MODEL.json [--data NAME|PATH] [--attack A1,A2|ensemble] [--eps E1,E2] [--norm linf|l2]
-                  [--steps N] [--step-size S] [--restarts N] [--test-size N] [--seed N]
+                  [--steps N] [--step-size S] [--restarts N] [--queries N] [--test-size N] [--seed N]
                   [--out RUN_DIR] [--runs-dir DIR] [--json] [--fail-under ACC]
   robustlab curve MODEL.json [same options as attack; default eps 0,0.05,...,0.3]
   robustlab report RUN_DIR      print the table and rewrite report.md
@@ -43,7 +43,7 @@ exit codes: 0 ok, 1 gate failed (--fail-under), 2 bad input or usage, 3 internal
 const COMMON: Record<string, FlagType> = { json: 'bool', out: 'string', 'runs-dir': 'string', data: 'string', 'test-size': 'int', seed: 'int', help: 'bool' };
 const TRAIN_FLAGS: Record<string, FlagType> = { ...COMMON, model: 'string', method: 'string', eps: 'number', lambda: 'number', beta: 'number', epochs: 'int', 'batch-size': 'int', lr: 'number', 'train-size': 'int', resume: 'string',
   'eval-attack': 'list', 'eval-eps': 'numlist', 'eval-steps': 'int', 'eval-restarts': 'int', 'eval-points': 'int', 'eval-step-size': 'number', 'eps-warmup': 'number', patience: 'int', 'train-steps': 'int', optimizer: 'string' };
-const ATTACK_FLAGS: Record<string, FlagType> = { ...COMMON, attack: 'list', eps: 'numlist', norm: 'string', steps: 'int', 'step-size': 'number', restarts: 'int', 'fail-under': 'number' };
+const ATTACK_FLAGS: Record<string, FlagType> = { ...COMMON, attack: 'list', eps: 'numlist', norm: 'string', steps: 'int', 'step-size': 'number', restarts: 'int', queries: 'int', 'fail-under': 'number' };
 
 function makeControl(emitter: Emitter): Control {
   const control: Control = { stopRequested: false, paused: false };
@@ -100,7 +100,7 @@ function attackSettings(args: ReturnType<typeof parseArgs>, curve: boolean): Eva
   const attacks = (f.attack as string[] | undefined) ?? [norm === 'linf' ? 'pgd' : 'pgd-l2'];
   const known = attackNames();
   for (const a of attacks) if (!known.includes(a)) throw new UsageError(`unknown attack '${a}'; known attacks: ${known.join(', ')}`);
-  return { attacks, eps: (f.eps as number[] | undefined) ?? defaultEps, steps: (f.steps as number | undefined) ?? 20, stepSize: f['step-size'] as number | undefined,
+  return { attacks, eps: (f.eps as number[] | undefined) ?? defaultEps, steps: f.steps as number | undefined, queries: f.queries as number | undefined, stepSize: f['step-size'] as number | undefined,
     restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm };
 }
 

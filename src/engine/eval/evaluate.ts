@@ -9,6 +9,7 @@ import type { Split } from '../data/types';
 import type { Classifier } from '../models/classifier';
 import { batchTensors, range } from '../train/batches';
 import { Rng } from '../util/rng';
+import { minimalPerturbationStats, withPerturbation } from './perturbation';
 
 export interface AttackSpec {
   name: string;
@@ -107,16 +108,16 @@ export async function evaluate(tf: Tf, model: Classifier, split: Split, shape: [
       points.advConf.set(key, advConf);
       points.advL2.set(key, advL2);
       const defaults = attack.defaults({ norm: opts.norm, eps });
-      const successes = Array.from(advL2).filter((_, i) => cleanCorrect[i] && !correct[i]).sort((a, b) => a - b);
-      const entry: RobustEntry = {
+      const budget = spec.name === 'square' ? (spec.params.queries as number | undefined) : (spec.params.steps as number | undefined);
+      const base: RobustEntry = {
         attack: spec.name, norm: opts.norm, eps,
-        steps: (spec.params.steps as number | undefined) ?? defaults.steps,
+        steps: budget ?? defaults.steps,
         restarts: (spec.params.restarts as number | undefined) ?? defaults.restarts,
         accuracy: correct.filter(Boolean).length / Math.max(1, n), testPoints: n,
         seconds: (Date.now() - started) / 1000,
         ...(Object.keys(brokenBy).length ? { brokenBy } : {}),
-        ...(attack.minimal && successes.length ? { meanPerturbation: successes.reduce((a, b) => a + b, 0) / successes.length, medianPerturbation: successes[Math.floor(successes.length / 2)] } : {}),
       };
+      const entry = attack.minimal ? withPerturbation(base, minimalPerturbationStats(advL2, labels, cleanPred, advPred)) : base;
       robust.push(entry);
       opts.onResult?.(entry);
       opts.onProgress?.(++done, total, `${spec.name} eps=${eps}`);

@@ -39,7 +39,12 @@ export interface EvalPhaseInput {
 }
 
 export function attackSpecs(s: EvalSettings): AttackSpec[] {
-  return s.attacks.map((name) => ({ name, params: { steps: name === 'fgsm' ? 1 : s.steps, restarts: s.restarts, ...(s.stepSize !== undefined ? { stepSize: s.stepSize } : {}) } }));
+  return s.attacks.map((name) => ({ name, params: {
+    ...(name === 'fgsm' ? { steps: 1 } : s.steps !== undefined ? { steps: s.steps } : {}),
+    ...(s.queries !== undefined ? { queries: s.queries } : {}),
+    restarts: s.restarts,
+    ...(s.stepSize !== undefined ? { stepSize: s.stepSize } : {}),
+  } }));
 }
 
 export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: Summary; evaluation: Evaluation }> {
@@ -55,12 +60,13 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
     onProgress: (done, total, message) => emitter.emit({ type: 'progress', stage: 'evaluate', done, total, message }),
   });
   emitter.emit({ type: 'progress', stage: 'sanity-checks', done: 0, total: 1, message: 'running the automatic sanity checks' });
-  const pgdSteps = specs.find((s) => s.name.startsWith('pgd'))?.params.steps as number | undefined;
+  const pgdSteps = (specs.find((s) => s.name.startsWith('pgd'))?.params.steps as number | undefined) ?? 20;
   const warnings: SanityWarning[] = [
     ...(input.extraWarnings ?? []),
     ...staticChecks(ev, model, { numClasses: data.numClasses }),
-    ...gradientMaskingWarnings(ev.robust),
-    ...(await dynamicChecks(tf, model, split, data.inputShape, ev, { norm, numClasses: data.numClasses, seed: input.seed, subset: 200, pgdSteps: pgdSteps ?? 10 })),
+    // One test point is the resolution of the comparison, so the gap must exceed it too.
+    ...gradientMaskingWarnings(ev.robust, { tolerance: Math.max(0.002, 1 / Math.max(1, ev.testPoints)) }),
+    ...(await dynamicChecks(tf, model, split, data.inputShape, ev, { norm, numClasses: data.numClasses, seed: input.seed, subset: 200, pgdSteps })),
   ];
   const extras = evaluationExtras(ev, split, data.numClasses, settings);
   warnings.push(...extras.warnings);

@@ -8,7 +8,10 @@ import { BadInputError } from '../errors';
 export interface EvalSettings {
   attacks: string[];
   eps: number[];
-  steps: number;
+  /** Unset: each attack's own default (PGD 20, APGD 100, C&W 100, DeepFool 50, MI-FGSM 10). */
+  steps?: number;
+  /** Square's query budget (default 1000). */
+  queries?: number;
   stepSize?: number;
   restarts: number;
   testPoints?: number;
@@ -103,7 +106,7 @@ export function resolveTrainSettings(exp: Experiment, file?: string): TrainSetti
     eval: {
       attacks: exp.eval?.attacks ?? ['fgsm', 'pgd'],
       eps: exp.eval?.eps ?? [eps],
-      steps: exp.eval?.steps ?? 20,
+      steps: exp.eval?.steps,
       stepSize: exp.eval?.stepSize,
       restarts: exp.eval?.restarts ?? 1,
       testPoints: exp.eval?.testPoints,
@@ -131,7 +134,8 @@ export function checkEvalSettings(e: EvalSettings, file?: string): void {
     if (!Number.isFinite(eps) || eps < 0) throw new BadInputError(`eps ${eps} must be a finite number ≥ 0`, file);
     if (e.norm === 'linf' && eps > 1) throw new BadInputError(`eps ${eps} is outside the data range: inputs are in [0,1], so an L∞ eps above 1 means nothing`, file);
   }
-  checkRange('eval.steps', e.steps, 1, 100_000, file, true);
+  if (e.steps !== undefined) checkRange('eval.steps', e.steps, 1, 100_000, file, true);
+  if (e.queries !== undefined) checkRange('queries', e.queries, 1, 1_000_000, file, true);
   checkRange('eval.restarts', e.restarts, 1, 1000, file, true);
   if (e.testPoints !== undefined) checkRange('eval.testPoints', e.testPoints, 1, 1_000_000, file, true);
 }
