@@ -8,7 +8,8 @@ import { newRunId } from '../engine/runs/layout';
 import { EngineManager, type EngineRun, type RunOutcome } from './runner/engineRun';
 import { resumeArgs } from './runner/args';
 import { baseFolder, settings } from './config';
-import { pct, fmtEps } from './reports/inline';
+import { pct, fmtEps, lensTitle } from './reports/inline';
+import { readSummary } from '../engine/runs/read';
 import type { DashboardApi } from './dashboardApi';
 import type { RunsCache } from './runsCache';
 import { engineLocation } from './engineRuntime';
@@ -136,7 +137,9 @@ export class EngineHost implements vscode.Disposable {
   private async report(run: EngineRun, outcome: RunOutcome, req: StartRequest): Promise<void> {
     try {
       if (outcome.status === 'completed' || outcome.status === 'stopped') {
-        const a = await vscode.window.showInformationMessage(`Robustness Lab: ${outcome.message}`, 'Open Dashboard', ...(outcome.resumable ? ['Resume'] : []));
+        let headline = '';
+        try { const s = readSummary(run.runDir); if (s) headline = ` ${lensTitle(s)}`; } catch { /* no summary: the message says enough */ }
+        const a = await vscode.window.showInformationMessage(`Robustness Lab: ${outcome.message}${headline}`, 'Open Dashboard', ...(outcome.resumable ? ['Resume'] : []));
         if (a === 'Open Dashboard') await this.dashboards().open(run.runDir);
         if (a === 'Resume') this.resume(run.runDir, run.label, req.source);
         return;

@@ -93,6 +93,16 @@ try {
     await ui.keyboard.press('Escape');
   } catch (e) { record('[ui] F1 → "Robustness: Compare Runs"', false, `${e}`.split('\n')[0]); }
   try {
+    // The "Robustness Runs" view in its activity-bar container: runs grouped by experiment.
+    await ui.locator('.activitybar .action-item a[aria-label*="Robustness Lab"]').first().click();
+    const view = ui.locator('.pane', { hasText: 'Robustness Runs' });
+    await view.locator('.monaco-list-row', { hasText: 'tiny.advtrain.json' }).first().waitFor({ timeout: 20000 });
+    const rows = await view.locator('.monaco-list-row').allInnerTexts();
+    const runRow = rows.find((r) => /train-fgsm-cnn-small/.test(r) && /completed/.test(r) && /robust \d/.test(r));
+    if (!runRow) throw new Error(`no completed run row with metrics: ${rows.join(' | ')}`);
+    record('[ui] the Robustness Runs view groups runs by experiment, with status and metrics', true, `${runRow.replace(/\s+/g, ' ')} ${await shot(ui, '05-runs-view')}`);
+  } catch (e) { record('[ui] Robustness Runs view', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05-runs-view-FAIL')); }
+  try {
     await palette(ui, 'Robustness: Open Dashboard');
     await ui.locator('.quick-input-widget', { hasText: 'Open Dashboard' }).waitFor({ timeout: 15000 });
     await ui.keyboard.press('Enter');
@@ -107,8 +117,8 @@ try {
       text = inFrames.sort((a, b) => b.length - a.length)[0] ?? '';
     }
     if (text.trim().length < 20) throw new Error('the dashboard webview shows no content');
-    record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '05-dashboard')}`);
-  } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05-dashboard-FAIL')); }
+    record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '06-dashboard')}`);
+  } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06-dashboard-FAIL')); }
   if (errors.length) console.log(`page errors during host tests: ${errors.length} (first: ${errors[0].slice(0, 200)})`);
   await ui.close();
 
@@ -137,7 +147,7 @@ async function vsixPhase() {
     await page.locator('.monaco-editor .view-lines', { hasText: 'cnn-small' }).first().waitFor({ timeout: 20000 });
     await palette(page, 'Robustness: Adversarially Train Model');
     const missing = await toast(page, 'engine runtime', 30000);
-    record('[vsix] the packaged extension activates and asks to install the engine runtime (not in the .vsix)', true, await shot(page, '06-vsix-runtime-prompt'));
+    record('[vsix] the packaged extension activates and asks to install the engine runtime (not in the .vsix)', true, await shot(page, '07-vsix-runtime-prompt'));
     if (process.env.ROBUSTLAB_E2E_RUNTIME !== '1') return;
     await missing.locator('a.monaco-button, .monaco-button', { hasText: 'Install Engine Runtime' }).first().click();
     const t1 = Date.now();
@@ -148,9 +158,9 @@ async function vsixPhase() {
     const text = (await done.innerText()).replace(/\s+/g, ' ').trim();
     await page.waitForTimeout(1500);
     const lens = await page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').first().innerText().catch(() => '');
-    record('[vsix] training with the installed runtime finishes; CodeLens shows the headline', /finished\./.test(text) && /Robust/.test(lens), `${text} | lens: ${lens} ${await shot(page, '07-vsix-trained')}`);
+    record('[vsix] training with the installed runtime finishes; CodeLens shows the headline', /finished\./.test(text) && /Robust/.test(lens), `${text} | lens: ${lens} ${await shot(page, '08-vsix-trained')}`);
   } catch (e) {
-    record('[vsix] packaged extension', false, `${e}`.split('\n')[0] + ' ' + await shot(page, '06-vsix-FAIL'));
+    record('[vsix] packaged extension', false, `${e}`.split('\n')[0] + ' ' + await shot(page, '07-vsix-FAIL'));
   } finally {
     await page.close();
   }
