@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const BUNDLE = path.join(ROOT, 'dist', 'extension.js');
 
 /** A `vscode` stand-in: the parts activation reads are real values, everything else a chainable no-op. */
-function stubVscode(registered: string[]) {
+function stubVscode(registered: string[], o: { trusted?: boolean; callbacks?: Map<string, (...a: unknown[]) => unknown>; warnings?: string[] } = {}) {
   const noop: any = new Proxy(function () {}, {
     get: (_t, k) => (k === Symbol.toPrimitive ? () => 'stub' : k === Symbol.iterator ? function* () {} : k === 'then' ? undefined : noop),
     apply: () => noop,
@@ -20,8 +20,10 @@ function stubVscode(registered: string[]) {
     set: () => true,
   });
   const overrides: Record<string, any> = {
-    commands: { registerCommand: (id: string) => { registered.push(id); return { dispose() {} }; }, executeCommand: async () => undefined },
-    workspace: new Proxy({ workspaceFolders: [], textDocuments: [], isTrusted: true, getConfiguration: () => ({ get: (_k: string, d: unknown) => d }) },
+    commands: { registerCommand: (id: string, cb: (...a: unknown[]) => unknown) => { registered.push(id); o.callbacks?.set(id, cb); return { dispose() {} }; }, executeCommand: async () => undefined },
+    window: new Proxy({ showWarningMessage: (m: string) => { o.warnings?.push(m); return Promise.resolve(undefined); }, activeTextEditor: undefined },
+      { get: (t: any, k) => (k in t ? t[k] : noop) }),
+    workspace: new Proxy({ workspaceFolders: [], textDocuments: [], isTrusted: o.trusted ?? true, getConfiguration: () => ({ get: (_k: string, d: unknown) => d }) },
       { get: (t: any, k) => (k in t ? t[k] : noop) }),
     Uri: { file: (p: string) => ({ fsPath: p, scheme: 'file', toString: () => `file://${p}` }) },
   };
@@ -30,12 +32,13 @@ function stubVscode(registered: string[]) {
   return Object.fromEntries([...names].map((n) => [n, n in overrides ? overrides[n] : noop]));
 }
 
-test('activation loads no @tensorflow module and registers every contributed command', async () => {
+type Ext = { activate: (c: unknown) => { whenDone: unknown; activeRuns: () => string[] }; deactivate: () => Promise<void> };
+
+/** Loads a fresh copy of the bundle with the stub and activates it; returns what it asked for. */
+async function activateBundle(vscode: unknown, body: (api: ReturnType<Ext['activate']>, context: { subscriptions: unknown[] }) => Promise<void>): Promise<string[]> {
   if (!fs.existsSync(BUNDLE)) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   assert.ok(fs.existsSync(BUNDLE), 'dist/extension.js is built');
   const requested: string[] = [];
-  const registered: string[] = [];
-  const vscode = stubVscode(registered);
   const M = Module as unknown as { _load: (req: string, parent: unknown, isMain: boolean) => unknown };
   const original = M._load;
   M._load = function (req: string, parent: unknown, isMain: boolean) {
@@ -45,18 +48,26 @@ test('activation loads no @tensorflow module and registers every contributed com
   };
   try {
     delete require.cache[BUNDLE];
-    const ext = require(BUNDLE) as { activate: (c: unknown) => { whenDone: unknown; activeRuns: () => string[] }; deactivate: () => Promise<void> };
+    const ext = require(BUNDLE) as Ext;
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-act-'));
     const context = { subscriptions: [] as { dispose(): void }[], extensionPath: ROOT, extensionUri: { fsPath: ROOT }, globalStorageUri: { fsPath: storage },
       extension: { packageJSON: { version: 'test' } }, globalState: { get: () => undefined, update: async () => undefined } };
     const api = ext.activate(context);
-    assert.equal(typeof api.whenDone, 'function');
-    assert.deepEqual(api.activeRuns(), []);
-    assert.ok(context.subscriptions.length > 5);
+    await body(api, context);
     await ext.deactivate();
   } finally {
     M._load = original;
   }
+  return requested;
+}
+
+test('activation loads no @tensorflow module and registers every contributed command', async () => {
+  const registered: string[] = [];
+  const requested = await activateBundle(stubVscode(registered), async (api, context) => {
+    assert.equal(typeof api.whenDone, 'function');
+    assert.deepEqual(api.activeRuns(), []);
+    assert.ok(context.subscriptions.length > 5);
+  });
   assert.ok(requested.includes('vscode'), 'the bundle asked for vscode');
   const tf = requested.filter((r) => r.includes('@tensorflow') || r.includes('tfjs'));
   assert.deepEqual(tf, [], `TensorFlow required during activation: ${tf.join(', ')}`);
@@ -64,6 +75,22 @@ test('activation loads no @tensorflow module and registers every contributed com
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const contributed: string[] = pkg.contributes.commands.map((c: { command: string }) => c.command);
   assert.deepEqual([...new Set(registered)].sort(), [...contributed].sort());
+});
+
+test('in an untrusted workspace the run commands explain why and start nothing', async () => {
+  const callbacks = new Map<string, (...a: unknown[]) => unknown>();
+  const warnings: string[] = [];
+  const exp = path.resolve(__dirname, '../fixtures/workspace/mnist-fgsm.advtrain.json');
+  await activateBundle(stubVscode([], { trusted: false, callbacks, warnings }), async (api) => {
+    for (const id of ['robustlab.train', 'robustlab.attack', 'robustlab.curve', 'robustlab.installEngineRuntime']) {
+      const before = warnings.length;
+      const res = await callbacks.get(id)!({ experiment: exp, model: exp, attacks: ['fgsm'], attack: 'pgd' });
+      assert.ok(!res, `${id} returned ${JSON.stringify(res)}`);
+      assert.equal(warnings.length, before + 1, `${id} showed no explanation`);
+      assert.match(warnings.at(-1)!, /untrusted workspace/);
+    }
+    assert.deepEqual(api.activeRuns(), []);
+  });
 });
 
 test('the manifest activates only on its commands, files, view and dashboard — never on *', () => {
