@@ -105,6 +105,33 @@ exports.run = async function run() {
     return `${path.basename(out)}; charts: ${charts.length ? charts.join(', ') : 'none (' + (md.match(/_Charts unavailable[^_]*_/) || ['?'])[0] + ')'}`;
   });
 
+  await t('Attack Current Model on the trained model.json, then its CodeLens shows the attack run', async () => {
+    const model = path.join(runDir, 'model', 'model.json');
+    assert(fs.existsSync(model), `no ${model}`);
+    const started = await vscode.commands.executeCommand('robustlab.attack', { model, attacks: ['fgsm', 'pgd'], eps: [0.1, 0.2], data: 'mnist-sample', testPoints: 64, steps: 5 });
+    assert(started && started.runDir, 'no attack run started');
+    const outcome = await withTimeout(api.whenDone(started.runDir), 180000, 'attack');
+    assert(outcome.status === 'completed', `attack ended ${outcome.status}: ${outcome.message}\n${outcome.lastLog.join('\n')}`);
+    const uri = vscode.Uri.file(model);
+    await vscode.workspace.openTextDocument(uri); // the CodeLens command needs the document loaded
+    const lens = await poll('the attack lens', async () => {
+      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 10);
+      return (lenses || []).find((l) => l.command && /^Robust \d+\.\d% @ ε=0\.2 /.test(l.command.title) && l.command.arguments && l.command.arguments[0] === started.runDir);
+    });
+    return lens.command.title;
+  });
+
+  await t('Evaluate Robustness Curve runs and stores a curve summary', async () => {
+    const model = path.join(runDir, 'model', 'model.json');
+    const started = await vscode.commands.executeCommand('robustlab.curve', { model, attack: 'fgsm', eps: [0, 0.1, 0.3], testPoints: 64 });
+    assert(started && started.runDir, 'no curve run started');
+    const outcome = await withTimeout(api.whenDone(started.runDir), 180000, 'curve');
+    assert(outcome.status === 'completed', `curve ended ${outcome.status}: ${outcome.message}`);
+    const summary = JSON.parse(fs.readFileSync(path.join(started.runDir, 'summary.json'), 'utf8'));
+    assert(summary.kind === 'curve' && summary.worstCase.length === 3, `summary: kind ${summary.kind}, ${summary.worstCase.length} points`);
+    return summary.worstCase.map((w) => `${w.eps}:${(w.accuracy * 100).toFixed(1)}%`).join(' ');
+  });
+
   await t('Stop Run stops a running training over IPC', async () => {
     const started = await vscode.commands.executeCommand('robustlab.train', long);
     assert(started && started.runDir, 'no run started');
