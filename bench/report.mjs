@@ -80,21 +80,32 @@ function agreementSection(a) {
     rows.push([attack === 'fgsm' ? 'FGSM ε=0.3' : `PGD-${E[0]?.steps} step ${E[0]?.stepSize}, ε=0.3, 1 random start`, fmtSeeds(E), fmtSeeds(A), fmtSeeds(F), diffPts(E, A), diffPts(E, F),
       `${disagree(E[0], A[0]) ?? 'n/a'} / ${disagree(E[0], F[0]) ?? 'n/a'}${withinEngine !== undefined ? ` (engine seed vs seed: ${withinEngine.toFixed(1)})` : ''}`]);
   }
-  // C&W: accuracy at L2 radii from the unbounded run's per-point norms.
-  const cwAt = (r, radius) => r ? r.correct.map((c, i) => (c === 1 || (a.engine.cleanCorrect[i] === 1 && r.l2[i] > radius + 1e-6) ? 1 : 0)).reduce((s, v) => s + v, 0) / n : undefined;
-  const medL2 = (r) => {
+  // C&W: accuracy at L2 radii from the unbounded run's per-point norms, on the first m points (ART's
+  // C&W runs on a prefix: the engine's figure is then given on the same prefix too).
+  const cwAt = (r, radius, m) => {
     if (!r) return undefined;
-    const s = r.l2.filter((v, i) => a.engine.cleanCorrect[i] === 1 && r.correct[i] === 0).sort((x, y) => x - y);
+    const k = Math.min(m ?? r.correct.length, r.correct.length);
+    let ok = 0;
+    for (let i = 0; i < k; i++) if (r.correct[i] === 1 || (a.engine.cleanCorrect[i] === 1 && r.l2[i] > radius + 1e-6)) ok++;
+    return ok / k;
+  };
+  const medL2 = (r, m) => {
+    if (!r) return undefined;
+    const k = Math.min(m ?? r.correct.length, r.correct.length);
+    const s = r.l2.slice(0, k).filter((v, i) => a.engine.cleanCorrect[i] === 1 && r.correct[i] === 0).sort((x, y) => x - y);
     return s.length ? s[Math.floor(s.length / 2)] : undefined;
   };
   const ecw = eng('cw-l2')[0];
   const acw = peer('art', 'cw-l2')[0];
   const fcw = peer('foolbox', 'cw-l2')[0];
+  const artN = acw?.correct.length;
   for (const radius of [1, 1.5, 2]) {
     const [x1, x2, x3] = [cwAt(ecw, radius), cwAt(acw, radius), cwAt(fcw, radius)];
-    rows.push([`C&W L2 (${ecw?.params?.steps}×${ecw?.params?.binarySteps}), accuracy at ‖δ‖₂ ≤ ${radius}`, pct(x1), pct(x2), pct(x3), x1 !== undefined && x2 !== undefined ? ((x1 - x2) * 100).toFixed(2) : 'n/a', x1 !== undefined && x3 !== undefined ? ((x1 - x3) * 100).toFixed(2) : 'n/a', '']);
+    const x1a = cwAt(ecw, radius, artN);
+    rows.push([`C&W L2 (${ecw?.params?.steps}×${ecw?.params?.binarySteps}), accuracy at ‖δ‖₂ ≤ ${radius}`, `${pct(x1)}${artN && artN < n ? ` (first ${artN}: ${pct(x1a)})` : ''}`, `${pct(x2)}${artN && artN < n ? ` (first ${artN})` : ''}`, pct(x3),
+      x1a !== undefined && x2 !== undefined ? ((x1a - x2) * 100).toFixed(2) : 'n/a', x1 !== undefined && x3 !== undefined ? ((x1 - x3) * 100).toFixed(2) : 'n/a', '']);
   }
-  rows.push(['C&W median ‖δ‖₂ of successes', f0(medL2(ecw)), f0(medL2(acw)), f0(medL2(fcw)), '', '', '']);
+  rows.push(['C&W median ‖δ‖₂ of successes', `${f0(medL2(ecw))}${artN && artN < n ? ` (first ${artN}: ${f0(medL2(ecw, artN))})` : ''}`, f0(medL2(acw)), f0(medL2(fcw)), '', '', '']);
   return [`Model: cnn-small trained by the engine (\`${a.model.trainedBy}\`), converted to PyTorch (max |Δlogit| ${a.logits.results.find((r) => r.model === 'agreement')?.maxAbsDiff.toExponential(2)} on the ${n} points). Same ${n} test points (seed 0 test pool), clean accuracy engine ${pct(e.cleanAccuracy)} / PyTorch twin ${pct(p.cleanAccuracy)}. A point is robust when it is classified correctly clean and after the attack. Differences in percentage points (engine − peer); the seed spread of the random start is the ± (sample sd over seeds). `
     + `The engine CLI (\`robustlab attack … --attack fgsm,pgd --steps 40 --step-size 0.01 --seed 0\`) on the same model and points: ${a.cli.robust.map((r) => `${r.attack} ${pct(r.accuracy)}`).join(', ')}.`,
     '',

@@ -108,7 +108,7 @@ async function main() {
     const models = quick ? 'cnn-small' : 'cnn-small,madry-mnist';
     const tasks = quick ? 'train-fgsm' : 'train-clean,train-fgsm,train-pgd7,eval-pgd20';
     tsx('profile-engine.ts', ['--models', models, '--tasks', tasks, '--out', path.join(results, `profile-engine${suffix}.json`)]);
-    py('profile.py', [exportDir, path.join(results, `profile-peer${suffix}.json`), models, tasks]);
+    py('profile_ops.py', [exportDir, path.join(results, `profile-peer${suffix}.json`), models, tasks]);
     banner('experiment: native ReluGrad in place of tfjs-core\'s step()-based ReLU gradient');
     tsx('experiments/relu-grad.ts', ['--models', quick ? 'cnn-small' : 'cnn-small,madry-mnist,wong-mnist', '--tasks', quick ? 'train-fgsm' : 'train-clean,train-fgsm,train-pgd7',
       '--reps', quick ? '3' : '5', '--out', path.join(results, `relu-grad-experiment${suffix}.json`)]);
@@ -131,7 +131,7 @@ async function main() {
     const ef = path.join(work, `agree-engine${suffix}.json`);
     const pf = path.join(work, `agree-peer${suffix}.json`);
     tsx('agree-engine.ts', ['--export', agreeExport, '--model', modelJson, '--seeds', seeds, ...cw, '--out', ef]);
-    py('agree.py', ['--export', agreeExport, '--model', modelJson, '--seeds', seeds, ...cw, '--out', pf]);
+    py('agree.py', ['--export', agreeExport, '--model', modelJson, '--seeds', seeds, ...cw, '--art-cw-points', quick ? '50' : '100', '--out', pf]);
     // The engine CLI on the same model and points, as a user would run it (seed 0).
     const cliDir = path.join(work, `agree-cli${suffix}`);
     fs.rmSync(cliDir, { recursive: true, force: true });
