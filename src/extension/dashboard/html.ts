@@ -24,7 +24,11 @@ const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '
 
 export function dashboardCsp(cspSource: string, nonce: string): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(nonce)) throw new Error('dashboard: the CSP nonce must be 16+ base64 characters');
-  if (/[;'"\s]/.test(cspSource)) throw new Error(`dashboard: unexpected characters in cspSource ${JSON.stringify(cspSource)}`);
+  // VS Code gives a list such as "'self' https://*.vscode-cdn.net": every token must be 'self' or a
+  // scheme/host source; anything that could widen the policy ('unsafe-*', ';') is refused.
+  const tokens = cspSource.trim().split(/\s+/);
+  const sourceToken = /^('self'|[a-z][a-z0-9+.-]*:(\/\/[A-Za-z0-9*.:_-]+(\/[A-Za-z0-9*._~\/-]*)?)?)$/;
+  if (!cspSource.trim() || tokens.some((t) => !sourceToken.test(t))) throw new Error(`dashboard: unexpected cspSource ${JSON.stringify(cspSource)}`);
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
