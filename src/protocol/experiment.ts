@@ -33,6 +33,7 @@ export const experiment = obj({
     steps: opt(int),
     stepSize: opt(num),
     restarts: opt(int),
+    queries: opt(int),
     testPoints: opt(int),
   })),
 });

@@ -107,6 +107,7 @@ export function resolveTrainSettings(exp: Experiment, file?: string): TrainSetti
       attacks: exp.eval?.attacks ?? ['fgsm', 'pgd'],
       eps: exp.eval?.eps ?? [eps],
       steps: exp.eval?.steps,
+      queries: exp.eval?.queries,
       stepSize: exp.eval?.stepSize,
       restarts: exp.eval?.restarts ?? 1,
       testPoints: exp.eval?.testPoints,
