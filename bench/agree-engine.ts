@@ -62,6 +62,12 @@ async function main(): Promise<void> {
   // C&W unbounded (minimal perturbation): accuracy at any L2 radius follows from the per-point norms.
   const cwParams = { steps: cwSteps, binarySteps: cwBinary, initialConst: 0.1, confidence: 0, learningRate: 0.01 };
   results.push({ ...(await run('cw-l2', { norm: 'l2', eps: Infinity }, cwParams, 0)), params: cwParams });
+  // The paper's change of variables (s ≈ 1, as ART and Foolbox use) instead of the engine's s = 0.9:
+  // isolates how much of a C&W difference to the peers comes from that choice.
+  if (f['cw-paper-scale']) {
+    const paper = { ...cwParams, tanhScale: 0.999999 };
+    results.push({ ...(await run('cw-l2', { norm: 'l2', eps: Infinity }, paper, 0)), attack: 'cw-l2-s1', params: paper });
+  }
   writeJson(str(f, 'out', 'bench/results/agree-engine.json'), { points: n, eps, cleanAccuracy: cleanCorrect.filter(Boolean).length / n, cleanCorrect: cleanCorrect.map(Number), results });
 }
 

@@ -96,22 +96,24 @@ function agreementSection(a) {
     return s.length ? s[Math.floor(s.length / 2)] : undefined;
   };
   const ecw = eng('cw-l2')[0];
+  const ecw1 = eng('cw-l2-s1')[0];
   const acw = peer('art', 'cw-l2')[0];
   const fcw = peer('foolbox', 'cw-l2')[0];
   const artN = acw?.correct.length;
   for (const radius of [1, 1.5, 2]) {
     const [x1, x2, x3] = [cwAt(ecw, radius), cwAt(acw, radius), cwAt(fcw, radius)];
     const x1a = cwAt(ecw, radius, artN);
-    rows.push([`C&W L2 (${ecw?.params?.steps}×${ecw?.params?.binarySteps}), accuracy at ‖δ‖₂ ≤ ${radius}`, `${pct(x1)}${artN && artN < n ? ` (first ${artN}: ${pct(x1a)})` : ''}`, `${pct(x2)}${artN && artN < n ? ` (first ${artN})` : ''}`, pct(x3),
+    const xs1 = cwAt(ecw1, radius);
+    rows.push([`C&W L2 (${ecw?.params?.steps}×${ecw?.params?.binarySteps}), accuracy at ‖δ‖₂ ≤ ${radius}`, `${pct(x1)}${ecw1 ? ` [s≈1: ${pct(xs1)}]` : ''}${artN && artN < n ? ` (first ${artN}: ${pct(x1a)})` : ''}`, `${pct(x2)}${artN && artN < n ? ` (first ${artN})` : ''}`, pct(x3),
       x1a !== undefined && x2 !== undefined ? ((x1a - x2) * 100).toFixed(2) : 'n/a', x1 !== undefined && x3 !== undefined ? ((x1 - x3) * 100).toFixed(2) : 'n/a', '']);
   }
-  rows.push(['C&W median ‖δ‖₂ of successes', `${f0(medL2(ecw))}${artN && artN < n ? ` (first ${artN}: ${f0(medL2(ecw, artN))})` : ''}`, f0(medL2(acw)), f0(medL2(fcw)), '', '', '']);
+  rows.push(['C&W median ‖δ‖₂ of successes', `${f0(medL2(ecw))}${ecw1 ? ` [s≈1: ${f0(medL2(ecw1))}]` : ''}${artN && artN < n ? ` (first ${artN}: ${f0(medL2(ecw, artN))})` : ''}`, f0(medL2(acw)), f0(medL2(fcw)), '', '', '']);
   return [`Model: cnn-small trained by the engine (\`${a.model.trainedBy}\`), converted to PyTorch (max |Δlogit| ${a.logits.results.find((r) => r.model === 'agreement')?.maxAbsDiff.toExponential(2)} on the ${n} points). Same ${n} test points (seed 0 test pool), clean accuracy engine ${pct(e.cleanAccuracy)} / PyTorch twin ${pct(p.cleanAccuracy)}. A point is robust when it is classified correctly clean and after the attack. Differences in percentage points (engine − peer); the seed spread of the random start is the ± (sample sd over seeds). `
     + `The engine CLI (\`robustlab attack … --attack fgsm,pgd --steps 40 --step-size 0.01 --seed 0\`) on the same model and points: ${a.cli.robust.map((r) => `${r.attack} ${pct(r.accuracy)}`).join(', ')}.`,
     '',
     table(['attack', 'engine', 'ART', 'Foolbox', 'engine − ART (pts)', 'engine − Foolbox (pts)', 'points that differ (seed 0) vs ART / Foolbox'], rows),
     '',
-    `C&W settings: engine cw-l2 (Adam, lr 0.01, c₀ 0.1, κ 0, s=0.9 tanh change of variables), ART CarliniL2Method (learning_rate 0.01, initial_const 0.1, confidence 0, its own step-size search), Foolbox L2CarliniWagnerAttack (Adam stepsize 0.01, initial_const 0.1, confidence 0, abort_early off); all unbounded, then cut at each radius.`].join('\n');
+    `C&W settings: engine cw-l2 (Adam, lr 0.01, c₀ 0.1, κ 0, its default s=0.9 tanh change of variables; [s≈1] = the same run with the paper's s = 0.999999, which ART and Foolbox use), ART CarliniL2Method (learning_rate 0.01, initial_const 0.1, confidence 0, its own step-size search), Foolbox L2CarliniWagnerAttack (Adam stepsize 0.01, initial_const 0.1, confidence 0, abort_early off); all unbounded, then cut at each radius.`].join('\n');
 }
 
 const PAPER = {
@@ -124,14 +126,15 @@ const PAPER = {
 function reproSection(r) {
   if (!r) return '';
   const rows = r.rows.map((x) => {
+    const fgsmR = x.robust?.find((e) => e.attack === 'fgsm');
     const pgdR = x.robust?.find((e) => e.attack === 'pgd');
     const ens = x.robust?.find((e) => e.attack === 'ensemble');
-    return [x.model, x.method, `${x.plan.epochs} × ${x.plan.trainSize} (batch ${x.plan.batch})`, x.testPoints, pct(x.cleanAccuracy), pct(pgdR?.accuracy), pct(ens?.accuracy), pct(x.worstCase?.[0]?.accuracy),
+    return [x.model, x.method, `${x.plan.epochs} × ${x.plan.trainSize} (batch ${x.plan.batch}${x.plan.warmup ? `, ε warm-up ${x.plan.warmup} epochs` : ''})`, x.testPoints, pct(x.cleanAccuracy), pct(fgsmR?.accuracy), pct(pgdR?.accuracy), pct(ens?.accuracy), pct(x.worstCase?.[0]?.accuracy),
       `${x.trainingSeconds?.toFixed(0)} s`, `${x.wallSeconds.toFixed(0)} s`, (x.warnings ?? []).map((w) => w.code).join(', ') || '—', PAPER[`${x.model}|${x.method}`] ?? '—'];
   });
-  return [`Embedded MNIST sample (train from the seed-0 train pool, test points from its test pool), ε = 0.3 L∞, engine defaults otherwise (Adam; PGD training: 7 steps of 2.5ε/7; Fast-AT: cyclic lr up to 5e-3, step 1.25ε). Evaluation: PGD-${r.rows[0]?.plan.evalSteps} × ${r.rows[0]?.plan.restarts} restarts (step 2.5ε/steps, the engine's default; the paper used 0.01) and the AutoAttack-lite ensemble (APGD-CE, APGD-T, Square) with the same steps and restarts; worst case per point over both. The papers train on 60,000 images for far longer — these are short CPU runs, so the figures show the method works, not that the papers' numbers are matched.`,
+  return [`Embedded MNIST sample (train from the seed-0 train pool, test points from its test pool), ε = 0.3 L∞, engine defaults otherwise (Adam; PGD training: 7 steps of 2.5ε/7; Fast-AT: cyclic lr up to 5e-3, step 1.25ε). Evaluation (\`--eval-attack fgsm,pgd,ensemble\`): FGSM, PGD-${r.rows[0]?.plan.evalSteps} × ${r.rows[0]?.plan.restarts} restarts (step 2.5ε/steps, the engine's default; the paper used 0.01) and the AutoAttack-lite ensemble (APGD-CE, APGD-T, Square) with the same steps and restarts; worst case per point over all three. The papers train on 60,000 images for far longer — these are short CPU runs, so the figures show the method works, not that the papers' numbers are matched.`,
     '',
-    table(['model', 'method', 'epochs × train points', 'test points', 'clean', 'PGD', 'ensemble', 'worst case', 'training time', 'wall (incl. eval)', 'warnings', 'paper (README)'], rows)].join('\n');
+    table(['model', 'method', 'epochs × train points', 'test points', 'clean', 'FGSM', 'PGD', 'ensemble', 'worst case', 'training time', 'wall (incl. eval)', 'warnings', 'paper (README)'], rows)].join('\n');
 }
 
 function trainSpeedSection(t) {

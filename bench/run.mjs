@@ -130,7 +130,7 @@ async function main() {
     const cw = quick ? ['--cw-steps', '20', '--cw-binary', '3'] : ['--cw-steps', '100', '--cw-binary', '6'];
     const ef = path.join(work, `agree-engine${suffix}.json`);
     const pf = path.join(work, `agree-peer${suffix}.json`);
-    tsx('agree-engine.ts', ['--export', agreeExport, '--model', modelJson, '--seeds', seeds, ...cw, '--out', ef]);
+    tsx('agree-engine.ts', ['--export', agreeExport, '--model', modelJson, '--seeds', seeds, ...cw, '--cw-paper-scale', '--out', ef]);
     py('agree.py', ['--export', agreeExport, '--model', modelJson, '--seeds', seeds, ...cw, '--art-cw-points', quick ? '50' : '100', '--out', pf]);
     // The engine CLI on the same model and points, as a user would run it (seed 0).
     const cliDir = path.join(work, `agree-cli${suffix}`);
@@ -142,11 +142,18 @@ async function main() {
 
   if (want('repro')) {
     banner('reproduction: FGSM, PGD and Fast-AT training of wong-mnist and madry-mnist');
+    // Full: Fast-AT and FGSM as published (no warm-up; Wong et al. train 10 epochs), PGD training with
+    // an eps warm-up (from scratch at eps = 0.3 the short runs stay at chance: a first full run of
+    // wong-mnist PGD, 3 epochs without warm-up, ended at 10.5% clean with all-zero gradients).
     const plans = quick
-      ? [{ model: 'wong-mnist', method: 'fast', epochs: 1, trainSize: 2000, testSize: 100, batch: 100, evalSteps: 20, restarts: 2 }]
+      ? [{ model: 'wong-mnist', method: 'fgsm', epochs: 2, trainSize: 2000, testSize: 100, batch: 100, evalSteps: 20, restarts: 2, warmup: 0 }]
       : [
-        ...['fgsm', 'fast', 'pgd'].map((method) => ({ model: 'wong-mnist', method, epochs: method === 'pgd' ? 3 : 5, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10 })),
-        ...['fgsm', 'fast', 'pgd'].map((method) => ({ model: 'madry-mnist', method, epochs: 2, trainSize: 3000, testSize: 100, batch: 50, evalSteps: 50, restarts: 10 })),
+        { model: 'wong-mnist', method: 'fgsm', epochs: 10, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10, warmup: 0 },
+        { model: 'wong-mnist', method: 'fast', epochs: 10, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10, warmup: 0 },
+        { model: 'wong-mnist', method: 'pgd', epochs: 6, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10, warmup: 2 },
+        { model: 'madry-mnist', method: 'fgsm', epochs: 3, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 0 },
+        { model: 'madry-mnist', method: 'fast', epochs: 3, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 0 },
+        { model: 'madry-mnist', method: 'pgd', epochs: 4, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 1 },
       ];
     const out = path.join(results, `reproduction${suffix}.json`);
     const rows = fs.existsSync(out) && !quick ? readJson(out).rows.filter((r) => !plans.some((p) => p.model === r.model && p.method === r.method && p.done === false)) : [];
@@ -156,7 +163,7 @@ async function main() {
       fs.rmSync(dir, { recursive: true, force: true });
       const t0 = Date.now();
       sh(process.execPath, ['bin/robustlab.js', 'train', '--model', p.model, '--method', p.method, '--eps', '0.3', '--epochs', String(p.epochs), '--train-size', String(p.trainSize),
-        '--test-size', String(p.testSize), '--batch-size', String(p.batch), '--eval-attack', 'pgd,ensemble', '--eval-steps', String(p.evalSteps), '--eval-restarts', String(p.restarts), '--out', dir], { capture: true });
+        '--test-size', String(p.testSize), '--batch-size', String(p.batch), ...(p.warmup ? ['--eps-warmup', String(p.warmup)] : []), '--eval-attack', 'fgsm,pgd,ensemble', '--eval-steps', String(p.evalSteps), '--eval-restarts', String(p.restarts), '--out', dir], { capture: true });
       const s = readJson(path.join(dir, 'summary.json'));
       const i = rows.findIndex((r) => r.model === p.model && r.method === p.method);
       const row = { model: p.model, method: p.method, plan: p, wallSeconds: (Date.now() - t0) / 1000, loadavg: os.loadavg()[0], ...pick(s, ['cleanAccuracy', 'robust', 'worstCase', 'trainingSeconds', 'testPoints', 'epochs', 'warnings']) };
