@@ -7,6 +7,7 @@ import { Chart, el, type ChartSpec, type SeriesSpec, type Values } from './chart
 import { drawImage, pct, perturbationPixels } from './gallery';
 import { applyEvents, examplesKey, newRun, robustTable, runState, timing, type RunData, type Section } from './model';
 import { readTheme, watchTheme, type Theme } from './theme';
+import { fillPerClass, fillRobustTable, fillWarnings, fmtPct1 } from './evaluationView';
 
 export interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -24,13 +25,6 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'compare', label: 'Compare' },
 ];
 
-const EXPLANATIONS: Record<string, string> = {
-  'gradient-masking': 'A weaker attack doing better than a stronger one usually means the gradients are obfuscated, not that the model is robust.',
-  'eps-large': 'Very large budgets can change the true class of the image; accuracy there says little about robustness.',
-  'single-restart': 'One random start can miss adversarial examples that other starts find.',
-  'monitor-drop': 'FGSM training can suddenly stop resisting multi-step attacks (catastrophic overfitting).',
-  'catastrophic-overfitting': 'FGSM training can suddenly stop resisting multi-step attacks; lower the step size or switch to PGD training.',
-};
 
 const fmtTime = (sec: number | undefined) => {
   if (sec === undefined || !Number.isFinite(sec)) return '–';
@@ -38,7 +32,6 @@ const fmtTime = (sec: number | undefined) => {
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
   return h ? `${h}h ${String(m).padStart(2, '0')}m` : m ? `${m}m ${String(r).padStart(2, '0')}s` : `${r}s`;
 };
-const fmtPct1 = (v: number) => `${(v * 100).toFixed(1)}%`;
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+/, '').slice(0, 80) || 'chart';
 
 export class Dashboard {
@@ -385,54 +378,7 @@ export class Dashboard {
     if (t.worstCase && s?.eps !== undefined && t.worstCase.cells.has(s.eps)) add(`Worst-case robust accuracy at ε=${s.eps}`, fmtPct1(t.worstCase.cells.get(s.eps)!));
     if (!t.rows.length && !s) headline.append(el('p', 'rl-empty', 'No evaluation yet: it runs when training ends.'));
 
-    // Robust-accuracy table: attacks x eps.
-    table.textContent = '';
-    const th = el('header', 'rl-card-head');
-    th.append(el('h3', '', 'Robust accuracy (attack × ε)'));
-    table.append(th);
-    if (t.rows.length) {
-      const tbl = el('table', 'rl-table');
-      tbl.id = 'rl-robust-table';
-      const hr = el('tr');
-      hr.append(el('th', '', 'attack'), el('th', '', 'norm'), el('th', 'rl-num', 'steps × restarts'), el('th', 'rl-num', 'test points'));
-      for (const eps of t.epsValues) hr.append(el('th', 'rl-num', `ε = ${eps}`));
-      const thead = el('thead');
-      thead.append(hr);
-      const tbody = el('tbody');
-      for (const r of t.rows) {
-        const tr = el('tr');
-        tr.dataset.attack = r.attack;
-        tr.append(el('td', '', r.attack), el('td', '', r.norm), el('td', 'rl-num', `${r.steps} × ${r.restarts}`), el('td', 'rl-num', String(r.testPoints)));
-        for (const eps of t.epsValues) {
-          const c = r.cells.get(eps);
-          const td = el('td', 'rl-num', c ? fmtPct1(c.accuracy) : '–');
-          td.dataset.eps = String(eps);
-          if (c?.seconds !== undefined) td.title = `${c.seconds.toFixed(1)} s`;
-          tr.append(td);
-        }
-        tbody.append(tr);
-      }
-      if (t.worstCase) {
-        const tr = el('tr', 'rl-worst');
-        tr.dataset.attack = 'worst-case';
-        const label = t.worstCase.fromSummary ? 'worst case (per example)' : 'min over attacks';
-        const td0 = el('td', '', label);
-        td0.colSpan = 2;
-        if (!t.worstCase.fromSummary) td0.title = 'No summary yet: the per-example worst case is at most this.';
-        tr.append(td0, el('td', 'rl-num', 'all'), el('td', 'rl-num', s ? String(s.testPoints) : '–'));
-        for (const eps of t.epsValues) {
-          const v = t.worstCase.cells.get(eps);
-          const td = el('td', 'rl-num', v !== undefined ? fmtPct1(v) : '–');
-          td.dataset.eps = String(eps);
-          tr.append(td);
-        }
-        tbody.append(tr);
-      }
-      tbl.append(thead, tbody);
-      const wrap = el('div', 'rl-table-wrap');
-      wrap.append(tbl);
-      table.append(wrap);
-    } else table.append(el('p', 'rl-empty', 'No attack results yet.'));
+    fillRobustTable(table, t, s);
 
     // Accuracy-versus-eps curves.
     const x = t.epsValues;
@@ -441,58 +387,8 @@ export class Dashboard {
     if (t.cleanAccuracy !== undefined && x.length) curves.push({ spec: { label: 'clean', color: 2, dash: [2, 4] } as SeriesSpec & { dash: number[] }, values: x.map(() => t.cleanAccuracy!) });
     this.charts.get('acc-eps')!.set(x, curves);
 
-    // Per-class robust accuracy.
-    perClass.textContent = '';
-    const ph = el('header', 'rl-card-head');
-    ph.append(el('h3', '', `Per-class accuracy${s?.eps !== undefined ? ` (robust at ε=${s.eps})` : ''}`));
-    perClass.append(ph);
-    if (s?.perClass?.length) {
-      const tbl = el('table', 'rl-table rl-perclass');
-      tbl.id = 'rl-perclass-table';
-      const hr = el('tr');
-      hr.append(el('th', '', 'class'), el('th', 'rl-num', 'n'), el('th', '', 'clean'), el('th', '', 'robust'));
-      const thead = el('thead');
-      thead.append(hr);
-      const tbody = el('tbody');
-      const bar = (v: number | null, cls: string) => {
-        const td = el('td', 'rl-barcell');
-        if (v === null) { td.textContent = '–'; return td; }
-        const track = el('div', 'rl-bar');
-        const fill = el('div', `rl-bar-fill ${cls}`);
-        fill.style.width = `${(v * 100).toFixed(1)}%`;
-        track.append(fill);
-        td.append(track, el('span', 'rl-bar-label', fmtPct1(v)));
-        return td;
-      };
-      for (const c of s.perClass) {
-        const tr = el('tr');
-        tr.dataset.label = String(c.label);
-        tr.append(el('td', '', String(c.label)), el('td', 'rl-num', String(c.count)), bar(c.clean, 'rl-clean'), bar(c.robust, 'rl-robust'));
-        tbody.append(tr);
-      }
-      tbl.append(thead, tbody);
-      perClass.append(tbl);
-    } else perClass.append(el('p', 'rl-empty', 'Per-class results appear with the summary.'));
-
-    // Sanity-check warnings.
-    warnings.textContent = '';
-    warnings.hidden = run.warnings.length === 0;
-    const wh = el('header', 'rl-card-head');
-    wh.append(el('h3', '', `Sanity checks (${run.warnings.length})`));
-    warnings.append(wh);
-    const ul = el('ul', 'rl-warning-list');
-    for (const w of run.warnings) {
-      const li = el('li', `rl-sev-${w.severity ?? 'warning'}`);
-      li.dataset.code = w.code;
-      const head = el('div', 'rl-warning-head');
-      head.append(el('span', 'rl-sev', (w.severity ?? 'warning').toUpperCase()), el('code', '', w.code));
-      if (w.field) head.append(el('span', 'rl-field', `field: ${w.field}`));
-      li.append(head, el('p', 'rl-warning-msg', w.message));
-      const why = EXPLANATIONS[w.code];
-      if (why) li.append(el('p', 'rl-warning-why', why));
-      ul.append(li);
-    }
-    warnings.append(ul);
+    fillPerClass(perClass, s);
+    fillWarnings(warnings, run);
   }
 
   // --- gallery ------------------------------------------------------------------------------------
