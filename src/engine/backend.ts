@@ -1,5 +1,6 @@
 // The one place that picks the TensorFlow.js backend. Everything else imports `tf` from here.
 import type * as TF from '@tensorflow/tfjs';
+import { useNativeReluGrad } from './native/reluGrad';
 
 export type Tf = typeof TF;
 export type BackendName = 'tensorflow' | 'cpu';
@@ -34,6 +35,7 @@ export function chooseBackend(loaders: BackendLoaders = defaultLoaders, env: Nod
   try {
     const tf = loaders.native();
     if (tf.getBackend() !== 'tensorflow') throw new Error(`tfjs-node loaded but the active backend is '${tf.getBackend()}'`);
+    useNativeReluGrad(tf);
     return { tf, name: 'tensorflow' };
   } catch (err) {
     const cause = err instanceof Error ? err.message.split('\n')[0] : String(err);
