@@ -19,6 +19,10 @@ export interface RobustLabApi {
   /** Resolves when the run writing to runDir ends (undefined if it is not running). */
   whenDone(runDir: string): Promise<RunOutcome> | undefined;
   activeRuns(): string[];
+  /** The engine process of a running run (to simulate crashes in tests). */
+  enginePid(runDir: string): number | undefined;
+  /** Continues a stopped or crashed training run from its last checkpoint, as the Resume action does. */
+  resume(runDir: string): boolean;
 }
 
 export function activate(context: vscode.ExtensionContext): RobustLabApi {
@@ -74,6 +78,8 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   return {
     whenDone: (runDir) => activeHost.manager.get(path.resolve(runDir))?.done ?? activeHost.manager.get(runDir)?.done,
     activeRuns: () => activeHost.manager.active().map((r) => r.runDir),
+    enginePid: (runDir) => activeHost.manager.get(path.resolve(runDir))?.pid,
+    resume: (runDir) => !!activeHost.resume(path.resolve(runDir), path.basename(runDir)),
   };
 }
 

@@ -146,6 +146,24 @@ exports.run = async function run() {
     return `stopped in ${Date.now() - t0} ms`;
   });
 
+  await t('a crashed engine (SIGKILL after a checkpoint) is reported as resumable, and Resume continues from it', async () => {
+    const started = await vscode.commands.executeCommand('robustlab.train', long);
+    assert(started && started.runDir, 'no run started');
+    const events = () => (fs.existsSync(path.join(started.runDir, 'events.jsonl')) ? fs.readFileSync(path.join(started.runDir, 'events.jsonl'), 'utf8') : '');
+    await poll('the first checkpoint', () => events().includes('"type":"checkpoint"') && fs.existsSync(path.join(started.runDir, 'checkpoints', 'state.json')), 180000);
+    const pid = api.enginePid(started.runDir);
+    assert(pid, 'no engine pid');
+    process.kill(pid, 'SIGKILL');
+    const outcome = await withTimeout(api.whenDone(started.runDir), 30000, 'the crash report');
+    assert(outcome.status === 'crashed' && outcome.resumable, `ended as ${outcome.status} (resumable ${outcome.resumable}): ${outcome.message}`);
+    assert(api.resume(started.runDir), 'resume did not start');
+    await poll('the resumed engine to load the checkpoint', () => /resumed from epoch [1-9]/.test(events()), 120000);
+    await vscode.commands.executeCommand('robustlab.stop', started.runDir);
+    await poll('the resumed run to finish as stopped', () => /resumed from epoch[\s\S]*"type":"finished","status":"stopped"|resumed from epoch[\s\S]*"status":"stopped"[^\n]*"type":"finished"/.test(events()), 30000);
+    assert(api.activeRuns().length === 0, 'a run is still active');
+    return `crash: ${outcome.message.slice(0, 80)}; resumed from the checkpoint, then stopped`;
+  });
+
   // Leave the experiment in the editor for the screenshot.
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(tiny));
   fs.writeFileSync(path.join(OUT, 'ext-tests-result.json'), JSON.stringify({ host: `node ${process.version}`, results }, null, 1));
