@@ -87,3 +87,36 @@ export function selectPerExample(tf: Tf, mask: TF.Tensor1D, a: TF.Tensor4D, b: T
 export function attackLabels(y: TF.Tensor1D, targets?: TF.Tensor1D): { labels: TF.Tensor1D; sign: 1 | -1 } {
   return targets ? { labels: targets, sign: -1 } : { labels: y, sign: 1 };
 }
+
+/**
+ * Runs an attack `restarts` times and keeps, per example, the best candidate: one that succeeds
+ * (reaches the target, or leaves the label), else the one with the highest loss. One restart needs
+ * no scoring pass.
+ */
+export async function bestOfRestarts(tf: Tf, model: Classifier, restarts: number, labels: TF.Tensor1D, sign: 1 | -1, targeted: boolean, runOnce: (restart: number) => Promise<TF.Tensor4D>): Promise<TF.Tensor4D> {
+  let best: TF.Tensor4D | undefined;
+  let bestScore: TF.Tensor1D | undefined;
+  for (let r = 0; r < Math.max(1, restarts); r++) {
+    const cand = await runOnce(r);
+    if (restarts <= 1) return cand;
+    const score = tf.tidy(() => {
+      const logits = model.logits(cand);
+      const pred = tf.argMax(logits, 1);
+      const success = targeted ? tf.equal(pred, tf.cast(labels, 'int32')) : tf.notEqual(pred, tf.cast(labels, 'int32'));
+      return tf.add(tf.mul(tf.cast(success, 'float32'), 1e6), tf.mul(crossEntropy(tf, logits, labels), sign)) as TF.Tensor1D;
+    });
+    if (!best || !bestScore) {
+      best = cand;
+      bestScore = score;
+      continue;
+    }
+    const takeNew = tf.tidy(() => tf.cast(tf.greater(score, bestScore!), 'float32') as TF.Tensor1D);
+    const merged = selectPerExample(tf, takeNew, best, cand);
+    const mergedScore = tf.tidy(() => tf.maximum(score, bestScore!) as TF.Tensor1D);
+    [best, bestScore, cand, score, takeNew].forEach((t) => t.dispose());
+    best = merged;
+    bestScore = mergedScore;
+  }
+  bestScore?.dispose();
+  return best!;
+}

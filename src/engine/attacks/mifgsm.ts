@@ -2,8 +2,8 @@
 // g ← μ·g + ∇/‖∇‖₁, x ← Π(x + α·sign(g)) with μ = 1 (decay) and α = eps/steps. For L2 the step is
 // along the unit-L2 momentum. No random start unless asked (then restarts keep the best per example).
 import type * as TF from '@tensorflow/tfjs';
-import { attackLabels, crossEntropy, lossGradient, project, randomStart, selectPerExample, steepest } from './common';
-import { numParam, successMask, yieldToLoop } from './margins';
+import { attackLabels, bestOfRestarts, lossGradient, project, randomStart, steepest } from './common';
+import { numParam, yieldToLoop } from './margins';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
 async function oneRun(ctx: AttackContext, x: TF.Tensor4D, labels: TF.Tensor1D, sign: 1 | -1, threat: ThreatModel, steps: number, alpha: number, decay: number, random: boolean): Promise<TF.Tensor4D> {
@@ -43,28 +43,7 @@ export const miFgsm: Attack = {
     const decay = numParam(params.decay, 1.0);
     const restarts = Math.max(1, params.restarts ?? 1);
     const { labels, sign } = attackLabels(y, params.targets);
-    let best: TF.Tensor4D | undefined;
-    let bestScore: TF.Tensor1D | undefined;
-    for (let r = 0; r < restarts; r++) {
-      const cand = await oneRun(ctx, x, labels, sign, threat, steps, alpha, decay, params.randomStart === true || r > 0);
-      if (restarts === 1) return cand;
-      const score = tf.tidy(() => {
-        const logits = model.logits(cand);
-        return tf.add(tf.mul(successMask(tf, logits, y, params.targets), 1e6), tf.mul(crossEntropy(tf, logits, labels), sign)) as TF.Tensor1D;
-      });
-      if (!best || !bestScore) {
-        best = cand;
-        bestScore = score;
-        continue;
-      }
-      const takeNew = tf.tidy(() => tf.cast(tf.greater(score, bestScore!), 'float32') as TF.Tensor1D);
-      const merged = selectPerExample(tf, takeNew, best, cand);
-      const mergedScore = tf.maximum(score, bestScore) as TF.Tensor1D;
-      [best, bestScore, cand, score, takeNew].forEach((t) => t.dispose());
-      best = merged;
-      bestScore = mergedScore;
-    }
-    bestScore?.dispose();
-    return best!;
+    return bestOfRestarts(tf, model, restarts, labels, sign, !!params.targets,
+      (r) => oneRun(ctx, x, labels, sign, threat, steps, alpha, decay, params.randomStart === true || r > 0));
   },
 };

@@ -3,7 +3,7 @@
 // BIM (Kurakin et al.) is PGD without the random start.
 import type * as TF from '@tensorflow/tfjs';
 import type { Norm } from '../../protocol/summary';
-import { attackLabels, crossEntropy, lossGradient, project, randomStart, selectPerExample, steepest } from './common';
+import { attackLabels, bestOfRestarts, lossGradient, project, randomStart, steepest } from './common';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
 export function defaultStepSize(norm: Norm, eps: number, steps: number): number {
@@ -42,32 +42,10 @@ function makePgd(name: string, title: string, norm: Norm, defaultRandom: boolean
       const stepSize = params.stepSize ?? defaultStepSize(threat.norm, threat.eps, steps);
       const random = params.randomStart ?? defaultRandom;
       const { labels, sign } = attackLabels(y, params.targets);
-      let best: TF.Tensor4D | undefined;
-      let bestScore: TF.Tensor1D | undefined;
-      for (let r = 0; r < restarts; r++) {
-        const cand = await onePgdRun(ctx, x, labels, sign, threat, steps, stepSize, random || r > 0);
-        // Score: success dominates, then loss (towards the target for targeted attacks).
-        const score = tf.tidy(() => {
-          const logits = model.logits(cand);
-          const pred = tf.argMax(logits, 1);
-          const success = params.targets ? tf.equal(pred, tf.cast(labels, 'int32')) : tf.notEqual(pred, tf.cast(labels, 'int32'));
-          return tf.add(tf.mul(tf.cast(success, 'float32'), 1e6), tf.mul(crossEntropy(tf, logits, labels), sign)) as TF.Tensor1D;
-        });
-        if (!best || !bestScore) {
-          best = cand;
-          bestScore = score;
-          continue;
-        }
-        const takeNew = tf.tidy(() => tf.cast(tf.greater(score, bestScore!), 'float32') as TF.Tensor1D);
-        const merged = selectPerExample(tf, takeNew, best, cand);
-        const mergedScore = tf.tidy(() => tf.maximum(score, bestScore!) as TF.Tensor1D);
-        [best, bestScore, cand, score, takeNew].forEach((t) => t.dispose());
-        best = merged;
-        bestScore = mergedScore;
-      }
-      bestScore?.dispose();
-      const out = project(tf, x, best!, threat.norm, threat.eps);
-      best!.dispose();
+      const best = await bestOfRestarts(tf, model, restarts, labels, sign, !!params.targets,
+        (r) => onePgdRun(ctx, x, labels, sign, threat, steps, stepSize, random || r > 0));
+      const out = project(tf, x, best, threat.norm, threat.eps);
+      best.dispose();
       return out;
     },
   };
