@@ -20,6 +20,7 @@ const EXPLANATIONS: Record<string, string> = {
   'clean-at-chance': 'Robustness numbers of a model at chance accuracy mean nothing; check training and the input range.',
   'softmax-output': 'Gradients through a saturated softmax vanish, which hides adversarial examples from gradient attacks.',
   'nondeterministic-forward': 'Randomised defences need attacks that average over the randomness (EOT) before results can be trusted.',
+  'single-step-robustness-only': 'Robustness to FGSM alone is not robustness: a multi-step attack within the same budget breaks the model.',
   'catastrophic-overfitting': 'FGSM training can suddenly stop resisting multi-step attacks; lower the step size or switch to PGD training.',
 };
 

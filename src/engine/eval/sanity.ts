@@ -59,6 +59,15 @@ export function staticChecks(ev: Evaluation, model: Classifier, opts: Pick<Sanit
       if (it.accuracy > s.accuracy + tol) w.push({ code: 'iterative-weaker-than-fgsm', field: 'attack', message: `${it.attack} (${pct(it.accuracy)}) is weaker than single-step FGSM (${pct(s.accuracy)}) at eps=${s.eps}: a sign of gradient masking or of a badly tuned step size.` });
     }
   }
+  // Robust to FGSM but not to iterative attacks: the model learned to defeat the single step
+  // (catastrophic overfitting of FGSM training, or gradient masking), not to be robust.
+  for (const f of single) {
+    const iter = ev.robust.filter((r) => ITERATIVE.has(r.attack) && r.eps === f.eps && r.eps > 0);
+    const strongest = iter.sort((a, b) => a.accuracy - b.accuracy)[0];
+    if (strongest && f.accuracy - strongest.accuracy > 0.5) {
+      w.push({ code: 'single-step-robustness-only', field: 'method', message: `at eps=${f.eps} FGSM leaves ${pct(f.accuracy)} correct but ${strongest.attack} only ${pct(strongest.accuracy)}: the model resists the single step it was trained against, not the threat model (catastrophic overfitting of FGSM training, Wong et al. 2020; or gradient masking). Train with PGD, or Fast-AT with a random start and a smaller step, and watch the PGD monitor.` });
+    }
+  }
   return w;
 }
 

@@ -78,6 +78,8 @@ describe('sanity checks', () => {
     assert.ok(codes(staticChecks(fakeEval(0.9, [{ eps: 0.1, accuracy: 0.95 }]), m, { numClasses: 10 })).includes('robust-above-clean'));
     assert.ok(codes(staticChecks(fakeEval(0.9, [{ eps: 0.1, accuracy: 0.3 }, { eps: 0.2, accuracy: 0.5 }]), m, { numClasses: 10 })).includes('not-monotone-in-eps'));
     assert.ok(codes(staticChecks(fakeEval(0.9, [{ attack: 'fgsm', eps: 0.1, accuracy: 0.3 }, { attack: 'pgd', eps: 0.1, accuracy: 0.5 }]), m, { numClasses: 10 })).includes('iterative-weaker-than-fgsm'));
+    assert.ok(codes(staticChecks(fakeEval(0.95, [{ attack: 'fgsm', eps: 0.3, accuracy: 0.85 }, { attack: 'pgd', eps: 0.3, accuracy: 0.02 }]), m, { numClasses: 10 })).includes('single-step-robustness-only'));
+    assert.deepEqual(codes(staticChecks(fakeEval(0.95, [{ attack: 'fgsm', eps: 0.3, accuracy: 0.6 }, { attack: 'pgd', eps: 0.3, accuracy: 0.4 }]), m, { numClasses: 10 })), []);
     assert.deepEqual(codes(staticChecks(fakeEval(0.9, [{ eps: 0, accuracy: 0.9 }, { eps: 0.1, accuracy: 0.5 }, { eps: 0.2, accuracy: 0.2 }]), m, { numClasses: 10 })), []);
   });
 });
