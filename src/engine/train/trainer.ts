@@ -148,13 +148,13 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
       let kept: TF.Scalar[] = [];
       optimizer.minimize(() => {
         const parts = opts.objective.loss(ctx, x, y, xAdv);
-        kept = [parts.clean, parts.adv ?? parts.clean, accuracy(tf, parts.logitsClean, y), parts.logitsAdv ? accuracy(tf, parts.logitsAdv, y) : tf.scalar(-1)].map((t) => tf.keep(t.clone()));
+        kept = [parts.clean, parts.adv ?? parts.clean, accuracy(tf, parts.logitsClean, y), parts.logitsAdv ? accuracy(tf, parts.logitsAdv, y) : tf.scalar(-1), parts.total].map((t) => tf.keep(t.clone()));
         return parts.total;
       }, false);
-      const [lc, la, ac, aa] = kept.map((t) => t.dataSync()[0]);
+      // The objective's own total: Fast-AT and TRADES do not use L_clean + λ·L_adv.
+      const [lc, la, ac, aa, total] = kept.map((t) => t.dataSync()[0]);
       tf.dispose([x, y, ...(xAdv ? [xAdv] : []), ...kept]);
       const hasAdv = aa >= 0;
-      const total = hasAdv ? (opts.objectiveConfig.cleanTerm ? lc : 0) + opts.objectiveConfig.lambda * la : lc;
       sums = { clean: sums.clean + lc * idx.length, adv: sums.adv + la * idx.length, total: sums.total + total * idx.length, accClean: sums.accClean + ac * idx.length, accAdv: sums.accAdv + aa * idx.length, n: sums.n + idx.length };
       state.step++;
       const elapsed = (Date.now() - epochStart) / 1000;
