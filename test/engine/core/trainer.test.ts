@@ -107,7 +107,7 @@ describe('trainer', () => {
     assert.ok(s.events.some((e) => e.type === 'log' && /early stopping/.test(e.message)));
   });
 
-  it('streams the objective's own total (Fast-AT trains on L_adv alone)', async () => {
+  it('streams the objective\'s own total (Fast-AT trains on L_adv alone)', async () => {
     const s = await setup(8, 'fast', 1);
     await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false });
     const batches = s.events.flatMap((e) => (e.type === 'batch' ? [e] : []));
