@@ -16,6 +16,8 @@ const results = path.join(here, 'results');
 const work = path.join(here, '.work');
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
+// --resume keeps reproduction rows already written with the same plan (after a crash or a stop).
+const resume = argv.includes('--resume');
 const onlyIdx = argv.indexOf('--only');
 const only = onlyIdx >= 0 ? argv[onlyIdx + 1].split(',') : undefined;
 const want = (stage) => !only || only.includes(stage);
@@ -158,7 +160,7 @@ async function main() {
     const out = path.join(results, `reproduction${suffix}.json`);
     const rows = fs.existsSync(out) && !quick ? readJson(out).rows.filter((r) => !plans.some((p) => p.model === r.model && p.method === r.method && p.done === false)) : [];
     for (const p of plans) {
-      if (rows.some((r) => r.model === p.model && r.method === p.method && r.plan && JSON.stringify(r.plan) === JSON.stringify(p))) { process.stdout.write(`(kept ${p.model} ${p.method} from an earlier run)\n`); continue; }
+      if (resume && rows.some((r) => r.model === p.model && r.method === p.method && r.plan && JSON.stringify(r.plan) === JSON.stringify(p))) { process.stdout.write(`(kept ${p.model} ${p.method} from an earlier run)\n`); continue; }
       const dir = path.join(work, `repro${suffix}`, `${p.model}-${p.method}`);
       fs.rmSync(dir, { recursive: true, force: true });
       const t0 = Date.now();
