@@ -6,11 +6,17 @@ import type { EpochHook } from './trainer';
 export function makeOverfitHook(method: string, warn: (w: SanityWarning) => void): EpochHook | undefined {
   if (method === 'none') return undefined;
   const monitor = new OverfitMonitor();
-  return (epoch, acc) => {
-    const r = monitor.update(epoch, acc);
+  let warnedGap = false;
+  return (epoch, m) => {
+    const r = monitor.update(epoch, m.monitorAcc, m.fullEps ? m.trainAccAdv : undefined);
+    if (r.suspected && !warnedGap) {
+      // Once per run: the live dashboard and the report show it, training goes on (nothing to roll back to).
+      warnedGap = true;
+      warn({ code: 'training-attack-overfitting', field: 'method', message: `${r.suspected}. PGD accuracy never rose, so there is no earlier robust epoch to roll back to; the run continues. Train longer or on more data, lower the step, add an eps warm-up, or use PGD training.` });
+    }
     if (!r.collapsed) return undefined;
     const reason = r.reason ?? `PGD accuracy on a training batch collapsed at epoch ${epoch}`;
-    warn({ code: 'catastrophic-overfitting', field: 'method', message: `${reason}; training stopped and the model was rolled back to epoch ${r.bestEpoch} (Wong, Rice & Kolter 2020). Use a smaller step, random init, or PGD training.` });
+    warn({ code: 'catastrophic-overfitting', field: 'method', message: `${reason}; training stopped and the model was rolled back to its best checkpoint (highest robust validation accuracy; Wong, Rice & Kolter 2020). Use a smaller step, random init, or PGD training.` });
     return reason;
   };
 }

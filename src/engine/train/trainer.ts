@@ -52,7 +52,15 @@ export interface TrainResult {
 }
 
 /** A hook the overfitting monitor plugs into: return a reason to roll back to the best epoch. */
-export type EpochHook = (epoch: number, monitorAcc: number) => string | undefined;
+export interface EpochSignals {
+  /** PGD accuracy on a fixed training batch at the epoch's eps. */
+  monitorAcc: number;
+  /** Accuracy on the objective's own adversarial examples over the epoch. */
+  trainAccAdv?: number;
+  /** Whether the whole epoch ran at the target eps (after any warm-up). */
+  fullEps: boolean;
+}
+export type EpochHook = (epoch: number, signals: EpochSignals) => string | undefined;
 
 const MONITOR_POINTS = 256;
 
@@ -201,7 +209,8 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     }
     emitter.emit({ type: 'checkpoint', epoch, path: files.lastCheckpoint, best: false, metric });
     writeState(files.trainState, state);
-    const collapse = monitorAcc !== undefined ? onEpoch?.(epoch, monitorAcc) : undefined;
+    const trainAccAdv = robustMetric && sums.accAdv >= 0 ? sums.accAdv / sums.n : undefined;
+    const collapse = monitorAcc !== undefined ? onEpoch?.(epoch, { monitorAcc, trainAccAdv, fullEps: epoch - 1 >= opts.epsWarmupEpochs }) : undefined;
     if (collapse) {
       rolledBack = collapse;
       break;
@@ -213,6 +222,7 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     }
   }
   if ((rolledBack || stoppedEarly) && state.bestEpoch > 0) {
+    emitter.emit({ type: 'log', level: 'info', message: `restoring the best checkpoint: epoch ${state.bestEpoch} (${files.bestCheckpoint})` });
     const best = await loadModelFile(tf, files.bestCheckpoint);
     layers.setWeights(best.layers!.getWeights());
     best.layers!.dispose();

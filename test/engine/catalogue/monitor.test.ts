@@ -1,6 +1,7 @@
 // Fast-AT's catastrophic-overfitting monitor on synthetic PGD-accuracy sequences.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { makeOverfitHook } from '../../../src/engine/train/monitorHook';
 import { OverfitMonitor } from '../../../src/engine/train/overfitMonitor';
 
 function feed(seq: number[], m = new OverfitMonitor()) {
@@ -37,5 +38,56 @@ describe('OverfitMonitor', () => {
     const r = m.update(1, Number.NaN);
     assert.equal(r.collapsed, false);
     assert.equal(r.bestEpoch, 0);
+  });
+});
+
+describe('OverfitMonitor gap criterion', () => {
+  // Epoch means of a real collapsed run (wong-mnist, Fast-AT, 8,000 images, 10 epochs): the model
+  // learns its FGSM examples while PGD accuracy never rises, so the drop criterion cannot fire.
+  const trainAdv = [0.035, 0.111, 0.157, 0.458, 0.628, 0.709, 0.763];
+  const pgd = [0.035, 0.008, 0.121, 0.027, 0.043, 0.012, 0.004];
+
+  it('flags a run that never became robust, from the first epoch with a gap above 0.5', () => {
+    const m = new OverfitMonitor();
+    const out = pgd.map((acc, i) => m.update(i + 1, acc, trainAdv[i]));
+    assert.deepEqual(out.map((r) => r.suspected !== undefined), [false, false, false, false, true, true, true]);
+    assert.ok(out.every((r) => !r.collapsed), 'no drop, so no rollback');
+    assert.match(out[4].suspected!, /epoch 5 .*62\.8%.*4\.3%/);
+  });
+
+  it('stays quiet on healthy adversarial training (Fast-AT, PGD, TRADES-like gaps)', () => {
+    const m = new OverfitMonitor();
+    const healthy: Array<[number, number]> = [[0.30, 0.20], [0.70, 0.55], [0.93, 0.86], [0.95, 0.89], [0.97, 0.72]];
+    for (const [i, [adv, acc]] of healthy.entries()) {
+      const r = m.update(i + 1, acc, adv);
+      assert.equal(r.suspected, undefined);
+      assert.equal(r.collapsed, false);
+    }
+  });
+
+  it('ignores the gap when no training accuracy is given (warm-up epochs)', () => {
+    assert.equal(new OverfitMonitor().update(1, 0.0, undefined).suspected, undefined);
+    assert.throws(() => new OverfitMonitor({ gap: 1.5 }));
+  });
+});
+
+describe('makeOverfitHook', () => {
+  it('warns once on the gap and keeps training; rolls back on a drop', () => {
+    const warnings: Array<{ code: string }> = [];
+    const hook = makeOverfitHook('fast', (w) => warnings.push(w))!;
+    assert.equal(hook(1, { monitorAcc: 0.02, trainAccAdv: 0.9, fullEps: true }), undefined);
+    assert.equal(hook(2, { monitorAcc: 0.30, trainAccAdv: 0.95, fullEps: true }), undefined);
+    assert.deepEqual(warnings.map((w) => w.code), ['training-attack-overfitting']);
+    const reason = hook(3, { monitorAcc: 0.05, trainAccAdv: 0.97, fullEps: true });
+    assert.match(reason ?? '', /catastrophic overfitting/);
+    assert.deepEqual(warnings.map((w) => w.code), ['training-attack-overfitting', 'catastrophic-overfitting']);
+  });
+
+  it('does not use the gap while eps is still warming up, and is off for clean training', () => {
+    const warnings: unknown[] = [];
+    const hook = makeOverfitHook('pgd', (w) => warnings.push(w))!;
+    hook(1, { monitorAcc: 0.0, trainAccAdv: 0.9, fullEps: false });
+    assert.equal(warnings.length, 0);
+    assert.equal(makeOverfitHook('none', () => undefined), undefined);
   });
 });

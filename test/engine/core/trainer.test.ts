@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { EngineEvent } from '../../../src/protocol';
 import { loadDataset } from '../../../src/engine/data';
+import { loadModelFile } from '../../../src/engine/models/io';
 import { buildBuiltin } from '../../../src/engine/models/builtins';
 import { layersClassifier } from '../../../src/engine/models/layers';
 import { getObjective } from '../../../src/engine/objectives/registry';
@@ -113,5 +114,29 @@ describe('trainer', () => {
     const batches = s.events.flatMap((e) => (e.type === 'batch' ? [e] : []));
     assert.ok(batches.length > 0);
     for (const b of batches) assert.ok(Math.abs(b.lossTotal! - b.lossAdv!) < 1e-5, `total ${b.lossTotal} vs adversarial ${b.lossAdv}`);
+  });
+
+  it('rolls back to the best checkpoint and stops when the monitor reports a collapse', async () => {
+    const s = await setup(9, 'fast', 4);
+    const seen: Array<{ epoch: number; fullEps: boolean; trainAccAdv?: number }> = [];
+    // A planted collapse at epoch 3: the hook is the monitor's only channel into the trainer.
+    const hook = (epoch: number, m: { monitorAcc: number; trainAccAdv?: number; fullEps: boolean }) => {
+      seen.push({ epoch, fullEps: m.fullEps, trainAccAdv: m.trainAccAdv });
+      return epoch === 3 ? 'planted collapse' : undefined;
+    };
+    const res = await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false }, hook);
+    assert.equal(res.result.rolledBack, 'planted collapse');
+    assert.equal(res.result.epochsRun, 3, 'no epoch after the collapse');
+    assert.deepEqual(seen.map((e) => e.epoch), [1, 2, 3]);
+    assert.ok(seen.every((e) => e.fullEps && e.trainAccAdv !== undefined && e.trainAccAdv >= 0 && e.trainAccAdv <= 1));
+    const best = await loadModelFile(tf, path.join(s.runDir, 'checkpoints', 'best', 'model.json'));
+    const flat = (ws: Array<{ dataSync(): ArrayLike<number> }>) => ws.map((w) => Array.from(w.dataSync())).flat();
+    assert.deepEqual(flat(s.model.layers!.getWeights()), flat(best.layers!.getWeights()), 'weights are the best checkpoint');
+    const last = await loadModelFile(tf, path.join(s.runDir, 'checkpoints', 'last', 'model.json'));
+    const bestEpoch = res.result.bestEpoch;
+    assert.ok(s.events.some((e) => e.type === 'log' && e.message.includes(`epoch ${bestEpoch}`)));
+    if (bestEpoch !== 3) assert.notDeepEqual(flat(last.layers!.getWeights()), flat(best.layers!.getWeights()));
+    best.layers!.dispose();
+    last.layers!.dispose();
   });
 });
