@@ -4,8 +4,10 @@
 import { parseWith } from '../src/protocol/schema';
 import { dashboardState, hostToWebview, type DashboardState, type ExportedImage, type HostToWebview, type WebviewToHost } from '../src/protocol/webview';
 import { Chart, el, type ChartSpec, type SeriesSpec, type Values } from './charts';
-import { drawImage, pct, perturbationPixels } from './gallery';
-import { applyEvents, examplesKey, newRun, robustTable, runState, timing, type RunData, type Section } from './model';
+import type { AdvExample } from '../src/protocol/events';
+import { epochSeries, epsSeries, fillCompareTable } from './compareView';
+import { fillExampleModal, renderGallery } from './galleryView';
+import { applyEvents, newRun, robustTable, runState, timing, type RunData, type Section } from './model';
 import { readTheme, watchTheme, type Theme } from './theme';
 import { fillPerClass, fillRobustTable, fillWarnings, fmtPct1 } from './evaluationView';
 
@@ -394,105 +396,16 @@ export class Dashboard {
   // --- gallery ------------------------------------------------------------------------------------
 
   private renderGallery(run: RunData): void {
-    const v = this.views.gallery;
-    v.textContent = '';
-    const sets = [...run.examples.values()];
-    if (!sets.length) {
-      v.append(el('p', 'rl-empty', 'No adversarial examples yet: they come with the evaluation.'));
-      return;
-    }
-    const key = this.state.galleryKey && run.examples.has(this.state.galleryKey) ? this.state.galleryKey : examplesKey(sets[0]);
-    const set = run.examples.get(key)!;
-    const bar = el('div', 'rl-toolbar');
-    const dd = document.createElement('vscode-dropdown');
-    dd.id = 'rl-gallery-set';
-    for (const s of sets) {
-      const o = document.createElement('vscode-option');
-      const k = examplesKey(s);
-      o.setAttribute('value', k);
-      o.textContent = `${s.attack} · ${s.norm} · ε=${s.eps}`;
-      if (k === key) o.setAttribute('selected', '');
-      dd.append(o);
-    }
-    dd.addEventListener('change', () => {
-      const val = (dd as HTMLElement & { value?: string }).value;
-      if (val && val !== key && run.examples.has(val)) {
-        this.saveState({ galleryKey: val });
-        this.request('gallery');
-      }
+    renderGallery(this.views.gallery, run, this.state, {
+      selectSet: (key) => { this.saveState({ galleryKey: key }); this.request('gallery'); },
+      setSuccessOnly: (on) => { this.saveState({ successOnly: on }); this.request('gallery'); },
+      enlarge: (ex, what) => this.openModal(ex, what),
     });
-    const cb = document.createElement('vscode-checkbox');
-    cb.id = 'rl-success-only';
-    cb.textContent = 'Successful attacks only';
-    if (this.state.successOnly) cb.setAttribute('checked', '');
-    cb.addEventListener('change', () => {
-      const checked = !!(cb as HTMLElement & { checked?: boolean }).checked;
-      if (checked !== !!this.state.successOnly) {
-        this.saveState({ successOnly: checked });
-        this.request('gallery');
-      }
-    });
-    const shown = set.examples.filter((e) => !this.state.successOnly || e.success);
-    const count = el('span', 'rl-count', `${shown.length} of ${set.examples.length} shown · ${set.examples.filter((e) => e.success).length} attacks succeeded`);
-    bar.append(dd, cb, count);
-    const legend = el('p', 'rl-note', 'Each card: original · perturbation (scaled to full contrast; grey = unchanged) · adversarial. Click a card to enlarge.');
-    const grid = el('div', 'rl-gallery');
-    for (const ex of shown) {
-      const card = el('button', `rl-example${ex.success ? ' rl-success' : ''}`);
-      card.type = 'button';
-      card.dataset.index = String(ex.index);
-      card.title = `Example ${ex.index}: enlarge`;
-      const imgs = el('div', 'rl-triplet');
-      const mk = (pixels: readonly number[], role: string) => {
-        const c = el('canvas', `rl-img rl-img-${role}`);
-        drawImage(c, pixels, ex.shape);
-        c.dataset.role = role;
-        return c;
-      };
-      const pert = perturbationPixels(ex);
-      imgs.append(mk(ex.original, 'original'), mk(pert.pixels, 'perturbation'), mk(ex.adversarial, 'adversarial'));
-      const info = el('div', 'rl-example-info');
-      info.append(
-        el('span', 'rl-true', `true ${ex.label}`),
-        el('span', ex.predClean === ex.label ? 'rl-ok' : 'rl-bad', `clean ${ex.predClean} (${pct(ex.confClean)})`),
-        el('span', ex.predAdv === ex.label ? 'rl-ok' : 'rl-bad', `adv ${ex.predAdv} (${pct(ex.confAdv)})`),
-      );
-      card.append(imgs, info);
-      card.addEventListener('click', () => this.openModal(ex, `${set.attack} · ${set.norm} · ε=${set.eps}`));
-      grid.append(card);
-    }
-    if (!shown.length) grid.append(el('p', 'rl-empty', 'No successful attacks in this sample.'));
-    v.append(bar, legend, grid);
   }
 
-  private openModal(ex: RunData['examples'] extends Map<string, infer E> ? E extends { examples: (infer X)[] } ? X : never : never, what: string): void {
-    const m = this.modal;
-    m.textContent = '';
-    const box = el('div', 'rl-modal-box');
-    const head = el('header', 'rl-card-head');
-    head.append(el('h3', '', `Example ${ex.index} · ${what}`));
-    const close = document.createElement('vscode-button');
-    close.textContent = 'Close';
-    close.id = 'rl-modal-close';
-    close.addEventListener('click', () => this.closeModal());
-    head.append(close);
-    const row = el('div', 'rl-modal-images');
-    const pert = perturbationPixels(ex);
-    const fig = (pixels: readonly number[], caption: string) => {
-      const f = el('figure');
-      const c = el('canvas', 'rl-img rl-img-large');
-      drawImage(c, pixels, ex.shape);
-      f.append(c, el('figcaption', '', caption));
-      return f;
-    };
-    row.append(
-      fig(ex.original, `original · true ${ex.label} · predicted ${ex.predClean} (${pct(ex.confClean)})`),
-      fig(pert.pixels, `perturbation × ${pert.maxAbs > 0 ? (0.5 / pert.maxAbs).toFixed(1) : '0'} · max |δ| = ${pert.maxAbs.toFixed(3)}`),
-      fig(ex.adversarial, `adversarial · predicted ${ex.predAdv} (${pct(ex.confAdv)}) · ${ex.success ? 'attack succeeded' : 'attack failed'}`),
-    );
-    box.append(head, row);
-    m.append(box);
-    m.hidden = false;
+  private openModal(ex: AdvExample, what: string): void {
+    const close = fillExampleModal(this.modal, ex, what, () => this.closeModal());
+    this.modal.hidden = false;
     close.focus();
   }
 
@@ -524,41 +437,13 @@ export class Dashboard {
     note.textContent = runs.length > 1
       ? `Overlaying ${runs.length} runs.`
       : 'Comparing needs two or more runs: use “Robustness Lab: Compare Runs” and pick them.';
-    const epochs = [...new Set(runs.flatMap((r) => r.epochs.map((e) => e.epoch)))].sort((a, b) => a - b);
-    const per = (f: (e: RunData['epochs'][number]) => number | null | undefined) =>
-      runs.map((r, i) => ({ spec: { label: r.label, color: i }, values: epochs.map((ep) => { const e = r.epochs.find((x) => x.epoch === ep); return e ? f(e) ?? null : null; }) }));
-    this.charts.get('cmp-val-robust')!.set(epochs, per((e) => e.valAccRobust));
-    this.charts.get('cmp-val-clean')!.set(epochs, per((e) => e.valAccClean));
-    this.charts.get('cmp-loss')!.set(epochs, per((e) => e.lossTotal));
+    for (const [id, f] of [['cmp-val-robust', (e) => e.valAccRobust], ['cmp-val-clean', (e) => e.valAccClean], ['cmp-loss', (e) => e.lossTotal]] as const satisfies readonly (readonly [string, (e: RunData['epochs'][number]) => number | null | undefined])[]) {
+      const { epochs, series } = epochSeries(runs, f);
+      this.charts.get(id)!.set(epochs, series);
+    }
     const tables = runs.map((r) => robustTable(r));
-    const epsAll = [...new Set(tables.flatMap((t) => t.epsValues))].sort((a, b) => a - b);
-    const worst = (t: ReturnType<typeof robustTable>, eps: number) => t.worstCase?.cells.get(eps) ?? t.rows[0]?.cells.get(eps)?.accuracy ?? null;
-    this.charts.get('cmp-acc-eps')!.set(epsAll, runs.map((r, i) => ({ spec: { label: r.label, color: i }, values: epsAll.map((e) => worst(tables[i], e)) })));
-    table.textContent = '';
-    const h = el('header', 'rl-card-head');
-    h.append(el('h3', '', 'Runs'));
-    table.append(h);
-    const tbl = el('table', 'rl-table');
-    tbl.id = 'rl-compare-table';
-    const hr = el('tr');
-    hr.append(el('th', '', 'run'), el('th', '', 'model · data'), el('th', '', 'method'), el('th', 'rl-num', 'train ε'), el('th', 'rl-num', 'clean'));
-    for (const e of epsAll) hr.append(el('th', 'rl-num', `ε = ${e}`));
-    const thead = el('thead');
-    thead.append(hr);
-    const tbody = el('tbody');
-    runs.forEach((r, i) => {
-      const tr = el('tr');
-      const s = r.summary;
-      const method = s?.method ?? (typeof r.started?.config.method === 'string' ? r.started.config.method : '–');
-      const eps = s?.eps ?? (typeof r.started?.config.eps === 'number' ? r.started.config.eps : undefined);
-      tr.append(el('td', '', r.label), el('td', '', r.started ? `${r.started.model} · ${r.started.data}` : '–'), el('td', '', method),
-        el('td', 'rl-num', eps !== undefined ? String(eps) : '–'), el('td', 'rl-num', tables[i].cleanAccuracy !== undefined ? fmtPct1(tables[i].cleanAccuracy!) : '–'));
-      for (const e of epsAll) { const v = worst(tables[i], e); tr.append(el('td', 'rl-num', v === null ? '–' : fmtPct1(v))); }
-      tbody.append(tr);
-    });
-    tbl.append(thead, tbody);
-    const wrap = el('div', 'rl-table-wrap');
-    wrap.append(tbl);
-    table.append(wrap);
+    const { eps, series } = epsSeries(runs, tables);
+    this.charts.get('cmp-acc-eps')!.set(eps, series);
+    fillCompareTable(table, runs, tables, eps);
   }
 }

@@ -141,7 +141,7 @@ export class Commands {
   /** Quick picks pre-filled with good defaults; `given` answers are not asked again. */
   private async askTrain(given: Partial<TrainAnswers>, noPrompt: boolean): Promise<TrainAnswers | undefined> {
     const title = 'Adversarially Train Model';
-    const data = given.data ?? (noPrompt ? 'mnist-sample' : await pickOne(title + ' (1/5): data', [...DATA_SETS].map((d) => ({ label: d, description: d === 'mnist-sample' ? 'embedded, 1,000 digits' : 'downloaded on first use' })), 'mnist-sample'));
+    const data = given.data ?? (noPrompt ? 'mnist-sample' : await pickOne(title + ' (1/5): data', [...DATA_SETS].map((d) => ({ label: d, description: d === 'mnist-sample' ? 'embedded, 10,000 real MNIST digits' : 'downloaded on first use' })), 'mnist-sample'));
     if (!data) return undefined;
     const method = given.method ?? (noPrompt ? 'fgsm' : await pickOne(title + ' (2/5): method', METHODS.map((m) => ({ label: m, description: METHOD_INFO[m] })), 'fast') as Method | undefined);
     if (!method) return undefined;

@@ -1,0 +1,50 @@
+// The compare tab's data and table: per-epoch series and the worst-case accuracy per ε of each run.
+import { el, type SeriesSpec, type Values } from './charts';
+import { fmtPct1 } from './evaluationView';
+import { robustTable, type RunData } from './model';
+
+type Table = ReturnType<typeof robustTable>;
+type Series = { spec: SeriesSpec; values: Values };
+
+/** Worst case over the attacks at eps, else the first attack's accuracy (a single-attack run). */
+export const worstAt = (t: Table, eps: number): number | null => t.worstCase?.cells.get(eps) ?? t.rows[0]?.cells.get(eps)?.accuracy ?? null;
+
+export function epochSeries(runs: RunData[], f: (e: RunData['epochs'][number]) => number | null | undefined): { epochs: number[]; series: Series[] } {
+  const epochs = [...new Set(runs.flatMap((r) => r.epochs.map((e) => e.epoch)))].sort((a, b) => a - b);
+  const series = runs.map((r, i) => ({ spec: { label: r.label, color: i }, values: epochs.map((ep) => { const e = r.epochs.find((x) => x.epoch === ep); return e ? f(e) ?? null : null; }) }));
+  return { epochs, series };
+}
+
+export function epsSeries(runs: RunData[], tables: Table[]): { eps: number[]; series: Series[] } {
+  const eps = [...new Set(tables.flatMap((t) => t.epsValues))].sort((a, b) => a - b);
+  return { eps, series: runs.map((r, i) => ({ spec: { label: r.label, color: i }, values: eps.map((e) => worstAt(tables[i], e)) })) };
+}
+
+export function fillCompareTable(table: HTMLElement, runs: RunData[], tables: Table[], epsAll: number[]): void {
+  table.textContent = '';
+  const h = el('header', 'rl-card-head');
+  h.append(el('h3', '', 'Runs'));
+  table.append(h);
+  const tbl = el('table', 'rl-table');
+  tbl.id = 'rl-compare-table';
+  const hr = el('tr');
+  hr.append(el('th', '', 'run'), el('th', '', 'model · data'), el('th', '', 'method'), el('th', 'rl-num', 'train ε'), el('th', 'rl-num', 'clean'));
+  for (const e of epsAll) hr.append(el('th', 'rl-num', `ε = ${e}`));
+  const thead = el('thead');
+  thead.append(hr);
+  const tbody = el('tbody');
+  runs.forEach((r, i) => {
+    const tr = el('tr');
+    const s = r.summary;
+    const method = s?.method ?? (typeof r.started?.config.method === 'string' ? r.started.config.method : '–');
+    const eps = s?.eps ?? (typeof r.started?.config.eps === 'number' ? r.started.config.eps : undefined);
+    tr.append(el('td', '', r.label), el('td', '', r.started ? `${r.started.model} · ${r.started.data}` : '–'), el('td', '', method),
+      el('td', 'rl-num', eps !== undefined ? String(eps) : '–'), el('td', 'rl-num', tables[i].cleanAccuracy !== undefined ? fmtPct1(tables[i].cleanAccuracy!) : '–'));
+    for (const e of epsAll) { const v = worstAt(tables[i], e); tr.append(el('td', 'rl-num', v === null ? '–' : fmtPct1(v))); }
+    tbody.append(tr);
+  });
+  tbl.append(thead, tbody);
+  const wrap = el('div', 'rl-table-wrap');
+  wrap.append(tbl);
+  table.append(wrap);
+}
