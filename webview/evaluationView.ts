@@ -21,6 +21,7 @@ const EXPLANATIONS: Record<string, string> = {
   'softmax-output': 'Gradients through a saturated softmax vanish, which hides adversarial examples from gradient attacks.',
   'nondeterministic-forward': 'Randomised defences need attacks that average over the randomness (EOT) before results can be trusted.',
   'single-step-robustness-only': 'Robustness to FGSM alone is not robustness: a multi-step attack within the same budget breaks the model.',
+  'adversarial-training-stuck': 'Adversarial training that starts at the full ε can stay at chance; ramping ε up lets the model learn the clean task first.',
   'training-attack-overfitting': 'The model resists the examples it is trained on but not PGD: it learned the training attack, not the threat model.',
   'catastrophic-overfitting': 'FGSM training can suddenly stop resisting multi-step attacks; lower the step size or switch to PGD training.',
 };

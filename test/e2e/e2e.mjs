@@ -119,6 +119,35 @@ try {
     if (text.trim().length < 20) throw new Error('the dashboard webview shows no content');
     record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '06-dashboard')}`);
   } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06-dashboard-FAIL')); }
+  try {
+    // A run started from the palette with the pre-filled answers: the status bar shows its live epoch
+    // and robust accuracy, clicking it opens the dashboard, and "Stop Run" ends it.
+    await palette(ui, 'Robustness: Adversarially Train Model');
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: 'Train the built-in cnn-small' }).first().waitFor({ timeout: 20000 });
+    await ui.keyboard.press('Enter');
+    // data, method (pre-selected: fast, which asks no λ), ε, epochs.
+    for (const step of ['(1/5)', '(2/5)', '(3/5)', '(5/5)']) {
+      await ui.locator('.quick-input-widget', { hasText: step }).waitFor({ state: 'visible', timeout: 15000 });
+      await ui.waitForTimeout(300);
+      await ui.keyboard.press('Enter');
+    }
+    const item = ui.locator('.statusbar-item', { hasText: 'fast cnn-small' }).first();
+    await item.waitFor({ timeout: 30000 });
+    await ui.locator('.statusbar-item', { hasText: /fast cnn-small · E1\/5 · rob \d/ }).first().waitFor({ timeout: 180000 });
+    const text = (await item.innerText()).replace(/\s+/g, ' ');
+    await palette(ui, 'View: Close All Editors');
+    await ui.waitForTimeout(1000);
+    const tabsBefore = await ui.locator('.tab').count();
+    await item.click();
+    await ui.locator('.tab', { hasText: /fast cnn-small|cnn-small/ }).first().waitFor({ timeout: 30000 });
+    const tabsAfter = await ui.locator('.tab').count();
+    if (tabsAfter <= tabsBefore) throw new Error(`clicking the status bar opened no dashboard tab (${tabsBefore} → ${tabsAfter})`);
+    record('[ui] a palette-started run shows its epoch and robust accuracy in the status bar; clicking it opens the dashboard', true, `"${text}" ${await shot(ui, '07-status-bar')}`);
+    await palette(ui, 'Robustness: Stop Run');
+    await item.waitFor({ state: 'hidden', timeout: 60000 });
+    const note = await toast(ui, 'stopped', 30000).then(() => true, () => false);
+    record('[ui] F1 → "Robustness: Stop Run" stops it and the status bar item goes away', true, `${note ? 'with a "stopped" notification' : 'no notification seen'} ${await shot(ui, '08-stopped')}`);
+  } catch (e) { record('[ui] status bar of a live run and Stop Run', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '07-status-bar-FAIL')); }
   if (errors.length) console.log(`page errors during host tests: ${errors.length} (first: ${errors[0].slice(0, 200)})`);
   await ui.close();
 

@@ -14,6 +14,7 @@ import type { Emitter } from '../runs/emitter';
 import { runFiles } from '../runs/layout';
 import { readConfig, type RunConfigFile } from '../runs/read';
 import { makeOverfitHook } from '../train/monitorHook';
+import { stuckAtChanceWarning } from '../train/stuck';
 import { train, type Control } from '../train/trainer';
 import { Rng } from '../util/rng';
 import { runEvaluation } from './evalPhase';
@@ -63,6 +64,8 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
   emitStarted(emitter, b, run, { model: s.model, data: data.name, trainSize: data.train.n, testSize: data.test.n, epochs: s.epochs, batchesPerEpoch: Math.ceil(data.train.n / s.batchSize) });
   const warnings: SanityWarning[] = [];
   if (b.warning) warnings.push({ code: 'slow-backend', message: b.warning, severity: 'warning' });
+  let lastValClean: number | undefined;
+  emitter.addSink((e) => { if (e.type === 'epoch') lastValClean = e.valAccClean; });
   const hook = makeOverfitHook(s.method, (w) => { warnings.push(w); emitter.emit({ type: 'warning', warning: w }); });
   const { result } = await train(tf, model, data, {
     epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, optimizer: s.optimizer, seed: s.seed, objective,
@@ -71,6 +74,8 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
     runDir: run.runDir, resume: !!input.resume,
   }, emitter, control, hook);
   await saveLayersModel(tf, model.layers!, path.dirname(runFiles(run.runDir).model), { method: s.method, eps: s.eps, epochs: result.epochsTotal, runId: run.runId, data: s.data, seed: s.seed, trainSize: data.train.n });
+  const stuck = stuckAtChanceWarning(s.method, s.eps, s.epsWarmupEpochs, lastValClean, data.numClasses);
+  if (stuck) { warnings.push(stuck); emitter.emit({ type: 'warning', warning: stuck }); }
   if (result.stopped) {
     return { runDir: run.runDir, exitCode: 0 };
   }
