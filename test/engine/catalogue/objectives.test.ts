@@ -76,6 +76,25 @@ describe('fast (Wong, Rice & Kolter 2020)', () => {
   });
 });
 
+describe('fast: the random start', () => {
+  it('is not clipped to [0,1] before the gradient step (the paper\'s MNIST code), so background pixels keep their randomness', async () => {
+    // Black images, label 0: the loss rises with pixel 1, so its step is +α. With a free start the
+    // result is clip(δ0 + 1.25ε, ·, ε) with δ0 ~ U(-ε, ε): below ε with probability 0.375. A start
+    // clipped to [0,1] first (δ0 ≥ 0) would put every such pixel at exactly ε.
+    const n = 400;
+    const x = tf.zeros([n, 1, 1, 2]) as TF.Tensor4D;
+    const y = tf.zeros([n], 'int32') as TF.Tensor1D;
+    const eps = 0.3;
+    const xAdv = (await fast.prepare({ tf, model: fixedLogits, rng: new Rng(11), eps, config: config({ eps, stepSize: 1.25 * eps }) }, x, y))!;
+    const v = xAdv.reshape([n, 2]).arraySync() as number[][];
+    const below = v.filter((r) => r[1] < eps - 1e-6).length / n;
+    assert.ok(below > 0.28 && below < 0.47, `pixel 1 below eps on ${below} of the images (expected about 0.375)`);
+    assert.ok(v.every((r) => r[1] >= 0.25 * eps - 1e-6 && r[1] <= eps + 1e-6), 'within [0.25ε, ε]');
+    assert.ok(v.every((r) => r[0] === 0), 'pixel 0 is pushed down and stays at the [0,1] box');
+    [x, y, xAdv].forEach((t) => t.dispose());
+  });
+});
+
 describe('trades (Zhang et al. 2019)', () => {
   it('loss = CE(f(x), y) + β·KL(f(x)‖f(x′)) with the KL summed over classes and averaged over the batch', () => {
     // Natural logits: [ln3, 0] and [0, 0] -> p = (3/4, 1/4), (1/2, 1/2).
