@@ -142,12 +142,12 @@ try {
     await ui.locator('.tab', { hasText: /fast cnn-small|cnn-small/ }).first().waitFor({ timeout: 30000 });
     const tabsAfter = await ui.locator('.tab').count();
     if (tabsAfter <= tabsBefore) throw new Error(`clicking the status bar opened no dashboard tab (${tabsBefore} → ${tabsAfter})`);
-    record('[ui] a palette-started run shows its epoch and robust accuracy in the status bar; clicking it opens the dashboard', true, `"${text}" ${await shot(ui, '07-status-bar')}`);
+    record('[ui] a palette-started run shows its epoch and robust accuracy in the status bar; clicking it opens the dashboard', true, `"${text}" ${await shot(ui, '06b-status-bar')}`);
     await palette(ui, 'Robustness: Stop Run');
     await item.waitFor({ state: 'hidden', timeout: 60000 });
     const note = await toast(ui, 'stopped', 30000).then(() => true, () => false);
-    record('[ui] F1 → "Robustness: Stop Run" stops it and the status bar item goes away', true, `${note ? 'with a "stopped" notification' : 'no notification seen'} ${await shot(ui, '08-stopped')}`);
-  } catch (e) { record('[ui] status bar of a live run and Stop Run', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '07-status-bar-FAIL')); }
+    record('[ui] F1 → "Robustness: Stop Run" stops it and the status bar item goes away', true, `${note ? 'with a "stopped" notification' : 'no notification seen'} ${await shot(ui, '06c-stopped')}`);
+  } catch (e) { record('[ui] status bar of a live run and Stop Run', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06b-status-bar-FAIL')); }
   if (errors.length) console.log(`page errors during host tests: ${errors.length} (first: ${errors[0].slice(0, 200)})`);
   await ui.close();
 
@@ -187,7 +187,14 @@ async function vsixPhase() {
     const text = (await done.innerText()).replace(/\s+/g, ' ').trim();
     await page.waitForTimeout(1500);
     const lens = await page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').first().innerText().catch(() => '');
-    record('[vsix] training with the installed runtime finishes; CodeLens shows the headline', /finished\./.test(text) && /Robust/.test(lens), `${text} | lens: ${lens} ${await shot(page, '08-vsix-trained')}`);
+    // The run the packaged extension made must say it trained on the native backend.
+    const runsDir = path.join(WS, '.robustlab', 'runs');
+    const latest = fs.readdirSync(runsDir).map((d) => path.join(runsDir, d))
+      .filter((d) => fs.existsSync(path.join(d, 'summary.json')) && fs.existsSync(path.join(d, 'config.json')) && fs.readFileSync(path.join(d, 'config.json'), 'utf8').includes('vsix.advtrain.json'))
+      .map((d) => path.join(d, 'summary.json')).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+    const backend = latest ? JSON.parse(fs.readFileSync(latest, 'utf8')).backend : 'no summary';
+    record('[vsix] training with the installed runtime finishes on the native backend; CodeLens shows the headline', /finished\./.test(text) && /Robust/.test(lens) && backend === 'tensorflow',
+      `${text} | lens: ${lens} | backend ${backend} (${latest ?? 'no run'}) ${await shot(page, '08-vsix-trained')}`);
   } catch (e) {
     record('[vsix] packaged extension', false, `${e}`.split('\n')[0] + ' ' + await shot(page, '07-vsix-FAIL'));
   } finally {
