@@ -134,7 +134,9 @@ function reproSection(r) {
   });
   return [`Embedded MNIST sample (train from the seed-0 train pool, test points from its test pool), ε = 0.3 L∞, engine defaults otherwise (Adam; PGD training: 7 steps of 2.5ε/7; Fast-AT: cyclic lr up to 5e-3, step 1.25ε). Evaluation (\`--eval-attack fgsm,pgd,ensemble\`): FGSM, PGD-${r.rows[0]?.plan.evalSteps} × ${r.rows[0]?.plan.restarts} restarts (step 2.5ε/steps, the engine's default; the paper used 0.01) and the AutoAttack-lite ensemble (APGD-CE, APGD-T, Square) with the same steps and restarts; worst case per point over all three. The papers train on 60,000 images for far longer — these are short CPU runs, so the figures show the method works, not that the papers' numbers are matched.`,
     '',
-    table(['model', 'method', 'epochs × train points', 'test points', 'clean', 'FGSM', 'PGD', 'ensemble', 'worst case', 'training time', 'wall (incl. eval)', 'warnings', 'paper (README)'], rows)].join('\n');
+    table(['model', 'method', 'epochs × train points', 'test points', 'clean', 'FGSM', 'PGD', 'ensemble', 'worst case', 'training time', 'wall (incl. eval)', 'warnings', 'paper (README)'], rows),
+    ...(r.peerFastAt?.length ? ['', 'The same Fast-AT recipe in plain PyTorch (`bench/peer/fast_at.py`) on the same 8,000 training and 200 test images: wong-mnist, Adam, cyclic lr to 5e-3 peaking mid-run, FGSM from a random start that is not clipped before the gradient step (the paper\'s MNIST code), α = 0.375, batch 100, 10 epochs; PGD-50 × 10 with the engine\'s step.', '',
+      table(['initialisation', 'clean', 'PGD-50 × 10', 'PGD-10 per epoch', 'training time'], r.peerFastAt.map((p) => [p.init === 'glorot' ? 'Glorot uniform, zero bias (the engine\'s)' : 'PyTorch default', pct(p.clean), pct(p.pgd50), p.history.map((h) => (h.pgd10 * 100).toFixed(0)).join(' '), `${p.trainingSeconds.toFixed(0)} s`]))] : [])].join('\n');
 }
 
 function trainSpeedSection(t) {

@@ -158,7 +158,8 @@ async function main() {
         { model: 'madry-mnist', method: 'pgd', epochs: 4, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 1 },
       ];
     const out = path.join(results, `reproduction${suffix}.json`);
-    const rows = fs.existsSync(out) && !quick ? readJson(out).rows.filter((r) => !plans.some((p) => p.model === r.model && p.method === r.method && p.done === false)) : [];
+    const previous = fs.existsSync(out) && !quick ? readJson(out) : undefined;
+    const rows = previous ? previous.rows.filter((r) => !plans.some((p) => p.model === r.model && p.method === r.method && p.done === false)) : [];
     for (const p of plans) {
       if (resume && rows.some((r) => r.model === p.model && r.method === p.method && r.plan && JSON.stringify(r.plan) === JSON.stringify(p))) { process.stdout.write(`(kept ${p.model} ${p.method} from an earlier run)\n`); continue; }
       const dir = path.join(work, `repro${suffix}`, `${p.model}-${p.method}`);
@@ -170,8 +171,25 @@ async function main() {
       const i = rows.findIndex((r) => r.model === p.model && r.method === p.method);
       const row = { model: p.model, method: p.method, plan: p, wallSeconds: (Date.now() - t0) / 1000, loadavg: os.loadavg()[0], ...pick(s, ['cleanAccuracy', 'robust', 'worstCase', 'trainingSeconds', 'testPoints', 'epochs', 'warnings']) };
       if (i >= 0) rows[i] = row; else rows.push(row);
-      writeJson(out, { quick, rows });
+      writeJson(out, { quick, rows, ...(previous?.peerFastAt ? { peerFastAt: previous.peerFastAt } : {}) });
       process.stdout.write(`${p.model} ${p.method}: clean ${(s.cleanAccuracy * 100).toFixed(1)}%, worst case ${s.worstCase.map((w) => `${(w.accuracy * 100).toFixed(1)}%`).join(' ')}, trained in ${s.trainingSeconds.toFixed(0)} s\n`);
+    }
+    const order = (r) => { const i = plans.findIndex((p) => p.model === r.model && p.method === r.method); return i < 0 ? plans.length : i; };
+    rows.sort((a, b) => order(a) - order(b));
+    writeJson(out, { quick, rows, ...(previous?.peerFastAt ? { peerFastAt: previous.peerFastAt } : {}) });
+    if (!quick) {
+      // The same Fast-AT recipe in plain PyTorch on the same 8,000 images: tells the engine's part of
+      // the gap to the paper from the setting's (data, epochs, initialisation).
+      banner('reproduction: the same Fast-AT recipe in PyTorch (wong-mnist, same split)');
+      const trainExport = path.join(work, 'train-export');
+      tsx('experiments/export-train.ts', ['--seed', '0', '--train-size', '8000', '--test-size', '200', '--out', trainExport]);
+      const peerRows = [];
+      for (const init of ['glorot', 'torch']) {
+        const f = path.join(work, `fast-at-peer-${init}.json`);
+        py('fast_at.py', [trainExport, f, '10', '0.5', '0', '10', init, 'free']);
+        peerRows.push(readJson(f));
+      }
+      writeJson(out, { quick, rows, peerFastAt: peerRows });
     }
   }
 
