@@ -109,40 +109,41 @@ try {
     await ui.locator('.tab', { hasText: /Robust|Dashboard|run/i }).first().waitFor({ timeout: 30000 });
     // The panel must also render: no error toast, and text inside the webview's frames.
     let text = '';
-    for (let i = 0; i < 30 && text.trim().length < 20; i++) {
+    for (let i = 0; i < 30 && !text; i++) {
       await ui.waitForTimeout(500);
       const err = ui.locator('.notification-toast', { hasText: 'Robustness Lab: dashboard' });
       if (await err.count()) throw new Error(`error notification: ${(await err.first().innerText()).split('\n')[0]}`);
+      // The dashboard's own frame: the one that shows its tabs (the outer frames only hold VS Code's loader script).
       const inFrames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
-      text = inFrames.sort((a, b) => b.length - a.length)[0] ?? '';
+      text = inFrames.find((t) => /Training/.test(t) && /Evaluation/.test(t) && /Gallery/.test(t)) ?? '';
     }
-    if (text.trim().length < 20) throw new Error('the dashboard webview shows no content');
+    if (!text) throw new Error('no webview frame shows the dashboard (its Training / Evaluation / Gallery tabs)');
     record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '06-dashboard')}`);
   } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06-dashboard-FAIL')); }
   try {
-    // A run started from the palette with the pre-filled answers: the status bar shows its live epoch
-    // and robust accuracy, clicking it opens the dashboard, and "Stop Run" ends it.
+    // A run started from the palette on the experiment file in the editor: the status bar shows its
+    // live epoch and robust accuracy, clicking it opens the dashboard, and "Stop Run" ends it.
+    await palette(ui, 'View: Close All Editors');
+    await ui.waitForTimeout(800);
+    await ui.keyboard.press('Control+P');
+    const open = ui.locator('.quick-input-widget input.input');
+    await open.waitFor({ state: 'visible', timeout: 15000 });
+    await open.fill('ui.advtrain.json');
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: 'ui.advtrain.json' }).first().click({ timeout: 15000 });
+    await ui.locator('.monaco-editor .view-lines', { hasText: '"epochs":50' }).first().waitFor({ timeout: 20000 });
     await palette(ui, 'Robustness: Adversarially Train Model');
-    await ui.locator('.quick-input-list .monaco-list-row', { hasText: 'Train the built-in cnn-small' }).first().waitFor({ timeout: 20000 });
-    await ui.keyboard.press('Enter');
-    // data, method (pre-selected: fast, which asks no λ), ε, epochs.
-    for (const step of ['(1/5)', '(2/5)', '(3/5)', '(5/5)']) {
-      await ui.locator('.quick-input-widget', { hasText: step }).waitFor({ state: 'visible', timeout: 15000 });
-      await ui.waitForTimeout(300);
-      await ui.keyboard.press('Enter');
-    }
-    const item = ui.locator('.statusbar-item', { hasText: 'fast cnn-small' }).first();
+    const item = ui.locator('.statusbar-item', { hasText: 'fgsm cnn-small' }).first();
     await item.waitFor({ timeout: 30000 });
-    await ui.locator('.statusbar-item', { hasText: /fast cnn-small · E1\/5 · rob \d/ }).first().waitFor({ timeout: 180000 });
+    await ui.locator('.statusbar-item', { hasText: /fgsm cnn-small · E\d+\/50 · rob \d/ }).first().waitFor({ timeout: 120000 });
     const text = (await item.innerText()).replace(/\s+/g, ' ');
     await palette(ui, 'View: Close All Editors');
     await ui.waitForTimeout(1000);
     const tabsBefore = await ui.locator('.tab').count();
     await item.click();
-    await ui.locator('.tab', { hasText: /fast cnn-small|cnn-small/ }).first().waitFor({ timeout: 30000 });
+    await ui.locator('.tab', { hasText: /cnn-small/ }).first().waitFor({ timeout: 30000 });
     const tabsAfter = await ui.locator('.tab').count();
     if (tabsAfter <= tabsBefore) throw new Error(`clicking the status bar opened no dashboard tab (${tabsBefore} → ${tabsAfter})`);
-    record('[ui] a palette-started run shows its epoch and robust accuracy in the status bar; clicking it opens the dashboard', true, `"${text}" ${await shot(ui, '06b-status-bar')}`);
+    record('[ui] a run started from the palette shows its epoch and robust accuracy in the status bar; clicking it opens the dashboard', true, `"${text}" ${await shot(ui, '06b-status-bar')}`);
     await palette(ui, 'Robustness: Stop Run');
     await item.waitFor({ state: 'hidden', timeout: 60000 });
     const note = await toast(ui, 'stopped', 30000).then(() => true, () => false);
