@@ -74,11 +74,12 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
     runDir: run.runDir, resume: !!input.resume,
   }, emitter, control, hook);
   await saveLayersModel(tf, model.layers!, path.dirname(runFiles(run.runDir).model), { method: s.method, eps: s.eps, epochs: result.epochsTotal, runId: run.runId, data: s.data, seed: s.seed, trainSize: data.train.n });
-  const stuck = stuckAtChanceWarning(s.method, s.eps, s.epsWarmupEpochs, lastValClean, data.numClasses);
-  if (stuck) { warnings.push(stuck); emitter.emit({ type: 'warning', warning: stuck }); }
   if (result.stopped) {
     return { runDir: run.runDir, exitCode: 0 };
   }
+  // Only for a run that trained to its end: a stopped run is at chance because it was stopped.
+  const stuck = stuckAtChanceWarning(s.method, s.eps, s.epsWarmupEpochs, lastValClean, data.numClasses);
+  if (stuck) { warnings.push(stuck); emitter.emit({ type: 'warning', warning: stuck }); }
   await runEvaluation({
     tf, backend: b.name, model, data, settings: s.eval, seed: s.seed, runId: run.runId, runDir: run.runDir, kind: 'train', emitter, control,
     modelLabel: s.model, method: s.method, trainEps: s.eps, trainingSeconds: result.seconds, epochs: result.epochsTotal, extraWarnings: warnings,

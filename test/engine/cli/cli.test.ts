@@ -189,3 +189,19 @@ test('after a resume, summary.json counts every epoch the model was trained for'
   const s = summaryCheck(JSON.parse(fs.readFileSync(path.join(work, 'resume-run', 'summary.json'), 'utf8')), 'summary.json');
   assert.equal(s.epochs, 3);
 });
+
+test('adversarial training that ends at chance carries the warning that names the eps warm-up', async () => {
+  // A learning rate of 1e-8 leaves the model where it started: at chance, as a stuck run would be
+  // (500 validation points keep an untrained model's accuracy near 10%).
+  const out = path.join(work, 'stuck-run');
+  const r = await runCli(['train', '--model', 'mlp', '--method', 'pgd', '--eps', '0.3', '--lr', '1e-8', '--epochs', '1', '--train-size', '100', '--test-size', '500',
+    '--eval-points', '100', '--eval-steps', '2', '--seed', '3', '--out', out, '--json'], { cwd: work });
+  assert.equal(r.code, 0, r.stderr);
+  const epoch = ofType(jsonEvents(r.stdout), 'epoch')[0];
+  assert.ok(epoch && epoch.valAccClean <= 0.15, `the untrained model is at chance (${epoch?.valAccClean})`);
+  const s: Summary = summaryCheck(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')), 'summary.json');
+  const w = s.warnings.find((x) => x.code === 'adversarial-training-stuck');
+  assert.ok(w, `warnings: ${s.warnings.map((x) => x.code).join(', ')}`);
+  assert.match(w.message, /epsWarmupEpochs/);
+  assert.ok(ofType(jsonEvents(r.stdout), 'warning').some((e) => e.warning.code === 'adversarial-training-stuck'), 'streamed live as well');
+});
