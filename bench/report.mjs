@@ -139,6 +139,18 @@ function reproSection(r) {
       table(['initialisation', 'clean', 'PGD-50 × 10', 'PGD-10 per epoch', 'training time'], r.peerFastAt.map((p) => [p.init === 'glorot' ? 'Glorot uniform, zero bias (the engine\'s)' : 'PyTorch default', pct(p.clean), pct(p.pgd50), p.history.map((h) => (h.pgd10 * 100).toFixed(0)).join(' '), `${p.trainingSeconds.toFixed(0)} s`]))] : [])].join('\n');
 }
 
+function recipeSection(r) {
+  if (!r) return '';
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const line = (label, rows) => [label, rows.map((x) => `${pct(x.clean)}`).join(' / '), rows.map((x) => pct(x.pgd20)).join(' / '), pct(mean(rows.map((x) => x.pgd20)))];
+  return ['cnn-small, Adam 1e-3, batch 64, 3 epochs, L = L_clean + 1·L_FGSM at ε = 0.3, 4,000 training / 500 test images of the embedded sample; PGD-20 (step 2.5ε/20, random start). The engine\'s `--seed` also picks the split (seeds 1 and 2 train and test on other images); PyTorch uses the seed-0 split throughout.', '',
+    table(['run', 'clean (seeds 0 / 1 / 2)', 'PGD-20 (seeds 0 / 1 / 2)', 'PGD-20 mean'], [
+      line('engine (Glorot init)', r.engine),
+      line('PyTorch, Glorot init', r.peer.rows.filter((x) => x.init === 'glorot')),
+      line('PyTorch, default init', r.peer.rows.filter((x) => x.init === 'torch')),
+    ])].join('\n');
+}
+
 function trainSpeedSection(t) {
   if (!t) return '';
   return `${t.table}\n\n(native backend ${t.backend}, ${t.options.reps} repetitions after ${t.options.warmup} warm-up steps; load average ${t.loadavg[0][0].toFixed(1)} at the start)`;
@@ -172,6 +184,7 @@ function suite(sfx, title) {
   add('Profile: which ops dominate a step; and the native-ReluGrad experiment (bench/experiments/relu-grad.ts)', profileSection(read(`profile-engine${sfx}.json`), read(`profile-peer${sfx}.json`), read(`relu-grad-experiment${sfx}.json`)));
   add('Agreement: engine attacks vs ART and Foolbox on the same weights and points', agreementSection(read(`agreement${sfx}.json`)));
   add('Reproduction on the embedded MNIST sample', reproSection(read(`reproduction${sfx}.json`)));
+  if (!sfx) add('Issue 3\'s recipe: FGSM training of cnn-small, engine vs PyTorch', recipeSection(read('recipe-fgsm.json')));
   return parts.join('\n\n');
 }
 

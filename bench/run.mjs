@@ -193,6 +193,26 @@ async function main() {
     }
   }
 
+  if (want('recipe') && !quick) {
+    // Issue 3's recipe (cnn-small, FGSM training λ=1, 3 epochs, 4,000/500, PGD-20 at ε=0.3): the engine
+    // over three seeds next to plain PyTorch over three seeds with each initialisation.
+    banner('recipe: FGSM training of cnn-small, engine vs PyTorch, three seeds');
+    const engineRows = [];
+    for (const seed of [0, 1, 2]) {
+      const dir = path.join(work, 'recipe', `engine-seed${seed}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      sh(process.execPath, ['bin/robustlab.js', 'train', '--model', 'cnn-small', '--method', 'fgsm', '--eps', '0.3', '--lambda', '1', '--epochs', '3', '--batch-size', '64',
+        '--train-size', '4000', '--test-size', '500', '--eval-attack', 'pgd', '--eval-steps', '20', '--seed', String(seed), '--out', dir], { capture: true });
+      const s = readJson(path.join(dir, 'summary.json'));
+      engineRows.push({ seed, clean: s.cleanAccuracy, pgd20: s.robust.find((r) => r.attack === 'pgd')?.accuracy, trainingSeconds: s.trainingSeconds });
+    }
+    const trainExport = path.join(work, 'train-export-4000');
+    tsx('experiments/export-train.ts', ['--seed', '0', '--train-size', '4000', '--test-size', '500', '--out', trainExport]);
+    const peerFile = path.join(work, 'recipe-peer.json');
+    py('fgsm_train.py', [trainExport, peerFile, '3', '1', '0,1,2', 'fgsm']);
+    writeJson(path.join(results, 'recipe-fgsm.json'), { engine: engineRows, peer: readJson(peerFile) });
+  }
+
   banner('report');
   process.stdout.write(writeReport({ quick }));
   process.stdout.write(`\ndone in ${((Date.now() - started) / 60000).toFixed(1)} min\n`);
