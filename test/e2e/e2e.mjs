@@ -32,10 +32,14 @@ async function workbench(page) {
 }
 
 async function palette(page, title) {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 300 } }).catch(() => {});
-  await page.keyboard.press('F1');
+  // Focus the workbench on an empty spot of the title bar: a click in the editor area can land in a
+  // webview (the dashboard), whose frame then swallows F1.
   const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.part.titlebar').click({ position: { x: 300, y: 15 } }).catch(() => {});
+    await page.keyboard.press('F1');
+    try { await input.waitFor({ state: 'visible', timeout: 5000 }); break; } catch (e) { if (attempt === 3) throw e; }
+  }
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
   await page.keyboard.press('Enter');
@@ -149,6 +153,40 @@ try {
     const note = await toast(ui, 'stopped', 30000).then(() => true, () => false);
     record('[ui] F1 → "Robustness: Stop Run" stops it and the status bar item goes away', true, `${note ? 'with a "stopped" notification' : 'no notification seen'} ${await shot(ui, '06c-stopped')}`);
   } catch (e) { record('[ui] status bar of a live run and Stop Run', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06b-status-bar-FAIL')); }
+  try {
+    // The stopped run in the "Robustness Runs" view: context menu → Reveal Run Folder shows its files in
+    // the explorer; context menu → Delete Run… asks in a modal and removes the folder.
+    const runsDir = path.join(WS, '.robustlab', 'runs');
+    const runDir = fs.readdirSync(runsDir).map((d) => path.join(runsDir, d))
+      .filter((d) => fs.existsSync(path.join(d, 'config.json')) && fs.readFileSync(path.join(d, 'config.json'), 'utf8').includes('ui.advtrain.json'))[0];
+    if (!runDir) throw new Error('no run of ui.advtrain.json on disk');
+    const runId = path.basename(runDir);
+    const menuOn = async (label) => {
+      // Clicking the activity-bar icon of the container already shown would hide the side bar.
+      const pane = ui.locator('.pane', { hasText: 'Robustness Runs' });
+      if (!(await pane.first().isVisible())) await ui.locator('.activitybar .action-item a[aria-label*="Robustness Lab"]').first().click();
+      const row = pane.locator('.monaco-list-row', { hasText: runId }).first();
+      await row.waitFor({ timeout: 20000 });
+      await row.click({ button: 'right' });
+      const item = ui.locator('.monaco-menu .action-menu-item', { hasText: label }).first();
+      await item.waitFor({ timeout: 10000 });
+      await item.hover();
+      await ui.waitForTimeout(300);
+      await item.click();
+    };
+    await menuOn('Reveal Run Folder');
+    await ui.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'config.json' }).first().waitFor({ timeout: 20000 });
+    record('[ui] runs view → Reveal Run Folder selects the run\'s files in the explorer', true, await shot(ui, '06d-reveal'));
+    await menuOn('Delete Run');
+    const dialog = ui.locator('.monaco-dialog-box', { hasText: runId });
+    await dialog.waitFor({ timeout: 15000 });
+    const asked = (await dialog.innerText()).replace(/\s+/g, ' ').slice(0, 80);
+    await dialog.locator('.monaco-button', { hasText: 'Delete' }).first().click();
+    for (let i = 0; i < 40 && fs.existsSync(runDir); i++) await ui.waitForTimeout(250);
+    if (fs.existsSync(runDir)) throw new Error(`${runDir} still exists after Delete`);
+    await ui.locator('.pane', { hasText: 'Robustness Runs' }).locator('.monaco-list-row', { hasText: runId }).first().waitFor({ state: 'detached', timeout: 20000 });
+    record('[ui] runs view → Delete Run… asks in a modal, then removes the folder and the row', true, `"${asked}" ${await shot(ui, '06e-deleted')}`);
+  } catch (e) { record('[ui] runs view context menu (reveal, delete)', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06d-runs-menu-FAIL')); }
   if (errors.length) console.log(`page errors during host tests: ${errors.length} (first: ${errors[0].slice(0, 200)})`);
   await ui.close();
 
