@@ -168,11 +168,12 @@ try {
       const row = pane.locator('.monaco-list-row', { hasText: runId }).first();
       await row.waitFor({ timeout: 20000 });
       await row.click({ button: 'right' });
-      const item = ui.locator('.monaco-menu .action-menu-item', { hasText: label }).first();
-      await item.waitFor({ timeout: 10000 });
-      await item.hover();
-      await ui.waitForTimeout(300);
-      await item.click();
+      await ui.locator('.monaco-menu .action-menu-item', { hasText: label }).first().waitFor({ timeout: 10000 });
+      // By keyboard: a tree item's hover tooltip can cover the menu and take the click.
+      const focused = ui.locator('.monaco-menu .action-item.focused', { hasText: label });
+      for (let i = 0; i < 12 && !(await focused.count()); i++) await ui.keyboard.press('ArrowDown');
+      if (!(await focused.count())) throw new Error(`could not move to "${label}" in the context menu`);
+      await ui.keyboard.press('Enter');
     };
     await menuOn('Reveal Run Folder');
     await ui.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'config.json' }).first().waitFor({ timeout: 20000 });
