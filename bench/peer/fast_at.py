@@ -18,42 +18,21 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from twins import WongMnist, nhwc_to_nchw, read_array
+from adv_train_common import glorot_init, load_split, pgd_accuracy
+from twins import WongMnist
 
 torch.set_num_threads(2)
-
-
-def pgd(model, x, y, eps, alpha, steps, restarts):
-    still = torch.ones(len(y), dtype=torch.bool)
-    for _ in range(restarts):
-        delta = (torch.rand_like(x) * 2 - 1) * eps
-        delta = (x + delta).clamp(0, 1) - x
-        for _ in range(steps):
-            delta.requires_grad_(True)
-            loss = F.cross_entropy(model(x + delta), y)
-            g, = torch.autograd.grad(loss, delta)
-            delta = (delta.detach() + alpha * g.sign()).clamp(-eps, eps)
-            delta = (x + delta).clamp(0, 1) - x
-        with torch.no_grad():
-            still &= model(x + delta).argmax(1) == y
-    return still.float().mean().item()
 
 
 def main(data_dir, out, epochs='10', peak='0.5', seed='0', restarts='10', init='torch', start='free'):
     epochs, peak, seed, restarts = int(epochs), float(peak), int(seed), int(restarts)
     torch.manual_seed(seed)
     np.random.seed(seed)
-    xtr = torch.from_numpy(nhwc_to_nchw(read_array(f'{data_dir}/train-x.bin')))
-    ytr = torch.from_numpy(read_array(f'{data_dir}/train-y.bin').astype('int64'))
-    xte = torch.from_numpy(nhwc_to_nchw(read_array(f'{data_dir}/test-x.bin')))
-    yte = torch.from_numpy(read_array(f'{data_dir}/test-y.bin').astype('int64'))
+    xtr, ytr, xte, yte = load_split(data_dir)
     eps, alpha, lr_max, batch = 0.3, 0.375, 5e-3, 100
     model = WongMnist()
     if init == 'glorot':
-        for m in model.modules():
-            if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
-                torch.nn.init.xavier_uniform_(m.weight)
-                torch.nn.init.zeros_(m.bias)
+        glorot_init(model)
     opt = torch.optim.Adam(model.parameters(), lr=lr_max)
     n = len(ytr)
     steps_per_epoch = (n + batch - 1) // batch
@@ -82,12 +61,12 @@ def main(data_dir, out, epochs='10', peak='0.5', seed='0', restarts='10', init='
             opt.step()
         with torch.no_grad():
             clean = (model(xte).argmax(1) == yte).float().mean().item()
-        history.append({'epoch': epoch + 1, 'clean': clean, 'pgd10': pgd(model, xte, yte, eps, 0.03, 10, 1)})
+        history.append({'epoch': epoch + 1, 'clean': clean, 'pgd10': pgd_accuracy(model, xte, yte, eps, 0.03, 10, 1)})
     seconds = time.time() - t0
     with torch.no_grad():
         clean = (model(xte).argmax(1) == yte).float().mean().item()
     # The engine's default PGD step for 50 steps (2.5·eps/50), as in the bench's reproduction rows.
-    robust = pgd(model, xte, yte, eps, 2.5 * eps / 50, 50, restarts)
+    robust = pgd_accuracy(model, xte, yte, eps, 2.5 * eps / 50, 50, restarts)
     res = {'epochs': epochs, 'trainPoints': n, 'testPoints': len(yte), 'peak': peak, 'seed': seed, 'clean': clean,
            'pgd50': robust, 'restarts': restarts, 'init': init, 'start': start, 'trainingSeconds': seconds, 'history': history}
     json.dump(res, open(out, 'w'), indent=2)

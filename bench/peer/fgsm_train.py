@@ -13,37 +13,18 @@ import time
 import torch
 import torch.nn.functional as F
 
-from twins import CnnSmall, nhwc_to_nchw, read_array
+from adv_train_common import glorot_init, load_split, pgd_accuracy
+from speed import fgsm_attack
+from twins import CnnSmall
 
 torch.set_num_threads(2)
-
-
-def fgsm(model, x, y, eps):
-    x = x.clone().requires_grad_(True)
-    g, = torch.autograd.grad(F.cross_entropy(model(x), y), x)
-    return (x + eps * g.sign()).clamp(0, 1).detach()
-
-
-def pgd(model, x, y, eps, steps):
-    alpha = 2.5 * eps / steps
-    delta = ((x + (torch.rand_like(x) * 2 - 1) * eps).clamp(0, 1) - x)
-    for _ in range(steps):
-        delta.requires_grad_(True)
-        g, = torch.autograd.grad(F.cross_entropy(model(x + delta), y), delta)
-        delta = (delta.detach() + alpha * g.sign()).clamp(-eps, eps)
-        delta = (x + delta).clamp(0, 1) - x
-    with torch.no_grad():
-        return (model(x + delta).argmax(1) == y).float().mean().item()
 
 
 def run(xtr, ytr, xte, yte, seed, init, epochs, lam, method, eps=0.3, batch=64):
     torch.manual_seed(seed)
     model = CnnSmall()
     if init == 'glorot':
-        for m in model.modules():
-            if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
-                torch.nn.init.xavier_uniform_(m.weight)
-                torch.nn.init.zeros_(m.bias)
+        glorot_init(model)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     t0 = time.time()
     for _ in range(epochs):
@@ -53,21 +34,18 @@ def run(xtr, ytr, xte, yte, seed, init, epochs, lam, method, eps=0.3, batch=64):
             x, y = xtr[idx], ytr[idx]
             loss = F.cross_entropy(model(x), y)
             if method == 'fgsm':
-                loss = loss + lam * F.cross_entropy(model(fgsm(model, x, y, eps)), y)
+                loss = loss + lam * F.cross_entropy(model(fgsm_attack(model, x, y, eps)), y)
             opt.zero_grad()
             loss.backward()
             opt.step()
     seconds = time.time() - t0
     with torch.no_grad():
         clean = (model(xte).argmax(1) == yte).float().mean().item()
-    return {'seed': seed, 'init': init, 'clean': clean, 'pgd20': pgd(model, xte, yte, eps, 20), 'trainingSeconds': seconds}
+    return {'seed': seed, 'init': init, 'clean': clean, 'pgd20': pgd_accuracy(model, xte, yte, eps, 2.5 * eps / 20, 20), 'trainingSeconds': seconds}
 
 
 def main(data_dir, out, epochs='3', lam='1', seeds='0,1,2', method='fgsm'):
-    xtr = torch.from_numpy(nhwc_to_nchw(read_array(f'{data_dir}/train-x.bin')))
-    ytr = torch.from_numpy(read_array(f'{data_dir}/train-y.bin').astype('int64'))
-    xte = torch.from_numpy(nhwc_to_nchw(read_array(f'{data_dir}/test-x.bin')))
-    yte = torch.from_numpy(read_array(f'{data_dir}/test-y.bin').astype('int64'))
+    xtr, ytr, xte, yte = load_split(data_dir)
     rows = []
     for init in ('torch', 'glorot'):
         for seed in (int(s) for s in seeds.split(',')):

@@ -181,13 +181,15 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     const valClean = cleanAccuracy(tf, model, data, opts.validationPoints);
     const valRobust = epsNow > 0 ? await robustAccuracy(tf, model, data, 'test', Math.min(opts.validationPoints, 500), epsNow, opts.objectiveConfig, opts.seed) : undefined;
     const monitorAcc = robustMetric && epsNow > 0 ? await robustAccuracy(tf, model, data, 'train', MONITOR_POINTS, epsNow, opts.objectiveConfig, opts.seed + 1) : undefined;
+    // Accuracy on the objective's own adversarial examples (none when it makes none).
+    const trainAccAdv = robustMetric && sums.accAdv >= 0 ? sums.accAdv / sums.n : undefined;
     epochsRun++;
     state.epoch = epoch;
     state.elapsedSec = (Date.now() - started) / 1000;
     emitter.emit({
       type: 'epoch', epoch, epochs: opts.epochs,
       lossClean: finiteOrNull(sums.clean / sums.n), lossAdv: robustMetric ? finiteOrNull(sums.adv / sums.n) : undefined, lossTotal: finiteOrNull(sums.total / sums.n),
-      trainAccClean: sums.accClean / sums.n, trainAccAdv: robustMetric ? Math.max(0, sums.accAdv / sums.n) : undefined,
+      trainAccClean: sums.accClean / sums.n, trainAccAdv: robustMetric ? trainAccAdv ?? 0 : undefined,
       valAccClean: valClean, valAccRobust: valRobust, monitorAcc,
       lr: opts.objective.learningRate ? opts.objective.learningRate(state.step, totalSteps, opts.learningRate) : opts.learningRate,
       eps: epsNow, imagesPerSec: sums.n / Math.max(epochSec, 1e-3), elapsedSec: state.elapsedSec,
@@ -209,7 +211,6 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     }
     emitter.emit({ type: 'checkpoint', epoch, path: files.lastCheckpoint, best: false, metric });
     writeState(files.trainState, state);
-    const trainAccAdv = robustMetric && sums.accAdv >= 0 ? sums.accAdv / sums.n : undefined;
     const collapse = monitorAcc !== undefined ? onEpoch?.(epoch, { monitorAcc, trainAccAdv, fullEps: epoch - 1 >= opts.epsWarmupEpochs }) : undefined;
     if (collapse) {
       rolledBack = collapse;
