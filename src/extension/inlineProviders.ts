@@ -1,7 +1,8 @@
 // CodeLens, hovers and diagnostics on model.json and *.advtrain.json, from the latest run.
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { experimentDiagnostics, experimentHover, summaryWarnings, type InlineDiagnostic } from './reports/inline';
-import { headlinePlain, lensTitle, modelJsonHover } from './reports/headlineText';
+import { hasEvaluation, headlinePlain, lensTitle, modelJsonHover } from './reports/headlineText';
 import { isExperimentFile, isModelFile, runsRootFor } from './config';
 import type { RunsCache } from './runsCache';
 import type { EngineHost } from './engineHost';
@@ -42,7 +43,9 @@ export class RobustCodeLens implements vscode.CodeLensProvider {
     const model = this.headlines.forFile(file);
     lenses.push(new vscode.CodeLens(range, run
       ? { title: lensTitle(model, run.summary), tooltip: `${headlinePlain(model)}\n\nLatest run: ${run.runId} — click for its dashboard`, command: 'robustlab.openDashboard', arguments: [run.runDir] }
-      : { title: lensTitle(model), command: '' }));
+      // A copy of an evaluated model is recognised by its fingerprint: open the newest run counted.
+      : model?.headline && root ? { title: lensTitle(model), tooltip: headlinePlain(model), command: 'robustlab.openDashboard', arguments: [path.join(root, model.headline.runs[model.headline.runs.length - 1])] }
+        : { title: lensTitle(model), command: '' }));
     if (isExperimentFile(file)) lenses.push(new vscode.CodeLens(range, { title: 'Train', command: 'robustlab.train', arguments: [doc.uri] }));
     else lenses.push(new vscode.CodeLens(range, { title: 'Train', command: 'robustlab.train', arguments: [doc.uri] }),
       new vscode.CodeLens(range, { title: 'Attack', command: 'robustlab.attack', arguments: [doc.uri] }));
@@ -58,9 +61,9 @@ export class ExperimentHover implements vscode.HoverProvider {
     if (doc.uri.scheme !== 'file' || (!isExperimentFile(file) && !isModelFile(file))) return undefined;
     const root = runsRootFor(file);
     const run = root ? this.cache.latestFor(root, file) : undefined;
-    const model = run ? this.headlines.forFile(file) : undefined;
-    const h = isExperimentFile(file) ? experimentHover(doc.getText(), doc.offsetAt(pos), run?.summary, run?.runId, model)
-      : run ? modelJsonHover(doc.getText(), doc.offsetAt(pos), model) : undefined;
+    const model = this.headlines.forFile(file);
+    const h = isExperimentFile(file) ? experimentHover(doc.getText(), doc.offsetAt(pos), run?.summary, run?.runId, run ? model : undefined)
+      : hasEvaluation(model) ? modelJsonHover(doc.getText(), doc.offsetAt(pos), model) : undefined;
     if (!h) return undefined;
     return new vscode.Hover(new vscode.MarkdownString(h.markdown), new vscode.Range(doc.positionAt(h.start), doc.positionAt(h.end)));
   }
