@@ -142,14 +142,19 @@ try {
     await ui.locator('.tab', { hasText: /Robust|Dashboard|run/i }).first().waitFor({ timeout: 30000 });
     // The panel must also render: no error toast, and text inside the webview's frames.
     let text = '';
-    for (let i = 0; i < 30 && !text; i++) {
+    // Until the run's events (and its headline) have arrived, not only the empty tabs.
+    let shown = '';
+    for (let i = 0; i < 40 && !(text && HEADLINE && text.includes(HEADLINE.label)); i++) {
       await ui.waitForTimeout(500);
       const err = ui.locator('.notification-toast', { hasText: 'Robustness Lab: dashboard' });
       if (await err.count()) throw new Error(`error notification: ${(await err.first().innerText()).split('\n')[0]}`);
       // The dashboard's own frame: the one that shows its tabs (the outer frames only hold VS Code's loader script).
       const inFrames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
       text = inFrames.find((t) => /Training/.test(t) && /Evaluation/.test(t) && /Gallery/.test(t)) ?? '';
+      shown = text || shown;
+      if (!HEADLINE && text) break;
     }
+    text = shown;
     if (!text) throw new Error('no webview frame shows the dashboard (its Training / Evaluation / Gallery tabs)');
     if (!HEADLINE || !text.includes(HEADLINE.label)) throw new Error(`the dashboard does not show the headline "${HEADLINE?.label}": ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
     record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard, with the model\'s headline', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '06-dashboard')}`);
