@@ -2,6 +2,7 @@
 // (a replayed events.jsonl followed by live events that overlap it shows each point once).
 import type { EngineEvent, EventOf } from '../src/protocol/events';
 import type { SanityWarning, Summary } from '../src/protocol/summary';
+import type { HeadlineInfo } from '../src/protocol/webview';
 
 export type Section = 'status' | 'training' | 'evaluation' | 'gallery';
 
@@ -21,6 +22,8 @@ export interface RunData {
   finished?: EventOf<'finished'>;
   error?: EventOf<'error'>;
   lastLog?: EventOf<'log'>;
+  /** The headline of the model this run evaluated, as the host computed it for every surface. */
+  headline?: HeadlineInfo;
 }
 
 export const evalKey = (e: { attack: string; norm: string; eps: number }) => `${e.attack}|${e.norm}|${e.eps}`;

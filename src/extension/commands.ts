@@ -8,7 +8,8 @@ import { runFiles } from '../engine/runs/layout';
 import { ATTACKS, DATA_SETS, DEFAULT_CURVE_EPS, attackArgs, curveArgs, experimentFromAnswers, parseEpsList, trainArgs, type AttackAnswers, type TrainAnswers } from './runner/args';
 import { allRunsRoots, isExperimentFile, isModelFile, runsRootFor, settings, baseFolder } from './config';
 import { CHARTS_DIR, REPORT_WITH_CHARTS, reportWithCharts } from './reports/markdown';
-import { lensTitle } from './reports/inline';
+import { runOwnText } from './reports/headlineText';
+import { markdownReport } from '../engine/runs/report';
 import type { EngineHost } from './engineHost';
 import { installEngineRuntime } from './engineRuntime';
 import type { DashboardApi } from './dashboardApi';
@@ -217,7 +218,7 @@ export class Commands {
   private async pickRun(title: string): Promise<string | undefined> {
     const runs = this.allRuns();
     if (!runs.length) { void vscode.window.showInformationMessage('Robustness Lab: no runs yet. Train or attack a model first.'); return undefined; }
-    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? lensTitle(r.summary) : undefined, runDir: r.runDir })), { title });
+    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? runOwnText(r.summary) : undefined, runDir: r.runDir })), { title });
     return pick?.runDir;
   }
 
@@ -261,7 +262,7 @@ export class Commands {
     let dirs = (selected?.length ? selected : first ? [first] : []).map((n) => this.runDirFrom(n)).filter((d): d is string => !!d);
     if (dirs.length < 2) {
       const runs = this.allRuns();
-      const picks = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? lensTitle(r.summary) : undefined, runDir: r.runDir, picked: dirs.includes(r.runDir) })),
+      const picks = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? runOwnText(r.summary) : undefined, runDir: r.runDir, picked: dirs.includes(r.runDir) })),
         { title: 'Compare Runs: pick two or more', canPickMany: true });
       if (!picks) return;
       dirs = picks.map((p) => p.runDir);
@@ -291,8 +292,12 @@ export class Commands {
       names.push(name);
     }
     let summary; try { summary = readSummary(runDir); } catch { summary = undefined; }
-    const md = reportWithCharts({ runId: path.basename(runDir), summary, config: readConfig(runDir), charts: names, note,
-      engineReport: fs.existsSync(files.report) ? fs.readFileSync(files.report, 'utf8') : undefined });
+    // The headline as of now (the engine's report.md holds it as of its run's end): one label everywhere.
+    const headline = summary ? this.host.headlines.forRunDir(runDir) : undefined;
+    const config = readConfig(runDir);
+    const engineReport = summary ? markdownReport(summary, { config: config?.settings, headline })
+      : fs.existsSync(files.report) ? fs.readFileSync(files.report, 'utf8') : undefined;
+    const md = reportWithCharts({ runId: path.basename(runDir), summary, config, charts: names, note, headline, engineReport });
     const out = path.join(runDir, REPORT_WITH_CHARTS);
     fs.writeFileSync(out, md);
     await vscode.window.showTextDocument(vscode.Uri.file(out), { preview: true });

@@ -14,7 +14,13 @@ export function settings() {
     runsFolder: c.get<string>('runsFolder', RUNS_SUBDIR) || RUNS_SUBDIR,
     nodePath: c.get<string>('nodePath', ''),
     stopGraceSeconds: c.get<number>('stopGraceSeconds', 15),
+    headlineEps: headlineEpsOf(c.get<unknown>('headlineEps', null)),
   };
+}
+
+/** null or anything but a number ≥ 0: unset (the headline rule picks the ε). */
+export function headlineEpsOf(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
 /** The workspace folder a file belongs to (or the first one), else the file's own folder. */

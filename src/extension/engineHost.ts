@@ -8,8 +8,9 @@ import { newRunId } from '../engine/runs/layout';
 import { EngineManager, type EngineRun, type RunOutcome } from './runner/engineRun';
 import { resumeArgs } from './runner/args';
 import { baseFolder, settings } from './config';
-import { pct, fmtEps, lensTitle } from './reports/inline';
-import { readSummary } from '../engine/runs/read';
+import { pct, fmtEps } from './reports/inline';
+import { headlineText, liveStatusText, LIVE_STATUS_TOOLTIP } from './reports/headlineText';
+import type { Headlines } from './headlines';
 import type { DashboardApi } from './dashboardApi';
 import type { RunsCache } from './runsCache';
 import { engineLocation } from './engineRuntime';
@@ -41,6 +42,8 @@ export class EngineHost implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly dashboards: () => DashboardApi,
     private readonly cache: RunsCache,
+    /** The headline computation every surface shares (Export Report reads it here too). */
+    readonly headlines: Headlines,
   ) {
     this.manager = new EngineManager((line) => this.log.info(line));
     this.status = vscode.window.createStatusBarItem('robustlab.run', vscode.StatusBarAlignment.Left, 50);
@@ -107,10 +110,10 @@ export class EngineHost implements vscode.Disposable {
             fraction = p.total > 0 ? p.done / p.total : undefined;
           }
           if (e) {
-            message = `epoch ${e.epoch}/${e.epochs} · clean ${pct(e.valAccClean)}${e.valAccRobust !== undefined ? ` · robust ${pct(e.valAccRobust)}` : ''}`;
+            message = `epoch ${e.epoch}/${e.epochs} · val clean ${pct(e.valAccClean)}${e.valAccRobust !== undefined ? ` · val robust ${pct(e.valAccRobust)}` : ''}`;
             fraction = e.epoch / e.epochs;
           }
-          if (run.lastEval) message = `${message ? `${message} · ` : ''}${run.lastEval.attack} ε=${fmtEps(run.lastEval.eps)}: ${pct(run.lastEval.accuracy)}`;
+          if (run.lastEval) message = `${message ? `${message} · ` : ''}eval ${run.lastEval.attack} ε=${fmtEps(run.lastEval.eps)}: ${pct(run.lastEval.accuracy)}`;
           const pctNow = fraction !== undefined ? Math.round(fraction * 100) : lastPct;
           progress.report({ message, increment: Math.max(0, pctNow - lastPct) });
           lastPct = Math.max(lastPct, pctNow);
@@ -124,21 +127,17 @@ export class EngineHost implements vscode.Disposable {
     const active = this.manager.active();
     if (!active.length) { this.status.hide(); return; }
     const r = active[active.length - 1];
-    const e = r.lastEpoch;
-    const parts = [`$(sync~spin) ${active.length > 1 ? `${active.length} runs · ` : ''}${r.label}`];
-    if (e) parts.push(`E${e.epoch}/${e.epochs}`);
-    const robust = r.lastEval?.accuracy ?? e?.valAccRobust;
-    if (robust !== undefined) parts.push(`rob ${pct(robust)}`);
-    this.status.text = parts.join(' · ');
-    this.status.tooltip = `Robustness Lab: ${active.map((a) => a.label).join(', ')} — click for the dashboard`;
+    this.status.text = liveStatusText(r.label, active.length, r.lastEpoch, r.lastEval);
+    this.status.tooltip = `Robustness Lab: ${active.map((a) => a.label).join(', ')} — click for the dashboard.\n\n${LIVE_STATUS_TOOLTIP}`;
     this.status.show();
   }
 
   private async report(run: EngineRun, outcome: RunOutcome, req: StartRequest): Promise<void> {
     try {
       if (outcome.status === 'completed' || outcome.status === 'stopped') {
-        let headline = '';
-        try { const s = readSummary(run.runDir); if (s) headline = ` ${lensTitle(s)}`; } catch { /* no summary: the message says enough */ }
+        // The model's headline after this run, the same words as its CodeLens.
+        const model = this.headlines.forRunDir(run.runDir);
+        const headline = model ? ` ${headlineText(model)}` : '';
         const a = await vscode.window.showInformationMessage(`Robustness Lab: ${outcome.message}${headline}`, 'Open Dashboard', ...(outcome.resumable ? ['Resume'] : []));
         if (a === 'Open Dashboard') await this.dashboards().open(run.runDir);
         if (a === 'Resume') this.resume(run.runDir, run.label, req.source);

@@ -236,6 +236,27 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await p.close();
   });
 
+  it('shows the model headline the host computed, with the same label, and updates it when it changes', async () => {
+    const p = await openPage('light');
+    const label = 'Robust 61.8% @ ε=0.3 — worst of PGD-40, FGSM, PGD-20 on 500 points';
+    const headline = { label, accuracy: 0.618, eps: 0.3, points: 500, attacks: ['PGD-40', 'FGSM', 'PGD-20'], runs: ['a', 'b'], details: ['Per-example worst case: …'] };
+    await send(p, { type: 'load', runs: [{ ...RUN, events: EVENTS, headline }] });
+    await p.waitForSelector('[data-stat="headline"] dd', { state: 'attached' });
+    assert.equal(await p.$eval('.rl-top [data-stat="headline"] dd', (e) => e.textContent), label);
+    await tab(p, 'evaluation');
+    assert.equal(await p.$eval('.rl-headline [data-stat="headline"] dd', (e) => e.textContent), label);
+    assert.equal(await p.$eval('.rl-headline [data-stat="headline"]', (e) => (e as HTMLElement).title), 'Per-example worst case: …');
+    // This run's own worst case is labelled as this run's, not as the headline.
+    assert.ok((await p.$$eval('.rl-headline dt', (d) => d.map((x) => x.textContent))).some((t) => /^This run's worst case at ε=/.test(t ?? '')));
+    const lower = { ...headline, label: 'Robust 58.2% @ ε=0.3 — worst of PGD-40, FGSM, PGD-20, APGD-CE-100 on 500 points', accuracy: 0.582 };
+    await send(p, { type: 'headline', runId: 'sample-fgsm', headline: lower });
+    await p.waitForFunction((l) => document.querySelector('.rl-headline [data-stat="headline"] dd')?.textContent === l, lower.label);
+    assert.equal(await p.$eval('.rl-top [data-stat="headline"] dd', (e) => e.textContent), lower.label);
+    assert.deepEqual(consoleErrors, []);
+    await p.screenshot({ path: path.join(SHOTS, 'evaluation-headline-light.png'), fullPage: true });
+    await p.close();
+  });
+
   it('exports every chart as PNG on export-request, and a chart PNG button posts save-image', async () => {
     const p = await openPage('light');
     await loadFixture(p);

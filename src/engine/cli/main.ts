@@ -11,6 +11,8 @@ import { Emitter } from '../runs/emitter';
 import { listRuns, readSummary } from '../runs/read';
 import { defaultRunsRoot, runFiles } from '../runs/layout';
 import { markdownReport, robustTable, textTable } from '../runs/report';
+import { headlineForRunDir } from '../runs/modelHeadline';
+import { noHeadlineText } from '../runs/headline';
 import { writeFileAtomic } from '../models/io';
 import type { Control } from '../train/trainer';
 import { runAttackJob } from '../jobs/attackJob';
@@ -33,7 +35,7 @@ usage:
                   [--steps N] [--step-size S] [--restarts N] [--queries N] [--test-size N] [--seed N]
                   [--out RUN_DIR] [--runs-dir DIR] [--json] [--fail-under ACC]
   robustlab curve MODEL.json [same options as attack; default eps 0,0.05,...,0.3]
-  robustlab report RUN_DIR      print the table and rewrite report.md
+  robustlab report RUN_DIR [--headline-eps E]   print the table and the model's headline, rewrite report.md
   robustlab list [--runs-dir DIR]
 
 built-in models: ${BUILTINS.map((b) => b.name).join(', ')}
@@ -104,9 +106,11 @@ function attackSettings(args: ReturnType<typeof parseArgs>, curve: boolean): Eva
     restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm };
 }
 
-function printSummary(summary: Summary, runDir: string, mode: Mode): void {
+function printSummary(summary: Summary, runDir: string, mode: Mode, headlineEps?: number): void {
   if (mode !== 'human') return;
   process.stdout.write(`\n${textTable(robustTable(summary))}\n`);
+  const h = headlineForRunDir(runDir, { eps: headlineEps });
+  if (h) process.stdout.write(`\nheadline of this model: ${h.headline?.label ?? noHeadlineText(h)}\n`);
   if (summary.warnings.length) process.stdout.write(`\n${summary.warnings.length} warning(s):\n${summary.warnings.map((w) => `  - [${w.code}] ${w.message}`).join('\n')}\n`);
   else process.stdout.write('\nall sanity checks passed\n');
   process.stdout.write(`\nrun folder: ${runDir}\nreport: ${runFiles(runDir).report}\n`);
@@ -143,12 +147,14 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'report') {
-    const dir = rest[0];
+    const { positionals, flags } = parseArgs(rest, { 'headline-eps': 'number' });
+    const dir = positionals[0];
     if (!dir) throw new UsageError('report needs a run folder');
     const summary = readSummary(dir);
     if (!summary) throw new BadInputError('no summary.json in this run folder', dir);
-    writeFileAtomic(runFiles(dir).report, markdownReport(summary));
-    printSummary(summary, path.resolve(dir), 'human');
+    const headlineEps = flags['headline-eps'] as number | undefined;
+    writeFileAtomic(runFiles(dir).report, markdownReport(summary, { headline: headlineForRunDir(dir, { eps: headlineEps }) }));
+    printSummary(summary, path.resolve(dir), 'human', headlineEps);
     return EXIT.ok;
   }
   if (command !== 'train' && command !== 'attack' && command !== 'curve') throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);

@@ -49,6 +49,16 @@ function splitOne(all: Split, pixels: number, opts: DataOptions, pools: { train:
   return { train: takeSubset(all, perm.slice(0, train), pixels), test: takeSubset(all, perm.slice(pools.train, pools.train + test), pixels) };
 }
 
+/**
+ * The test points of a data set with its own test files: always the same seeded order, so any
+ * --test-size is a prefix of a larger one whatever --train-size was. A model's training evaluation
+ * and a later attack on it then score the same points, and their results combine (runs/headline.ts).
+ */
+function testPart(split: Split, size: number | undefined, pixels: number, seed: number, source: string): Split {
+  if (size !== undefined && size > split.n) throw new BadInputError(`asked for ${size} test points but ${source} has ${split.n}`);
+  return takeSubset(split, new Rng(seed).permutation(split.n).slice(0, size ?? split.n), pixels);
+}
+
 function findFile(dir: string, base: string): string | undefined {
   return [base, `${base}.gz`].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
 }
@@ -58,9 +68,8 @@ function loadIdxDir(dir: string, name: string, opts: DataOptions): Dataset {
   const tr = loadIdxPair(file('train-images-idx3-ubyte'), file('train-labels-idx1-ubyte'));
   const te = loadIdxPair(file('t10k-images-idx3-ubyte'), file('t10k-labels-idx1-ubyte'));
   const px = pixelsOf(tr.shape);
-  const rng = new Rng(opts.seed);
   return { name, inputShape: tr.shape, numClasses: 10,
-    train: subset(tr, opts.trainSize, px, rng, 'train', dir), test: subset(te, opts.testSize, px, rng, 'test', dir) };
+    train: subset(tr, opts.trainSize, px, new Rng(opts.seed), 'train', dir), test: testPart(te, opts.testSize, px, opts.seed, dir) };
 }
 
 function loadCifarDir(dir: string, name: string, opts: DataOptions): Dataset {
@@ -68,10 +77,9 @@ function loadCifarDir(dir: string, name: string, opts: DataOptions): Dataset {
   const testFile = path.join(dir, 'test_batch.bin');
   if (trainFiles.length === 0 || !fs.existsSync(testFile)) throw new BadInputError('a CIFAR-10 folder needs data_batch_1..5.bin and test_batch.bin', dir);
   const px = 3072;
-  const rng = new Rng(opts.seed);
   return { name, inputShape: [32, 32, 3], numClasses: 10, classNames: CIFAR10_CLASSES,
-    train: subset(loadCifarBatches(trainFiles), opts.trainSize, px, rng, 'train', dir),
-    test: subset(loadCifarBatches([testFile]), opts.testSize, px, rng, 'test', dir) };
+    train: subset(loadCifarBatches(trainFiles), opts.trainSize, px, new Rng(opts.seed), 'train', dir),
+    test: testPart(loadCifarBatches([testFile]), opts.testSize, px, opts.seed, dir) };
 }
 
 function unpackCifar(cacheDir: string): string {

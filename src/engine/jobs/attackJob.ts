@@ -7,6 +7,7 @@ import { BadInputError } from '../errors';
 import { loadModelFile } from '../models/io';
 import type { Emitter } from '../runs/emitter';
 import { runFiles } from '../runs/layout';
+import { modelFingerprint } from '../runs/fingerprint';
 import type { Control } from '../train/trainer';
 import { runEvaluation } from './evalPhase';
 import { createRunDir, emitStarted } from './runDir';
@@ -36,6 +37,9 @@ function trainingMetadata(file: string): { data?: string; seed?: number } {
 export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emitter: Emitter, control: Control): Promise<{ runDir: string }> {
   const { tf } = b;
   checkEvalSettings(input.settings);
+  // Fingerprinted just before loading: the results belong to these bytes, even if the file changes later.
+  let fingerprint: string | undefined;
+  try { fingerprint = modelFingerprint(input.modelPath); } catch { /* loadModelFile names the problem */ }
   const model = await loadModelFile(tf, input.modelPath);
   // Evaluate on the test part of the split the model was trained with, so no training point is scored.
   const trained = trainingMetadata(input.modelPath);
@@ -51,6 +55,6 @@ export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emit
   emitter.logTo(runFiles(run.runDir).events);
   emitStarted(emitter, b, run, { model: input.modelPath, data: data.name, testSize: data.test.n });
   await runEvaluation({ tf, backend: b.name, model, data, settings: input.settings, seed: input.seed!, runId: run.runId, runDir: run.runDir, kind: input.kind, emitter, control,
-    modelLabel: input.modelPath, extraWarnings: b.warning ? [{ code: 'slow-backend', message: b.warning }] : [], config: settings });
+    modelLabel: input.modelPath, modelFingerprint: fingerprint, extraWarnings: b.warning ? [{ code: 'slow-backend', message: b.warning }] : [], config: settings });
   return { runDir: run.runDir };
 }

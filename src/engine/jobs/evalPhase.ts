@@ -16,6 +16,8 @@ import type { Control } from '../train/trainer';
 import { range } from '../train/batches';
 import type { EvalSettings } from './settings';
 import { evaluationExtras } from './extras';
+import { perPointFields } from '../eval/points';
+import { headlineForRunDir } from '../runs/modelHeadline';
 
 export interface EvalPhaseInput {
   tf: Tf;
@@ -36,6 +38,8 @@ export interface EvalPhaseInput {
   epochs?: number;
   extraWarnings?: SanityWarning[];
   config?: Record<string, unknown>;
+  /** Fingerprint of the model file evaluated (runs/fingerprint.ts): which stored runs are one model. */
+  modelFingerprint?: string;
 }
 
 export function attackSpecs(s: EvalSettings): AttackSpec[] {
@@ -75,21 +79,24 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   if (headline) {
     emitter.emit({ type: 'examples', attack: headline.attack, eps: headline.eps, norm, examples: galleryExamples(split, data.inputShape, ev, headline.attack, headline.eps) });
   }
+  const perPoint = perPointFields(ev, split, { data: data.name, seed: input.seed });
   const summary: Summary = {
     version: 1, runId: input.runId, kind: input.kind, backend: input.backend, model: input.modelLabel, data: data.name,
     ...(input.method ? { method: input.method } : {}),
     ...(input.trainEps !== undefined ? { eps: input.trainEps } : {}),
-    testPoints: ev.testPoints, cleanAccuracy: ev.cleanAccuracy, robust: ev.robust, worstCase: ev.worstCase,
+    testPoints: ev.testPoints, cleanAccuracy: ev.cleanAccuracy, robust: perPoint.robust, worstCase: ev.worstCase,
     perClass: extras.perClass, confusion: extras.confusion,
     warnings: dedupe(warnings),
     ...(input.trainingSeconds !== undefined ? { trainingSeconds: input.trainingSeconds } : {}),
     ...(input.epochs !== undefined ? { epochs: input.epochs } : {}),
     finishedAt: new Date().toISOString(),
+    ...(input.modelFingerprint ? { modelFingerprint: input.modelFingerprint } : {}),
+    points: perPoint.points, cleanPoints: perPoint.cleanPoints,
   };
   const files = runFiles(input.runDir);
   if (fs.existsSync(input.runDir)) {
     writeFileAtomic(files.summary, JSON.stringify(summary, null, 2));
-    writeFileAtomic(files.report, markdownReport(summary, { config: input.config }));
+    writeFileAtomic(files.report, markdownReport(summary, { config: input.config, headline: headlineForRunDir(input.runDir) }));
   }
   emitter.emit({ type: 'summary', summary });
   return { summary, evaluation: ev };

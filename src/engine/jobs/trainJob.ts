@@ -12,6 +12,7 @@ import { layersClassifier } from '../models/layers';
 import { getObjective } from '../objectives/registry';
 import type { Emitter } from '../runs/emitter';
 import { runFiles } from '../runs/layout';
+import { modelFingerprint } from '../runs/fingerprint';
 import { readConfig, type RunConfigFile } from '../runs/read';
 import { makeOverfitHook } from '../train/monitorHook';
 import { stuckAtChanceWarning } from '../train/stuck';
@@ -73,7 +74,7 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
     epsWarmupEpochs: s.epsWarmupEpochs, earlyStoppingPatience: s.earlyStoppingPatience, validationPoints: 1000,
     runDir: run.runDir, resume: !!input.resume,
   }, emitter, control, hook);
-  await saveLayersModel(tf, model.layers!, path.dirname(runFiles(run.runDir).model), { method: s.method, eps: s.eps, epochs: result.epochsTotal, runId: run.runId, data: s.data, seed: s.seed, trainSize: data.train.n });
+  await saveLayersModel(tf, model.layers!, path.dirname(runFiles(run.runDir).model), { method: s.method, eps: s.eps, epochs: result.epochsTotal, runId: run.runId, data: s.data, seed: s.seed, trainSize: data.train.n, norm: s.trainAttack.norm });
   if (result.stopped) {
     return { runDir: run.runDir, exitCode: 0 };
   }
@@ -83,7 +84,7 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
   await runEvaluation({
     tf, backend: b.name, model, data, settings: s.eval, seed: s.seed, runId: run.runId, runDir: run.runDir, kind: 'train', emitter, control,
     modelLabel: s.model, method: s.method, trainEps: s.eps, trainingSeconds: result.seconds, epochs: result.epochsTotal, extraWarnings: warnings,
-    config: s as unknown as Record<string, unknown>,
+    config: s as unknown as Record<string, unknown>, modelFingerprint: modelFingerprint(runFiles(run.runDir).model),
   });
   return { runDir: run.runDir, exitCode: 0 };
 }

@@ -1,5 +1,6 @@
 // report.md and the terminal tables: the robustness table, the worst case, and the warnings.
 import type { Summary } from '../../protocol';
+import { headlineDetails, noHeadlineText, type ModelHeadline } from './headline';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
 
@@ -24,15 +25,24 @@ export function textTable(rows: string[][]): string {
   }).join('\n');
 }
 
-export function markdownReport(s: Summary, extra: { title?: string; config?: Record<string, unknown> } = {}): string {
+/** The model's headline as report lines: the label in bold, then how it was computed. */
+export function headlineSection(h: ModelHeadline | undefined, asOf?: string): string[] {
+  if (!h) return [];
+  const details = headlineDetails(h).flatMap((l) => (l.startsWith('- ') ? [l] : ['', l]));
+  return ['## Headline', '', `**${h.headline?.label ?? noHeadlineText(h)}**`, ...details, '',
+    ...(asOf ? [`_From the runs stored at ${asOf}; \`robustlab report RUN_DIR\` recomputes it._`, ''] : [])];
+}
+
+export function markdownReport(s: Summary, extra: { title?: string; config?: Record<string, unknown>; headline?: ModelHeadline } = {}): string {
   const lines = [
     `# Robustness report: ${extra.title ?? s.runId}`,
     '',
+    ...headlineSection(extra.headline, new Date().toISOString()),
     `- model: \`${s.model}\`; data: \`${s.data}\`${s.method ? `; training method: \`${s.method}\`` : ''}${s.epochs !== undefined ? `; epochs: ${s.epochs}` : ''}`,
     `- backend: \`${s.backend}\`; test points: **${s.testPoints}**; finished ${s.finishedAt}`,
     s.trainingSeconds !== undefined ? `- training time: ${s.trainingSeconds.toFixed(1)} s` : '',
     '',
-    '## Robust accuracy',
+    '## Robust accuracy (this run)',
     '',
     'The worst case counts a point as robust only if every attack failed on it (per example, never an average of accuracies).',
     '',

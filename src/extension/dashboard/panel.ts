@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../../protocol/events';
 import { parseWith } from '../../protocol/schema';
-import { dashboardState, DASHBOARD_VIEW_TYPE, type ExportedImage, type HostToWebview } from '../../protocol/webview';
+import { dashboardState, DASHBOARD_VIEW_TYPE, type ExportedImage, type HeadlineInfo, type HostToWebview } from '../../protocol/webview';
 import { readEvents } from '../../engine/runs/read';
 import { makeNonce, renderDashboardHtml } from './html';
 import { decodePngDataUrl, handleWebviewMessage } from './messages';
@@ -29,6 +29,8 @@ interface Entry {
   readyWaiters: (() => void)[];
   exports: Map<string, PendingExport>;
   disposables: vscode.Disposable[];
+  /** The headline label last sent per run folder, so an unchanged one is not sent again. */
+  headlines: Map<string, string>;
 }
 
 const runIdOf = (runDir: string) => path.basename(runDir);
@@ -37,7 +39,29 @@ export class DashboardPanels {
   private readonly entries = new Map<string, Entry>();
   private exportSeq = 0;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: (msg: string) => void) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: (msg: string) => void,
+    /** The headline of the model a run evaluated, from the same computation as the CodeLens. */
+    private readonly headlineOf: (runDir: string) => HeadlineInfo | undefined = () => undefined,
+  ) {}
+
+  /** Stored runs changed: send every shown run's headline again if it changed. */
+  refreshHeadlines(): void {
+    for (const e of this.entries.values()) {
+      if (!e.ready) continue;
+      for (const dir of e.runDirs) {
+        const h = this.safeHeadline(dir);
+        if (!h || e.headlines.get(dir) === h.label) continue;
+        e.headlines.set(dir, h.label);
+        this.send(e, { type: 'headline', runId: runIdOf(dir), headline: h });
+      }
+    }
+  }
+
+  private safeHeadline(runDir: string): HeadlineInfo | undefined {
+    try { return this.headlineOf(runDir); } catch (err) { this.log(`dashboard: no headline for ${runDir}: ${(err as Error).message}`); return undefined; }
+  }
 
   async open(runDir: string): Promise<void> {
     await this.show([path.resolve(runDir)]);
@@ -146,7 +170,7 @@ export class DashboardPanels {
         events.set(dir, []);
       }
     }
-    const entry: Entry = { key, panel, runDirs, events, ready: false, readyWaiters: [], exports: new Map(), disposables: [] };
+    const entry: Entry = { key, panel, runDirs, events, ready: false, readyWaiters: [], exports: new Map(), disposables: [], headlines: new Map() };
     this.entries.set(key, entry);
     const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
     panel.webview.html = renderDashboardHtml({
@@ -188,7 +212,11 @@ export class DashboardPanels {
     entry.ready = true;
     this.send(entry, {
       type: 'load',
-      runs: entry.runDirs.map((dir) => ({ runId: runIdOf(dir), runDir: dir, label: runIdOf(dir), events: entry.events.get(dir) ?? [] })),
+      runs: entry.runDirs.map((dir) => {
+        const headline = this.safeHeadline(dir);
+        if (headline) entry.headlines.set(dir, headline.label);
+        return { runId: runIdOf(dir), runDir: dir, label: runIdOf(dir), events: entry.events.get(dir) ?? [], ...(headline ? { headline } : {}) };
+      }),
     });
     for (const w of entry.readyWaiters.splice(0)) w();
   }

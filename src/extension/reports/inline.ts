@@ -2,57 +2,12 @@
 // diagnostics and the hovers, computed from text and the latest run's summary. No `vscode` import
 // (ranges are offsets), so the logic is unit-tested in plain Node.
 import { findNodeAtLocation, getLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main';
-import { experiment, parseWith, type RobustEntry, type Summary } from '../../protocol';
-import type { RunInfo } from '../../engine/runs/read';
+import { experiment, parseWith, type Summary } from '../../protocol';
+import { fmtEps, pct, sameEps, type ModelHeadline } from '../../engine/runs/headline';
+import { headlineMarkdown } from './headlineText';
 
-export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-export const fmtEps = (e: number) => String(Number(e.toPrecision(4)));
-
-/** "PGD-40", "FGSM", "PGD-40×5". */
-export function attackLabel(e: Pick<RobustEntry, 'attack' | 'steps' | 'restarts'>): string {
-  const name = e.attack.toUpperCase();
-  const steps = e.steps > 1 ? `-${e.steps}` : '';
-  return `${name}${steps}${e.restarts > 1 ? `×${e.restarts}` : ''}`;
-}
-
-export interface Headline {
-  eps: number;
-  robust: number;
-  attack: string;
-  clean: number;
-  warnings: number;
-  testPoints: number;
-}
-
-/** The number that matters: worst-case robust accuracy at the run's ε (else the largest ε measured). */
-export function headline(s: Summary): Headline | undefined {
-  const epsList = [...new Set([...s.worstCase.map((w) => w.eps), ...s.robust.map((r) => r.eps)])];
-  if (!epsList.length) return undefined;
-  const eps = s.eps !== undefined && epsList.some((e) => Math.abs(e - s.eps!) < 1e-9) ? s.eps : Math.max(...epsList);
-  const at = (e: number) => Math.abs(e - eps) < 1e-9;
-  const entries = s.robust.filter((r) => at(r.eps));
-  const worst = s.worstCase.find((w) => at(w.eps));
-  const weakest = entries.reduce<RobustEntry | undefined>((m, r) => (!m || r.accuracy < m.accuracy ? r : m), undefined);
-  const robust = worst?.accuracy ?? weakest?.accuracy;
-  if (robust === undefined) return undefined;
-  const attacks = worst?.attacks.length ?? entries.length;
-  const attack = attacks > 1 ? `worst of ${attacks} attacks` : weakest ? attackLabel(weakest) : (worst?.attacks[0] ?? '?').toUpperCase();
-  return { eps, robust, attack, clean: s.cleanAccuracy, warnings: s.warnings.length, testPoints: s.testPoints };
-}
-
-/** "Robust 87.1% @ ε=0.3 (PGD-40) · clean 98.6% · 3 warnings" */
-export function lensTitle(s: Summary): string {
-  const h = headline(s);
-  const warn = s.warnings.length ? ` · ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}` : '';
-  if (!h) return `Clean ${pct(s.cleanAccuracy)} (no attack measured)${warn}`;
-  return `Robust ${pct(h.robust)} @ ε=${fmtEps(h.eps)} (${h.attack}) · clean ${pct(h.clean)}${warn}`;
-}
-
-export function runStatusTitle(run: RunInfo | undefined): string {
-  if (!run) return 'Robustness: no run yet';
-  if (run.summary) return lensTitle(run.summary);
-  return `Robustness: last run ${run.status}`;
-}
+// One formatter of percentages, ε and attack names, shared with the engine's headline.
+export { attackLabel, fmtEps, pct } from '../../engine/runs/headline';
 
 export type Severity = 'error' | 'warning' | 'info';
 export interface InlineDiagnostic {
@@ -184,14 +139,11 @@ const DOCS: Record<string, string> = {
 
 function measured(key: string, s: Summary): string[] {
   const lines: string[] = [];
-  const h = headline(s);
-  const robustAt = (eps: number) => s.worstCase.find((w) => Math.abs(w.eps - eps) < 1e-9)?.accuracy;
+  const robustAt = (eps: number) => s.worstCase.find((w) => sameEps(w.eps, eps))?.accuracy;
   if (key === 'eps' || key.startsWith('eval')) {
     const rows = [...s.worstCase].sort((a, b) => a.eps - b.eps).map((w) => `| ${fmtEps(w.eps)} | ${pct(w.accuracy)} | ${w.attacks.join(', ')} |`);
-    if (rows.length) lines.push('| ε | robust (worst case) | attacks |', '| --- | --- | --- |', ...rows);
-    if (key === 'eps' && s.eps !== undefined && robustAt(s.eps) !== undefined) lines.unshift(`At the trained ε=${fmtEps(s.eps)}: robust ${pct(robustAt(s.eps)!)}, clean ${pct(s.cleanAccuracy)}.`);
-  } else if (h) {
-    lines.push(`Robust ${pct(h.robust)} @ ε=${fmtEps(h.eps)} (${h.attack}), clean ${pct(h.clean)}, ${h.testPoints} test points.`);
+    if (rows.length) lines.push(`Run \`${s.runId}\` alone:`, '', '| ε | robust (worst case of this run) | attacks |', '| --- | --- | --- |', ...rows);
+    if (key === 'eps' && s.eps !== undefined && robustAt(s.eps) !== undefined) lines.unshift(`At the trained ε=${fmtEps(s.eps)} this run measured robust ${pct(robustAt(s.eps)!)}, clean ${pct(s.cleanAccuracy)}.`, '');
   }
   if (key === 'method' && s.method) lines.push(`Method of that run: \`${s.method}\`${s.trainingSeconds !== undefined ? `, trained in ${s.trainingSeconds.toFixed(0)} s` : ''}.`);
   if (key === 'epochs' && s.epochs !== undefined) lines.push(`Epochs of that run: ${s.epochs}.`);
@@ -201,7 +153,7 @@ function measured(key: string, s: Summary): string[] {
 }
 
 /** Markdown for a hover over an experiment-file key, or undefined when the offset is not on a known key. */
-export function experimentHover(text: string, offset: number, last?: Summary, runId?: string): { markdown: string; start: number; end: number } | undefined {
+export function experimentHover(text: string, offset: number, last?: Summary, runId?: string, model?: ModelHeadline): { markdown: string; start: number; end: number } | undefined {
   const loc = getLocation(text, offset);
   const path = loc.path.filter((p): p is string => typeof p === 'string');
   if (!path.length || !loc.previousNode) return undefined;
@@ -211,6 +163,7 @@ export function experimentHover(text: string, offset: number, last?: Summary, ru
   const shownKey = DOCS[key] ? key : path[0];
   const parts = [`**${shownKey}** — ${doc}`];
   if (last) {
+    if (model) parts.push(`Headline of the model the newest training produced: ${headlineMarkdown(model)}`);
     const m = measured(shownKey, last);
     if (m.length) parts.push(`Last measured (run \`${runId ?? last.runId}\`):\n\n${m.join('\n')}`);
   } else {

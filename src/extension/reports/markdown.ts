@@ -2,26 +2,28 @@
 // the extension passes the summary, the images' file names and the engine's text report.
 import type { Summary } from '../../protocol';
 import type { RunConfigFile } from '../../engine/runs/read';
-import { attackLabel, fmtEps, lensTitle, pct } from './inline';
+import type { ModelHeadline } from '../../engine/runs/headline';
+import { attackLabel, fmtEps, pct } from './inline';
+import { headlineMarkdown } from './headlineText';
 
 export const REPORT_WITH_CHARTS = 'report-with-charts.md';
 export const CHARTS_DIR = 'charts';
 
-export function reportWithCharts(o: { runId: string; summary?: Summary; config?: RunConfigFile; charts: string[]; engineReport?: string; note?: string }): string {
+export function reportWithCharts(o: { runId: string; summary?: Summary; config?: RunConfigFile; charts: string[]; engineReport?: string; note?: string; headline?: ModelHeadline }): string {
   const s = o.summary;
   const out: string[] = [`# Robustness report — ${o.runId}`, ''];
   if (s) {
-    out.push(`**${lensTitle(s)}**`, '');
+    out.push(headlineMarkdown(o.headline), '');
     out.push(`- model: \`${s.model}\`, data: \`${s.data}\`, backend: ${s.backend}`);
     if (s.method) out.push(`- training: \`${s.method}\`${s.eps !== undefined ? ` at ε=${fmtEps(s.eps)}` : ''}${s.epochs !== undefined ? `, ${s.epochs} epochs` : ''}${s.trainingSeconds !== undefined ? `, ${s.trainingSeconds.toFixed(0)} s` : ''}`);
     out.push(`- clean accuracy: ${pct(s.cleanAccuracy)} on ${s.testPoints} test points`, `- finished: ${s.finishedAt}`, '');
     if (s.worstCase.length) {
-      out.push('## Robust accuracy (worst case per example over the attacks)', '', '| ε | norm | robust accuracy | attacks |', '| --- | --- | --- | --- |');
+      out.push('## Robust accuracy of this run (worst case per example over its attacks)', '', '| ε | norm | robust accuracy | attacks |', '| --- | --- | --- | --- |');
       for (const w of [...s.worstCase].sort((a, b) => a.eps - b.eps)) out.push(`| ${fmtEps(w.eps)} | ${w.norm} | ${pct(w.accuracy)} | ${w.attacks.join(', ')} |`);
       out.push('');
     }
     if (s.robust.length) {
-      out.push('## Per attack', '', '| attack | ε | accuracy | test points |', '| --- | --- | --- | --- |');
+      out.push('## Per attack (this run)', '', '| attack | ε | accuracy | test points |', '| --- | --- | --- | --- |');
       for (const r of s.robust) out.push(`| ${attackLabel(r)} | ${fmtEps(r.eps)} | ${pct(r.accuracy)} | ${r.testPoints} |`);
       out.push('');
     }
