@@ -1,6 +1,6 @@
 // The evaluation that ends every run: attacks, worst case, sanity checks, gallery, summary, report.
 import fs from 'node:fs';
-import type { Norm, SanityWarning, Summary } from '../../protocol';
+import { attackSpec, type Norm, type SanityWarning, type Summary } from '../../protocol';
 import type { Tf } from '../backend';
 import type { Dataset } from '../data/types';
 import { takeSubset } from '../data/types';
@@ -40,7 +40,7 @@ export interface EvalPhaseInput {
 
 export function attackSpecs(s: EvalSettings): AttackSpec[] {
   return s.attacks.map((name) => ({ name, params: {
-    ...(name === 'fgsm' ? { steps: 1 } : s.steps !== undefined ? { steps: s.steps } : {}),
+    ...(attackSpec(name)?.iterative === false ? { steps: attackSpec(name)!.defaults.steps } : s.steps !== undefined ? { steps: s.steps } : {}),
     ...(s.queries !== undefined ? { queries: s.queries } : {}),
     restarts: s.restarts,
     ...(s.stepSize !== undefined ? { stepSize: s.stepSize } : {}),
