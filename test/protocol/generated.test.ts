@@ -47,7 +47,7 @@ test('the schema refuses what the engine refuses, and accepts the wizard\'s file
   ];
   for (const x of refused) {
     assert.notEqual(ok(x), 'valid', JSON.stringify(x));
-    assert.throws(() => resolveTrainSettings(experiment(x, 'experiment')), undefined, `the engine refuses ${JSON.stringify(x)} too`);
+    assert.throws(() => resolveTrainSettings(experiment(x, 'experiment')), Error, `the engine refuses ${JSON.stringify(x)} too`);
   }
   for (const x of [{ method: 'pgd', lambda: 0.5 }, { method: 'fast' }, { method: 'trades', beta: 3 }, { trainAttack: { norm: 'l2' }, eps: 2, eval: { attacks: ['cw-l2', 'deepfool'] } }]) {
     assert.equal(ok(x), 'valid', JSON.stringify(x));

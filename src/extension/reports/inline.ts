@@ -142,7 +142,8 @@ const DOCS: Record<string, string> = Object.fromEntries(Object.entries(EXPERIMEN
 
 function fieldDoc(f: FieldSpec): string {
   const d = 'default' in f && f.default !== undefined ? (Array.isArray(f.default) ? f.default.join(', ') : String(f.default)) : f.defaultText;
-  return d !== undefined && !f.description.includes('Default:') ? `${f.description} Default: ${d}.` : f.description;
+  const range = (f.type === 'number' || f.type === 'integer') && f.maximum !== undefined ? ` Range: ${f.minimum ?? f.exclusiveMinimum} to ${f.maximum}.` : '';
+  return `${f.description}${range}${d !== undefined && !f.description.includes('Default:') ? ` Default: ${d}.` : ''}`;
 }
 
 /**
