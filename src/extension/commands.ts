@@ -74,7 +74,8 @@ export class Commands {
   async train(arg?: vscode.Uri | TrainOptions): Promise<StartedRun | undefined> {
     if (!this.trusted()) return undefined;
     const opts: TrainOptions = arg && !(arg instanceof vscode.Uri) && typeof arg === 'object' ? arg : {};
-    const file = opts.experiment ?? opts.model ?? this.activeFile(arg);
+    // Answers passed in (the command API) describe a new experiment: the editor's file is not it.
+    const file = opts.experiment ?? opts.model ?? (opts.answers ? undefined : this.activeFile(arg));
     if (file && isExperimentFile(file)) return this.runExperiment(file);
     if (file && isModelFile(file)) {
       // Not a TensorFlow.js model (or one that cannot be trained): say so before asking anything.

@@ -66,6 +66,9 @@ async function withExtension(body: (commands: Map<string, (...a: unknown[]) => u
   const vscode = stubVscode(ws, rec, callbacks);
   const M = Module as unknown as { _load: (req: string, parent: unknown, isMain: boolean) => unknown };
   const original = M._load;
+  // As in VS Code's extension host: no test-runner loader flags for forked children to inherit.
+  const execArgv = process.execArgv;
+  process.execArgv = [];
   M._load = function (req: string, parent: unknown, isMain: boolean) { return req === 'vscode' ? vscode : original.call(this, req, parent, isMain); };
   try {
     delete require.cache[BUNDLE];
@@ -76,6 +79,7 @@ async function withExtension(body: (commands: Map<string, (...a: unknown[]) => u
     try { await body(callbacks, rec, ws, api); } finally { await ext.deactivate(); }
   } finally {
     M._load = original;
+    process.execArgv = execArgv;
   }
 }
 

@@ -138,6 +138,7 @@ describe('finding 5: attacks from the pickers run under a threat model they supp
     const p = scripted(['l2', ['cw-l2'], ACCEPT, ACCEPT, ACCEPT]);
     const answers = (await askAttack(p, { model: modelJson }, DEFAULTS))!;
     const offered = p.asked[1].labels!;
+    assert.deepEqual(p.asked[1].offered, ['fgsm', 'pgd-l2'], 'the default attacks of the chosen threat model are pre-selected');
     assert.ok(offered.includes('cw-l2') && offered.includes('deepfool') && !offered.includes('pgd') && !offered.includes('square'), offered.join(', '));
     assert.deepEqual(answers.eps, [...EPS_GRIDS.l2.attack]);
     const out = path.join(work, 'cw');

@@ -52,7 +52,9 @@ export async function askAttack(p: Prompter, given: Partial<AttackAnswers> & { m
   let attacks = given.attacks;
   if (!attacks) {
     const allowed = attacksFor(norm);
-    const preferred = d.attacks.filter((a) => allowed.some((s) => s.name === a));
+    // The setting left at its default means "the default attacks": those of this threat model.
+    const untouched = d.attacks.join() === DEFAULT_EVAL_ATTACKS.linf.join();
+    const preferred = untouched ? [...DEFAULT_EVAL_ATTACKS[norm]] : d.attacks.filter((a) => allowed.some((s) => s.name === a));
     const picked = preferred.length ? preferred : [...DEFAULT_EVAL_ATTACKS[norm]];
     attacks = await p.pickMany(next(`attacks (${normLabel(norm)})`), allowed.map((a) => attackChoice(a, picked.includes(a.name))));
     if (!attacks?.length) return undefined;
