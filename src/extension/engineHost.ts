@@ -7,6 +7,7 @@ import type { RunKind } from '../protocol';
 import { newRunId } from '../engine/runs/layout';
 import { EngineManager, type EngineRun, type RunOutcome } from './runner/engineRun';
 import { resumeArgs } from './runner/args';
+import { notificationText } from './runner/notification';
 import { baseFolder, settings } from './config';
 import { pct, fmtEps } from './reports/inline';
 import { headlineText, liveStatusText, LIVE_STATUS_TOOLTIP } from './reports/headlineText';
@@ -69,7 +70,9 @@ export class EngineHost implements vscode.Disposable {
       return undefined;
     }
     const runDir = req.runDir ?? path.join(req.runsRoot, newRunId(req.kind, req.label));
-    fs.mkdirSync(runDir, { recursive: true });
+    // The engine makes the run folder once it has accepted the input: a refused start leaves none.
+    // The runs root must exist, as the engine's working directory may be beside it.
+    fs.mkdirSync(req.runsRoot, { recursive: true });
     const s = settings();
     let run: EngineRun;
     try {
@@ -143,8 +146,7 @@ export class EngineHost implements vscode.Disposable {
         if (a === 'Resume') this.resume(run.runDir, run.label, req.source);
         return;
       }
-      const tail = outcome.lastLog.slice(-5).join('\n');
-      const text = `Robustness Lab: ${outcome.message}${tail ? `\n\nLast log lines:\n${tail}` : ''}`;
+      const text = `Robustness Lab: ${notificationText(outcome)}`;
       const actions = ['Show Log', ...(outcome.resumable ? ['Resume from Checkpoint'] : []), 'Open Dashboard'];
       const show = outcome.status === 'gate-failed' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
       const a = await show(text, ...actions);

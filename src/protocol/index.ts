@@ -3,3 +3,7 @@ export * from './summary';
 export * from './events';
 export * from './experiment';
 export * from './bitset';
+export * from './catalogue';
+export * from './format';
+export * from './fields';
+export * from './modelJson';

@@ -45,8 +45,9 @@ async function palette(page, title) {
     }
     await input.fill(`>${title}`);
     try { await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 }); break; } catch (e) {
-      if (listed === 3) throw e;
+      if (listed === 5) throw e;
       await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
     }
   }
   await page.keyboard.press('Enter');
@@ -106,6 +107,32 @@ try {
     record('[ui] F1 → "Robustness: Compare Runs" lists the stored runs', rows >= 2, `${rows} runs listed; ${await shot(ui, '04-compare-runs')}`);
     await ui.keyboard.press('Escape');
   } catch (e) { record('[ui] F1 → "Robustness: Compare Runs"', false, `${e}`.split('\n')[0]); }
+  try {
+    // Attack Current Model asks the threat model first and then offers only its attacks (cw-l2 and
+    // deepfool under L2, never PGD L∞ or Square), with the step counter of the steps shown.
+    await palette(ui, 'View: Close All Editors');
+    await ui.waitForTimeout(500);
+    await palette(ui, 'Robustness: Attack Current Model');
+    await ui.locator('.quick-input-widget', { hasText: 'Which model?' }).waitFor({ timeout: 20000 });
+    await ui.keyboard.press('Enter');
+    const widget = ui.locator('.quick-input-widget');
+    await widget.filter({ hasText: 'threat model' }).waitFor({ timeout: 20000 });
+    const first = (await widget.innerText()).replace(/\s+/g, ' ');
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: /^L2/ }).first().click();
+    await widget.filter({ hasText: 'attacks (L2)' }).waitFor({ timeout: 20000 });
+    let rows = (await ui.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts()).map((r) => r.trim()).filter((r) => /^[a-z0-9-]+$/.test(r));
+    if (!rows.length) rows = (await ui.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((r) => r.trim().split('\n')[0]);
+    const second = (await widget.innerText()).replace(/\s+/g, ' ');
+    const shotFile = await shot(ui, '04b-attack-l2-picker');
+    await ui.keyboard.press('Escape');
+    const problems = [];
+    if (!/1\/5/.test(first)) problems.push(`step 1 shows no "1/5": ${first.slice(0, 120)}`);
+    if (!/2\/5/.test(second)) problems.push(`step 2 shows no "2/5": ${second.slice(0, 120)}`);
+    for (const a of ['cw-l2', 'deepfool', 'pgd-l2']) if (!rows.includes(a)) problems.push(`${a} not offered`);
+    for (const a of ['pgd', 'square', 'bim']) if (rows.includes(a)) problems.push(`${a} offered under L2`);
+    if (problems.length) throw new Error(`${problems.join('; ')} (rows: ${rows.join(', ')})`);
+    record('[ui] Attack Current Model asks the threat model first; under L2 it offers only L2 attacks', true, `${rows.join(', ')} ${shotFile}`);
+  } catch (e) { record('[ui] Attack Current Model threat model first', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '04b-attack-picker-FAIL')); await ui.keyboard.press('Escape').catch(() => {}); }
   try {
     // The "Robustness Runs" view in its activity-bar container: runs grouped by experiment.
     await ui.locator('.activitybar .action-item a[aria-label*="Robustness Lab"]').first().click();

@@ -68,7 +68,7 @@ test('every surface shows the same headline string, for the experiment and its t
   // Dashboard (what the host sends for either run) and both reports.
   for (const dir of [trainDir, attackDir]) assert.equal(headlineInfo(headlineForRun(runs, readRun(dir))).label, LABEL);
   const report = reportWithCharts({ runId: 'x', summary: trainSummary, config: readConfig(trainDir), charts: [], headline: headlineForRun(runs, readRun(trainDir)) });
-  assert.ok(report.startsWith(`# Robustness report — x\n\n**${LABEL}**`), report.slice(0, 200));
+  assert.ok(report.startsWith(`# Robustness report: x\n\n## Headline\n\n**${LABEL}**`), report.slice(0, 200));
   assert.ok(markdownReport(trainSummary, { headline: headlineForRun(runs, readRun(trainDir)) }).includes(`## Headline\n\n**${LABEL}**`));
   assert.ok(headlineMarkdown(onModel).includes('`20260101-100000-train-fgsm`, `20260101-110000-attack-model`'), 'the runs are named');
 });

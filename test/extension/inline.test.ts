@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { latestRunFor, listRuns, readEvents, readSummary } from '../../src/engine/runs/read';
-import { summary as summaryCheck, engineEvent } from '../../src/protocol';
+import { summary as summaryCheck, engineEvent, METHOD_SPECS, warningSpec } from '../../src/protocol';
 import { experimentDiagnostics, experimentHover, positionAt } from '../../src/extension/reports/inline';
 import { lensTitle } from '../../src/extension/reports/headlineText';
 import { headlineForFile } from '../../src/engine/runs/modelHeadline';
@@ -107,4 +107,38 @@ test('hover on experiment fields explains them and shows the last measured value
   assert.match(evalSteps.markdown, /^\*\*eval\.steps\*\*/);
   assert.equal(experimentHover(text, text.indexOf('"name"') + 2)?.markdown.includes('No finished run'), true);
   assert.equal(experimentHover(text, 0), undefined);
+});
+
+test('hovers read the experiment definition: λ is the engine\'s L_clean + λ·L_adv up to 1000, method shows every formula', () => {
+  const text = '{\n  "method": "pgd",\n  "lambda": 0.5,\n  "beta": 6,\n  "data": "fashion-mnist"\n}';
+  const lambda = experimentHover(text, text.indexOf('"lambda"') + 2)!.markdown;
+  assert.match(lambda, /^\*\*lambda\*\* — λ, the weight of the adversarial loss: L_total = L_clean \+ λ·L_adv\./);
+  assert.match(lambda, /`pgd`: unset, L_total = L_adv \(Madry et al\. 2018\); set, L_total = L_clean \+ λ·L_adv/);
+  assert.match(lambda, /Range: 0 to 1000\./);
+  assert.doesNotMatch(lambda, /1−λ|1-λ/);
+  const method = experimentHover(text, text.indexOf('"method"') + 2)!.markdown;
+  for (const m of METHOD_SPECS) assert.ok(method.includes(m.loss), `${m.name}: ${m.loss}`);
+  assert.match(experimentHover(text, text.indexOf('"data"') + 2)!.markdown, /`fashion-mnist` \(downloaded\)/);
+});
+
+test('diagnostics from the catalogue: a weight the method does not take, attacks of the other norm, ε per norm', () => {
+  const text = `{
+  "method": "pgd",
+  "beta": 6,
+  "trainAttack": { "norm": "l2" },
+  "eps": 2,
+  "eval": { "attacks": ["cw-l2", "square", "nope"], "eps": [0.5, 3] }
+}`;
+  const d = experimentDiagnostics(text);
+  const by = (code: string) => d.filter((x) => x.code === code).map((x) => [x.field, text.slice(x.start, x.end), x.message]);
+  assert.deepEqual(by('weight-not-used').map((x) => x.slice(0, 2)), [['beta', '"beta"']]);
+  assert.match(String(by('weight-not-used')[0][2]), /beta \(β\) does not apply to method pgd/);
+  assert.deepEqual(by('attack-norm').map((x) => x.slice(0, 2)), [['eval.attacks[1]', '"square"']]);
+  assert.match(String(by('attack-norm')[0][2]), /square \(L∞ only\) cannot run under L2: set trainAttack.norm to "linf"/);
+  assert.deepEqual(by('schema').map((x) => x.slice(0, 2)), [['eval.attacks[2]', '"nope"']]);
+  assert.deepEqual(by('eps-range'), [], 'L2 radii above 1 are fine');
+  const linf = experimentDiagnostics('{ "method": "trades", "lambda": 1, "eval": { "attacks": ["cw-l2"] } }');
+  assert.deepEqual(linf.map((x) => x.code).sort(), ['attack-norm', 'weight-not-used']);
+  // Every diagnostic code the editor uses is catalogued, with why it matters.
+  for (const x of [...d, ...linf]) assert.ok(warningSpec(x.code), x.code);
 });

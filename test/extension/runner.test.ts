@@ -32,6 +32,8 @@ function setup(mode: string, extra: Partial<EngineLaunch> = {}, env: Record<stri
 test('a normal run completes and delivers every event in order', async () => {
   const { run, events, runDir } = setup('ok');
   const out = await run.done;
+  // The engine is plain Node: none of the host's flags (this test runner's --import tsx, an --inspect port).
+  assert.ok(run.lastLog(50).some((l) => l.includes('execArgv []')), run.lastLog(50).join('\n'));
   assert.equal(out.status, 'completed');
   assert.equal(out.exitCode, 0);
   assert.deepEqual(events.map((e) => e.type), ['run-started', 'epoch', 'epoch', 'epoch', 'eval', 'finished', 'log']);

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readEvents } from '../../src/engine/runs/read';
 import type { EngineEvent, EventOf } from '../../src/protocol/events';
 import type { HostToWebview } from '../../src/protocol/webview';
+import { attackTitle, warningSpec } from '../../src/protocol';
 import { decodePngDataUrl } from '../../src/extension/dashboard/messages';
 import { startHarness, type Harness } from './harness/server';
 
@@ -133,6 +134,14 @@ describe('dashboard webview in Chromium', { skip }, () => {
     const shown = await page.$$eval('.rl-warning-list li', (li) => li.map((l) => ({ code: (l as HTMLElement).dataset.code, msg: l.querySelector('.rl-warning-msg')?.textContent })));
     assert.deepEqual(shown.map((s) => s.code).sort(), codes.sort());
     for (const w of of('warning')) assert.ok(shown.some((s) => s.msg === w.warning.message), `warning ${w.warning.code} shows its explanation`);
+    // Why each matters and each attack's title come from the catalogue (the fixture's own codes are
+    // not catalogued: no explanation; a live engine code gets its catalogue explanation).
+    await send(page, { type: 'events', runId: 'sample-fgsm', events: [{ type: 'warning', v: 1, warning: { code: 'zero-gradients', field: 'model', message: 'planted' } }] });
+    await page.waitForSelector('.rl-warning-list li[data-code="zero-gradients"]');
+    const why = await page.$$eval('.rl-warning-list li', (li) => li.map((l) => [(l as HTMLElement).dataset.code, l.querySelector('.rl-warning-why')?.textContent ?? null]));
+    for (const [code, text] of why) assert.equal(text, warningSpec(code!)?.explanation ?? null, `explanation of ${code}`);
+    assert.equal(why.find(([code]) => code === 'zero-gradients')?.[1], warningSpec('zero-gradients')!.explanation);
+    for (const a of attacks) assert.equal(await page.$eval(`#rl-robust-table tr[data-attack="${a}"] td`, (td) => (td as HTMLElement).title), attackTitle(a));
     await page.screenshot({ path: path.join(SHOTS, 'evaluation-light.png'), fullPage: true });
   });
 

@@ -13,6 +13,7 @@ import type { Norm } from '../../protocol/summary';
 import type { Tf } from '../backend';
 import { crossEntropy, project, steepest } from './common';
 import { dlrLoss, dlrTargetedLoss, lossAndGrad, numParam, successMask, yieldToLoop } from './margins';
+import { catalogued } from './catalogued';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
 export type ApgdLoss = 'ce' | 'dlr';
@@ -163,20 +164,16 @@ export async function apgdRun(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D
   return best!;
 }
 
-function makeApgd(name: string, title: string, loss: ApgdLoss): Attack {
+function makeApgd(name: string, loss: ApgdLoss): Attack {
+  const facts = catalogued(name);
   return {
-    name,
-    title,
-    norms: ['linf', 'l2'],
-    access: 'gradient',
-    supportsTargeted: true,
-    defaults: () => ({ steps: 100, restarts: 1 }),
+    ...facts,
     async run(ctx, x, y, threat, params: AttackParams) {
       if (loss === 'dlr') {
         const needed = params.targets ? 4 : 3;
         if (ctx.model.numClasses < needed) throw new Error(`${name} needs at least ${needed} classes (the model has ${ctx.model.numClasses})`);
       }
-      const steps = Math.max(1, Math.round(numParam(params.steps, 100)));
+      const steps = Math.max(1, Math.round(numParam(params.steps, facts.defaults(threat).steps)));
       const restarts = Math.max(1, Math.round(numParam(params.restarts, 1)));
       const res = await apgdRun(ctx, x, y, threat, steps, restarts, loss, params.targets);
       res.success.dispose();
@@ -186,5 +183,5 @@ function makeApgd(name: string, title: string, loss: ApgdLoss): Attack {
   };
 }
 
-export const apgdCe = makeApgd('apgd-ce', 'APGD-CE (Croce & Hein 2020)', 'ce');
-export const apgdDlr = makeApgd('apgd-dlr', 'APGD-DLR (Croce & Hein 2020)', 'dlr');
+export const apgdCe = makeApgd('apgd-ce', 'ce');
+export const apgdDlr = makeApgd('apgd-dlr', 'dlr');

@@ -2,15 +2,11 @@
 // For L2 it is the fast gradient method: one step along the unit-L2 gradient.
 import type * as TF from '@tensorflow/tfjs';
 import { attackLabels, lossGradient, project, steepest } from './common';
+import { catalogued } from './catalogued';
 import type { Attack } from './types';
 
 export const fgsm: Attack = {
-  name: 'fgsm',
-  title: 'FGSM',
-  norms: ['linf', 'l2'],
-  access: 'gradient',
-  supportsTargeted: true,
-  defaults: () => ({ steps: 1, restarts: 1 }),
+  ...catalogued('fgsm'),
   async run({ tf, model }, x, y, threat, params) {
     const { labels, sign } = attackLabels(y, params.targets);
     return tf.tidy(() => {

@@ -1,7 +1,8 @@
 // `robustlab`: the headless engine, also the subprocess the extension forks.
 // Exit codes: 0 success, 1 a gate failed, 2 bad input or usage, 3 internal error.
 import path from 'node:path';
-import { engineCommand, parseWith, type Experiment, type Summary } from '../../protocol';
+import { engineCommand, parseWith, pct, type Experiment, type Norm, type Summary } from '../../protocol';
+import { attackSpec, ATTACKS, DATA_SETS, DEFAULT_ATTACK, DEFAULT_METHOD, defaultEps, EPS_GRIDS, METHOD_SPECS, METHODS, methodFormulaText, normFor, normLabel } from '../../protocol/catalogue';
 import { attackNames } from '../attacks/registry';
 import { backend } from '../backend';
 import { DATA_NAMES } from '../data';
@@ -26,7 +27,7 @@ const USAGE = `robustlab — adversarial training and robustness evaluation (Ten
 usage:
   robustlab info [--json]
   robustlab train [EXPERIMENT.advtrain.json] [--model NAME|model.json] [--data NAME|PATH]
-                  [--method none|fgsm|pgd|fast|trades] [--eps E] [--lambda L] [--beta B] [--epochs N]
+                  [--method ${METHODS.join('|')}] [--eps E] [--lambda L] [--beta B] [--epochs N]
                   [--batch-size N] [--lr R] [--train-size N] [--test-size N] [--seed N]
                   [--eval-attack A1,A2] [--eval-eps E1,E2] [--eval-steps N] [--eval-step-size S]
                   [--eval-restarts N] [--eval-points N] [--eps-warmup EPOCHS] [--patience N]
@@ -34,12 +35,17 @@ usage:
   robustlab attack MODEL.json [--data NAME|PATH] [--attack A1,A2|ensemble] [--eps E1,E2] [--norm linf|l2]
                   [--steps N] [--step-size S] [--restarts N] [--queries N] [--test-size N] [--seed N]
                   [--out RUN_DIR] [--runs-dir DIR] [--json] [--fail-under ACC]
-  robustlab curve MODEL.json [same options as attack; default eps 0,0.05,...,0.3]
+  robustlab curve MODEL.json [same options as attack; default eps ${EPS_GRIDS.linf.curve.join(',')} (L2: ${EPS_GRIDS.l2.curve.join(',')})]
   robustlab report RUN_DIR [--headline-eps E]   print the table and the model's headline, rewrite report.md
   robustlab list [--runs-dir DIR]
 
 built-in models: ${BUILTINS.map((b) => b.name).join(', ')}
 data: ${DATA_NAMES.join(', ')}, or a folder (IDX files, CIFAR-10 batches, class sub-folders of images)
+methods (default ${DEFAULT_METHOD}):
+${METHOD_SPECS.map((m) => `  ${m.name.padEnd(7)} ${methodFormulaText(m)}`).join('\n')}
+attacks (--norm defaults to the one the attacks share, L∞ first; default attack ${DEFAULT_ATTACK.linf}, under L2 ${DEFAULT_ATTACK.l2}):
+${ATTACKS.map((a) => `  ${a.name.padEnd(9)} ${a.norms.map(normLabel).join(', ').padEnd(7)} ${a.title}`).join('\n')}
+default eps: the data set's (${DATA_SETS.map((d) => `${d.name} ${Number(d.defaultEps.linf.toPrecision(4))}`).join(', ')}; L2: ${DATA_SETS.map((d) => d.defaultEps.l2).join(', ')})
 exit codes: 0 ok, 1 gate failed (--fail-under), 2 bad input or usage, 3 internal error`;
 
 const COMMON: Record<string, FlagType> = { json: 'bool', out: 'string', 'runs-dir': 'string', data: 'string', 'test-size': 'int', seed: 'int', help: 'bool' };
@@ -90,19 +96,24 @@ function trainExperiment(args: ReturnType<typeof parseArgs>): { exp: Experiment;
     if (f['eval-points']) exp.eval.testPoints = f['eval-points'] as number;
     if (f['eval-step-size']) exp.eval.stepSize = f['eval-step-size'] as number;
   }
-  if (f.method !== undefined && !['none', 'fgsm', 'pgd', 'fast', 'trades'].includes(f.method as string)) throw new UsageError(`--method must be none, fgsm, pgd, fast or trades, got '${f.method}'`);
+  if (f.method !== undefined && !(METHODS as readonly string[]).includes(f.method as string)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}, got '${f.method}'`);
   return { exp, file };
 }
 
 function attackSettings(args: ReturnType<typeof parseArgs>, curve: boolean): EvalSettings {
   const f = args.flags;
-  const norm = (f.norm as string | undefined) ?? 'linf';
-  if (norm !== 'linf' && norm !== 'l2') throw new UsageError(`--norm must be linf or l2, got '${norm}'`);
-  const defaultEps = curve ? (norm === 'linf' ? [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3] : [0, 0.5, 1, 1.5, 2, 2.5, 3]) : [norm === 'linf' ? 0.3 : 2];
-  const attacks = (f.attack as string[] | undefined) ?? [norm === 'linf' ? 'pgd' : 'pgd-l2'];
+  const given = f.norm as string | undefined;
+  if (given !== undefined && given !== 'linf' && given !== 'l2') throw new UsageError(`--norm must be linf or l2, got '${given}'`);
   const known = attackNames();
-  for (const a of attacks) if (!known.includes(a)) throw new UsageError(`unknown attack '${a}'; known attacks: ${known.join(', ')}`);
-  return { attacks, eps: (f.eps as number[] | undefined) ?? defaultEps, steps: f.steps as number | undefined, queries: f.queries as number | undefined, stepSize: f['step-size'] as number | undefined,
+  for (const a of (f.attack as string[] | undefined) ?? []) if (!known.includes(a)) throw new UsageError(`unknown attack '${a}'; known attacks: ${known.join(', ')}`);
+  // Without --norm, the threat model the named attacks share (cw-l2 and deepfool alone run under L2).
+  const norm = given ?? ((f.attack as string[] | undefined) ? normFor(f.attack as string[]) : 'linf');
+  if (norm !== 'linf' && norm !== 'l2') throw new UsageError(norm);
+  const attacks = (f.attack as string[] | undefined) ?? [DEFAULT_ATTACK[norm]];
+  const fit = normFor(attacks, norm);
+  if (fit !== norm) throw new UsageError(fit);
+  const epsDefault = curve ? [...EPS_GRIDS[norm as Norm].curve] : [defaultEps(f.data as string | undefined, norm)];
+  return { attacks, eps: (f.eps as number[] | undefined) ?? epsDefault, steps: f.steps as number | undefined, queries: f.queries as number | undefined, stepSize: f['step-size'] as number | undefined,
     restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm };
 }
 
@@ -120,7 +131,7 @@ function gate(summary: Summary, failUnder: number | undefined): void {
   if (failUnder === undefined) return;
   if (!(failUnder >= 0 && failUnder <= 1)) throw new UsageError(`--fail-under takes a fraction in [0,1], got ${failUnder}`);
   const worst = Math.min(...summary.worstCase.map((w) => w.accuracy), summary.cleanAccuracy);
-  if (worst < failUnder) throw new GateFailedError(`worst-case robust accuracy ${(worst * 100).toFixed(2)}% is below the gate ${(failUnder * 100).toFixed(2)}% (${summary.testPoints} test points)`);
+  if (worst < failUnder) throw new GateFailedError(`worst-case robust accuracy ${pct(worst, 2)} is below the gate ${pct(failUnder, 2)} (${summary.testPoints} test points)`);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -132,8 +143,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'info') {
     const { flags } = parseArgs(rest, { json: 'bool' });
     const b = backend();
-    const info = { backend: b.name, backendWarning: b.warning, versions: (b.tf as unknown as { version: Record<string, string> }).version, node: process.version, models: BUILTINS.map((m) => m.name), attacks: attackNames(), data: DATA_NAMES };
-    process.stdout.write(flags.json ? `${JSON.stringify(info)}\n` : `backend: ${info.backend}${b.warning ? `\n${b.warning}` : ''}\nnode: ${info.node}\ntfjs: ${info.versions.tfjs ?? info.versions['tfjs-core']}\nmodels: ${info.models.join(', ')}\nattacks: ${info.attacks.join(', ')}\ndata: ${info.data.join(', ')}\n`);
+    const info = { backend: b.name, backendWarning: b.warning, versions: (b.tf as unknown as { version: Record<string, string> }).version, node: process.version, models: BUILTINS.map((m) => m.name), attacks: attackNames(), data: DATA_NAMES,
+      methods: [...METHODS], catalogue: { attacks: ATTACKS.map((a) => ({ name: a.name, title: a.title, norms: a.norms, access: a.access, defaults: a.defaults })), methods: METHOD_SPECS.map((m) => ({ name: m.name, loss: methodFormulaText(m), weight: m.weight?.name })), data: DATA_SETS } };
+    process.stdout.write(flags.json ? `${JSON.stringify(info)}\n` : `backend: ${info.backend}${b.warning ? `\n${b.warning}` : ''}\nnode: ${info.node}\ntfjs: ${info.versions.tfjs ?? info.versions['tfjs-core']}\nmodels: ${info.models.join(', ')}\nattacks: ${info.attacks.map((a) => `${a} (${attackSpec(a)?.norms.map(normLabel).join(', ')})`).join(', ')}\nmethods: ${METHOD_SPECS.map((m) => `${m.name} (${methodFormulaText(m)})`).join('; ')}\ndata: ${info.data.join(', ')}\n`);
     return EXIT.ok;
   }
   if (command === 'list') {
@@ -142,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
     for (const r of runs) {
       const s = r.summary;
       process.stdout.write(flags.json ? `${JSON.stringify({ runId: r.runId, runDir: r.runDir, status: r.status, clean: s?.cleanAccuracy, worstCase: s?.worstCase })}\n`
-        : `${r.runId}  ${r.status.padEnd(9)}  ${s ? `clean ${(s.cleanAccuracy * 100).toFixed(1)}%  worst ${s.worstCase.map((w) => `${(w.accuracy * 100).toFixed(1)}%@${w.eps}`).join(' ')}` : ''}\n`);
+        : `${r.runId}  ${r.status.padEnd(9)}  ${s ? `clean ${pct(s.cleanAccuracy)}  worst ${s.worstCase.map((w) => `${pct(w.accuracy)}@${w.eps}`).join(' ')}` : ''}\n`);
     }
     return EXIT.ok;
   }
@@ -153,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
     const summary = readSummary(dir);
     if (!summary) throw new BadInputError('no summary.json in this run folder', dir);
     const headlineEps = flags['headline-eps'] as number | undefined;
-    writeFileAtomic(runFiles(dir).report, markdownReport(summary, { headline: headlineForRunDir(dir, { eps: headlineEps }) }));
+    writeFileAtomic(runFiles(dir).report, markdownReport(summary, { headline: headlineForRunDir(dir, { eps: headlineEps }), headlineAsOf: new Date().toISOString() }));
     printSummary(summary, path.resolve(dir), 'human', headlineEps);
     return EXIT.ok;
   }

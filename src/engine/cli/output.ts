@@ -1,6 +1,6 @@
 // Where events go: the parent over IPC when forked, JSON lines with --json, else a human view
 // (a progress bar on a TTY, plain lines otherwise). Tables and errors go to the terminal.
-import type { EngineEvent } from '../../protocol';
+import { pct as fmtPct, type EngineEvent } from '../../protocol';
 import type { Emitter } from '../runs/emitter';
 
 export type Mode = 'ipc' | 'json' | 'human';
@@ -10,7 +10,7 @@ export function pickMode(json: boolean): Mode {
   return json ? 'json' : 'human';
 }
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '  —  ' : `${(v * 100).toFixed(1)}%`);
+const pct = (v: number | null | undefined) => fmtPct(v, 1, '  —  ');
 
 function humanLine(e: EngineEvent, tty: boolean): string | undefined {
   switch (e.type) {

@@ -12,9 +12,23 @@ import { loadImageFolder } from './imageFolder';
 import { loadMnistSample } from './mnistSample';
 import { readTar } from './tar';
 import { pixelsOf, takeSubset, type Dataset, type Split } from './types';
+import { DATA_NAMES, DATA_SETS, dataSpec, type DataSpec } from '../../protocol/catalogue';
 
-export const DEFAULT_DATA = 'mnist-sample';
-export const DATA_NAMES = ['mnist-sample', ...Object.keys(REMOTE_DATASETS)];
+export { DEFAULT_DATA, DATA_NAMES } from '../../protocol/catalogue';
+
+/** Where the loader and the catalogue (src/protocol/catalogue/data.ts) disagree on names or sources. */
+export function catalogueMismatches(remote: readonly string[] = Object.keys(REMOTE_DATASETS), specs: readonly DataSpec[] = DATA_SETS): string[] {
+  const out: string[] = [];
+  for (const name of remote) if (!specs.some((d) => d.name === name)) out.push(`'${name}' is downloadable but not catalogued`);
+  for (const d of specs) {
+    const served = d.source === 'embedded' ? EMBEDDED.includes(d.name) : remote.includes(d.name);
+    if (!served) out.push(`'${d.name}' is catalogued as ${d.source} but the loader does not serve it that way`);
+  }
+  return out;
+}
+const EMBEDDED: readonly string[] = ['mnist-sample'];
+const mismatches = catalogueMismatches();
+if (mismatches.length) throw new Error(`the data loader does not match the catalogue: ${mismatches.join('; ')}`);
 const MAX_POINTS = 1_000_000;
 
 export interface DataOptions {
@@ -97,9 +111,11 @@ function unpackCifar(cacheDir: string): string {
 export async function loadDataset(spec: string, opts: DataOptions): Promise<Dataset> {
   checkSize('train-size', opts.trainSize);
   checkSize('test-size', opts.testSize);
-  if (spec === 'mnist-sample') {
+  if (EMBEDDED.includes(spec)) {
     const all = loadMnistSample();
-    return { name: spec, inputShape: [28, 28, 1], numClasses: 10, ...splitOne(all, 784, opts, { train: 8000, test: 2000 }, 'the embedded MNIST sample (10,000 digits)') };
+    const d = dataSpec(spec)!;
+    const shape: [number, number, number] = [d.shape[0], d.shape[1], d.shape[2]];
+    return { name: spec, inputShape: shape, numClasses: d.classes, ...splitOne(all, pixelsOf(shape), opts, d.points, 'the embedded MNIST sample (10,000 digits)') };
   }
   const remote = REMOTE_DATASETS[spec];
   if (remote) {

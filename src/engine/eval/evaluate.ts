@@ -1,7 +1,7 @@
 // Robust accuracy per attack per eps, and the per-example worst case over the attacks: a point
 // counts as robust at eps only if every attack failed on it (never an average of accuracies).
 import type * as TF from '@tensorflow/tfjs';
-import type { AdvExample, Norm, RobustEntry, WorstCaseEntry } from '../../protocol';
+import { attackSpec, type AdvExample, type Norm, type RobustEntry, type WorstCaseEntry } from '../../protocol';
 import { getAttack, runAttackChecked } from '../attacks/registry';
 import type { AttackParams } from '../attacks/types';
 import type { Tf } from '../backend';
@@ -108,7 +108,7 @@ export async function evaluate(tf: Tf, model: Classifier, split: Split, shape: [
       points.advConf.set(key, advConf);
       points.advL2.set(key, advL2);
       const defaults = attack.defaults({ norm: opts.norm, eps });
-      const budget = spec.name === 'square' ? (spec.params.queries as number | undefined) : (spec.params.steps as number | undefined);
+      const budget = attackSpec(spec.name)?.budget === 'queries' ? (spec.params.queries as number | undefined) : (spec.params.steps as number | undefined);
       const base: RobustEntry = {
         attack: spec.name, norm: opts.norm, eps,
         steps: budget ?? defaults.steps,

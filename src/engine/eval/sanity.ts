@@ -1,7 +1,7 @@
 // The field's sanity checks, run automatically after every evaluation. Each warning names the
 // likely cause and the experiment-file field it concerns, so the editor can place it.
 import type * as TF from '@tensorflow/tfjs';
-import type { Norm, SanityWarning } from '../../protocol';
+import { ATTACKS, pct, type Norm, type SanityWarning } from '../../protocol';
 import { lossGradient } from '../attacks/common';
 import { pgd, pgdL2 } from '../attacks/pgd';
 import type { Tf } from '../backend';
@@ -11,7 +11,8 @@ import { batchTensors, range } from '../train/batches';
 import { Rng } from '../util/rng';
 import type { Evaluation } from './evaluate';
 
-const ITERATIVE = new Set(['pgd', 'pgd-l2', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'ensemble']);
+/** Iterative gradient attacks that contain FGSM's step: never weaker than it (minimal-perturbation ones excepted). */
+const ITERATIVE = new Set<string>(ATTACKS.filter((a) => a.iterative && a.access === 'gradient' && !a.minimal).map((a) => a.name));
 
 export interface SanityOptions {
   norm: Norm;
@@ -22,8 +23,6 @@ export interface SanityOptions {
   /** Steps of the PGD that the more-steps check starts from. */
   pgdSteps: number;
 }
-
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** Checks that need only the evaluation's numbers. */
 export function staticChecks(ev: Evaluation, model: Classifier, opts: Pick<SanityOptions, 'numClasses'>): SanityWarning[] {

@@ -1,6 +1,6 @@
 // The evaluation that ends every run: attacks, worst case, sanity checks, gallery, summary, report.
 import fs from 'node:fs';
-import type { Norm, SanityWarning, Summary } from '../../protocol';
+import { attackSpec, type Norm, type SanityWarning, type Summary } from '../../protocol';
 import type { Tf } from '../backend';
 import type { Dataset } from '../data/types';
 import { takeSubset } from '../data/types';
@@ -44,7 +44,7 @@ export interface EvalPhaseInput {
 
 export function attackSpecs(s: EvalSettings): AttackSpec[] {
   return s.attacks.map((name) => ({ name, params: {
-    ...(name === 'fgsm' ? { steps: 1 } : s.steps !== undefined ? { steps: s.steps } : {}),
+    ...(attackSpec(name)?.iterative === false ? { steps: attackSpec(name)!.defaults.steps } : s.steps !== undefined ? { steps: s.steps } : {}),
     ...(s.queries !== undefined ? { queries: s.queries } : {}),
     restarts: s.restarts,
     ...(s.stepSize !== undefined ? { stepSize: s.stepSize } : {}),
@@ -96,7 +96,7 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   const files = runFiles(input.runDir);
   if (fs.existsSync(input.runDir)) {
     writeFileAtomic(files.summary, JSON.stringify(summary, null, 2));
-    writeFileAtomic(files.report, markdownReport(summary, { config: input.config, headline: headlineForRunDir(input.runDir) }));
+    writeFileAtomic(files.report, markdownReport(summary, { config: input.config, headline: headlineForRunDir(input.runDir), headlineAsOf: new Date().toISOString() }));
   }
   emitter.emit({ type: 'summary', summary });
   return { summary, evaluation: ev };

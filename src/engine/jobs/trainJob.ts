@@ -19,6 +19,7 @@ import { stuckAtChanceWarning } from '../train/stuck';
 import { train, type Control } from '../train/trainer';
 import { Rng } from '../util/rng';
 import { runEvaluation } from './evalPhase';
+import { objectiveConfig } from './objectiveConfig';
 import { createRunDir, emitStarted } from './runDir';
 import type { TrainSettings } from './settings';
 
@@ -70,7 +71,7 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
   const hook = makeOverfitHook(s.method, (w) => { warnings.push(w); emitter.emit({ type: 'warning', warning: w }); });
   const { result } = await train(tf, model, data, {
     epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, optimizer: s.optimizer, seed: s.seed, objective,
-    objectiveConfig: { eps: s.eps, lambda: s.lambda, cleanTerm: s.method !== 'pgd' || s.lambdaGiven, beta: s.beta, steps: s.trainAttack.steps, stepSize: s.trainAttack.stepSize, restarts: s.trainAttack.restarts, norm: s.trainAttack.norm },
+    objectiveConfig: objectiveConfig(s),
     epsWarmupEpochs: s.epsWarmupEpochs, earlyStoppingPatience: s.earlyStoppingPatience, validationPoints: 1000,
     runDir: run.runDir, resume: !!input.resume,
   }, emitter, control, hook);

@@ -6,6 +6,7 @@
 // and evaluations on other test points are reported apart. Pure (no fs, no TensorFlow, no vscode):
 // the extension host, the engine's report and the CLI all call it.
 import { countBits, decodeBits } from '../../protocol/bitset';
+import { attackLabel, fmtEps, pct } from '../../protocol/format';
 import type { Norm, RobustEntry, Summary } from '../../protocol/summary';
 
 export interface EvalRun {
@@ -68,16 +69,9 @@ export interface ModelHeadline {
   fingerprint?: string;
 }
 
-export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-export const fmtEps = (e: number) => String(Number(e.toPrecision(4)));
+// One formatter of percentages, ε and attack labels (src/protocol/format.ts), re-exported for the surfaces.
+export { attackLabel, fmtEps, pct };
 export const sameEps = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-
-/** "PGD-40", "FGSM", "PGD-40×5". */
-export function attackLabel(e: Pick<RobustEntry, 'attack' | 'steps' | 'restarts'>): string {
-  const name = e.attack.toUpperCase();
-  const steps = e.steps > 1 ? `-${e.steps}` : '';
-  return `${name}${steps}${e.restarts > 1 ? `×${e.restarts}` : ''}`;
-}
 
 export const epsText = (eps: number, norm: Norm) => `${norm === 'l2' ? 'L2 ' : ''}ε=${fmtEps(eps)}`;
 

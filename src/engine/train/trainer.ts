@@ -4,6 +4,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { pgd as pgdAttack } from '../attacks/pgd';
 import type { Tf } from '../backend';
+import { pct } from '../../protocol/format';
 import type { Dataset } from '../data/types';
 import type { Classifier } from '../models/classifier';
 import { loadModelFile } from '../models/io';
@@ -218,7 +219,7 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     }
     if (opts.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= opts.earlyStoppingPatience) {
       stoppedEarly = true;
-      emitter.emit({ type: 'log', level: 'info', message: `early stopping: robust validation accuracy has not improved for ${state.epochsWithoutImprovement} epochs (best ${(state.bestMetric * 100).toFixed(1)}% at epoch ${state.bestEpoch})` });
+      emitter.emit({ type: 'log', level: 'info', message: `early stopping: robust validation accuracy has not improved for ${state.epochsWithoutImprovement} epochs (best ${pct(state.bestMetric)} at epoch ${state.bestEpoch})` });
       break;
     }
   }

@@ -87,6 +87,8 @@ export class EngineRun {
       env: { ...process.env, ...launch.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
+      // Not the host's own flags (an --inspect port, a test runner's loaders): the engine is plain Node.
+      execArgv: [],
     });
     this.done = new Promise<RunOutcome>((resolve) => {
       let settled = false;

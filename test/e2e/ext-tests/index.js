@@ -192,6 +192,56 @@ exports.run = async function run() {
     return `${summary.worstCase.map((w) => `${w.eps}:${(w.accuracy * 100).toFixed(1)}%`).join(' ')}; lens still "${after}"`;
   });
 
+  await t('cw-l2 through the Attack command (no norm named) runs under L2 at L2 ε values', async () => {
+    const model = path.join(runDir, 'model', 'model.json');
+    const started = await vscode.commands.executeCommand('robustlab.attack', { model, attacks: ['cw-l2'], data: 'mnist-sample', testPoints: 32, steps: 10 });
+    assert(started && started.runDir, 'no attack run started');
+    const outcome = await withTimeout(api.whenDone(started.runDir), 180000, 'cw-l2 attack');
+    assert(outcome.status === 'completed', `cw-l2 ended ${outcome.status}: ${outcome.message}\n${outcome.lastLog.join('\n')}`);
+    const summary = JSON.parse(fs.readFileSync(path.join(started.runDir, 'summary.json'), 'utf8'));
+    const argv = JSON.parse(fs.readFileSync(path.join(started.runDir, 'config.json'), 'utf8')).argv;
+    assert(argv.join(' ').includes('--norm l2'), `argv: ${argv.join(' ')}`);
+    assert(summary.robust.length === 3 && summary.robust.every((e) => e.attack === 'cw-l2' && e.norm === 'l2'), JSON.stringify(summary.robust));
+    return summary.robust.map((e) => `cw-l2 L2 ε=${e.eps}: ${(e.accuracy * 100).toFixed(1)}%`).join(', ');
+  });
+
+  await t('the experiment file the train command writes has no Problems entry (VS Code\'s JSON validation did run on it)', async () => {
+    const started = await vscode.commands.executeCommand('robustlab.train', { answers: { method: 'pgd', data: 'mnist-sample', eps: 0.3, epochs: 1 } });
+    assert(started && started.runDir, 'no run started');
+    await vscode.commands.executeCommand('robustlab.stop', started.runDir);
+    await withTimeout(api.whenDone(started.runDir) || Promise.resolve(), 60000, 'stopping the generated run');
+    const made = fs.readdirSync(WS).filter((f) => /^cnn-small-pgd(-\d+)?\.advtrain\.json$/.test(f)).map((f) => path.join(WS, f));
+    assert(made.length, `no cnn-small-pgd.advtrain.json in ${WS}`);
+    const file = made.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert(!('$schema' in written) && !('lambda' in written), `written: ${JSON.stringify(written)}`);
+    const uri = vscode.Uri.file(file);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    // Prove the JSON language service validates this very document: a wrong method shows up...
+    const at = doc.getText().indexOf('"pgd"');
+    const range = new vscode.Range(doc.positionAt(at), doc.positionAt(at + 5));
+    let edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, range, '"madry"');
+    await vscode.workspace.applyEdit(edit);
+    const seen = await poll('a JSON schema diagnostic on the edited file', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source !== 'Robustness Lab');
+      return d.length > 0 && d;
+    }, 30000);
+    // ...and the file as written has none, from any source, for a few seconds running.
+    edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 7)), '"pgd"');
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+    await poll('no diagnostics on the generated file', () => vscode.languages.getDiagnostics(uri).length === 0, 30000);
+    for (let i = 0; i < 8; i++) {
+      await sleep(500);
+      const d = vscode.languages.getDiagnostics(uri);
+      assert(d.length === 0, `Problems on the generated file: ${d.map((x) => `${x.source}: ${x.message}`).join(' | ')}`);
+    }
+    return `validation ran (${seen.map((x) => `${x.source}: ${x.message}`).join(' | ').slice(0, 120)}); the written file: no Problems`;
+  });
+
   await t('Stop Run stops a running training over IPC', async () => {
     const started = await vscode.commands.executeCommand('robustlab.train', long);
     assert(started && started.runDir, 'no run started');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { EngineEvent } from '../../../src/protocol';
+import { hasCleanTerm, type EngineEvent, type Method } from '../../../src/protocol';
 import { loadDataset } from '../../../src/engine/data';
 import { loadModelFile } from '../../../src/engine/models/io';
 import { buildBuiltin } from '../../../src/engine/models/builtins';
@@ -20,7 +20,8 @@ async function setup(seed: number, method = 'fgsm', epochs = 3) {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-train-'));
   const opts: TrainOptions = {
     epochs, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed, objective: getObjective(method),
-    objectiveConfig: { eps: 0.1, lambda: 1, cleanTerm: true, beta: 6, steps: 3, stepSize: 0.05, restarts: 1, norm: 'linf' },
+    // λ unset: the catalogue's loss of each method (fast and pgd: L_adv alone).
+    objectiveConfig: { eps: 0.1, lambda: 1, cleanTerm: hasCleanTerm(method as Method, false), beta: 6, steps: 3, stepSize: 0.05, restarts: 1, norm: 'linf' },
     epsWarmupEpochs: 0, earlyStoppingPatience: 0, validationPoints: 64, runDir, resume: false,
   };
   const events: EngineEvent[] = [];
