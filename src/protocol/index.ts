@@ -7,3 +7,7 @@ export * from './catalogue';
 export * from './format';
 export * from './fields';
 export * from './modelJson';
+export * from './sweep';
+export * from './experiments';
+export * from './tradeoff';
+export * from './plots';

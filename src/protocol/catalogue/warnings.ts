@@ -49,6 +49,8 @@ export const WARNINGS = [
     explanation: 'The model resists the examples it is trained on but not PGD: it learned the training attack, not the threat model.' },
   { code: 'catastrophic-overfitting', source: 'training', field: 'method', title: 'catastrophic overfitting',
     explanation: 'FGSM training can suddenly stop resisting multi-step attacks; lower the step size or switch to PGD training.' },
+  { code: 'robust-overfitting', source: 'training', field: 'earlyStoppingPatience', title: 'robust overfitting',
+    explanation: 'Adversarially trained models overfit: after a peak, robust test accuracy falls while robust training accuracy keeps rising (Rice et al. 2020); the best epoch, not the last, is the model to keep.' },
   { code: 'slow-backend', source: 'backend', title: 'not on the native backend',
     explanation: 'The pure-JS backend gives the same numbers hundreds of times slower; install the native TensorFlow backend (npm run native).' },
   { code: 'json', source: 'editor', title: 'JSON syntax error', explanation: 'The engine cannot read a file that is not valid JSON.' },
