@@ -10,6 +10,8 @@ import { fillExampleModal, renderGallery } from './galleryView';
 import { applyEvents, newRun, robustTable, runState, timing, type RunData, type Section } from './model';
 import { readTheme, watchTheme, type Theme } from './theme';
 import { fillPerClass, fillRobustTable, fillWarnings, fmtPct1 } from './evaluationView';
+import { ExperimentsView } from './experimentsView';
+import { GeneralizationCharts } from './generalizationView';
 
 export interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -18,13 +20,14 @@ export interface VsCodeApi {
 }
 
 type Tab = NonNullable<DashboardState['tab']>;
-type Dirty = Section | 'compare' | 'picker';
+type Dirty = Section | 'compare' | 'picker' | 'experiments';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'training', label: 'Training' },
   { id: 'evaluation', label: 'Evaluation' },
   { id: 'gallery', label: 'Gallery' },
   { id: 'compare', label: 'Compare' },
+  { id: 'experiments', label: 'Experiments' },
 ];
 
 
@@ -93,11 +96,15 @@ export class Dashboard {
     this.buildTraining();
     this.buildEvaluation();
     this.buildCompare();
+    this.experiments = new ExperimentsView(this.views.experiments, {
+      post: (m) => this.post(m), state: () => this.state.experiments ?? {}, save: (patch) => this.saveState({ experiments: { ...this.state.experiments, ...patch } }),
+      theme: () => this.theme, request: () => this.request('experiments'),
+    });
     this.header.append(el('p', 'rl-empty', 'Waiting for the run’s events…'));
     watchTheme((t) => {
       this.theme = t;
       for (const c of this.charts.values()) c.themeChanged();
-      this.request('training', 'evaluation', 'compare');
+      this.request('training', 'evaluation', 'compare', 'experiments');
     });
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
     window.addEventListener('error', (e) => this.post({ type: 'error', message: `${e.message} (${e.filename}:${e.lineno})` }));
@@ -129,6 +136,8 @@ export class Dashboard {
         }
         const selected = this.state.selectedRunId && this.runs.has(this.state.selectedRunId) ? this.state.selectedRunId : this.order[0];
         this.saveState({ runDirs: msg.runs.map((r) => r.runDir), selectedRunId: selected });
+        // A panel of no run (the experiments table): say so instead of waiting for events.
+        if (!msg.runs.length) this.header.replaceChildren(el('h1', 'rl-title', 'Experiments of this workspace'));
         this.request('status', 'training', 'evaluation', 'gallery', 'compare', 'picker');
         break;
       }
@@ -148,6 +157,17 @@ export class Dashboard {
         if (!run) return;
         run.headline = msg.headline;
         if (run.runId === this.selected()?.runId) this.request('status', 'evaluation');
+        break;
+      }
+      case 'experiments':
+        this.experiments.setData(msg.rows, msg.sweeps);
+        this.request('experiments');
+        break;
+      case 'focus': {
+        document.querySelector('vscode-panels')?.setAttribute('activeid', `tab-${msg.tab}`);
+        this.saveState({ tab: msg.tab });
+        if (msg.tab === 'experiments') this.experiments.focus(msg.sweep);
+        this.request('experiments');
         break;
       }
       case 'export-request':
@@ -192,6 +212,8 @@ export class Dashboard {
       if (dirty.has('gallery')) this.renderGallery(run);
       if (dirty.has('compare')) this.renderCompare();
     }
+    // The experiments table needs no run of its own.
+    if (dirty.has('experiments')) this.experiments.render();
     for (const c of this.charts.values()) c.flush(this.theme);
   }
 
@@ -290,6 +312,8 @@ export class Dashboard {
   // --- training ------------------------------------------------------------------------------------
 
   private checkpointsEl?: HTMLElement;
+  private generalization?: GeneralizationCharts;
+  private readonly experiments: ExperimentsView;
 
   private buildTraining(): void {
     const grid = el('div', 'rl-grid');
@@ -301,6 +325,7 @@ export class Dashboard {
     this.chart(grid, { id: 'acc-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: pctRange, points: true, xInteger: true, emptyText: 'Waiting for the first epoch to end…' });
     this.chart(grid, { id: 'schedule', title: 'Learning rate and ε schedule', xLabel: 'step', yLabel: 'learning rate', y2Label: 'ε', xInteger: true, emptyText: 'Waiting for the first batch…' });
     this.chart(grid, { id: 'speed', title: 'Throughput', xLabel: 'step', yLabel: 'images/s', xInteger: true, emptyText: 'Waiting for the first batch…' });
+    this.generalization = new GeneralizationCharts((spec) => this.chart(grid, spec));
     this.checkpointsEl = el('section', 'rl-card rl-checkpoints');
     this.views.training.append(this.checkpointsEl);
   }
@@ -339,6 +364,7 @@ export class Dashboard {
       series({ label: 'val robust', color: 1 }, pick(ep, (e) => e.valAccRobust)),
       series({ label: 'PGD monitor', color: 3 }, pick(ep, (e) => e.monitorAcc)),
     ].filter(present));
+    this.generalization?.render(run);
     const box = this.checkpointsEl!;
     box.textContent = '';
     const head = el('header', 'rl-card-head');

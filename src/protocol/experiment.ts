@@ -144,3 +144,4 @@ export type SweepPointTag = NonNullable<Experiment['sweepPoint']>;
 export type SweepParams = NonNullable<SweepPointTag['params']>;
 export const sweepParams = checkOf(EXPERIMENT.properties.sweepPoint.properties.params);
 export const sweepPointTag = checkOf(EXPERIMENT.properties.sweepPoint);
+export const sweepTargetCheck = checkOf(EXPERIMENT.properties.sweep.properties.target);

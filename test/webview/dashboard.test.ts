@@ -273,7 +273,7 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await p.waitForFunction(() => (window as unknown as { __messages: Posted[] }).__messages.some((m) => m.type === 'export-result'));
     const res = (await posted(p)).find((m) => m.type === 'export-result') as unknown as { id: string; images: { name: string; dataUrl: string }[] };
     assert.equal(res.id, 'exp-1');
-    assert.deepEqual(res.images.map((i) => i.name).sort(), ['acc-batch', 'acc-epoch', 'acc-eps', 'loss-batch', 'loss-epoch', 'schedule', 'speed'].map((n) => `sample-fgsm-${n}.png`).sort());
+    assert.deepEqual(res.images.map((i) => i.name).sort(), ['acc-batch', 'acc-epoch', 'acc-eps', 'gen-acc', 'gen-gap', 'loss-batch', 'loss-epoch', 'schedule', 'speed'].map((n) => `sample-fgsm-${n}.png`).sort());
     for (const img of res.images) assert.ok(decodePngDataUrl(img.dataUrl).length > 2000, `${img.name} is a real PNG`);
     fs.writeFileSync(path.join(SHOTS, 'export-acc-eps.png'), decodePngDataUrl(res.images.find((i) => i.name.endsWith('acc-eps.png'))!.dataUrl));
     await p.click('[data-chart="acc-batch"] .rl-png');

@@ -6,7 +6,7 @@
 // a kill at any instant leaves a sweep that `robustlab sweep --resume` continues.
 import fs from 'node:fs';
 import path from 'node:path';
-import { arr, int, lit, obj, opt, str, sweepParams, type Infer, type SweepMessage, type SweepParams, type SweepTarget, EXPERIMENT, checkOf } from '../../protocol';
+import { arr, int, lit, obj, opt, str, sweepParams, type Infer, type SweepMessage, type SweepParams, type SweepTarget, EXPERIMENT, checkOf, sweepTargetCheck } from '../../protocol';
 import { BadInputError } from '../errors';
 import { writeFileAtomic } from '../models/io';
 import { newRunId, runFiles } from '../runs/layout';
@@ -17,7 +17,6 @@ const axesCheck = checkOf({ type: 'object', description: '', properties: {
   method: EXPERIMENT.properties.sweep.properties.method, lambda: EXPERIMENT.properties.sweep.properties.lambda, beta: EXPERIMENT.properties.sweep.properties.beta,
   eps: EXPERIMENT.properties.sweep.properties.eps, seed: EXPERIMENT.properties.sweep.properties.seed,
 } } as const);
-const targetCheck = checkOf(EXPERIMENT.properties.sweep.properties.target);
 
 export const sweepManifest = obj({
   version: lit(1),
@@ -27,7 +26,7 @@ export const sweepManifest = obj({
   experiment: str,
   runsRoot: str,
   axes: axesCheck,
-  target: opt(targetCheck),
+  target: opt(sweepTargetCheck),
   points: arr(obj({ index: int, params: sweepParams, file: str, runDir: str })),
   argv: arr(str),
 });
