@@ -191,7 +191,10 @@ export function renderSvg(spec: PlotSpec, theme: PlotTheme = LIGHT_PLOT_THEME, s
     + `<text x="10" y="18" font-size="13" font-weight="600" fill="${esc(theme.fg)}">${esc(spec.title)}</text>`
     + (spec.note ? `<text x="10" y="33" fill="${esc(theme.muted)}">${esc(spec.note.length > 110 ? `${spec.note.slice(0, 108)}…` : spec.note)}</text>` : '');
   if (!pts.length) return `${head}<text x="${W / 2}" y="${H / 2}" text-anchor="middle" fill="${esc(theme.muted)}" font-style="italic">${esc(spec.empty ?? 'No data.')}</text></svg>`;
-  const legendRows = Math.ceil(legend.length / 3);
+  // As many legend columns as the longest label fits (about 6.2 px a character at 11 px), 1 to 3.
+  const longest = Math.max(0, ...legend.map((s) => s.label.length));
+  const legendCols = [3, 2, 1].find((n) => (W - 72) / n >= longest * 6.2 + 28) ?? 1;
+  const legendRows = Math.ceil(legend.length / legendCols);
   const m = { l: 58, r: 14, t: spec.note ? 44 : 30, b: 40 + (legendRows ? 8 + legendRows * 16 : 0) };
   const xs = pts.map((p) => p.x), ys = pts.flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]);
   const [x0, x1] = domain(xs, !!spec.xPercent, !!spec.xLog);
@@ -221,8 +224,8 @@ export function renderSvg(spec: PlotSpec, theme: PlotTheme = LIGHT_PLOT_THEME, s
     }
   }
   legend.forEach((s, i) => {
-    const col = i % 3, row = Math.floor(i / 3);
-    const x = m.l + col * ((W - m.l - m.r) / 3), y = H - m.b + 50 + row * 16;
+    const col = i % legendCols, row = Math.floor(i / legendCols);
+    const x = m.l + col * ((W - m.l - m.r) / legendCols), y = H - m.b + 50 + row * 16;
     parts.push(`<line x1="${f(x)}" x2="${f(x + 16)}" y1="${y - 4}" y2="${y - 4}" stroke="${esc(s.colour)}" stroke-width="2"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ''}/>`
       + marker(s.marker === 'none' ? 'none' : s.marker ?? 'circle', x + 8, y - 4, 3, s.colour, theme.bg, false)
       + `<text x="${f(x + 22)}" y="${y}" fill="${esc(theme.fg)}">${esc(s.label)}</text>`);
