@@ -12,7 +12,7 @@ export interface MessageHandlers {
   exportResult(id: string, images: ExportedImage[]): void;
   saveImage(image: ExportedImage): void | Promise<void>;
   openFile(file: string): void | Promise<void>;
-  /** The experiments table's actions (src/extension/sweep/tableActions.ts); each checks its run folders. */
+  /** The experiments table's actions (SweepCommands.tableActions in src/extension/sweep/commands.ts); each checks its run folders. */
   table?: TableActions;
 }
 
