@@ -20,7 +20,7 @@ fs.copyFileSync(path.join(sweepDir, 'table.json'), path.join(out, 'table.json'))
 if (fs.existsSync(path.join(sweepDir, 'recommended.advtrain.json'))) fs.copyFileSync(path.join(sweepDir, 'recommended.advtrain.json'), path.join(out, 'recommended.advtrain.json'));
 // The table alone, for the closing note: the report's "Runs" and "Settings" sections.
 const report = fs.readFileSync(path.join(sweepDir, 'report.md'), 'utf8');
-const section = (title) => { const m = new RegExp(`## ${title}[^\\n]*\\n([\\s\\S]*?)(?=\\n## |$)`).exec(report); return m ? `## ${title}\n${m[1].trim()}\n` : ''; };
+const section = (title) => { const m = new RegExp(`## (${title}[^\\n]*)\\n([\\s\\S]*?)(?=\\n## |$)`).exec(report); return m ? `## ${m[1]}\n\n${m[2].trim()}\n` : ''; };
 fs.writeFileSync(path.join(out, 'table.md'), [`# Sweep ${manifest.sweepId}`, '', section('Recommendation'), section('Runs'), section('Settings \\(seeds as one'), ''].join('\n'));
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });

@@ -12,7 +12,8 @@ const PORT = process.env.PORT;
 const WS = process.env.ROBUSTLAB_E2E_WS;
 const SHOTS = process.env.SHOTS;
 const RESULT = path.join(process.env.ROBUSTLAB_E2E_OUT, 'ext-tests-result.json');
-const HOST_TESTS_TIMEOUT = Number(process.env.HOST_TESTS_TIMEOUT ?? 420000);
+// The host tests train, attack and run a 2-point sweep with the real engine: minutes on a loaded 2-core machine.
+const HOST_TESTS_TIMEOUT = Number(process.env.HOST_TESTS_TIMEOUT ?? 900000);
 const t0 = Date.now();
 const ms = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const remote = (p) => `vscode-remote://127.0.0.1:${PORT}${p}`;
