@@ -48,8 +48,9 @@ function runSweep(parallel, tag) {
       for (const l of lines) {
         if (!l.trim()) continue;
         const m = JSON.parse(l);
-        if (m.type === 'sweep-point' && m.point.status === 'running') began.set(m.point.index, Date.now());
-        else if (m.type === 'sweep-point' && began.has(m.point.index)) perPoint.push({ index: m.point.index, status: m.point.status, seconds: (Date.now() - began.get(m.point.index)) / 1000 });
+        // A point is "running" from its fork (later running messages report its epochs) to its final status.
+        if (m.type === 'sweep-point' && m.point.status === 'running') { if (!began.has(m.point.index)) began.set(m.point.index, Date.now()); }
+        else if (m.type === 'sweep-point' && began.has(m.point.index) && ['completed', 'failed', 'stopped'].includes(m.point.status)) perPoint.push({ index: m.point.index, status: m.point.status, seconds: (Date.now() - began.get(m.point.index)) / 1000 });
         else if (m.type === 'sweep-finished') finished = m;
       }
     });

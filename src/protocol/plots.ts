@@ -4,7 +4,7 @@
 // styles, so the dashboard's CSP allows it.
 import type { ExperimentRow } from './experiments';
 import { fmtEps, pct } from './format';
-import { frontSettings, measuredTrainRun, paretoFront, runColour, settingLabel, settingsOf, type Setting } from './tradeoff';
+import { frontSettings, measuredTrainRun, paramsOf, paretoFront, runColour, settingLabel, settingsOf, type Setting } from './tradeoff';
 
 export interface PlotTheme { fg: string; muted: string; grid: string; bg: string; font: string }
 export const LIGHT_PLOT_THEME: PlotTheme = { fg: '#333333', muted: '#717171', grid: '#d9d9d9', bg: '#ffffff', font: 'system-ui, -apple-system, Segoe UI, sans-serif' };
@@ -130,11 +130,18 @@ export function epsCurvesPlot(rows: readonly ExperimentRow[]): PlotSpec {
   return {
     id: 'eps-curves', title: 'Accuracy versus ε of the selected runs', xLabel: norms.size === 1 && norms.has('l2') ? 'L2 ε' : 'ε', yLabel: 'robust accuracy (each run\'s own worst case)', yPercent: true,
     series: withCurves.map((r) => ({
-      label: r.runId, colour: runColour(r), line: true, marker: 'circle', size: 3.5,
+      label: curveLabel(r, withCurves), colour: runColour(r), line: true, marker: 'circle', size: 3.5,
       points: [...r.curve].sort((a, b) => a.eps - b.eps).map((c) => ({ x: c.eps, y: c.accuracy, run: r.runId, title: `${r.runId} at ε=${fmtEps(c.eps)}: ${pct(c.accuracy)}` })),
     })),
     empty: 'Select runs in the table to overlay their accuracy-versus-ε curves.',
   };
+}
+
+/** A curve's legend entry: a sweep point by its setting and seed ("pgd λ=0.5 · seed 1"), any other run by its id. */
+function curveLabel(r: ExperimentRow, all: readonly ExperimentRow[]): string {
+  if (!r.sweep) return r.runId;
+  const label = settingLabel(paramsOf(r), all.map((x) => ({ params: paramsOf(x) })));
+  return `${label}${r.seed !== undefined && new Set(all.map((x) => x.seed)).size > 1 ? ` · seed ${r.seed}` : ''}`;
 }
 
 // --- SVG ------------------------------------------------------------------------------------------
@@ -191,10 +198,14 @@ export function renderSvg(spec: PlotSpec, theme: PlotTheme = LIGHT_PLOT_THEME, s
     + `<text x="10" y="18" font-size="13" font-weight="600" fill="${esc(theme.fg)}">${esc(spec.title)}</text>`
     + (spec.note ? `<text x="10" y="33" fill="${esc(theme.muted)}">${esc(spec.note.length > 110 ? `${spec.note.slice(0, 108)}…` : spec.note)}</text>` : '');
   if (!pts.length) return `${head}<text x="${W / 2}" y="${H / 2}" text-anchor="middle" fill="${esc(theme.muted)}" font-style="italic">${esc(spec.empty ?? 'No data.')}</text></svg>`;
-  // As many legend columns as the longest label fits (about 6.2 px a character at 11 px), 1 to 3.
+  // As many legend columns as the longest label fits (about 6.2 px a character at 11 px), 1 to 4;
+  // at most a third of the height for the legend: labels are cut to their column and the rest counted.
   const longest = Math.max(0, ...legend.map((s) => s.label.length));
-  const legendCols = [3, 2, 1].find((n) => (W - 72) / n >= longest * 6.2 + 28) ?? 1;
-  const legendRows = Math.ceil(legend.length / legendCols);
+  const maxRows = Math.max(1, Math.floor((H / 3) / 16));
+  const legendCols = [3, 2, 1].find((n) => (W - 72) / n >= longest * 6.2 + 28 && Math.ceil(legend.length / n) <= maxRows) ?? (legend.length > maxRows ? 4 : 1);
+  const colChars = Math.max(6, Math.floor(((W - 72) / legendCols - 28) / 6.2));
+  const shownLegend = legend.length > maxRows * legendCols ? [...legend.slice(0, maxRows * legendCols - 1), { label: `+${legend.length - maxRows * legendCols + 1} more`, colour: theme.muted, marker: 'none' as const }] : legend;
+  const legendRows = Math.ceil(shownLegend.length / legendCols);
   const m = { l: 58, r: 14, t: spec.note ? 44 : 30, b: 40 + (legendRows ? 8 + legendRows * 16 : 0) };
   const xs = pts.map((p) => p.x), ys = pts.flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]);
   const [x0, x1] = domain(xs, !!spec.xPercent, !!spec.xLog);
@@ -223,12 +234,12 @@ export function renderSvg(spec: PlotSpec, theme: PlotTheme = LIGHT_PLOT_THEME, s
       parts.push(`<g${attrs}>${p.title ? `<title>${esc(p.title)}</title>` : ''}${mk}</g>`);
     }
   }
-  legend.forEach((s, i) => {
+  shownLegend.forEach((s: Pick<PlotSeries, 'label' | 'colour' | 'marker' | 'dash'>, i) => {
     const col = i % legendCols, row = Math.floor(i / legendCols);
     const x = m.l + col * ((W - m.l - m.r) / legendCols), y = H - m.b + 50 + row * 16;
     parts.push(`<line x1="${f(x)}" x2="${f(x + 16)}" y1="${y - 4}" y2="${y - 4}" stroke="${esc(s.colour)}" stroke-width="2"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ''}/>`
       + marker(s.marker === 'none' ? 'none' : s.marker ?? 'circle', x + 8, y - 4, 3, s.colour, theme.bg, false)
-      + `<text x="${f(x + 22)}" y="${y}" fill="${esc(theme.fg)}">${esc(s.label)}</text>`);
+      + `<text x="${f(x + 22)}" y="${y}" fill="${esc(theme.fg)}">${esc(s.label.length > colChars ? `${s.label.slice(0, colChars - 1)}…` : s.label)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');

@@ -69,5 +69,11 @@ describe('trade-off rules', () => {
     assert.ok(costPlot(rows, 'gradEvals').series.some((s) => s.points.length > 0));
     assert.equal(epsCurvesPlot(rows.slice(0, 2)).series.length, 2);
     assert.match(renderSvg(epsCurvesPlot([])), /Select runs/);
+    // Sweep points are named by what differs; 39 curves: the legend keeps to a third of the plot and counts the rest.
+    assert.match(renderSvg(epsCurvesPlot(rows)), />fgsm λ=0 · seed 0</);
+    const many = renderSvg(epsCurvesPlot([0, 1, 2].flatMap((k) => rows.map((r) => ({ ...r, runId: `${r.runId}-${k}`, sweep: undefined })))));
+    const legendTexts = [...many.matchAll(/<text x="[\d.]+" y="(\d+)" fill="#333333">([^<]*)</g)].filter((m) => Number(m[1]) > 380 * 2 / 3);
+    assert.ok(legendTexts.length <= 28, `${legendTexts.length} legend entries`);
+    assert.match(many, />\+\d+ more</);
   });
 });

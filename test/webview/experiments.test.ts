@@ -121,7 +121,7 @@ describe('experiments tab in Chromium', { skip }, () => {
     await p.check(`tr[data-run="${b.runId}"] input[type=checkbox]`);
     await p.waitForFunction(() => (document.querySelector('.rl-exp-selection') as HTMLElement).dataset.selected === '2');
     assert.match((await p.$eval('.rl-exp-selection .rl-count', (e) => e.textContent)) ?? '', /^2 selected · differ in method/);
-    assert.equal(await p.$eval('[data-plot-card="eps-curves"]', (e) => (e as HTMLElement).dataset.series), JSON.stringify([a.runId, b.runId]));
+    assert.equal(await p.$eval('[data-plot-card="eps-curves"]', (e) => (e as HTMLElement).dataset.series), JSON.stringify(['fgsm', 'pgd']), 'sweep points named by what differs');
     await p.click('#rl-exp-compare');
     await p.waitForFunction(() => (window as unknown as { __messages: Posted[] }).__messages.some((m) => m.type === 'compare-runs'));
     const cmp = (await posted(p)).find((m) => m.type === 'compare-runs')!;
