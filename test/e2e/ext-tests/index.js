@@ -288,7 +288,7 @@ exports.run = async function run() {
     const best = [...table].sort((a, b) => b.robust - a.robust || b.clean - a.clean)[0];
     const pct = (x) => `${(x * 100).toFixed(1)}%`;
     const lens = await poll('the sweep CodeLens', async () => {
-      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', vscode.Uri.file(file));
+      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', vscode.Uri.file(file), 10);
       return (lenses || []).map((l) => l.command && l.command.title).find((x) => x && x.startsWith('Sweep: 2/2 runs · recommended'));
     }, 30000);
     assert(lens.includes(`λ=${best.lambda}`) && lens.includes(`robust ${pct(best.robust)}`) && lens.includes(`clean ${pct(best.clean)}`), `lens "${lens}" does not match the table's best run λ=${best.lambda} robust ${pct(best.robust)} clean ${pct(best.clean)}`);
