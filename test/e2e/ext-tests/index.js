@@ -287,6 +287,8 @@ exports.run = async function run() {
     // The default target maximizes robust accuracy: the lens names the most robust λ with its numbers.
     const best = [...table].sort((a, b) => b.robust - a.robust || b.clean - a.clean)[0];
     const pct = (x) => `${(x * 100).toFixed(1)}%`;
+    // The lens provider runs on an open document (the workbench refuses a file it has no model of).
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
     const lens = await poll('the sweep CodeLens', async () => {
       const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', vscode.Uri.file(file), 10);
       return (lenses || []).map((l) => l.command && l.command.title).find((x) => x && x.startsWith('Sweep: 2/2 runs · recommended'));
