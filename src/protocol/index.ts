@@ -2,3 +2,4 @@ export * from './schema';
 export * from './summary';
 export * from './events';
 export * from './experiment';
+export * from './preflight';

@@ -18,6 +18,8 @@ import { readExperimentFile, resolveTrainSettings, type EvalSettings } from '../
 import { runTrainJob } from '../jobs/trainJob';
 import { parseArgs, type FlagType } from './args';
 import { attachOutput, pickMode, type Mode } from './output';
+import { runCard } from './card';
+import { runCheck } from './check';
 
 const USAGE = `robustlab — adversarial training and robustness evaluation (TensorFlow.js)
 
@@ -33,6 +35,9 @@ usage:
                   [--steps N] [--step-size S] [--restarts N] [--queries N] [--test-size N] [--seed N]
                   [--out RUN_DIR] [--runs-dir DIR] [--json] [--fail-under ACC]
   robustlab curve MODEL.json [same options as attack; default eps 0,0.05,...,0.3]
+  robustlab check MODEL.json [--data NAME|PATH] [--test-size N] [--seed N] [--json]
+                  the pre-flight check alone: input shape and range, outputs, inference mode
+  robustlab card RUN_DIR [--out FILE] [--json]   a RobustBench-style model card (model-card.json)
   robustlab report RUN_DIR      print the table and rewrite report.md
   robustlab list [--runs-dir DIR]
 
@@ -142,6 +147,8 @@ async function main(argv: string[]): Promise<number> {
     }
     return EXIT.ok;
   }
+  if (command === 'check') return runCheck(rest);
+  if (command === 'card') return runCard(rest);
   if (command === 'report') {
     const dir = rest[0];
     if (!dir) throw new UsageError('report needs a run folder');
