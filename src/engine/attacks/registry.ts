@@ -10,6 +10,8 @@ import { deepfool } from './deepfool';
 import { apgdCe, apgdDlr } from './apgd';
 import { square } from './square';
 import { ensemble } from './ensemble';
+import { fab, fabT } from './fab';
+import { autoattack } from './autoattack';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
 const catalogue = new Map<string, Attack>();
@@ -18,7 +20,7 @@ export function registerAttack(attack: Attack): void {
   catalogue.set(attack.name, attack);
 }
 
-for (const a of [fgsm, pgd, pgdL2, bim, miFgsm, cwL2, deepfool, apgdCe, apgdDlr, square, ensemble]) registerAttack(a);
+for (const a of [fgsm, pgd, pgdL2, bim, miFgsm, cwL2, deepfool, apgdCe, apgdDlr, square, ensemble, fab, fabT, autoattack]) registerAttack(a);
 
 export function attackNames(): string[] {
   return [...catalogue.keys()];

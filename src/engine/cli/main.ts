@@ -33,7 +33,10 @@ usage:
                   [--out RUN_DIR] [--runs-dir DIR] [--resume RUN_DIR] [--json]
   robustlab attack MODEL.json [--data NAME|PATH] [--attack A1,A2|ensemble] [--eps E1,E2] [--norm linf|l2]
                   [--steps N] [--step-size S] [--restarts N] [--queries N] [--test-size N] [--seed N]
+                  [--attack-seed N] [--random-start[=false]] [--aa-version standard|plus|rand]
                   [--out RUN_DIR] [--runs-dir DIR] [--json] [--fail-under ACC]
+                  --seed picks the test points, --attack-seed the attacks' randomness (default: --seed);
+                  --attack autoattack is standard AutoAttack (APGD-CE, APGD-T, FAB-T, Square 5000)
   robustlab curve MODEL.json [same options as attack; default eps 0,0.05,...,0.3]
   robustlab check MODEL.json [--data NAME|PATH] [--test-size N] [--seed N] [--json]
                   the pre-flight check alone: input shape and range, outputs, inference mode
@@ -48,7 +51,8 @@ exit codes: 0 ok, 1 gate failed (--fail-under), 2 bad input or usage, 3 internal
 const COMMON: Record<string, FlagType> = { json: 'bool', out: 'string', 'runs-dir': 'string', data: 'string', 'test-size': 'int', seed: 'int', help: 'bool' };
 const TRAIN_FLAGS: Record<string, FlagType> = { ...COMMON, model: 'string', method: 'string', eps: 'number', lambda: 'number', beta: 'number', epochs: 'int', 'batch-size': 'int', lr: 'number', 'train-size': 'int', resume: 'string',
   'eval-attack': 'list', 'eval-eps': 'numlist', 'eval-steps': 'int', 'eval-restarts': 'int', 'eval-points': 'int', 'eval-step-size': 'number', 'eps-warmup': 'number', patience: 'int', 'train-steps': 'int', optimizer: 'string' };
-const ATTACK_FLAGS: Record<string, FlagType> = { ...COMMON, attack: 'list', eps: 'numlist', norm: 'string', steps: 'int', 'step-size': 'number', restarts: 'int', queries: 'int', 'fail-under': 'number' };
+const ATTACK_FLAGS: Record<string, FlagType> = { ...COMMON, attack: 'list', eps: 'numlist', norm: 'string', steps: 'int', 'step-size': 'number', restarts: 'int', queries: 'int', 'fail-under': 'number',
+  'attack-seed': 'int', 'random-start': 'bool', 'aa-version': 'string' };
 
 function makeControl(emitter: Emitter): Control {
   const control: Control = { stopRequested: false, paused: false };
@@ -106,7 +110,8 @@ function attackSettings(args: ReturnType<typeof parseArgs>, curve: boolean): Eva
   const known = attackNames();
   for (const a of attacks) if (!known.includes(a)) throw new UsageError(`unknown attack '${a}'; known attacks: ${known.join(', ')}`);
   return { attacks, eps: (f.eps as number[] | undefined) ?? defaultEps, steps: f.steps as number | undefined, queries: f.queries as number | undefined, stepSize: f['step-size'] as number | undefined,
-    restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm };
+    restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm,
+    attackSeed: f['attack-seed'] as number | undefined, randomStart: f['random-start'] as boolean | undefined, autoattackVersion: f['aa-version'] as string | undefined };
 }
 
 function printSummary(summary: Summary, runDir: string, mode: Mode): void {

@@ -7,7 +7,7 @@ import type { RobustEntry, SanityWarning } from '../../protocol';
 /** Black-box (score/decision) attacks in the catalogue. */
 export const BLACK_BOX_ATTACKS: readonly string[] = ['square'];
 /** Single gradient attacks; the ensemble is excluded because it contains Square. */
-export const GRADIENT_ATTACKS: readonly string[] = ['fgsm', 'pgd', 'pgd-l2', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'cw-l2', 'deepfool'];
+export const GRADIENT_ATTACKS: readonly string[] = ['fgsm', 'pgd', 'pgd-l2', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'cw-l2', 'deepfool', 'fab', 'fab-t'];
 
 export interface MaskingOptions {
   /** How much lower (absolute fraction) the black-box accuracy must be to warn: default 0.002, i.e. 0.2 percentage points. */

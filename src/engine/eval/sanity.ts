@@ -11,7 +11,7 @@ import { batchTensors, range } from '../train/batches';
 import { Rng } from '../util/rng';
 import type { Evaluation } from './evaluate';
 
-const ITERATIVE = new Set(['pgd', 'pgd-l2', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'ensemble']);
+const ITERATIVE = new Set(['pgd', 'pgd-l2', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'ensemble', 'autoattack', 'fab', 'fab-t']);
 
 export interface SanityOptions {
   norm: Norm;
@@ -36,7 +36,7 @@ export function staticChecks(ev: Evaluation, model: Classifier, opts: Pick<Sanit
   }
   if (model.softmaxHandling) {
     w.push({ code: 'softmax-output', field: 'model', message: model.softmaxHandling === 'stripped'
-      ? 'the model ends in softmax: attacks used the logits before it (attacking saturated probabilities masks gradients). Export models that output logits.'
+      ? `the model ends in softmax${model.softmaxSite ? ` (${model.softmaxSite})` : ''}: attacks used the logits before it (attacking saturated probabilities masks gradients). Export models that output logits.`
       : 'the model outputs probabilities and its softmax could not be removed: attacks used log-probabilities, whose gradients vanish when the softmax saturates, so robust accuracy may be overestimated.' });
   }
   for (const r of ev.robust) {

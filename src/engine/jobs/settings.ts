@@ -16,6 +16,12 @@ export interface EvalSettings {
   restarts: number;
   testPoints?: number;
   norm: Norm;
+  /** Seed of the attacks' randomness, apart from the test points' seed (default: the same). */
+  attackSeed?: number;
+  /** Random start for attacks that have one (PGD: on, BIM: off by definition). */
+  randomStart?: boolean;
+  /** AutoAttack's version: standard (default), plus, rand. */
+  autoattackVersion?: string;
 }
 
 export interface TrainSettings {
@@ -139,4 +145,6 @@ export function checkEvalSettings(e: EvalSettings, file?: string): void {
   if (e.queries !== undefined) checkRange('queries', e.queries, 1, 1_000_000, file, true);
   checkRange('eval.restarts', e.restarts, 1, 1000, file, true);
   if (e.testPoints !== undefined) checkRange('eval.testPoints', e.testPoints, 1, 1_000_000, file, true);
+  if (e.attackSeed !== undefined) checkRange('attackSeed', e.attackSeed, 0, 2 ** 31 - 1, file, true);
+  if (e.autoattackVersion !== undefined && !['standard', 'plus', 'rand'].includes(e.autoattackVersion)) throw new BadInputError(`AutoAttack version must be standard, plus or rand, got '${e.autoattackVersion}'`, file);
 }

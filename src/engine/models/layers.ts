@@ -139,7 +139,7 @@ export function layersClassifier(tf: Tf, model: TF.LayersModel, name: string, im
   return {
     name,
     inputShape,
-    nativeInputShape: shape.slice(1) as number[],
+    ...(shape.length === 4 ? {} : { nativeInputShape: shape.slice(1) as number[] }),
     numClasses: outShape[outShape.length - 1] as number,
     layers: logitsModel,
     softmaxHandling: site ? 'stripped' : undefined,

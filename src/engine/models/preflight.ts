@@ -107,7 +107,8 @@ export async function runPreflight(tf: Tf, loaded: Classifier, data: Dataset | u
   let clf = loaded;
   if (clf.loadNotes?.length) findings.push(find(C.kerasTranslated, `the Keras Layers JSON was translated for TensorFlow.js: ${clf.loadNotes.join('; ')}`));
   for (const l of clf.trainingModeLayers ?? []) {
-    findings.push(find(C.trainingModeLayer, `${l} is called with training=True in the saved model, so it stays in training mode when the model is attacked`, 'remove training=True from that layer call in the Keras code and re-export'));
+    findings.push(find(C.trainingModeLayer, `${l} is called with training=True in the saved model: Keras runs it in training mode (random dropout, batch statistics) but TensorFlow.js ignores call arguments, so what is attacked here is not the model Keras runs`,
+      'remove training=True from that layer call in the Keras code and re-export'));
   }
   if (data) {
     const s = shapeFindings(clf, data);
@@ -135,7 +136,9 @@ export async function runPreflight(tf: Tf, loaded: Classifier, data: Dataset | u
       for (const cand of candidates) {
         const acc = accuracy(tf, clf, x, y, cand.scale, cand.offset);
         f.rangeAccuracy[cand.range] = acc;
-        if (acc >= acc0 + 0.25 && acc >= 3 * chance && (!best || acc > best.acc)) best = { ...cand, acc };
+        // Better by more than the sampling error of the comparison (and 5 points): the model was trained on that range.
+        const margin = Math.max(0.05, 2 * Math.sqrt(Math.max(acc0 * (1 - acc0), acc * (1 - acc)) / m));
+        if (acc >= acc0 + margin && acc >= 3 * chance && (!best || acc > best.acc)) best = { ...cand, acc };
       }
       if (best && best.range === '[0,255]' && clf.inputNormaliser) {
         findings.push(find(C.inputRescaled, `the model's first layer ${clf.inputNormaliser} expects raw [0,255] pixels (clean ${pct(best.acc)} there, ${pct(acc0)} on [0,1]): images are scaled by 255 before it; ε stays in [0,1] units (ε=0.3 is 76.5 grey levels)`));

@@ -164,7 +164,8 @@ function layerClasses(model: Json, out = new Map<string, string>()): Map<string,
 
 /** tfjs' name for each weight: `layer/weight`, with Keras 3's model prefix removed and its renames undone. */
 function renameWeights(specs: TF.io.WeightsManifestEntry[], classes: Map<string, string>, notes: Set<string>): TF.io.WeightsManifestEntry[] {
-  return specs.map((s) => {
+  const renamed: string[] = [];
+  const out = specs.map((s) => {
     const parts = s.name.split('/');
     let i = parts.length - 2;
     while (i > 0 && !classes.has(parts[i])) i--;
@@ -172,9 +173,11 @@ function renameWeights(specs: TF.io.WeightsManifestEntry[], classes: Map<string,
     let weight = parts.slice(i + 1).join('/');
     if (classes.get(parts[i]) === 'DepthwiseConv2D' && weight === 'kernel') weight = 'depthwise_kernel';
     const name = `${parts[i]}/${weight}`;
-    if (name !== s.name) notes.add(`Keras 3 weight names (${s.name}) mapped to TensorFlow.js names (${name})`);
+    if (name !== s.name) renamed.push(`${s.name} -> ${name}`);
     return name === s.name ? s : { ...s, name };
   });
+  if (renamed.length) notes.add(`${renamed.length} Keras 3 weight name(s) mapped to TensorFlow.js names (${renamed[0]}${renamed.length > 1 ? ', ...' : ''})`);
+  return out;
 }
 
 export function translateKeras(topology: unknown, specs: TF.io.WeightsManifestEntry[]): KerasTranslation {
