@@ -3,3 +3,4 @@ export * from './summary';
 export * from './events';
 export * from './experiment';
 export * from './preflight';
+export * from './card';
