@@ -14,6 +14,8 @@ import { installEngineRuntime } from './engineRuntime';
 import type { DashboardApi } from './dashboardApi';
 import type { RunsCache } from './runsCache';
 import type { TreeNode } from './runsTree';
+import { PreflightGate } from './preflight';
+import { writeModelCardIfAny } from './reports/modelCard';
 
 export interface TrainOptions { experiment?: string; model?: string; answers?: Partial<TrainAnswers> }
 export interface AttackOptions extends Partial<AttackAnswers> { model?: string }
@@ -29,6 +31,8 @@ const METHOD_INFO: Record<Method, string> = {
 };
 
 export class Commands {
+  private gate?: PreflightGate;
+
   constructor(
     private readonly host: EngineHost,
     private readonly dashboards: () => DashboardApi,
@@ -171,7 +175,7 @@ export class Commands {
     if (!this.trusted()) return undefined;
     const opts: AttackOptions = arg && !(arg instanceof vscode.Uri) && typeof arg === 'object' ? arg : {};
     const model = await this.modelFile(arg, opts);
-    if (!model) return undefined;
+    if (!model || !(await (this.gate ??= new PreflightGate(this.context, this.log)).check(model, opts.data))) return undefined;
     const s = settings();
     const noPrompt = opts.attacks !== undefined;
     let attacks = opts.attacks;
@@ -197,7 +201,7 @@ export class Commands {
     if (!this.trusted()) return undefined;
     const opts: CurveOptions = arg && !(arg instanceof vscode.Uri) && typeof arg === 'object' ? arg : {};
     const model = await this.modelFile(arg, opts);
-    if (!model) return undefined;
+    if (!model || !(await (this.gate ??= new PreflightGate(this.context, this.log)).check(model, opts.data))) return undefined;
     const noPrompt = opts.attack !== undefined;
     const attack = opts.attack ?? await pickOne('Evaluate Robustness Curve (1/2): attack', ATTACKS.filter((a) => a !== 'ensemble').map((a) => ({ label: a })), 'pgd');
     if (!attack) return undefined;
@@ -295,6 +299,7 @@ export class Commands {
       engineReport: fs.existsSync(files.report) ? fs.readFileSync(files.report, 'utf8') : undefined });
     const out = path.join(runDir, REPORT_WITH_CHARTS);
     fs.writeFileSync(out, md);
+    writeModelCardIfAny(runDir, summary, (m) => this.log.info(m));
     await vscode.window.showTextDocument(vscode.Uri.file(out), { preview: true });
     void vscode.window.showInformationMessage(`Robustness Lab: report written to ${out} (${names.length} chart${names.length === 1 ? '' : 's'}).`);
     return out;
