@@ -173,6 +173,18 @@ function profileSection(e, p, r) {
   return parts.join('\n\n');
 }
 
+function autoattackSection(a) {
+  if (!a) return '';
+  const e = a.engine;
+  const rows = [['robustlab `--attack autoattack` (standard)', pct(e.cleanAccuracy), `**${(e.accuracy * 100).toFixed(2)}%**`, '—', Object.entries(e.brokenBy).map(([k, v]) => `${k} ${v}`).join(', '), `${e.seconds.toFixed(0)} s (${e.cpuSeconds.toFixed(0)} s CPU)`]];
+  for (const r of a.peer.results) {
+    const both = r.correct.filter((c, i) => c !== e.correct[i]).length;
+    rows.push([`${r.tool} (torchattacks ${a.peer.versions.torchattacks})`, pct(a.peer.cleanAccuracy), `**${(r.accuracy * 100).toFixed(2)}%**`, `${((e.accuracy - r.accuracy) * 100).toFixed(2)} points (${both} points differ)`, '', `${r.seconds.toFixed(0)} s (${r.cpuSeconds.toFixed(0)} s CPU)`]);
+  }
+  return [`Defended model: ${a.model.trainedBy}; ${a.points} test points of the embedded sample (seed ${a.seed}), L∞ ε = ${a.eps}. Peer: torchattacks' APGD, APGDT, FAB and Square with AutoAttack's standard parameters (100 iterations, 9 target classes, 5,000 queries), cascaded by its MultiAttack, on the PyTorch twin of the same weights (logits agree within ${a.logits?.results?.[0]?.maxAbsDiff?.toExponential(1) ?? 'n/a'}); "torchattacks-default" is torchattacks.AutoAttack as shipped (its parts run 10 iterations). Target: the engine within ±0.5 points of the peer's standard AutoAttack.`,
+    '', table(['evaluation', 'clean', 'AutoAttack robust accuracy', 'engine − peer', 'first broken by', 'time'], rows)].join('\n');
+}
+
 function suite(sfx, title) {
   const m = read(`machine${sfx}.json`);
   if (!m) return '';
@@ -184,6 +196,7 @@ function suite(sfx, title) {
   add('Profile: which ops dominate a step; and the native-ReluGrad experiment (bench/experiments/relu-grad.ts)', profileSection(read(`profile-engine${sfx}.json`), read(`profile-peer${sfx}.json`), read(`relu-grad-experiment${sfx}.json`)));
   add('Agreement: engine attacks vs ART and Foolbox on the same weights and points', agreementSection(read(`agreement${sfx}.json`)));
   add('Reproduction on the embedded MNIST sample', reproSection(read(`reproduction${sfx}.json`)));
+  add('Standard AutoAttack: engine vs torchattacks on a PGD-trained model (issue 13)', autoattackSection(read(`autoattack${sfx}.json`)));
   if (!sfx) add('Issue 3\'s recipe: FGSM training of cnn-small, engine vs PyTorch', recipeSection(read('recipe-fgsm.json')));
   return parts.join('\n\n');
 }
