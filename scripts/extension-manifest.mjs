@@ -102,7 +102,7 @@ pkg.contributes = {
         description: 'ε values (L∞, data range [0,1]) pre-filled when attacking a model.',
       },
       'robustlab.defaultAttacks': {
-        type: 'array', items: { type: 'string', enum: ['fgsm', 'pgd', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'square', 'cw-l2', 'deepfool', 'ensemble'] },
+        type: 'array', items: { type: 'string', enum: ['fgsm', 'pgd', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'square', 'cw-l2', 'deepfool', 'ensemble', 'autoattack'] },
         default: ['fgsm', 'pgd'], description: 'Attacks pre-selected when attacking a model (`ensemble` is AutoAttack-lite).',
       },
       'robustlab.testPoints': { type: 'integer', minimum: 1, default: 500, description: 'Test points attacked by default (always reported with the accuracy).' },

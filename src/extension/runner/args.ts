@@ -2,7 +2,7 @@
 // Pure: unit-tested.
 import type { Method } from '../../protocol';
 
-export const ATTACKS = ['fgsm', 'pgd', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'square', 'cw-l2', 'deepfool', 'ensemble'] as const;
+export const ATTACKS = ['fgsm', 'pgd', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'square', 'cw-l2', 'deepfool', 'ensemble', 'autoattack'] as const;
 export const DATA_SETS = ['mnist-sample', 'mnist', 'cifar10'] as const;
 export const DEFAULT_CURVE_EPS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4];
 
