@@ -12,6 +12,8 @@ import { loadDataset } from '../../../src/engine/data';
 import { takeSubset } from '../../../src/engine/data/types';
 import { evaluate } from '../../../src/engine/eval/evaluate';
 import { projectLinf } from '../../../src/engine/attacks/fab';
+import { autoAttackPlan } from '../../../src/engine/attacks/autoattack';
+import { autoAttackFlags } from '../../../src/engine/eval/autoattackFlags';
 import { getAttack, runAttackChecked } from '../../../src/engine/attacks/registry';
 import { loadModelFile } from '../../../src/engine/models/io';
 import { buildModelCard } from '../../../src/engine/runs/card';
@@ -125,4 +127,25 @@ test('a model card comes from the run\'s AutoAttack entry and validates against 
   assert.doesNotThrow(() => modelCard(JSON.parse(JSON.stringify(card)), 'card'));
   assert.throws(() => modelCard({ ...card, clean_acc: 98 }, 'card'), /clean_acc/);
   assert.throws(() => buildModelCard('/runs/r1', { ...summary, robust: [] }, undefined), /no AutoAttack evaluation[\s\S]*--attack autoattack/);
+});
+
+test('AutoAttack versions: standard, plus and rand run the reference\'s attacks in its order', () => {
+  const threat = { norm: 'linf' as const, eps: 0.3 };
+  const names = (v: 'standard' | 'plus' | 'rand') => autoAttackPlan(v, threat, {}, 10).map((s) => s.name);
+  assert.deepEqual(names('standard'), ['apgd-ce', 'apgd-t', 'fab-t', 'square']);
+  assert.deepEqual(names('plus'), ['apgd-ce', 'apgd-dlr', 'fab', 'square', 'apgd-t', 'fab-t']);
+  assert.deepEqual(names('rand'), ['apgd-ce', 'apgd-dlr']);
+});
+
+test('AutoAttack rand (EOT) on a randomised model: flagged as randomised, and still inside the threat model', async () => {
+  const { split, shape } = await points(12);
+  const clf = await model('fault-dropout-graph');
+  const x = tf.tensor4d(split.x, [split.n, ...shape]);
+  const y = tf.tensor1d(split.y, 'int32');
+  const { xAdv, report } = await runAttackChecked({ tf, model: clf, rng: new Rng(0) }, getAttack('autoattack'), x, y, { norm: 'linf', eps: 0.1 }, { version: 'rand', steps: 3 });
+  assert.ok(report.maxNorm <= 0.1 + 1e-6);
+  const ev = await evaluate(tf, clf, split, shape, { attacks: [{ name: 'autoattack', params: { version: 'rand', steps: 2 } }], epsList: [0.05], norm: 'linf', batchSize: 250, seed: 0 });
+  const flags = autoAttackFlags(tf, clf, split, shape, ev);
+  assert.ok(flags.some((w) => w.code === 'aa-randomized-model'), JSON.stringify(flags));
+  tf.dispose([x, y, xAdv]);
 });
