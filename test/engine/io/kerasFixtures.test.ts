@@ -86,3 +86,19 @@ test('without the translation tfjs-layers refuses the Keras 3 file (the issue\'s
   assert.ok(clf.loadNotes?.some((n) => /weight name/.test(n)), 'Keras 3 weight names were mapped');
   assert.deepEqual(clf.nativeInputShape, [28, 28]);
 });
+
+test('a model the engine saved goes through the translation unchanged (no notes, same weight names)', async () => {
+  const { saveLayersModel } = await import('../../../src/engine/models/io');
+  const { buildBuiltin } = await import('../../../src/engine/models/builtins');
+  const { translateKeras } = await import('../../../src/engine/models/keras/translate');
+  const { Rng } = await import('../../../src/engine/util/rng');
+  const os = await import('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-keras-noop-'));
+  await saveLayersModel(tf, buildBuiltin(tf, 'cnn-small', [28, 28, 1], 10, new Rng(1)), path.join(dir, 'm'));
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'm', 'model.json'), 'utf8'));
+  const specs = json.weightsManifest[0].weights;
+  const t = translateKeras(json.modelTopology, specs);
+  assert.deepEqual(t.notes, []);
+  assert.deepEqual(t.weightSpecs.map((s: { name: string }) => s.name), specs.map((s: { name: string }) => s.name));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
