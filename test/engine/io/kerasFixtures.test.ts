@@ -102,3 +102,26 @@ test('a model the engine saved goes through the translation unchanged (no notes,
   assert.deepEqual(t.weightSpecs.map((s: { name: string }) => s.name), specs.map((s: { name: string }) => s.name));
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('load errors carry tfjs\' whole message and the fix: an unknown layer, weights that match no variable', async () => {
+  const os = await import('node:os');
+  const { assertBadInput } = await import('./helpers');
+  const src = path.join(ROOT, 'k3-dense-flat-layers');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-keras-err-'));
+  const json = JSON.parse(fs.readFileSync(path.join(src, 'model.json'), 'utf8'));
+  for (const f of fs.readdirSync(src)) if (f.endsWith('.bin')) fs.copyFileSync(path.join(src, f), path.join(dir, f));
+  const unknown = structuredClone(json);
+  unknown.modelTopology.model_config.config.layers[1].class_name = 'FancyLayer';
+  const f1 = path.join(dir, 'unknown.json');
+  fs.writeFileSync(f1, JSON.stringify(unknown));
+  const e1 = await assertBadInput(() => loadModelFile(tf, f1), f1, /Unknown layer: FancyLayer/);
+  assert.match(e1.message, /This may be due to one of the following reasons[\s\S]+\n/, 'the whole tfjs message, not its first line');
+  assert.match(e1.message, /fix: .*tfjs_graph_model/);
+  const renamed = structuredClone(json);
+  renamed.weightsManifest[0].weights[0].name = 'elsewhere/nothing/kernel';
+  const f2 = path.join(dir, 'weights.json');
+  fs.writeFileSync(f2, JSON.stringify(renamed));
+  const e2 = await assertBadInput(() => loadModelFile(tf, f2), f2, /cannot build the model/);
+  assert.match(e2.message, /fix: the weight names do not match[\s\S]*Keras 3\.15\.1[\s\S]*save_keras_model/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
