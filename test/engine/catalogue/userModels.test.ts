@@ -149,3 +149,14 @@ test('AutoAttack rand (EOT) on a randomised model: flagged as randomised, and st
   assert.ok(flags.some((w) => w.code === 'aa-randomized-model'), JSON.stringify(flags));
   tf.dispose([x, y, xAdv]);
 });
+
+test('--random-start=false makes PGD start at the clean point: it then equals BIM whatever the attack seed', async () => {
+  const { split, shape } = await points(30);
+  const clf = await model('k3-dense-flat-layers');
+  const run = (name: string, params: Record<string, unknown>, attackSeed: number) => evaluate(tf, clf, split, shape, { attacks: [{ name, params: { steps: 5, ...params } }], epsList: [0.1], norm: 'linf', batchSize: 250, seed: 0, attackSeed });
+  const off1 = await run('pgd', { randomStart: false }, 1);
+  const off2 = await run('pgd', { randomStart: false }, 2);
+  const bim = await run('bim', {}, 3);
+  assert.deepEqual(off1.points.advL2.get('pgd@0.1'), off2.points.advL2.get('pgd@0.1'));
+  assert.deepEqual(off1.points.advL2.get('pgd@0.1'), bim.points.advL2.get('bim@0.1'));
+});
