@@ -185,6 +185,12 @@ function autoattackSection(a) {
     '', table(['evaluation', 'clean', 'AutoAttack robust accuracy', 'engine − peer', 'first broken by', 'time'], rows)].join('\n');
 }
 
+function softmaxTwinsSection(t) {
+  if (!t) return '';
+  return [`The converter's two twins of one trained model (test/fixtures/keras: a separate \`keras.layers.Softmax()\` layer, and \`Activation('softmax')\`), ${t.attack}, ${t.rows[0].points} points of the embedded sample (seed 0). Both are now attacked on their logits; the last row is what attacking the Softmax-layer model's probabilities (the behaviour issue 13 found) gives.`, '',
+    table(['model', 'clean', 'C&W L2 ‖δ‖₂ ≤ 1', 'C&W L2 ‖δ‖₂ ≤ 2'], t.rows.map((r) => [r.model, pct(r.clean), pct(r.robust['1']), pct(r.robust['2'])]))].join('\n');
+}
+
 function suite(sfx, title) {
   const m = read(`machine${sfx}.json`);
   if (!m) return '';
@@ -197,6 +203,7 @@ function suite(sfx, title) {
   add('Agreement: engine attacks vs ART and Foolbox on the same weights and points', agreementSection(read(`agreement${sfx}.json`)));
   add('Reproduction on the embedded MNIST sample', reproSection(read(`reproduction${sfx}.json`)));
   add('Standard AutoAttack: engine vs torchattacks on a PGD-trained model (issue 13)', autoattackSection(read(`autoattack${sfx}.json`)));
+  if (!sfx) add('The Softmax-layer model and its Activation(\'softmax\') twin under C&W (issue 13; `bench/experiments/softmax-twins.ts`)', softmaxTwinsSection(read('softmax-twins.json')));
   if (!sfx) add('Issue 3\'s recipe: FGSM training of cnn-small, engine vs PyTorch', recipeSection(read('recipe-fgsm.json')));
   return parts.join('\n\n');
 }
