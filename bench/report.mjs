@@ -176,12 +176,16 @@ function profileSection(e, p, r) {
 function autoattackSection(a) {
   if (!a) return '';
   const e = a.engine;
-  const rows = [['robustlab `--attack autoattack` (standard)', pct(e.cleanAccuracy), `**${(e.accuracy * 100).toFixed(2)}%**`, '—', Object.entries(e.brokenBy).map(([k, v]) => `${k} ${v}`).join(', '), `${e.seconds.toFixed(0)} s (${e.cpuSeconds.toFixed(0)} s CPU)`]];
+  // The peer may have run on a prefix of the points (a loaded machine): compare on the same points.
+  const n = a.peer.points;
+  const ec = e.correct.slice(0, n);
+  const eAcc = ec.reduce((s, v) => s + v, 0) / n;
+  const rows = [[`robustlab \`--attack autoattack\` (standard)${n < e.points ? `, first ${n} of its ${e.points} points (all ${e.points}: ${(e.accuracy * 100).toFixed(2)}%)` : ''}`, pct(e.cleanAccuracy), `**${(eAcc * 100).toFixed(2)}%**`, '—', Object.entries(e.brokenBy).map(([k, v]) => `${k} ${v}`).join(', ') + (n < e.points ? ` (on ${e.points})` : ''), `${e.seconds.toFixed(0)} s (${e.cpuSeconds.toFixed(0)} s CPU) for ${e.points}`]];
   for (const r of a.peer.results) {
-    const both = r.correct.filter((c, i) => c !== e.correct[i]).length;
-    rows.push([`${r.tool} (torchattacks ${a.peer.versions.torchattacks})`, pct(a.peer.cleanAccuracy), `**${(r.accuracy * 100).toFixed(2)}%**`, `${((e.accuracy - r.accuracy) * 100).toFixed(2)} points (${both} points differ)`, '', `${r.seconds.toFixed(0)} s (${r.cpuSeconds.toFixed(0)} s CPU)`]);
+    const differ = r.correct.filter((c, i) => c !== ec[i]).length;
+    rows.push([`${r.tool} (torchattacks ${a.peer.versions.torchattacks})`, pct(a.peer.cleanAccuracy), `**${(r.accuracy * 100).toFixed(2)}%**`, `${((eAcc - r.accuracy) * 100).toFixed(2)} points (${differ} of ${n} points differ)`, '', `${r.seconds.toFixed(0)} s (${r.cpuSeconds.toFixed(0)} s CPU) for ${n}`]);
   }
-  return [`Defended model: ${a.model.trainedBy}; ${a.points} test points of the embedded sample (seed ${a.seed}), L∞ ε = ${a.eps}. Peer: torchattacks' APGD, APGDT, FAB and Square with AutoAttack's standard parameters (100 iterations, 9 target classes, 5,000 queries), cascaded by its MultiAttack, on the PyTorch twin of the same weights (logits agree within ${a.logits?.results?.[0]?.maxAbsDiff?.toExponential(1) ?? 'n/a'}); "torchattacks-default" is torchattacks.AutoAttack as shipped (its parts run 10 iterations). Target: the engine within ±0.5 points of the peer's standard AutoAttack.`,
+  return [`Defended model: ${a.model.trainedBy}; test points of the embedded sample (seed ${a.seed}), L∞ ε = ${a.eps}. Peer: torchattacks' APGD, APGDT, FAB and Square with AutoAttack's standard parameters (100 iterations, 9 target classes, 5,000 queries), cascaded by its MultiAttack, on the PyTorch twin of the same weights (logits agree within ${a.logits?.results?.find((r) => r.model === 'defended')?.maxAbsDiff?.toExponential(1) ?? 'n/a'}); "torchattacks-default" is torchattacks.AutoAttack as shipped (its parts run 10 iterations). Target: the engine within ±0.5 points of the peer's standard AutoAttack.${a.note ? ` ${a.note}` : ''}`,
     '', table(['evaluation', 'clean', 'AutoAttack robust accuracy', 'engine − peer', 'first broken by', 'time'], rows)].join('\n');
 }
 

@@ -33,13 +33,18 @@ def main():
     ap.add_argument('--eps', type=float, default=0.3)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--skip-default', action='store_true')
+    ap.add_argument('--points', type=int, default=0, help='attack only the first N exported points (0: all)')
+    ap.add_argument('--threads', type=int, default=2, help='1 keeps PyTorch usable on a loaded machine (its OpenMP threads stall under contention)')
     ap.add_argument('--out', required=True)
     a = ap.parse_args()
+    torch.set_num_threads(a.threads)
     import torchattacks as ta
 
     model = load_engine_model(a.arch, a.model)
     x = torch.from_numpy(nhwc_to_nchw(read_array(os.path.join(a.export, 'test-x.bin'))).astype(np.float32))
     y = torch.from_numpy(read_array(os.path.join(a.export, 'test-y.bin')).astype(np.int64))
+    if a.points:
+        x, y = x[:a.points], y[:a.points]
     n = len(y)
     with torch.no_grad():
         clean_ok = (model(x).argmax(1) == y).numpy()
