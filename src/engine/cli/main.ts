@@ -21,6 +21,8 @@ import { readExperimentFile, resolveTrainSettings, type EvalSettings } from '../
 import { runTrainJob } from '../jobs/trainJob';
 import { parseArgs, type FlagType } from './args';
 import { attachOutput, pickMode, type Mode } from './output';
+import { runCard } from './card';
+import { runCheck } from './check';
 
 const USAGE = `robustlab — adversarial training and robustness evaluation (TensorFlow.js)
 
@@ -34,8 +36,14 @@ usage:
                   [--out RUN_DIR] [--runs-dir DIR] [--resume RUN_DIR] [--json]
   robustlab attack MODEL.json [--data NAME|PATH] [--attack A1,A2|ensemble] [--eps E1,E2] [--norm linf|l2]
                   [--steps N] [--step-size S] [--restarts N] [--queries N] [--test-size N] [--seed N]
+                  [--attack-seed N] [--random-start[=false]] [--aa-version standard|plus|rand]
                   [--out RUN_DIR] [--runs-dir DIR] [--json] [--fail-under ACC]
+                  --seed picks the test points, --attack-seed the attacks' randomness (default: --seed);
+                  --attack autoattack is standard AutoAttack (APGD-CE, APGD-T, FAB-T, Square 5000)
   robustlab curve MODEL.json [same options as attack; default eps ${EPS_GRIDS.linf.curve.join(',')} (L2: ${EPS_GRIDS.l2.curve.join(',')})]
+  robustlab check MODEL.json [--data NAME|PATH] [--test-size N] [--seed N] [--json]
+                  the pre-flight check alone: input shape and range, outputs, inference mode
+  robustlab card RUN_DIR [--out FILE] [--json]   a RobustBench-style model card (model-card.json)
   robustlab report RUN_DIR [--headline-eps E]   print the table and the model's headline, rewrite report.md
   robustlab list [--runs-dir DIR]
 
@@ -51,7 +59,8 @@ exit codes: 0 ok, 1 gate failed (--fail-under), 2 bad input or usage, 3 internal
 const COMMON: Record<string, FlagType> = { json: 'bool', out: 'string', 'runs-dir': 'string', data: 'string', 'test-size': 'int', seed: 'int', help: 'bool' };
 const TRAIN_FLAGS: Record<string, FlagType> = { ...COMMON, model: 'string', method: 'string', eps: 'number', lambda: 'number', beta: 'number', epochs: 'int', 'batch-size': 'int', lr: 'number', 'train-size': 'int', resume: 'string',
   'eval-attack': 'list', 'eval-eps': 'numlist', 'eval-steps': 'int', 'eval-restarts': 'int', 'eval-points': 'int', 'eval-step-size': 'number', 'eps-warmup': 'number', patience: 'int', 'train-steps': 'int', optimizer: 'string' };
-const ATTACK_FLAGS: Record<string, FlagType> = { ...COMMON, attack: 'list', eps: 'numlist', norm: 'string', steps: 'int', 'step-size': 'number', restarts: 'int', queries: 'int', 'fail-under': 'number' };
+const ATTACK_FLAGS: Record<string, FlagType> = { ...COMMON, attack: 'list', eps: 'numlist', norm: 'string', steps: 'int', 'step-size': 'number', restarts: 'int', queries: 'int', 'fail-under': 'number',
+  'attack-seed': 'int', 'random-start': 'bool', 'aa-version': 'string' };
 
 function makeControl(emitter: Emitter): Control {
   const control: Control = { stopRequested: false, paused: false };
@@ -114,7 +123,8 @@ function attackSettings(args: ReturnType<typeof parseArgs>, curve: boolean): Eva
   if (fit !== norm) throw new UsageError(fit);
   const epsDefault = curve ? [...EPS_GRIDS[norm as Norm].curve] : [defaultEps(f.data as string | undefined, norm)];
   return { attacks, eps: (f.eps as number[] | undefined) ?? epsDefault, steps: f.steps as number | undefined, queries: f.queries as number | undefined, stepSize: f['step-size'] as number | undefined,
-    restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm };
+    restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm,
+    attackSeed: f['attack-seed'] as number | undefined, randomStart: f['random-start'] as boolean | undefined, autoattackVersion: f['aa-version'] as string | undefined };
 }
 
 function printSummary(summary: Summary, runDir: string, mode: Mode, headlineEps?: number): void {
@@ -158,6 +168,8 @@ async function main(argv: string[]): Promise<number> {
     }
     return EXIT.ok;
   }
+  if (command === 'check') return runCheck(rest);
+  if (command === 'card') return runCard(rest);
   if (command === 'report') {
     const { positionals, flags } = parseArgs(rest, { 'headline-eps': 'number' });
     const dir = positionals[0];

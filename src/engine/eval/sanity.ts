@@ -35,7 +35,7 @@ export function staticChecks(ev: Evaluation, model: Classifier, opts: Pick<Sanit
   }
   if (model.softmaxHandling) {
     w.push({ code: 'softmax-output', field: 'model', message: model.softmaxHandling === 'stripped'
-      ? 'the model ends in softmax: attacks used the logits before it (attacking saturated probabilities masks gradients). Export models that output logits.'
+      ? `the model ends in softmax${model.softmaxSite ? ` (${model.softmaxSite})` : ''}: attacks used the logits before it (attacking saturated probabilities masks gradients). Export models that output logits.`
       : 'the model outputs probabilities and its softmax could not be removed: attacks used log-probabilities, whose gradients vanish when the softmax saturates, so robust accuracy may be overestimated.' });
   }
   for (const r of ev.robust) {

@@ -5,6 +5,7 @@ import type { Tf } from '../backend';
 import type { Dataset } from '../data/types';
 import { takeSubset } from '../data/types';
 import { evaluate, galleryExamples, type AttackSpec, type Evaluation } from '../eval/evaluate';
+import { autoAttackFlags } from '../eval/autoattackFlags';
 import { gradientMaskingWarnings } from '../eval/masking';
 import { dynamicChecks, staticChecks } from '../eval/sanity';
 import { writeFileAtomic } from '../models/io';
@@ -48,6 +49,8 @@ export function attackSpecs(s: EvalSettings): AttackSpec[] {
     ...(s.queries !== undefined ? { queries: s.queries } : {}),
     restarts: s.restarts,
     ...(s.stepSize !== undefined ? { stepSize: s.stepSize } : {}),
+    ...(s.randomStart !== undefined ? { randomStart: s.randomStart } : {}),
+    ...(name === 'autoattack' && s.autoattackVersion ? { version: s.autoattackVersion } : {}),
   } }));
 }
 
@@ -58,7 +61,7 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   const norm: Norm = settings.norm;
   const specs = attackSpecs(settings);
   const ev = await evaluate(tf, model, split, data.inputShape, {
-    attacks: specs, epsList: settings.eps, norm, batchSize: 250, seed: input.seed,
+    attacks: specs, epsList: settings.eps, norm, batchSize: 250, seed: input.seed, attackSeed: settings.attackSeed,
     shouldStop: () => input.control.stopRequested,
     onResult: (r) => emitter.emit({ type: 'eval', attack: r.attack, norm: r.norm, eps: r.eps, steps: r.steps, restarts: r.restarts, accuracy: r.accuracy, testPoints: r.testPoints, seconds: r.seconds ?? 0 }),
     onProgress: (done, total, message) => emitter.emit({ type: 'progress', stage: 'evaluate', done, total, message }),
@@ -72,6 +75,7 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
     ...gradientMaskingWarnings(ev.robust, { tolerance: Math.max(0.002, 1 / Math.max(1, ev.testPoints)) }),
     ...(await dynamicChecks(tf, model, split, data.inputShape, ev, { norm, numClasses: data.numClasses, seed: input.seed, subset: 200, pgdSteps })),
   ];
+  warnings.push(...autoAttackFlags(tf, model, split, data.inputShape, ev));
   const extras = evaluationExtras(ev, split, data.numClasses, settings);
   warnings.push(...extras.warnings);
   for (const w of dedupe(warnings)) emitter.emit({ type: 'warning', warning: w });

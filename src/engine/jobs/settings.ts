@@ -17,6 +17,12 @@ export interface EvalSettings {
   restarts: number;
   testPoints?: number;
   norm: Norm;
+  /** Seed of the attacks' randomness, apart from the test points' seed (default: the same). */
+  attackSeed?: number;
+  /** Random start for attacks that have one (PGD: on, BIM: off by definition). */
+  randomStart?: boolean;
+  /** AutoAttack's version: standard (default), plus, rand. */
+  autoattackVersion?: string;
 }
 
 export interface TrainSettings {
@@ -152,4 +158,6 @@ export function checkEvalSettings(e: EvalSettings, file?: string, where: 'cli' |
   if (e.queries !== undefined) checkField('eval.queries', e.queries, file, 'queries');
   checkField('eval.restarts', e.restarts, file);
   if (e.testPoints !== undefined) checkField('eval.testPoints', e.testPoints, file);
+  if (e.attackSeed !== undefined) checkRange('attackSeed', e.attackSeed, 0, 2 ** 31 - 1, file, true);
+  if (e.autoattackVersion !== undefined && !['standard', 'plus', 'rand'].includes(e.autoattackVersion)) throw new BadInputError(`AutoAttack version must be standard, plus or rand, got '${e.autoattackVersion}'`, file);
 }

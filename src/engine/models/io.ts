@@ -6,6 +6,10 @@ import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import { BadInputError } from '../errors';
 import type { Classifier } from './classifier';
+import { graphClassifier } from './graph';
+import { explainLoadError } from './keras/loadErrors';
+import { registerKerasLayers } from './keras/normalization';
+import { translateKeras } from './keras/translate';
 import { layersClassifier } from './layers';
 
 const MAX_WEIGHT_BYTES = 2 * 1024 ** 3;
@@ -74,39 +78,23 @@ export function isGraphModel(json: ModelJson): boolean {
 export async function loadModelFile(tf: Tf, file: string): Promise<Classifier> {
   const json = readModelJson(file);
   const { specs, data } = readWeights(file, json);
-  const artifacts: TF.io.ModelArtifacts = { modelTopology: json.modelTopology as TF.io.ModelArtifacts['modelTopology'], weightSpecs: specs, weightData: data, format: json.format };
+  let kerasVersion: string | undefined;
   try {
-    if (isGraphModel(json)) return await graphClassifier(tf, await tf.loadGraphModel(tf.io.fromMemory(artifacts)), file);
+    if (isGraphModel(json)) {
+      const artifacts: TF.io.ModelArtifacts = { modelTopology: json.modelTopology as TF.io.ModelArtifacts['modelTopology'], weightSpecs: specs, weightData: data, format: json.format };
+      return await graphClassifier(tf, await tf.loadGraphModel(tf.io.fromMemory(artifacts)), json.modelTopology, file);
+    }
+    // Keras 3 (and some Keras 2) Layers JSON is rewritten into what tfjs-layers builds first.
+    registerKerasLayers(tf);
+    const k = translateKeras(json.modelTopology, specs);
+    kerasVersion = k.kerasVersion;
+    const artifacts: TF.io.ModelArtifacts = { modelTopology: k.topology as TF.io.ModelArtifacts['modelTopology'], weightSpecs: k.weightSpecs, weightData: data, format: json.format };
     const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-    return layersClassifier(tf, model, file);
+    return { ...layersClassifier(tf, model, file), ...(k.notes.length ? { loadNotes: k.notes } : {}) };
   } catch (err) {
     if (err instanceof BadInputError) throw err;
-    throw new BadInputError(`cannot build the model: ${(err as Error).message.split('\n')[0]}`, file);
+    throw new BadInputError(explainLoadError(err, kerasVersion), file);
   }
-}
-
-/** A Graph model can only be attacked. If it outputs probabilities, log-probabilities stand in for logits. */
-async function graphClassifier(tf: Tf, model: TF.GraphModel, file: string): Promise<Classifier> {
-  const shape = model.inputs[0]?.shape ?? [];
-  if (shape.length !== 4 || shape.slice(1).some((d) => d === undefined || d < 1)) throw new BadInputError(`expected an NHWC image input, got shape ${JSON.stringify(shape)}`, file);
-  const inputShape = shape.slice(1) as [number, number, number];
-  const probe = tf.tidy(() => model.execute(tf.randomUniform([4, ...inputShape], 0, 1, 'float32', 7)) as TF.Tensor2D);
-  const numClasses = probe.shape[1];
-  const isProb = tf.tidy(() => {
-    const rowSums = tf.sum(probe, 1);
-    return tf.min(probe).dataSync()[0] >= 0 && tf.max(tf.abs(tf.sub(rowSums, 1))).dataSync()[0] < 1e-3;
-  });
-  probe.dispose();
-  return {
-    name: file,
-    inputShape,
-    numClasses,
-    softmaxHandling: isProb ? 'log-probabilities' : undefined,
-    logits: (x) => tf.tidy(() => {
-      const out = model.execute(x) as TF.Tensor2D;
-      return (isProb ? tf.log(tf.add(out, 1e-12)) : out) as TF.Tensor2D;
-    }),
-  };
 }
 
 /** Saves model.json + weights.bin into dir atomically: a crash leaves the old model or the new one. */
