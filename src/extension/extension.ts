@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   log.info(`Robustness Lab ${context.extension.packageJSON.version} activated (extension host Node ${process.version})`);
 
   let dashboards: DashboardApi | undefined;
-  const getDashboards = (): DashboardApi => (dashboards ??= new DashboardPanels(context, (m) => log.info(m)));
+  const getDashboards = (): DashboardApi => (dashboards ??= new DashboardPanels(context, (m) => log.info(m), allRunsRoots));
 
   const cache = new RunsCache();
   host = new EngineHost(context, log, getDashboards, cache);

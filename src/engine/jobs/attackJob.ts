@@ -1,12 +1,15 @@
 // "Attack Current Model" and "Evaluate Robustness Curve": load a model.json, attack it, store a run.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { BackendChoice } from '../backend';
-import { loadDataset } from '../data';
-import { BadInputError } from '../errors';
+import { DATA_NAMES, loadDataset } from '../data';
+import { isDatasetCached, REMOTE_DATASETS } from '../data/download';
+import { BadInputError, StoppedError } from '../errors';
+import { readRegularFile } from '../io/safeRead';
 import { loadModelFile } from '../models/io';
 import type { Emitter } from '../runs/emitter';
 import { runFiles } from '../runs/layout';
+import { acquireRunLock, type RunLock } from '../runs/lock';
+import { readConfig, readSummary, type RunConfigFile } from '../runs/read';
 import type { Control } from '../train/trainer';
 import { runEvaluation } from './evalPhase';
 import { createRunDir, emitStarted } from './runDir';
@@ -22,35 +25,77 @@ export interface AttackJobInput {
   out?: string;
   runsRoot?: string;
   argv: string[];
+  /** Finish the stopped evaluation in this run folder (its stored settings). */
+  resume?: string;
 }
 
-function trainingMetadata(file: string): { data?: string; seed?: number } {
+/**
+ * The data set and seed a model's metadata names. A model file may come from anywhere, so its
+ * metadata never makes the engine download data or read a folder: only a built-in set that is
+ * already on disk is taken; anything else asks the user to name the data.
+ */
+function trainingMetadata(file: string, needData: boolean): { data?: string; seed?: number } {
+  let meta: { data?: unknown; seed?: unknown } | undefined;
   try {
-    const meta = (JSON.parse(fs.readFileSync(file, 'utf8')) as { userDefinedMetadata?: { data?: unknown; seed?: unknown } }).userDefinedMetadata;
-    return { data: typeof meta?.data === 'string' ? meta.data : undefined, seed: typeof meta?.seed === 'number' ? meta.seed : undefined };
+    meta = (JSON.parse(readRegularFile(file, 'model file', 256 * 1024 ** 2).toString('utf8')) as { userDefinedMetadata?: { data?: unknown; seed?: unknown } }).userDefinedMetadata;
   } catch {
     return {};
   }
+  const seed = typeof meta?.seed === 'number' && Number.isInteger(meta.seed) && meta.seed >= 0 ? meta.seed : undefined;
+  if (typeof meta?.data !== 'string' || !needData) return { seed };
+  const named = meta.data;
+  if (named === 'mnist-sample' || (REMOTE_DATASETS[named] && isDatasetCached(REMOTE_DATASETS[named]))) return { data: named, seed };
+  const hint = DATA_NAMES.includes(named) ? `pass --data ${named} to download it` : `pass --data ${JSON.stringify(named)} if that is the data you mean`;
+  throw new BadInputError(`the model's metadata says it was trained on '${named}', which is not on disk as a data set; nothing is downloaded or read on a model file's word: ${hint}, or name other data with --data`, file);
 }
 
-export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emitter: Emitter, control: Control): Promise<{ runDir: string }> {
+function resumable(dir: string): { config: RunConfigFile; settings: EvalSettings & { model: string; data: string; seed: number } } {
+  let config: RunConfigFile | undefined;
+  try {
+    config = readConfig(dir);
+  } catch (err) {
+    throw new BadInputError(`config.json is unreadable (${(err as Error).message})`, dir);
+  }
+  if (!config) throw new BadInputError('not a run folder (no config.json)', dir);
+  if (config.kind === 'train') throw new BadInputError(`this is a training run; continue it with \`robustlab train --resume ${dir}\``, dir);
+  let summary;
+  try { summary = readSummary(dir); } catch { summary = undefined; }
+  if (summary && summary.complete !== false) throw new BadInputError('this run has finished (summary.json is complete): nothing to resume', dir);
+  return { config, settings: config.settings as unknown as EvalSettings & { model: string; data: string; seed: number } };
+}
+
+export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emitter: Emitter, control: Control): Promise<{ runDir: string; stopped: boolean }> {
   const { tf } = b;
+  let existing: RunConfigFile | undefined;
+  let lock: RunLock | undefined;
+  const onStale = (message: string) => emitter.emit({ type: 'log', level: 'warn', message });
+  if (input.resume) {
+    const r = resumable(input.resume);
+    lock = acquireRunLock(path.resolve(input.resume), onStale);
+    existing = r.config;
+    const { model, data, seed, ...settings } = r.settings;
+    input = { ...input, modelPath: model, data, seed, settings, kind: r.config.kind as 'attack' | 'curve' };
+  }
   checkEvalSettings(input.settings);
   const model = await loadModelFile(tf, input.modelPath);
   // Evaluate on the test part of the split the model was trained with, so no training point is scored.
-  const trained = trainingMetadata(input.modelPath);
+  const trained = input.data === undefined || input.seed === undefined ? trainingMetadata(input.modelPath, input.data === undefined) : {};
   input = { ...input, data: input.data ?? trained.data ?? 'mnist-sample', seed: input.seed ?? trained.seed ?? 0 };
   const testSize = input.settings.testPoints ?? 1000;
-  const data = await loadDataset(input.data!, { seed: input.seed!, testSize, trainSize: 1, tf,
+  const data = await loadDataset(input.data!, { seed: input.seed!, testSize, trainSize: 1, tf, shouldStop: () => control.stopRequested,
     onProgress: (done, total, file) => emitter.emit({ type: 'progress', stage: 'download', done, total, message: file }) });
   if (model.inputShape.join() !== data.inputShape.join()) throw new BadInputError(`the model takes ${model.inputShape.join('x')} inputs but ${data.name} has ${data.inputShape.join('x')} images`, input.modelPath);
   if (model.numClasses !== data.numClasses) throw new BadInputError(`the model has ${model.numClasses} outputs but ${data.name} has ${data.numClasses} classes`, input.modelPath);
+  if (control.stopRequested) throw new StoppedError();
   const settings = { model: path.resolve(input.modelPath), data: input.data, seed: input.seed, ...input.settings };
-  const run = createRunDir({ kind: input.kind, label: path.basename(path.dirname(path.resolve(input.modelPath))), out: input.out, runsRoot: input.runsRoot,
-    source: { model: path.resolve(input.modelPath) }, settings, argv: input.argv });
+  const run = existing
+    ? { runId: existing.runId, runDir: path.resolve(input.resume!), config: existing, lock: lock! }
+    : createRunDir({ kind: input.kind, label: path.basename(path.dirname(path.resolve(input.modelPath))), out: input.out, runsRoot: input.runsRoot,
+      source: { model: path.resolve(input.modelPath) }, settings, argv: input.argv }, onStale);
   emitter.logTo(runFiles(run.runDir).events);
   emitStarted(emitter, b, run, { model: input.modelPath, data: data.name, testSize: data.test.n });
-  await runEvaluation({ tf, backend: b.name, model, data, settings: input.settings, seed: input.seed!, runId: run.runId, runDir: run.runDir, kind: input.kind, emitter, control,
-    modelLabel: input.modelPath, extraWarnings: b.warning ? [{ code: 'slow-backend', message: b.warning }] : [], config: settings });
-  return { runDir: run.runDir };
+  const { complete } = await runEvaluation({ tf, backend: b.name, model, data, settings: input.settings, seed: input.seed!, runId: run.runId, runDir: run.runDir, kind: input.kind, emitter, control,
+    modelLabel: input.modelPath, extraWarnings: b.warning ? [{ code: 'slow-backend', message: b.warning }] : [], config: settings,
+    resumeHint: `robustlab ${input.kind} --resume ${run.runDir}` });
+  return { runDir: run.runDir, stopped: !complete };
 }

@@ -2,8 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { experiment as experimentCheck, METHODS, ProtocolError, type Experiment, type Method, type Norm } from '../../protocol';
+import { attackNames, getAttack } from '../attacks/registry';
 import { DEFAULT_DATA } from '../data';
 import { BadInputError } from '../errors';
+import { readRegularFile } from '../io/safeRead';
 
 export interface EvalSettings {
   attacks: string[];
@@ -39,24 +41,39 @@ export interface TrainSettings {
   eval: EvalSettings;
 }
 
+const MAX_EXPERIMENT_BYTES = 1024 * 1024;
+
 export function readExperimentFile(file: string): Experiment {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read experiment file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file);
-  }
+  const text = readRegularFile(file, 'experiment file', MAX_EXPERIMENT_BYTES).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     throw new BadInputError(`malformed JSON (${(err as Error).message})`, file);
   }
+  let checked: Experiment;
   try {
-    return experimentCheck(json, 'experiment');
+    checked = experimentCheck(json, 'experiment');
   } catch (err) {
     throw new BadInputError(err instanceof ProtocolError ? err.message : String(err), file);
   }
+  const unknown = unknownFields(json, checked, 'experiment');
+  if (unknown.length) throw new BadInputError(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (a typo? see schemas/advtrain.schema.json)`, file);
+  return checked;
+}
+
+/**
+ * Fields of `raw` that the checked value lacks: the protocol's object check drops unknown keys (so a
+ * newer sender never breaks an older receiver), but in a file the user wrote they are typos.
+ */
+export function unknownFields(raw: unknown, checked: unknown, at: string): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof checked !== 'object' || checked === null) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(k in checked)) out.push(`${at}.${k}`);
+    else out.push(...unknownFields(v, (checked as Record<string, unknown>)[k], `${at}.${k}`));
+  }
+  return out;
 }
 
 function checkRange(name: string, v: number, lo: number, hi: number, file?: string, integer = false): void {
@@ -122,20 +139,39 @@ export function resolveTrainSettings(exp: Experiment, file?: string): TrainSetti
   checkRange('seed', s.seed, 0, 2 ** 31 - 1, file, true);
   checkRange('trainAttack.steps', s.trainAttack.steps, 1, 1000, file, true);
   checkRange('trainAttack.restarts', s.trainAttack.restarts, 1, 100, file, true);
+  if (exp.trainAttack?.stepSize !== undefined) checkPositive('trainAttack.stepSize', exp.trainAttack.stepSize, file);
+  if (s.trainSize !== undefined) checkRange('trainSize', s.trainSize, 1, 1_000_000, file, true);
+  if (s.testSize !== undefined) checkRange('testSize', s.testSize, 1, 1_000_000, file, true);
   checkRange('epsWarmupEpochs', s.epsWarmupEpochs, 0, s.epochs, file);
   checkRange('earlyStoppingPatience', s.earlyStoppingPatience, 0, 10_000, file, true);
   checkEvalSettings(s.eval, file);
   return s;
 }
 
+function checkPositive(name: string, v: number, file?: string): void {
+  if (!Number.isFinite(v) || v <= 0) throw new BadInputError(`${name} must be a number > 0, got ${v}`, file);
+}
+
 export function checkEvalSettings(e: EvalSettings, file?: string): void {
   if (e.attacks.length === 0) throw new BadInputError('at least one attack is needed', file);
+  const known = attackNames();
+  for (const a of e.attacks) {
+    if (!known.includes(a)) throw new BadInputError(`unknown attack '${a}'; known attacks: ${known.join(', ')}`, file);
+    const attack = getAttack(a);
+    if (!attack.norms.includes(e.norm)) {
+      const other = e.norm === 'linf' ? 'l2' : 'linf';
+      throw new BadInputError(`attack '${a}' does not support the ${e.norm} norm (it works under ${attack.norms.join(', ')}); use --norm ${other} or another attack`, file);
+    }
+    if (e.attacks.indexOf(a) !== e.attacks.lastIndexOf(a)) throw new BadInputError(`attack '${a}' is listed twice`, file);
+  }
   if (e.eps.length === 0) throw new BadInputError('at least one eps is needed', file);
   for (const eps of e.eps) {
     if (!Number.isFinite(eps) || eps < 0) throw new BadInputError(`eps ${eps} must be a finite number ≥ 0`, file);
     if (e.norm === 'linf' && eps > 1) throw new BadInputError(`eps ${eps} is outside the data range: inputs are in [0,1], so an L∞ eps above 1 means nothing`, file);
   }
+  if (new Set(e.eps).size !== e.eps.length) throw new BadInputError(`an eps is listed twice (${e.eps.join(', ')})`, file);
   if (e.steps !== undefined) checkRange('eval.steps', e.steps, 1, 100_000, file, true);
+  if (e.stepSize !== undefined) checkPositive('eval.stepSize', e.stepSize, file);
   if (e.queries !== undefined) checkRange('queries', e.queries, 1, 1_000_000, file, true);
   checkRange('eval.restarts', e.restarts, 1, 1000, file, true);
   if (e.testPoints !== undefined) checkRange('eval.testPoints', e.testPoints, 1, 1_000_000, file, true);

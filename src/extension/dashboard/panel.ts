@@ -9,6 +9,7 @@ import { dashboardState, DASHBOARD_VIEW_TYPE, type ExportedImage, type HostToWeb
 import { readEvents } from '../../engine/runs/read';
 import { makeNonce, renderDashboardHtml } from './html';
 import { decodePngDataUrl, handleWebviewMessage } from './messages';
+import { restorableRunDirs } from './restore';
 
 const READY_TIMEOUT_MS = 20_000;
 const EXPORT_TIMEOUT_MS = 30_000;
@@ -37,7 +38,8 @@ export class DashboardPanels {
   private readonly entries = new Map<string, Entry>();
   private exportSeq = 0;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: (msg: string) => void) {}
+  /** runsRoots: where runs may live; a restored panel shows only run folders under them. */
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: (msg: string) => void, private readonly runsRoots: () => string[] = () => []) {}
 
   async open(runDir: string): Promise<void> {
     await this.show([path.resolve(runDir)]);
@@ -64,8 +66,10 @@ export class DashboardPanels {
     return vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => {
         const parsed = parseWith(dashboardState, state, 'dashboard state');
-        const runDirs = parsed.ok ? parsed.value.runDirs.map((d) => path.resolve(d)) : [];
+        // The state comes from the webview: only run folders that exist under a known runs root.
+        const { kept: runDirs, refused } = restorableRunDirs(parsed.ok ? parsed.value.runDirs : [], this.runsRoots());
         if (!parsed.ok) this.log(`dashboard: could not restore a panel (${parsed.error}); it opens empty`);
+        if (refused.length) this.log(`dashboard: a restored panel asked for ${refused.join(', ')}, not run folders under a runs root of this workspace; left out`);
         const key = this.keyOf(runDirs);
         const existing = this.entries.get(key);
         if (existing && runDirs.length > 0) {
