@@ -160,7 +160,7 @@ export function checkEvalSettings(e: EvalSettings, file?: string): void {
     const attack = getAttack(a);
     if (!attack.norms.includes(e.norm)) {
       const other = e.norm === 'linf' ? 'l2' : 'linf';
-      throw new BadInputError(`attack '${a}' does not support the ${e.norm} norm (it works under ${attack.norms.join(', ')}); use --norm ${other} or another attack`, file);
+      throw new BadInputError(`attack '${a}' does not support the ${e.norm} norm (it works under ${attack.norms.join(', ')}): choose the ${other} norm (--norm ${other}, or trainAttack.norm in an experiment file) or another attack`, file);
     }
     if (e.attacks.indexOf(a) !== e.attacks.lastIndexOf(a)) throw new BadInputError(`attack '${a}' is listed twice`, file);
   }
