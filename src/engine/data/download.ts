@@ -118,7 +118,9 @@ export async function downloadVerified(url: string, dest: string, expect: Remote
     let done = 0;
     let lastReport = 0;
     await new Promise<void>((resolve, reject) => {
-      const fail = (err: Error) => { res.destroy(); out.destroy(); reject(err); };
+      let failed = false;
+      // Reject first: destroying the response emits 'aborted', which must not replace the cause.
+      const fail = (err: Error) => { if (failed) return; failed = true; reject(err); res.destroy(); out.destroy(); };
       res.on('data', (chunk: Buffer) => {
         done += chunk.length;
         // A server that streams past the bound (or forever) is cut off before the disk fills.
