@@ -170,7 +170,20 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command !== 'train' && command !== 'attack' && command !== 'curve') throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
-  const args = parseArgs(rest, command === 'train' ? TRAIN_FLAGS : ATTACK_FLAGS);
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(rest, command === 'train' ? TRAIN_FLAGS : ATTACK_FLAGS);
+  } catch (err) {
+    // A usage error still reaches a machine reader (--json, or the extension over IPC) as an event.
+    const mode = pickMode(rest.includes('--json'));
+    if (mode !== 'human' && err instanceof BadInputError) {
+      const emitter = new Emitter();
+      attachOutput(emitter, mode);
+      emitter.emit({ type: 'error', code: 'bad-input', message: err.message });
+      emitter.close();
+    }
+    throw err;
+  }
   if (args.flags.help) {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;

@@ -57,6 +57,7 @@ function resumable(dir: string): { config: RunConfigFile; settings: EvalSettings
     throw new BadInputError(`config.json is unreadable (${(err as Error).message})`, dir);
   }
   if (!config) throw new BadInputError('not a run folder (no config.json)', dir);
+  if (!['train', 'attack', 'curve'].includes(config.kind)) throw new BadInputError('config.json is not a run\'s configuration (no kind)', dir);
   if (config.kind === 'train') throw new BadInputError(`this is a training run; continue it with \`robustlab train --resume ${dir}\``, dir);
   let summary;
   try { summary = readSummary(dir); } catch { summary = undefined; }

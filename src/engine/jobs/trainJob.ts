@@ -42,6 +42,7 @@ function resumable(dir: string): RunConfigFile {
     throw new BadInputError(`config.json is unreadable (${(err as Error).message})`, dir);
   }
   if (!existing) throw new BadInputError('not a run folder (no config.json)', dir);
+  if (!['train', 'attack', 'curve'].includes(existing.kind)) throw new BadInputError('config.json is not a run\'s configuration (no kind)', dir);
   if (existing.kind !== 'train') throw new BadInputError(`this is ${existing.kind === 'attack' ? 'an attack' : 'a curve'} run; continue it with \`robustlab ${existing.kind} --resume ${dir}\``, dir);
   let done = false;
   try { done = readSummary(dir)?.complete !== false && readSummary(dir) !== undefined; } catch { done = false; }
