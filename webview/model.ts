@@ -36,6 +36,8 @@ export function applyEvents(run: RunData, events: readonly EngineEvent[]): Set<S
   for (const e of events) {
     switch (e.type) {
       case 'run-started':
+        // A resumed run starts a new session: how the last one ended (stopped, crashed) is history.
+        if (run.started) { run.finished = undefined; run.error = undefined; }
         run.started = e;
         changed.add('status');
         break;
