@@ -12,7 +12,7 @@ const PORT = process.env.PORT;
 const WS = process.env.ROBUSTLAB_E2E_WS;
 const SHOTS = process.env.SHOTS;
 const RESULT = path.join(process.env.ROBUSTLAB_E2E_OUT, 'ext-tests-result.json');
-const HOST_TESTS_TIMEOUT = Number(process.env.HOST_TESTS_TIMEOUT ?? 420000);
+const HOST_TESTS_TIMEOUT = Number(process.env.HOST_TESTS_TIMEOUT ?? 600000);
 const t0 = Date.now();
 const ms = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const remote = (p) => `vscode-remote://127.0.0.1:${PORT}${p}`;
