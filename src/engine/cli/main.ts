@@ -139,6 +139,8 @@ function gate(summary: Summary, failUnder: number | undefined): string | undefin
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `robustlab list --json | head -1`: the reader has what it wanted; a run instead stops (makeControl).
+  if (command !== 'train' && command !== 'attack' && command !== 'curve') onOutputClosed(() => process.exit(EXIT.ok));
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return command ? EXIT.ok : EXIT.badInput;
