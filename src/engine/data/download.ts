@@ -7,6 +7,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { BadInputError, StoppedError } from '../errors';
+import { renameDurable } from '../io/atomic';
 
 export interface RemoteFile {
   name: string;
@@ -145,9 +146,20 @@ export async function downloadVerified(url: string, dest: string, expect: Remote
       throw new BadInputError(`checksum mismatch for ${url}: expected ${expect.sha256 ?? expect.md5}, got ${expect.sha256 ? gotSha : gotMd5}`, dest);
     }
     onProgress?.(done, total || done, expect.name);
-    fs.renameSync(tmp, dest);
+    const fd = fs.openSync(tmp, 'r');
+    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+    renameDurable(tmp, dest);
   } finally {
     fs.rmSync(tmp, { force: true });
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -163,6 +175,13 @@ export async function ensureRemoteDataset(spec: RemoteDataset, opts: { cacheDir?
   for (const f of spec.files) {
     const dest = path.join(dir, f.name);
     if (fs.existsSync(dest)) continue;
+    // Partial files of downloads that were killed (their process is gone) are swept first.
+    if (fs.existsSync(dir)) {
+      for (const e of fs.readdirSync(dir)) {
+        const m = new RegExp(`^${f.name.replace(/[.]/g, '\\.')}\\.part-(\\d+)$`).exec(e);
+        if (m && !pidAlive(Number(m[1]))) fs.rmSync(path.join(dir, e), { force: true });
+      }
+    }
     try {
       await downloadVerified(new URL(f.name, base).toString(), dest, f, opts.onProgress, opts.shouldStop);
     } catch (err) {

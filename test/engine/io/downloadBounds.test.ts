@@ -103,3 +103,13 @@ test('every built-in dataset file has a size bound and an https source', async (
   // LeCun's published sizes are exact bounds for MNIST.
   assert.deepEqual(REMOTE_DATASETS.mnist.files.map((f) => f.maxBytes), [9_912_422, 28_881, 1_648_877, 4_542]);
 });
+
+test('a partial file left by a killed download is swept before the file is fetched again', async () => {
+  const { ensureRemoteDataset } = await import('../../../src/engine/data/download');
+  const cache = tmpDir('sweep');
+  fs.mkdirSync(path.join(cache, 'toy'));
+  // pid 2^22 + 1 is above Linux's pid_max default range: no such process.
+  fs.writeFileSync(path.join(cache, 'toy', 'x.bin.part-4194305'), Buffer.alloc(1000));
+  await assert.rejects(ensureRemoteDataset({ name: 'toy', baseUrl: `${base}/`, files: [{ name: 'x.bin', md5: '0'.repeat(32), maxBytes: 10 }] }, { cacheDir: cache, baseUrl: `${base}/missing/` }), /HTTP 404/);
+  assert.deepEqual(fs.readdirSync(path.join(cache, 'toy')), []);
+});
