@@ -80,7 +80,7 @@ test('SIGTERM during an attack: exit 130, finished attacks kept in summary.json;
 test('SIGTERM during the final evaluation of a training run: stopped, then --resume only finishes the evaluation', async () => {
   const out = path.join(work, 'train-eval-stopped');
   const first = await stopWhen(['train', '--model', 'mlp', '--method', 'fgsm', '--train-size', '300', '--epochs', '1', '--eval-attack', 'fgsm,pgd', '--eval-eps', '0.1,0.3', '--eval-steps', '10',
-    '--eval-points', '1000', '--test-size', '1000', '--out', out],
+    '--eval-points', '500', '--test-size', '500', '--out', out],
     (e) => e.type === 'eval');
   assert.equal(first.code, 130, first.stderr);
   const partial = readSummary(out);
