@@ -34,12 +34,10 @@ const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }
 
-function engine(argv: string[], o: { env?: Record<string, string>; killAfterMs?: number; onStdoutLine?: (l: string, kill: () => void) => void; wrap?: string[] } = {}): Promise<Run> {
+function engine(argv: string[], o: { env?: Record<string, string>; onStdoutLine?: (l: string, kill: () => void) => void } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const cmd = o.wrap ? o.wrap[0] : process.execPath;
-    const full = o.wrap ? [...o.wrap.slice(1), process.execPath, BIN, ...argv] : [BIN, ...argv];
-    const child = spawn(cmd, full, { cwd: WORK, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', ROBUSTLAB_DATA_MIRROR: 'http://127.0.0.1:9/', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...argv], { cwd: WORK, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', ROBUSTLAB_DATA_MIRROR: 'http://127.0.0.1:9/', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let rest = '';
@@ -52,9 +50,8 @@ function engine(argv: string[], o: { env?: Record<string, string>; killAfterMs?:
       for (const l of lines) o.onStdoutLine?.(l, kill);
     });
     child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    const timer = o.killAfterMs !== undefined ? setTimeout(kill, o.killAfterMs) : undefined;
     const guard = setTimeout(kill, 10 * 60_000);
-    child.on('close', (code, signal) => { clearTimeout(timer); clearTimeout(guard); resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 }); });
+    child.on('close', (code, signal) => { clearTimeout(guard); resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 }); });
   });
 }
 
@@ -66,11 +63,12 @@ const record = (r: CaseResult) => {
 };
 
 /** Resumes until the run finishes (a user pressing Resume again after another crash), checking the folder each time. */
-async function resumeToEnd(kind: 'train' | 'attack', runDir: string, firstProblems: string[], extra: { killResumeAt?: number } = {}): Promise<{ ok: boolean; resumes: number; inconsistent: boolean; detail: string }> {
+async function resumeToEnd(kind: 'train' | 'attack', runDir: string, firstProblems: string[], extra: { killResumeAfterEvent?: number } = {}): Promise<{ ok: boolean; resumes: number; inconsistent: boolean; detail: string }> {
   const problems = [...firstProblems];
   for (let i = 1; i <= 5; i++) {
-    const killAt = i === 1 ? extra.killResumeAt : undefined;
-    const r = await engine([kind, '--resume', runDir], { killAfterMs: killAt });
+    const after = i === 1 ? extra.killResumeAfterEvent : undefined;
+    let n = 0;
+    const r = await engine([kind, '--resume', runDir, '--json'], { onStdoutLine: after === undefined ? undefined : (_l, kill) => { if (++n === after) kill(); } });
     const check = checkRunFolder(runDir, { settled: r.code === 0 });
     problems.push(...check.problems.map((p) => `after resume ${i}: ${p}`));
     if (r.code === 0) return { ok: problems.length === 0, resumes: i, inconsistent: problems.length > 0, detail: problems.join('; ') };
@@ -103,22 +101,27 @@ async function everyOperation(): Promise<void> {
   });
 }
 
-// 2. Random kills of training runs, of attack runs, and of their resumes.
+// 2. Random kills of training runs, of attack runs, and of their resumes. The moment is drawn as
+// "after the k-th event, plus up to 0.5 s", so it lands anywhere in a run whatever the machine's load.
 async function randomKills(): Promise<void> {
-  const ref = await engine(['train', ...TRAIN, '--out', path.join(WORK, 'ref-train')]);
+  const count = (r: Run) => r.stdout.split('\n').filter((l) => l.trim()).length;
+  const ref = await engine(['train', ...TRAIN, '--out', path.join(WORK, 'ref-train'), '--json']);
   if (ref.code !== 0) throw new Error(`the reference run failed: ${ref.stderr}`);
   const model = path.join(WORK, 'ref-train', 'model', 'model.json');
-  const refAttack = await engine(['attack', model, ...ATTACK, '--out', path.join(WORK, 'ref-attack')]);
+  const refAttack = await engine(['attack', model, ...ATTACK, '--out', path.join(WORK, 'ref-attack'), '--json']);
   if (refAttack.code !== 0) throw new Error(`the reference attack failed: ${refAttack.stderr}`);
   const refNumbers = robustNumbers(path.join(WORK, 'ref-attack'));
-  console.log(`random kills: ${RANDOM} (training runs last ${(ref.ms / 1000).toFixed(1)} s, attack runs ${(refAttack.ms / 1000).toFixed(1)} s here)`);
-  const cases = Array.from({ length: RANDOM }, (_, i) => ({ i, attack: i % 3 === 2, at: rand(), resumeAt: rand() < 0.3 ? rand() : undefined }));
+  const events = { train: count(ref), attack: count(refAttack) };
+  console.log(`random kills: ${RANDOM} (a training run sends ${events.train} events, an attack run ${events.attack})`);
+  const cases = Array.from({ length: RANDOM }, (_, i) => ({ i, attack: i % 3 === 2, at: rand(), delay: rand() * 500, resumeAt: rand() < 0.3 ? rand() : undefined }));
   await pool(cases, 2, async (c) => {
     const runDir = path.join(WORK, `random-${c.i}`);
-    const total = c.attack ? refAttack.ms : ref.ms;
-    const killAt = Math.round(300 + c.at * total);
-    const first = c.attack ? await engine(['attack', model, ...ATTACK, '--out', runDir], { killAfterMs: killAt }) : await engine(['train', ...TRAIN, '--out', runDir], { killAfterMs: killAt });
-    const name = `${c.attack ? 'attack' : 'train'} killed at ${(killAt / 1000).toFixed(2)} s${c.resumeAt !== undefined ? ', its first resume killed too' : ''}`;
+    const kind = c.attack ? 'attack' : 'train';
+    const k = 1 + Math.floor(c.at * (events[kind] - 1));
+    const killer = (after: number) => { let n = 0; return (_l: string, kill: () => void) => { if (++n === after) setTimeout(kill, c.delay); }; };
+    const argv = c.attack ? ['attack', model, ...ATTACK, '--out', runDir, '--json'] : ['train', ...TRAIN, '--out', runDir, '--json'];
+    const first = await engine(argv, { onStdoutLine: killer(k) });
+    const name = `${kind} killed ${Math.round(c.delay)} ms after event ${k} of ${events[kind]}${c.resumeAt !== undefined ? ', its first resume killed too' : ''}`;
     if (first.signal !== 'SIGKILL') {
       const check = checkRunFolder(runDir, { settled: true });
       return record({ suite: 'random-kill', name: `${name} (finished first)`, ok: first.code === 0 && check.problems.length === 0, unresumable: false, inconsistent: check.problems.length > 0, detail: check.problems.join('; '), resumes: 0 });
@@ -129,7 +132,7 @@ async function randomKills(): Promise<void> {
       return record({ suite: 'random-kill', name: `${name} (before config.json)`, ok: left.length === 0, unresumable: false, inconsistent: left.length > 0, detail: `left: ${left.join(', ')}`, resumes: 0 });
     }
     const check = checkRunFolder(runDir, { settled: false });
-    const res = await resumeToEnd(c.attack ? 'attack' : 'train', runDir, check.problems, { killResumeAt: c.resumeAt !== undefined ? Math.round(300 + c.resumeAt * total) : undefined });
+    const res = await resumeToEnd(kind, runDir, check.problems, { killResumeAfterEvent: c.resumeAt !== undefined ? 1 + Math.floor(c.resumeAt * (events[kind] - 1)) : undefined });
     let detail = res.detail;
     let ok = res.ok;
     if (ok && c.attack) {
@@ -175,14 +178,14 @@ async function fullDisk(): Promise<string> {
     } else {
       first = await engine(['train', ...TRAIN, '--out', runDir], { env: { ROBUSTLAB_FAULT_ENOSPC_AFTER: String(kb * 1024) } });
       after = checkRunFolder(runDir, { settled: false });
-      resumed = await engine(['train', '--resume', runDir]);
+      resumed = first.code === 0 ? { ...first, stderr: '' } : await engine(['train', '--resume', runDir]);
       settled = checkRunFolder(runDir, { settled: resumed.code === 0 });
     }
     const filled = first.code !== 0;
     const enospc = /no space left on device|ENOSPC/.test(first.stderr + first.stdout);
     const problems = [...after.problems.map((p) => `after the full disk: ${p}`), ...settled.problems.map((p) => `after resume: ${p}`)];
-    const ok = (!filled || (first.code === 3 && enospc) || first.code === 2) && problems.length === 0 && (resumed.code === 0 || !fs.existsSync(path.join(runDir, 'config.json')));
-    record({ suite: 'full-disk', name: `${kb} kB: ${filled ? `failed with exit ${first.code}${enospc ? ' (ENOSPC)' : ''} at checkpoint epoch ${after.epoch}` : 'fit'}; resume exit ${resumed.code}`,
+    const ok = (!filled || (first.code === 3 && enospc)) && problems.length === 0 && (resumed.code === 0 || !fs.existsSync(path.join(runDir, 'config.json')));
+    record({ suite: 'full-disk', name: `${kb} kB: ${filled ? `failed with exit ${first.code}${enospc ? ' (ENOSPC)' : ''} after checkpoint epoch ${after.epoch}; resume exit ${resumed.code}` : 'the run fit'}`,
       ok, unresumable: resumed.code !== 0 && fs.existsSync(path.join(runDir, 'config.json')), inconsistent: problems.length > 0, detail: `${problems.join('; ')} ${first.stderr.split('\n').filter((l) => /error/.test(l)).slice(0, 1).join('')} ${resumed.stderr.slice(-300)}`, resumes: 1 });
   });
   return how;

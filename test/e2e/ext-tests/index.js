@@ -152,8 +152,11 @@ exports.run = async function run() {
     assert(started && started.runDir, 'no run started');
     const events = () => (fs.existsSync(path.join(started.runDir, 'events.jsonl')) ? fs.readFileSync(path.join(started.runDir, 'events.jsonl'), 'utf8') : '');
     await poll('the first evaluation result', () => events().includes('"type":"eval"'), 240000);
+    // Stop Run resolves once the run has ended, so take its outcome first.
+    const whenDone = api.whenDone(started.runDir);
+    assert(whenDone, 'the run ended before Stop Run');
     await vscode.commands.executeCommand('robustlab.stop', started.runDir);
-    const outcome = await withTimeout(api.whenDone(started.runDir) || Promise.resolve({ status: 'already-ended' }), 60000, 'stop');
+    const outcome = await withTimeout(whenDone, 60000, 'stop');
     assert(outcome.status === 'stopped', `ended as ${outcome.status}: ${outcome.message} (exit ${outcome.exitCode})`);
     assert(outcome.exitCode === 130, `exit ${outcome.exitCode}`);
     assert(!/crash|failed/i.test(outcome.message), outcome.message);
@@ -163,8 +166,7 @@ exports.run = async function run() {
     assert(outcome.resumable && outcome.resumeAction && outcome.resumeAction.label === 'Finish Evaluation', `offered: ${JSON.stringify(outcome.resumeAction)}`);
     const kept = partial.robust.length;
     assert(api.resume(started.runDir), 'Finish Evaluation did not start');
-    const finished = await withTimeout(new Promise((resolve) => { const iv = setInterval(() => { const d = api.whenDone(started.runDir); if (d) { clearInterval(iv); resolve(d); } }, 100); }), 20000, 'the finish run to start');
-    const end = await withTimeout(finished, 240000, 'finish evaluation');
+    const end = await withTimeout(api.whenDone(started.runDir), 240000, 'finish evaluation');
     assert(end.status === 'completed', `finish evaluation ended ${end.status}: ${end.message}`);
     const summary = JSON.parse(fs.readFileSync(path.join(started.runDir, 'summary.json'), 'utf8'));
     assert(summary.complete === undefined && summary.robust.length === 6, `final summary: complete ${summary.complete}, ${summary.robust.length} results`);
