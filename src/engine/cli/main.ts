@@ -15,6 +15,7 @@ import { markdownReport, robustTable, textTable } from '../runs/report';
 import { writeFileAtomic } from '../models/io';
 import type { Control } from '../train/trainer';
 import { runAttackJob } from '../jobs/attackJob';
+import { WriteError } from '../io/atomic';
 import { checkOutFolder } from '../jobs/runDir';
 import { readExperimentFile, resolveTrainSettings, type EvalSettings } from '../jobs/settings';
 import { runTrainJob } from '../jobs/trainJob';
@@ -246,7 +247,8 @@ async function main(argv: string[]): Promise<number> {
     const code = bad ? EXIT.badInput : EXIT.internal;
     emitter.emit({ type: 'error', code: bad ? 'bad-input' : 'internal', message: (err as Error).message, ...(bad && (err as BadInputError).file ? { file: (err as BadInputError).file } : {}) });
     if (mode !== 'human') process.stderr.write(`error: ${(err as Error).message}\n`);
-    if (!bad && mode === 'human') process.stderr.write(`${(err as Error).stack}\n`);
+    // A full disk is said plainly (the message names the file and what to do), without a stack.
+    if (!bad && mode === 'human' && !(err instanceof WriteError)) process.stderr.write(`${(err as Error).stack}\n`);
     return code;
   } finally {
     emitter.close();
