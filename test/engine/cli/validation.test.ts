@@ -4,6 +4,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { getTf } from '../../../src/engine/backend';
 import { buildBuiltin } from '../../../src/engine/models/builtins';
@@ -15,6 +17,7 @@ const work = tmpDir('validate');
 const model10 = path.join(work, 'm10', 'model.json');
 const model5 = path.join(work, 'm5', 'model.json');
 const finishedRun = path.join(work, 'finished-run');
+const modelMnist = path.join(work, 'm-mnist', 'model.json');
 
 before(async () => {
   ensureBuilt();
@@ -22,6 +25,8 @@ before(async () => {
   // Untrained MLPs: clean accuracy near chance, so a gate of 5% passes on clean accuracy alone.
   await saveLayersModel(tf, buildBuiltin(tf, 'mlp', [28, 28, 1], 10, new Rng(3)), path.dirname(model10), { data: 'mnist-sample', seed: 0 });
   await saveLayersModel(tf, buildBuiltin(tf, 'mlp', [28, 28, 1], 5, new Rng(3)), path.dirname(model5));
+  // A model file whose metadata says it was trained on the full MNIST (a download).
+  await saveLayersModel(tf, buildBuiltin(tf, 'mlp', [28, 28, 1], 10, new Rng(3)), path.dirname(modelMnist), { data: 'mnist', seed: 0 });
   // A finished run folder (what `--out` must never overwrite).
   fs.mkdirSync(finishedRun);
   const fixture = path.join(__dirname, '..', '..', 'fixtures', 'runs', 'ext-20261124-100000-train-fgsm');
@@ -119,4 +124,23 @@ test('the gate is real: with the default step size the same command fails the ga
   assert.match(r.stderr, /gate failed: worst-case robust accuracy 0\.00% is below the gate 5\.00%/);
   const fin = jsonEvents(r.stdout).at(-1);
   assert.ok(fin?.type === 'finished' && fin.status === 'completed' && fin.exitCode === 1 && /gate failed/.test(fin.message ?? ''), JSON.stringify(fin));
+});
+
+test('a model file\'s metadata never makes attack download data the user did not name', async () => {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => { requests.push(req.url ?? ''); res.writeHead(404); res.end(); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const cache = tmpDir('meta-cache');
+    const cwd = tmpDir('meta');
+    const r = await runCli(['attack', modelMnist, '--attack', 'fgsm', '--test-size', '20'], { cwd,
+      env: { ROBUSTLAB_DATA_MIRROR: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ROBUSTLAB_DATA_CACHE: cache } });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /m-mnist\/model\.json/);
+    assert.match(r.stderr, /metadata says it was trained on 'mnist', which is not on disk as a data set; nothing is downloaded .*pass --data mnist to download it/);
+    assert.deepEqual(requests, [], 'no request reached the data mirror');
+    assert.deepEqual(fs.readdirSync(cwd), [], 'no run folder');
+  } finally {
+    server.close();
+  }
 });
