@@ -137,7 +137,9 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
   let stoppedEarly = false;
   let rolledBack: string | undefined;
   let epochsRun = 0;
-  for (let epoch = state.epoch + 1; epoch <= opts.epochs; epoch++) {
+  // Killed after early stopping had decided (its counter is in the checkpoint): stop again, do not train on.
+  if (opts.resume && opts.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= opts.earlyStoppingPatience) stoppedEarly = true;
+  for (let epoch = state.epoch + 1; epoch <= opts.epochs && !stoppedEarly; epoch++) {
     const rng = new Rng(opts.seed * 7919 + epoch);
     const order = rng.permutation(data.train.n);
     let sums = { clean: 0, adv: 0, total: 0, accClean: 0, accAdv: 0, n: 0 };

@@ -106,6 +106,11 @@ describe('trainer', () => {
     assert.ok(res.result.stoppedEarly, `ran ${epochs} epochs without stopping early`);
     assert.ok(epochs < 6);
     assert.ok(s.events.some((e) => e.type === 'log' && /early stopping/.test(e.message)));
+    // Resumed after a kill that came once early stopping had decided: it stops again, training no further epoch.
+    const again = await train(tf, s.model, s.data, { ...s.opts, learningRate: 0.5, optimizer: 'sgd', earlyStoppingPatience: 1, resume: true }, s.emitter, { stopRequested: false, paused: false });
+    assert.equal(again.result.epochsRun, 0);
+    assert.equal(again.result.stoppedEarly, true);
+    assert.equal(again.result.epochsTotal, res.result.epochsTotal);
   });
 
   it('streams the objective\'s own total (Fast-AT trains on L_adv alone)', async () => {
