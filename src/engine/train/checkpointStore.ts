@@ -98,8 +98,20 @@ function writePointer(checkpointsDir: string, gen: Generation): void {
   writeFileAtomic(pointerFile(checkpointsDir), JSON.stringify({ ...gen.state, generation: gen.n, dir: path.basename(gen.dir) }, null, 2));
 }
 
+/**
+ * Deletes a generation without ever showing half of one under a generation's name: it is renamed
+ * to a temp name first (one rename), so a kill during the deletion leaves a temp folder that
+ * recovery sweeps.
+ */
+function discardGeneration(checkpointsDir: string, n: number): void {
+  const doomed = path.join(checkpointsDir, `.${genName(n)}.tmp-${process.pid}`);
+  removeDurable(doomed);
+  renameDurable(path.join(checkpointsDir, genName(n)), doomed);
+  removeDurable(doomed);
+}
+
 function prune(checkpointsDir: string, keep: Set<number>): void {
-  for (const n of generationNumbers(checkpointsDir)) if (!keep.has(n)) removeDurable(path.join(checkpointsDir, genName(n)));
+  for (const n of generationNumbers(checkpointsDir)) if (!keep.has(n)) discardGeneration(checkpointsDir, n);
 }
 
 function readJson(file: string): unknown {
@@ -156,7 +168,7 @@ export function recoverCheckpoints(checkpointsDir: string, opts: { repair: boole
     const v = verifyGeneration(path.join(checkpointsDir, genName(n)));
     if (v.ok) { valid.push(v.gen); continue; }
     out.problems.push(v.problem);
-    if (opts.repair) { removeDurable(path.join(checkpointsDir, genName(n))); out.repaired.push(`removed ${genName(n)}`); }
+    if (opts.repair) { discardGeneration(checkpointsDir, n); out.repaired.push(`removed ${genName(n)}`); }
   }
   out.latest = valid[0];
   if (out.latest) {

@@ -79,6 +79,12 @@ describe('checkpoint generations under a kill at every file operation', () => {
           setFaultPlan(undefined);
         }
         assert.equal(crashed, k <= ops, `kill point ${k} of ${ops}`);
+        // Before any repair: whatever carries a generation's name is a whole generation (a half-written
+        // or half-deleted one only ever lives under a temp name).
+        for (const e of fs.readdirSync(dir).filter((x) => x.startsWith('gen-'))) {
+          const v = verifyGeneration(path.join(dir, e));
+          assert.ok(v.ok, `kill point ${k}: ${e} is visible but not whole (${!v.ok && v.problem})`);
+        }
         if (before === 0) {
           // No earlier checkpoint: recovery finds the new one or none (resume restarts from epoch 1), never half of one.
           const rec = recoverCheckpoints(dir, { repair: true });
