@@ -106,6 +106,8 @@ export function applyEvents(run: RunData, events: readonly EngineEvent[]): Set<S
 export type RunState = 'running' | 'completed' | 'stopped' | 'failed' | 'waiting';
 
 export function runState(run: RunData): RunState {
+  // A complete summary is a finished run, even if the engine died before it could say `finished`.
+  if (!run.finished && run.summary && run.summary.complete !== false) return 'completed';
   if (run.error) return 'failed';
   if (run.finished) return run.finished.status;
   return run.started || run.batches.length ? 'running' : 'waiting';

@@ -71,7 +71,9 @@ async function resumeToEnd(kind: 'train' | 'attack', runDir: string, firstProble
     const r = await engine([kind, '--resume', runDir, '--json'], { onStdoutLine: after === undefined ? undefined : (_l, kill) => { if (++n === after) kill(); } });
     const check = checkRunFolder(runDir, { settled: r.code === 0 });
     problems.push(...check.problems.map((p) => `after resume ${i}: ${p}`));
-    if (r.code === 0) return { ok: problems.length === 0, resumes: i, inconsistent: problems.length > 0, detail: problems.join('; ') };
+    // Killed after its results were complete (summary.json whole, `finished` not yet written): nothing is left to do.
+    const done = r.code === 2 && /this run has finished \(summary\.json is complete\)/.test(r.stderr);
+    if (r.code === 0 || done) return { ok: problems.length === 0, resumes: i, inconsistent: problems.length > 0, detail: problems.join('; ') };
     if (r.signal !== 'SIGKILL') return { ok: false, resumes: i, inconsistent: problems.length > 0, detail: `resume ${i} exited ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` };
   }
   return { ok: false, resumes: 5, inconsistent: problems.length > 0, detail: `not finished after 5 resumes; ${problems.join('; ')}` };

@@ -27,3 +27,13 @@ test('a stopped, then resumed run is running again', () => {
   applyEvents(run, [started]);
   assert.equal(runState(run), 'running');
 });
+
+test('a complete summary without a finished event (the engine died right after it) is completed; a partial one is not', () => {
+  const summary = (complete?: boolean) => ({ type: 'summary', v: 1, summary: { version: 1, runId: 'r', kind: 'train', backend: 'tensorflow', model: 'mlp', data: 'd', testPoints: 1, cleanAccuracy: 1, robust: [], worstCase: [], warnings: [], finishedAt: '', ...(complete === false ? { complete } : {}) } }) as EngineEvent;
+  const a = newRun('r', '/r', 'r');
+  applyEvents(a, [started, summary(), crashed]);
+  assert.equal(runState(a), 'completed');
+  const b = newRun('r', '/r', 'r');
+  applyEvents(b, [started, summary(false), crashed]);
+  assert.equal(runState(b), 'failed');
+});

@@ -89,6 +89,12 @@ export function acquireRunLock(runDir: string, onStale?: (msg: string) => void):
   throw new BadInputError('could not take the run folder\'s lock (another process keeps taking it)', runDir);
 }
 
+/** A live process holds this run folder's lock (it is being written right now). */
+export function lockHeld(runDir: string): boolean {
+  const info = readLock(path.join(runDir, LOCK_FILE));
+  return !!info && alive(info);
+}
+
 function held(file: string): RunLock {
   let released = false;
   const release = () => {
