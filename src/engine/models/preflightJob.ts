@@ -1,24 +1,35 @@
 // A model file against a data set: load both, run the pre-flight check, and say it as the protocol's
 // report. Shared by `robustlab check` and the attack/curve jobs (which refuse to start on an error).
-import fs from 'node:fs';
 import path from 'node:path';
 import type { PreflightReport, SanityWarning } from '../../protocol';
 import type { Tf } from '../backend';
-import { loadDataset } from '../data';
+import { DATA_NAMES, loadDataset } from '../data';
+import { isDatasetCached, REMOTE_DATASETS } from '../data/download';
 import type { Dataset } from '../data/types';
 import { BadInputError } from '../errors';
+import { readRegularFile } from '../io/safeRead';
 import type { Classifier } from './classifier';
 import { loadModelFile } from './io';
 import { runPreflight, type PreflightFinding } from './preflight';
 
-/** The data set and seed a model was trained with (its metadata), so no training point is scored. */
-export function trainingMetadata(file: string): { data?: string; seed?: number } {
+/**
+ * The data set and seed a model's metadata names, so no training point is scored. A model file may
+ * come from anywhere, so its metadata never makes the engine download data or read a folder: only a
+ * built-in set that is already on disk is taken; anything else asks the user to name the data.
+ */
+export function trainingMetadata(file: string, needData = true): { data?: string; seed?: number } {
+  let meta: { data?: unknown; seed?: unknown } | undefined;
   try {
-    const meta = (JSON.parse(fs.readFileSync(file, 'utf8')) as { userDefinedMetadata?: { data?: unknown; seed?: unknown } }).userDefinedMetadata;
-    return { data: typeof meta?.data === 'string' ? meta.data : undefined, seed: typeof meta?.seed === 'number' ? meta.seed : undefined };
+    meta = (JSON.parse(readRegularFile(file, 'model file', 256 * 1024 ** 2).toString('utf8')) as { userDefinedMetadata?: { data?: unknown; seed?: unknown } }).userDefinedMetadata;
   } catch {
     return {};
   }
+  const seed = typeof meta?.seed === 'number' && Number.isInteger(meta.seed) && meta.seed >= 0 ? meta.seed : undefined;
+  if (typeof meta?.data !== 'string' || !needData) return { seed };
+  const named = meta.data;
+  if (named === 'mnist-sample' || (REMOTE_DATASETS[named] && isDatasetCached(REMOTE_DATASETS[named]))) return { data: named, seed };
+  const hint = (DATA_NAMES as readonly string[]).includes(named) ? `pass --data ${named} to download it` : `pass --data ${JSON.stringify(named)} if that is the data you mean`;
+  throw new BadInputError(`the model's metadata says it was trained on '${named}', which is not on disk as a data set; nothing is downloaded or read on a model file's word: ${hint}, or name other data with --data`, file);
 }
 
 export interface CheckedModel {
@@ -29,7 +40,7 @@ export interface CheckedModel {
 
 export async function checkModelFile(tf: Tf, file: string, opts: { data?: string; seed?: number; testSize?: number; points?: number; loaded?: Classifier; dataset?: Dataset; onProgress?: (done: number, total: number, file: string) => void }): Promise<CheckedModel> {
   const loaded = opts.loaded ?? await loadModelFile(tf, file);
-  const trained = trainingMetadata(file);
+  const trained = opts.data !== undefined && opts.seed !== undefined ? {} : trainingMetadata(file, opts.data === undefined);
   const spec = opts.data ?? trained.data ?? 'mnist-sample';
   const data = opts.dataset ?? await loadDataset(spec, { seed: opts.seed ?? trained.seed ?? 0, testSize: opts.testSize ?? 1000, trainSize: 1, tf, onProgress: opts.onProgress });
   const pre = await runPreflight(tf, loaded, data, { points: opts.points });

@@ -35,6 +35,8 @@ export const WARNINGS = [
     explanation: 'At ε=0 an attack cannot change anything; a difference means leaks outside the budget or randomness.' },
   { code: 'robust-above-clean', source: 'evaluation', field: 'attack', title: 'robust accuracy above clean accuracy',
     explanation: 'An attack cannot make a model more accurate; this points to a bug or non-determinism.' },
+  { code: 'evaluation-stopped', source: 'evaluation', field: 'eval', title: 'the evaluation was stopped',
+    explanation: 'A stopped evaluation reports only the attacks that finished; its worst case may rise once the rest run, so finish it before trusting the number.' },
   { code: 'clean-at-chance', source: 'evaluation', field: 'model', title: 'clean accuracy at chance',
     explanation: 'Robustness numbers of a model at chance accuracy mean nothing; check training and the input range.' },
   { code: 'softmax-output', source: 'evaluation', field: 'model', title: 'the model outputs probabilities',
