@@ -18,6 +18,8 @@ import { installEngineRuntime } from './engineRuntime';
 import type { DashboardApi } from './dashboardApi';
 import type { RunsCache } from './runsCache';
 import type { TreeNode } from './runsTree';
+import { PreflightGate } from './preflight';
+import { writeModelCardIfAny } from './reports/modelCard';
 
 export interface TrainOptions { experiment?: string; model?: string; answers?: Partial<TrainAnswers> }
 export interface AttackOptions extends Partial<AttackAnswers> { model?: string }
@@ -25,6 +27,8 @@ export interface CurveOptions extends Partial<Omit<CurveAnswers, 'model'>> { mod
 export interface StartedRun { runDir: string }
 
 export class Commands {
+  private gate?: PreflightGate;
+
   constructor(
     private readonly host: EngineHost,
     private readonly dashboards: () => DashboardApi,
@@ -185,6 +189,7 @@ export class Commands {
     if (!model) return undefined;
     const info = this.inspectModel(model);
     if (!info) return undefined;
+    if (!(await (this.gate ??= new PreflightGate(this.context, this.log)).check(model, opts.data))) return undefined;
     const s = settings();
     const answers = await askAttack(vscodePrompter, { ...opts, model }, { eps: s.defaultEps, attacks: s.defaultAttacks, testPoints: s.testPoints, data: info.trainedOn ?? DEFAULT_DATA });
     if (!answers) return undefined;
@@ -199,6 +204,7 @@ export class Commands {
     const model = await this.modelFile(arg, opts);
     if (!model) return undefined;
     if (!this.inspectModel(model)) return undefined;
+    if (!(await (this.gate ??= new PreflightGate(this.context, this.log)).check(model, opts.data))) return undefined;
     const answers = await askCurve(vscodePrompter, { ...opts, model });
     if (!answers) return undefined;
     const run = this.host.start({ kind: 'curve', label: `${answers.attack} curve ${path.basename(path.dirname(model))}`, runsRoot: runsRootFor(model)!, source: model,
@@ -293,6 +299,7 @@ export class Commands {
     const md = reportWithCharts({ runId: path.basename(runDir), summary, config: readConfig(runDir), charts: names, note, headline });
     const out = path.join(runDir, REPORT_WITH_CHARTS);
     fs.writeFileSync(out, md);
+    writeModelCardIfAny(runDir, summary, (m) => this.log.info(m));
     await vscode.window.showTextDocument(vscode.Uri.file(out), { preview: true });
     void vscode.window.showInformationMessage(`Robustness Lab: report written to ${out} (${names.length} chart${names.length === 1 ? '' : 's'}).`);
     return out;

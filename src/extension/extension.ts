@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   const getDashboards = (): DashboardApi => (dashboards ??= new DashboardPanels(context, (m) => log.info(m), (runDir) => {
     const m = headlines.forRunDir(runDir);
     return m ? headlineInfo(m) : undefined;
-  }, experiments));
+  }, allRunsRoots, experiments));
   const sweepHost = new SweepHost(context, log, cache, getDashboards);
   const sweepCommands = new SweepCommands(sweepHost, getDashboards, log);
   const sweepLens = new SweepCodeLens(sweepHost, (dir) => experiments.payload().sweeps.find((x) => x.dir === dir)?.recommendation);

@@ -11,3 +11,5 @@ export * from './sweep';
 export * from './experiments';
 export * from './tradeoff';
 export * from './plots';
+export * from './preflight';
+export * from './card';

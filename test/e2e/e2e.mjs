@@ -86,9 +86,14 @@ try {
   try {
     // The first command of a fresh window can race the extension host's start: one retry.
     const out = ui.locator('.part.panel', { hasText: 'Robustness Lab' });
+    // On a loaded machine the window's extension host can take a minute to list the commands.
     for (let attempt = 1; ; attempt++) {
-      await palette(ui, 'Robustness: Show Log');
-      try { await out.waitFor({ timeout: 15000 }); break; } catch (e) { if (attempt === 2) throw e; console.log('  Show Log: no panel yet, retrying'); }
+      try { await palette(ui, 'Robustness: Show Log'); await out.waitFor({ timeout: 15000 }); break; } catch (e) {
+        if (attempt === 5) throw e;
+        console.log(`  Show Log: not there yet (${String(e).split('\n')[0].slice(0, 80)}), retrying`);
+        await ui.keyboard.press('Escape');
+        await ui.waitForTimeout(5000);
+      }
     }
     await ui.waitForTimeout(800);
     record('[ui] F1 → "Robustness: Show Log" opens the Robustness Lab output', true, await shot(ui, '02-show-log'));
