@@ -24,6 +24,9 @@ export interface AttackOptions extends Partial<AttackAnswers> { model?: string }
 export interface CurveOptions extends Partial<Omit<CurveAnswers, 'model'>> { model?: string }
 export interface StartedRun { runDir: string }
 
+/** What a run in progress is doing, for pickers that list several. */
+const liveDetail = (r: EngineRun) => r.lastEpoch ? `epoch ${r.lastEpoch.epoch}/${r.lastEpoch.epochs}` : r.lastProgress ? `${r.lastProgress.stage} ${r.lastProgress.done}/${r.lastProgress.total}` : 'starting';
+
 export class Commands {
   constructor(
     private readonly host: EngineHost,
@@ -235,7 +238,22 @@ export class Commands {
   }
 
   async openDashboard(arg?: unknown): Promise<void> {
-    const runDir = this.runDirFrom(arg) ?? this.host.manager.active().at(-1)?.runDir ?? await this.pickRun('Open Dashboard');
+    // A run named by the caller (tree, status bar with a run, API) opens directly; otherwise the
+    // runs in progress (those of the file in the editor first), asking which when there are several.
+    const named = arg !== undefined && !(arg instanceof vscode.Uri) ? this.runDirFrom(arg) : undefined;
+    let runDir = named;
+    if (!runDir) {
+      const file = this.activeFile(arg instanceof vscode.Uri ? arg : undefined);
+      const live = this.host.manager.active();
+      const ofFile = file ? live.filter((r) => this.host.sourceOf(r.runDir) === path.resolve(file)) : [];
+      const candidates = ofFile.length ? ofFile : live;
+      if (candidates.length > 1) {
+        const pick = await vscode.window.showQuickPick(candidates.map((r) => ({ label: r.label, description: path.basename(r.runDir), detail: liveDetail(r), runDir: r.runDir })),
+          { title: 'Open Dashboard: which run?', placeHolder: `${candidates.length} runs are in progress` });
+        if (!pick) return;
+        runDir = pick.runDir;
+      } else runDir = candidates[0]?.runDir ?? this.runDirFrom(arg) ?? await this.pickRun('Open Dashboard');
+    }
     if (runDir) await this.dashboards().open(runDir);
   }
 
