@@ -11,7 +11,7 @@ import { askAttack, askCurve, type CurveAnswers } from './wizard/attack';
 import { vscodePrompter } from './wizard/vscodePrompter';
 import type { EngineRun } from './runner/engineRun';
 import { allRunsRoots, isExperimentFile, isModelFile, runsRootFor, settings, baseFolder } from './config';
-import { CHARTS_DIR, REPORT_WITH_CHARTS, reportWithCharts } from './reports/markdown';
+import { writeReportWithCharts } from './reports/exportReport';
 import { runOwnText } from './reports/headlineText';
 import type { EngineHost } from './engineHost';
 import { installEngineRuntime } from './engineRuntime';
@@ -289,31 +289,20 @@ export class Commands {
   async exportReport(arg?: unknown): Promise<string | undefined> {
     const runDir = this.runDirFrom(arg) ?? await this.pickRun('Export Report');
     if (!runDir) return undefined;
-    let charts: { name: string; png: Buffer }[] = [];
-    let note: string | undefined;
-    try {
-      charts = await this.dashboards().exportChartImages(runDir);
-    } catch (err) {
-      note = `Charts unavailable: ${(err as Error).message}`;
-      this.log.warn(`export report: ${note}`);
-    }
-    const chartDir = path.join(runDir, CHARTS_DIR);
-    if (charts.length) fs.mkdirSync(chartDir, { recursive: true });
-    const names: string[] = [];
-    for (const c of charts) {
-      const name = path.basename(c.name).replace(/[^A-Za-z0-9_.-]/g, '-').replace(/(\.png)?$/, '.png');
-      fs.writeFileSync(path.join(chartDir, name), c.png);
-      names.push(name);
-    }
+    // Drawn from the stored events and checked pixel by pixel before anything is written: a failure
+    // is an error that says why, never a report that claims charts it does not hold.
+    const failed = (err: unknown) => { throw new Error(`Export Report of ${path.basename(runDir)}: ${(err as Error).message}`); };
+    const charts = await this.dashboards().exportChartImages(runDir).catch(failed);
     let summary; try { summary = readSummary(runDir); } catch { summary = undefined; }
     // The headline as of now (the engine's report.md holds it as of its run's end): one label everywhere.
     const headline = summary ? this.host.headlines.forRunDir(runDir) : undefined;
-    const md = reportWithCharts({ runId: path.basename(runDir), summary, config: readConfig(runDir), charts: names, note, headline });
-    const out = path.join(runDir, REPORT_WITH_CHARTS);
-    fs.writeFileSync(out, md);
-    await vscode.window.showTextDocument(vscode.Uri.file(out), { preview: true });
-    void vscode.window.showInformationMessage(`Robustness Lab: report written to ${out} (${names.length} chart${names.length === 1 ? '' : 's'}).`);
-    return out;
+    let written: ReturnType<typeof writeReportWithCharts>;
+    try { written = writeReportWithCharts({ runDir, runId: path.basename(runDir), summary, config: readConfig(runDir), charts, headline }); } catch (err) { return failed(err); }
+    this.log.info(`export report: ${written.report} with ${written.charts.length} chart(s): ${written.charts.join(', ')}`);
+    await vscode.window.showTextDocument(vscode.Uri.file(written.report), { preview: true });
+    const n = written.charts.length;
+    void vscode.window.showInformationMessage(`Robustness Lab: report written to ${written.report} (${n} chart${n === 1 ? '' : 's'}).`);
+    return written.report;
   }
 
   async deleteRun(arg?: unknown): Promise<boolean> {
