@@ -259,7 +259,9 @@ export class Commands {
 
   async stop(arg?: unknown): Promise<void> {
     const active = this.host.manager.active();
-    let run = typeof arg === 'string' || (arg && typeof arg === 'object' && 'kind' in arg) ? this.host.manager.get(this.runDirFrom(arg) ?? '') : undefined;
+    // A run in progress by its folder, even before the engine has written its config.json.
+    const live = typeof arg === 'string' ? this.host.manager.get(path.resolve(arg)) : undefined;
+    let run = live ?? (typeof arg === 'string' || (arg && typeof arg === 'object' && 'kind' in arg) ? this.host.manager.get(this.runDirFrom(arg) ?? '') : undefined);
     if (!run) {
       if (!active.length) { void vscode.window.showInformationMessage('Robustness Lab: no run is in progress.'); return; }
       if (active.length === 1) run = active[0];
