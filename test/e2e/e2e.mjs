@@ -137,14 +137,22 @@ try {
     // The "Robustness Runs" view in its activity-bar container: runs grouped by experiment.
     await ui.locator('.activitybar .action-item a[aria-label*="Robustness Lab"]').first().click();
     const view = ui.locator('.pane', { hasText: 'Robustness Runs' });
-    await view.locator('.monaco-list-row', { hasText: 'tiny.advtrain.json' }).first().waitFor({ timeout: 20000 });
-    const rows = await view.locator('.monaco-list-row').allInnerTexts();
-    const runRow = rows.find((r) => /train-fgsm-cnn-small/.test(r) && /completed/.test(r) && /this run: \d/.test(r));
-    if (!runRow) throw new Error(`no completed run row with its own metrics: ${rows.join(' | ')}`);
-    // The experiment's row carries its model's headline: the label the host tests read off the CodeLens.
-    const groupRow = rows.find((r) => r.includes('tiny.advtrain.json'));
-    if (!HEADLINE || !groupRow?.includes(HEADLINE.label)) throw new Error(`the tiny.advtrain.json row "${groupRow}" lacks the headline "${HEADLINE?.label}"`);
-    record('[ui] the Robustness Runs view groups runs by experiment: the headline on the group, each run\'s own result on its row', true, `${groupRow.replace(/\s+/g, ' ')} | ${runRow.replace(/\s+/g, ' ')} ${await shot(ui, '05-runs-view')}`);
+    // Short rows for a sidebar: the experiment's stem on the group, "train HH:MM" and the run's own
+    // metric on a run (the run id is in its tooltip and its accessible label).
+    await view.locator('.monaco-list-row', { hasText: /^tiny/ }).first().waitFor({ timeout: 20000 });
+    const runRowEl = view.locator(`.monaco-list-row[aria-label*="${HEADLINE?.runId ?? '(no run id from the host tests)'}"]`).first();
+    await runRowEl.waitFor({ timeout: 20000 });
+    const runRow = (await runRowEl.innerText()).replace(/\s+/g, ' ').trim();
+    if (!/^train \d\d:\d\d \d+\.\d% @ ε=0\.1/.test(runRow)) throw new Error(`the trained run's row is not "train HH:MM <its robust accuracy> @ ε=0.1": "${runRow}"`);
+    // The experiment's row carries its model's headline: the number and ε of the CodeLens's label.
+    const rows = (await view.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+    const groupRow = rows.find((r) => /^tiny Robust /.test(r));
+    const short = groupRow?.replace(/^tiny /, '');
+    if (!HEADLINE || !short || !HEADLINE.label.startsWith(`${short} — `)) throw new Error(`the tiny group row "${groupRow}" does not start the headline "${HEADLINE?.label}"`);
+    // Fits a sidebar: no row is cut off with an ellipsis.
+    const cut = await view.locator('.monaco-list-row .monaco-icon-label-container').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+    if (cut.length) throw new Error(`rows cut off in a ${await view.boundingBox().then((b) => Math.round(b?.width ?? 0))}px sidebar: ${cut.join(' | ')}`);
+    record('[ui] the Robustness Runs view groups runs by experiment: the headline on the group, each run\'s own result on its row, nothing cut off', true, `${groupRow} | ${runRow} ${await shot(ui, '05-runs-view')}`);
   } catch (e) { record('[ui] Robustness Runs view', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05-runs-view-FAIL')); }
   try {
     // The experiment in the editor: its headline in the status bar, the same label as its CodeLens.
@@ -227,7 +235,7 @@ try {
       // Clicking the activity-bar icon of the container already shown would hide the side bar.
       const pane = ui.locator('.pane', { hasText: 'Robustness Runs' });
       if (!(await pane.first().isVisible())) await ui.locator('.activitybar .action-item a[aria-label*="Robustness Lab"]').first().click();
-      const row = pane.locator('.monaco-list-row', { hasText: runId }).first();
+      const row = pane.locator(`.monaco-list-row[aria-label*="${runId}"]`).first();
       await row.waitFor({ timeout: 20000 });
       await row.click({ button: 'right' });
       await ui.locator('.monaco-menu .action-menu-item', { hasText: label }).first().waitFor({ timeout: 10000 });
@@ -247,7 +255,7 @@ try {
     await dialog.locator('.monaco-button', { hasText: 'Delete' }).first().click();
     for (let i = 0; i < 40 && fs.existsSync(runDir); i++) await ui.waitForTimeout(250);
     if (fs.existsSync(runDir)) throw new Error(`${runDir} still exists after Delete`);
-    await ui.locator('.pane', { hasText: 'Robustness Runs' }).locator('.monaco-list-row', { hasText: runId }).first().waitFor({ state: 'detached', timeout: 20000 });
+    await ui.locator('.pane', { hasText: 'Robustness Runs' }).locator(`.monaco-list-row[aria-label*="${runId}"]`).first().waitFor({ state: 'detached', timeout: 20000 });
     record('[ui] runs view → Delete Run… asks in a modal, then removes the folder and the row', true, `"${asked}" ${await shot(ui, '06e-deleted')}`);
   } catch (e) { record('[ui] runs view context menu (reveal, delete)', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06d-runs-menu-FAIL')); }
   if (errors.length) console.log(`page errors during host tests: ${errors.length} (first: ${errors[0].slice(0, 200)})`);
