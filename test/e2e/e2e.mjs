@@ -139,16 +139,19 @@ try {
     const view = ui.locator('.pane', { hasText: 'Robustness Runs' });
     // Short rows for a sidebar: the experiment's stem on the group, "train HH:MM" and the run's own
     // metric on a run (the run id is in its tooltip and its accessible label).
+    // Each row's label and description as shown (innerText runs them together).
+    const parts = (rows) => rows.evaluateAll((els) => els.map((e) => [e.querySelector('.label-name')?.textContent?.trim() ?? '', e.querySelector('.label-description')?.textContent?.trim() ?? '']));
     await view.locator('.monaco-list-row', { hasText: /^tiny/ }).first().waitFor({ timeout: 20000 });
-    const runRowEl = view.locator(`.monaco-list-row[aria-label*="${HEADLINE?.runId ?? '(no run id from the host tests)'}"]`).first();
-    await runRowEl.waitFor({ timeout: 20000 });
-    const runRow = (await runRowEl.innerText()).replace(/\s+/g, ' ').trim();
-    if (!/^train \d\d:\d\d \d+\.\d% @ ε=0\.1/.test(runRow)) throw new Error(`the trained run's row is not "train HH:MM <its robust accuracy> @ ε=0.1": "${runRow}"`);
+    const runRowEl = view.locator(`.monaco-list-row[aria-label*="${HEADLINE?.runId ?? '(no run id from the host tests)'}"]`);
+    await runRowEl.first().waitFor({ timeout: 20000 });
+    const [[runName, runDesc]] = await parts(runRowEl);
+    const runRow = `${runName} · ${runDesc}`;
+    if (!/^train \d\d:\d\d(:\d\d)?$/.test(runName) || !/^\d+\.\d% @ ε=0\.1( · ⚠\d+)?$/.test(runDesc)) throw new Error(`the trained run's row is not "train HH:MM" · "<its robust accuracy> @ ε=0.1": "${runRow}"`);
     // The experiment's row carries its model's headline: the number and ε of the CodeLens's label.
-    const rows = (await view.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
-    const groupRow = rows.find((r) => /^tiny Robust /.test(r));
-    const short = groupRow?.replace(/^tiny /, '');
-    if (!HEADLINE || !short || !HEADLINE.label.startsWith(`${short} — `)) throw new Error(`the tiny group row "${groupRow}" does not start the headline "${HEADLINE?.label}"`);
+    const all = await parts(view.locator('.monaco-list-row'));
+    const group = all.find(([name]) => name === 'tiny');
+    const groupRow = group?.join(' · ');
+    if (!HEADLINE || !group || !HEADLINE.label.startsWith(`${group[1]} — `)) throw new Error(`the tiny group row "${groupRow}" does not start the headline "${HEADLINE?.label}"`);
     // Fits a sidebar: no row is cut off with an ellipsis.
     const cut = await view.locator('.monaco-list-row .monaco-icon-label-container').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
     if (cut.length) throw new Error(`rows cut off in a ${await view.boundingBox().then((b) => Math.round(b?.width ?? 0))}px sidebar: ${cut.join(' | ')}`);

@@ -50,7 +50,7 @@ describe('runs tree rows (src/extension/reports/treeText.ts)', () => {
     assert.equal(groupShortName('/ws/tiny.advtrain.json', 'x', NOW), 'tiny');
     assert.equal(groupShortName('/ws/models/mnist-cnn/model.json', 'x', NOW), 'mnist-cnn');
     const run = '20261201-231504-train-fgsm-cnn-small';
-    assert.equal(groupShortName(`/ws/.robustlab/runs/${run}/model/model.json`, 'x', NOW), `model of ${runShortName(run, undefined, NOW)}`);
+    assert.equal(groupShortName(`/ws/.robustlab/runs/${run}/model/model.json`, 'x', NOW), `model ${runShortName(run, undefined, NOW).replace(/^train /, '')}`);
     assert.equal(groupShortName('/ws/weights.h5', 'x', NOW), 'weights.h5');
     assert.equal(groupShortName(undefined, '(other runs)', NOW), '(other runs)');
   });

@@ -44,7 +44,7 @@ export function runRows(runs: readonly Pick<RunInfo, 'runId' | 'config' | 'summa
   });
 }
 
-/** A group's short name: the experiment's stem, a model's folder, or for a run's own model "model of <run>". */
+/** A group's short name: the experiment's stem, a model's folder, or for a training run's own model "model <its start>". */
 export function groupShortName(source: string | undefined, fallback: string, now = new Date()): string {
   if (!source) return fallback;
   const base = path.basename(source);
@@ -52,5 +52,6 @@ export function groupShortName(source: string | undefined, fallback: string, now
   if (base !== 'model.json') return base;
   const dir = path.basename(path.dirname(source));
   const runDir = path.basename(path.dirname(path.dirname(source)));
-  return dir === 'model' && runStart(runDir) ? `model of ${runShortName(runDir, undefined, now)}` : dir;
+  // Only training runs make models: "model 23:11" ("model of train 23:11" did not fit a sidebar beside the headline).
+  return dir === 'model' && runStart(runDir) ? `model ${runShortName(runDir, undefined, now).replace(/^\S+ /, '')}` : dir;
 }
