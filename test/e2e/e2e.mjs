@@ -198,6 +198,44 @@ try {
     record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard, with the model\'s headline', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '06-dashboard')}`);
   } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06-dashboard-FAIL')); }
   try {
+    // An attack run's dashboard opens on Evaluation (it has no training), and a second dashboard opens
+    // in the column of the first instead of adding one.
+    const runsDir = path.join(WS, '.robustlab', 'runs');
+    const attackId = fs.readdirSync(runsDir).filter((d) => /-attack-/.test(d) && fs.existsSync(path.join(runsDir, d, 'summary.json'))).sort()[0];
+    if (!attackId) throw new Error(`no finished attack run in ${runsDir}`);
+    await palette(ui, 'View: Close All Editors');
+    await ui.waitForTimeout(800);
+    const groups = () => ui.locator('.editor-group-container').count();
+    const before = await groups();
+    await palette(ui, 'Robustness: Open Dashboard');
+    await ui.locator('.quick-input-widget', { hasText: 'Open Dashboard' }).waitFor({ timeout: 15000 });
+    await ui.locator('.quick-input-widget input.input').fill(attackId);
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: attackId }).first().waitFor({ timeout: 15000 });
+    await ui.keyboard.press('Enter');
+    let active;
+    for (let i = 0; i < 40 && !active; i++) {
+      await ui.waitForTimeout(500);
+      const ids = await Promise.all(ui.frames().map((f) => f.evaluate(() => {
+        const p = document.querySelector('vscode-panels');
+        return p ? `${p.getAttribute('activeid')}|${document.querySelector('.rl-top')?.textContent ?? ''}` : '';
+      }).catch(() => '')));
+      active = ids.filter(Boolean).find((x) => x.includes(attackId));
+    }
+    if (!active) throw new Error(`no dashboard frame of ${attackId}`);
+    if (!active.startsWith('tab-evaluation|')) throw new Error(`the attack run's dashboard opened on ${active.split('|')[0]}`);
+    const shotFile = await shot(ui, '06a-attack-dashboard-evaluation');
+    const withOne = await groups();
+    await palette(ui, 'Robustness: Open Dashboard');
+    await ui.locator('.quick-input-widget input.input').fill(HEADLINE?.runId ?? '(no run id)');
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: HEADLINE?.runId ?? '(no run id)' }).first().waitFor({ timeout: 15000 });
+    await ui.keyboard.press('Enter');
+    await ui.locator('.tab', { hasText: HEADLINE?.runId ?? '(no run id)' }).first().waitFor({ timeout: 30000 });
+    await ui.waitForTimeout(1000);
+    const withTwo = await groups();
+    if (withTwo !== withOne) throw new Error(`the second dashboard added an editor column (${before} → ${withOne} → ${withTwo} groups)`);
+    record('[ui] an attack run\'s dashboard opens on Evaluation; a second dashboard opens in the same editor column', true, `${attackId}: ${active.split('|')[0]}; editor groups ${before} → ${withOne} → ${withTwo} ${shotFile} ${await shot(ui, '06a-two-dashboards-one-column')}`);
+  } catch (e) { record('[ui] dashboard tab by run kind, one column', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06a-dashboard-tab-FAIL')); }
+  try {
     // A run started from the palette on the experiment file in the editor: the status bar shows its
     // live epoch and robust accuracy, clicking it opens the dashboard, and "Stop Run" ends it.
     await palette(ui, 'View: Close All Editors');
