@@ -41,6 +41,8 @@ export function applyEvents(run: RunData, events: readonly EngineEvent[]): Set<S
   for (const e of events) {
     switch (e.type) {
       case 'run-started':
+        // A resumed run starts a new session: how the last one ended (stopped, crashed) is history.
+        if (run.started) { run.finished = undefined; run.error = undefined; }
         run.started = e;
         changed.add('status');
         break;
@@ -109,6 +111,8 @@ export function applyEvents(run: RunData, events: readonly EngineEvent[]): Set<S
 export type RunState = 'running' | 'completed' | 'stopped' | 'failed' | 'waiting';
 
 export function runState(run: RunData): RunState {
+  // A complete summary is a finished run, even if the engine died before it could say `finished`.
+  if (!run.finished && run.summary && run.summary.complete !== false) return 'completed';
   if (run.error) return 'failed';
   if (run.finished) return run.finished.status;
   return run.started || run.batches.length ? 'running' : 'waiting';

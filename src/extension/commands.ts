@@ -18,6 +18,8 @@ import { installEngineRuntime } from './engineRuntime';
 import type { DashboardApi } from './dashboardApi';
 import type { RunsCache } from './runsCache';
 import type { TreeNode } from './runsTree';
+import { PreflightGate } from './preflight';
+import { writeModelCardIfAny } from './reports/modelCard';
 
 export interface TrainOptions { experiment?: string; model?: string; answers?: Partial<TrainAnswers> }
 export interface AttackOptions extends Partial<AttackAnswers> { model?: string }
@@ -28,6 +30,8 @@ export interface StartedRun { runDir: string }
 const liveDetail = (r: EngineRun) => r.lastEpoch ? `epoch ${r.lastEpoch.epoch}/${r.lastEpoch.epochs}` : r.lastProgress ? `${r.lastProgress.stage} ${r.lastProgress.done}/${r.lastProgress.total}` : 'starting';
 
 export class Commands {
+  private gate?: PreflightGate;
+
   constructor(
     private readonly host: EngineHost,
     private readonly dashboards: () => DashboardApi,
@@ -188,6 +192,7 @@ export class Commands {
     if (!model) return undefined;
     const info = this.inspectModel(model);
     if (!info) return undefined;
+    if (!(await (this.gate ??= new PreflightGate(this.context, this.log)).check(model, opts.data))) return undefined;
     const s = settings();
     const answers = await askAttack(vscodePrompter, { ...opts, model }, { eps: s.defaultEps, attacks: s.defaultAttacks, testPoints: s.testPoints, data: info.trainedOn ?? DEFAULT_DATA });
     if (!answers) return undefined;
@@ -202,6 +207,7 @@ export class Commands {
     const model = await this.modelFile(arg, opts);
     if (!model) return undefined;
     if (!this.inspectModel(model)) return undefined;
+    if (!(await (this.gate ??= new PreflightGate(this.context, this.log)).check(model, opts.data))) return undefined;
     const answers = await askCurve(vscodePrompter, { ...opts, model });
     if (!answers) return undefined;
     const run = this.host.start({ kind: 'curve', label: `${answers.attack} curve ${path.basename(path.dirname(model))}`, runsRoot: runsRootFor(model)!, source: model,
@@ -300,6 +306,7 @@ export class Commands {
     const headline = summary ? this.host.headlines.forRunDir(runDir) : undefined;
     let written: ReturnType<typeof writeReportWithCharts>;
     try { written = writeReportWithCharts({ runDir, runId: path.basename(runDir), summary, config: readConfig(runDir), charts, headline }); } catch (err) { return failed(err); }
+    writeModelCardIfAny(runDir, summary, (m) => this.log.info(m));
     this.log.info(`export report: ${written.report} with ${written.charts.length} chart(s): ${written.charts.join(', ')}`);
     await vscode.window.showTextDocument(vscode.Uri.file(written.report), { preview: true });
     const n = written.charts.length;

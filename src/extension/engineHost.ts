@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { RunKind } from '../protocol';
 import { newRunId } from '../engine/runs/layout';
 import { EngineManager, type EngineRun, type RunOutcome } from './runner/engineRun';
-import { resumeArgs } from './runner/args';
 import { notificationText } from './runner/notification';
+import { resumeAction } from './runner/resume';
 import { baseFolder, settings } from './config';
 import { pct, fmtEps } from './reports/inline';
 import { headlineText, liveStatusText, LIVE_STATUS_TOOLTIP } from './reports/headlineText';
@@ -59,8 +59,19 @@ export class EngineHost implements vscode.Disposable {
     });
   }
 
-  /** Starts a run; resolves with its folder as soon as the process is forked. */
+  /**
+   * Starts a run; resolves with its folder as soon as the process is forked. Every engine start
+   * passes here (commands, the exported API, notification actions), so this is where workspace
+   * trust is checked: the engine executes on files from the workspace.
+   */
   start(req: StartRequest): EngineRun | undefined {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(
+        'Robustness Lab runs nothing in an untrusted workspace: training and attacks execute the engine on files from this folder. Trust the workspace to run experiments; stored runs stay readable.',
+        'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      this.log.warn(`refused to start ${req.label}: the workspace is not trusted`);
+      return undefined;
+    }
     const loc = engineLocation(this.context);
     if ('error' in loc) {
       if (loc.missingRuntime) {
@@ -140,29 +151,37 @@ export class EngineHost implements vscode.Disposable {
 
   private async report(run: EngineRun, outcome: RunOutcome, req: StartRequest): Promise<void> {
     try {
+      const cont = outcome.resumeAction?.label;
       if (outcome.status === 'completed' || outcome.status === 'stopped') {
         // The model's headline after this run, the same words as its CodeLens.
         const model = this.headlines.forRunDir(run.runDir);
         const headline = model ? ` ${headlineText(model)}` : '';
-        const a = await vscode.window.showInformationMessage(`Robustness Lab: ${outcome.message}${headline}`, 'Open Dashboard', ...(outcome.resumable ? ['Resume'] : []));
+        const a = await vscode.window.showInformationMessage(`Robustness Lab: ${outcome.message}${headline}`, 'Open Dashboard', ...(cont ? [cont] : []));
         if (a === 'Open Dashboard') await this.dashboards().open(run.runDir);
-        if (a === 'Resume') this.resume(run.runDir, run.label, req.source);
+        if (a && a === cont) this.resume(run.runDir, run.label, req.source);
         return;
       }
       const text = `Robustness Lab: ${notificationText(outcome)}`;
-      const actions = ['Show Log', ...(outcome.resumable ? ['Resume from Checkpoint'] : []), 'Open Dashboard'];
+      const actions = ['Show Log', ...(cont ? [cont] : []), 'Open Dashboard'];
       const show = outcome.status === 'gate-failed' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
       const a = await show(text, ...actions);
       if (a === 'Show Log') this.log.show();
       if (a === 'Open Dashboard') await this.dashboards().open(run.runDir);
-      if (a === 'Resume from Checkpoint') this.resume(run.runDir, run.label, req.source);
+      if (a && a === cont) this.resume(run.runDir, run.label, req.source);
     } catch (err) {
       this.log.error(`report failed: ${(err as Error).message}`);
     }
   }
 
+  /** Continues a run: Resume (training) or Finish Evaluation, as its files say (runner/resume.ts). */
   resume(runDir: string, label: string, source?: string): EngineRun | undefined {
-    return this.start({ kind: 'train', label: `${label} (resumed)`, runsRoot: path.dirname(runDir), runDir, source, args: () => resumeArgs(runDir) });
+    const action = resumeAction(runDir);
+    if (!action) {
+      void vscode.window.showInformationMessage(`Robustness Lab: ${path.basename(runDir)} has nothing left to resume.`);
+      return undefined;
+    }
+    const suffix = action.label === 'Resume' ? 'resumed' : 'finishing evaluation';
+    return this.start({ kind: action.kind, label: `${label.replace(/ \((resumed|finishing evaluation)\)$/, '')} (${suffix})`, runsRoot: path.dirname(runDir), runDir, source, args: () => action.args });
   }
 
   /** The file a run came from (experiment or model), if it was started here. */

@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   const getDashboards = (): DashboardApi => (dashboards ??= new DashboardPanels(context, (m) => log.info(m), (runDir) => {
     const m = headlines.forRunDir(runDir);
     return m ? headlineInfo(m) : undefined;
-  }));
+  }, allRunsRoots));
 
   host = new EngineHost(context, log, getDashboards, cache, headlines);
   const lens = new RobustCodeLens(cache, host, headlines);

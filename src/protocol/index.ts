@@ -7,3 +7,5 @@ export * from './catalogue';
 export * from './format';
 export * from './fields';
 export * from './modelJson';
+export * from './preflight';
+export * from './card';

@@ -1,6 +1,6 @@
 // What an evaluation produces: stored as summary.json, sent in eval/finished events, shown by the
 // CLI, the CodeLens and the dashboard. Accuracies are fractions in [0,1].
-import { arr, fraction, int, lit, num, numOrNull, obj, opt, record, str, type Infer } from './schema';
+import { arr, bool, fraction, int, lit, num, numOrNull, obj, opt, record, str, type Infer } from './schema';
 import { bitset } from './bitset';
 
 export const norm = lit('linf', 'l2');
@@ -73,6 +73,8 @@ export const summary = obj({
   warnings: arr(warning),
   trainingSeconds: opt(num),
   epochs: opt(int),
+  /** false: the evaluation was stopped; robust[] and worstCase[] hold only what finished. */
+  complete: opt(bool),
   finishedAt: str,
   /** sha256 of the evaluated model.json and its weight files: which stored evaluations are one model. */
   modelFingerprint: opt(str),

@@ -12,6 +12,8 @@ import { deepfool } from './deepfool';
 import { apgdCe, apgdDlr } from './apgd';
 import { square } from './square';
 import { ensemble } from './ensemble';
+import { fab, fabT } from './fab';
+import { autoattack } from './autoattack';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
 const catalogue = new Map<string, Attack>();
@@ -20,7 +22,7 @@ export function registerAttack(attack: Attack): void {
   catalogue.set(attack.name, attack);
 }
 
-const IMPLEMENTED: readonly Attack[] = [fgsm, pgd, pgdL2, bim, miFgsm, cwL2, deepfool, apgdCe, apgdDlr, square, ensemble];
+const IMPLEMENTED: readonly Attack[] = [fgsm, pgd, pgdL2, bim, miFgsm, cwL2, deepfool, apgdCe, apgdDlr, square, ensemble, fab, fabT, autoattack];
 
 /** Where implementations and catalogue entries disagree: names one-to-one, then each entry's facts. */
 export function catalogueMismatches(impls: readonly Attack[], specs: readonly AttackSpec[] = ATTACKS): string[] {

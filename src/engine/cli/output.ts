@@ -2,6 +2,7 @@
 // (a progress bar on a TTY, plain lines otherwise). Tables and errors go to the terminal.
 import { pct as fmtPct, type EngineEvent } from '../../protocol';
 import type { Emitter } from '../runs/emitter';
+import { outputClosed } from './pipes';
 
 export type Mode = 'ipc' | 'json' | 'human';
 
@@ -45,12 +46,12 @@ export function attachOutput(emitter: Emitter, mode: Mode): void {
       if (process.connected) process.send!(e);
     });
   } else if (mode === 'json') {
-    emitter.addSink((e) => process.stdout.write(`${JSON.stringify(e)}\n`));
+    emitter.addSink((e) => { if (!outputClosed('stdout')) process.stdout.write(`${JSON.stringify(e)}\n`); });
   } else {
     const tty = !!process.stderr.isTTY;
     emitter.addSink((e) => {
       const line = humanLine(e, tty);
-      if (line === undefined) return;
+      if (line === undefined || outputClosed('stderr')) return;
       process.stderr.write(line.startsWith('\r') && e.type !== 'epoch' ? line : `${line}\n`);
     });
   }

@@ -37,6 +37,8 @@ export interface DataOptions {
   testSize?: number;
   onProgress?: ProgressFn;
   tf?: Tf;
+  /** A stop request aborts a download. */
+  shouldStop?: () => boolean;
 }
 
 function checkSize(what: string, v: number | undefined): void {
@@ -119,7 +121,7 @@ export async function loadDataset(spec: string, opts: DataOptions): Promise<Data
   }
   const remote = REMOTE_DATASETS[spec];
   if (remote) {
-    const dir = await ensureRemoteDataset(remote, { onProgress: opts.onProgress });
+    const dir = await ensureRemoteDataset(remote, { onProgress: opts.onProgress, shouldStop: opts.shouldStop });
     return spec === 'cifar10' ? loadCifarDir(unpackCifar(dir), spec, opts) : loadIdxDir(dir, spec, opts);
   }
   if (!fs.existsSync(spec)) throw new BadInputError(`no such data set or folder; use ${DATA_NAMES.join(', ')} or a folder of IDX files, CIFAR-10 batches or class sub-folders of images`, spec);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DEFAULT_EVAL_ATTACKS, DEFAULT_METHOD, DEFAULT_MODEL, defaultEps, EPS_GRIDS, EXPERIMENT, experiment as experimentCheck, methodSpec, METHODS, normFor, ProtocolError, weightProblem, type Experiment, type Method, type Norm } from '../../protocol';
 import { DEFAULT_DATA } from '../data';
 import { BadInputError } from '../errors';
+import { readRegularFile } from '../io/safeRead';
 import { checkField } from './ranges';
 
 export interface EvalSettings {
@@ -17,6 +18,12 @@ export interface EvalSettings {
   restarts: number;
   testPoints?: number;
   norm: Norm;
+  /** Seed of the attacks' randomness, apart from the test points' seed (default: the same). */
+  attackSeed?: number;
+  /** Random start for attacks that have one (PGD: on, BIM: off by definition). */
+  randomStart?: boolean;
+  /** AutoAttack's version: standard (default), plus, rand. */
+  autoattackVersion?: string;
 }
 
 export interface TrainSettings {
@@ -40,24 +47,39 @@ export interface TrainSettings {
   eval: EvalSettings;
 }
 
+const MAX_EXPERIMENT_BYTES = 1024 * 1024;
+
 export function readExperimentFile(file: string): Experiment {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read experiment file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file);
-  }
+  const text = readRegularFile(file, 'experiment file', MAX_EXPERIMENT_BYTES).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     throw new BadInputError(`malformed JSON (${(err as Error).message})`, file);
   }
+  let checked: Experiment;
   try {
-    return experimentCheck(json, 'experiment');
+    checked = experimentCheck(json, 'experiment');
   } catch (err) {
     throw new BadInputError(err instanceof ProtocolError ? err.message : String(err), file);
   }
+  const unknown = unknownFields(json, checked, 'experiment');
+  if (unknown.length) throw new BadInputError(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (a typo? see schemas/advtrain.schema.json)`, file);
+  return checked;
+}
+
+/**
+ * Fields of `raw` that the checked value lacks: the protocol's object check drops unknown keys (so a
+ * newer sender never breaks an older receiver), but in a file the user wrote they are typos.
+ */
+export function unknownFields(raw: unknown, checked: unknown, at: string): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof checked !== 'object' || checked === null) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(k in checked)) out.push(`${at}.${k}`);
+    else out.push(...unknownFields(v, (checked as Record<string, unknown>)[k], `${at}.${k}`));
+  }
+  return out;
 }
 
 function checkRange(name: string, v: number, lo: number, hi: number, file?: string, integer = false): void {
@@ -132,15 +154,23 @@ export function resolveTrainSettings(exp: Experiment, file?: string): TrainSetti
   for (const f of ['lambda', 'beta', 'epochs', 'batchSize', 'learningRate', 'seed'] as const) checkField(f, s[f], file);
   checkField('trainAttack.steps', s.trainAttack.steps, file);
   checkField('trainAttack.restarts', s.trainAttack.restarts, file);
+  if (exp.trainAttack?.stepSize !== undefined) checkPositive('trainAttack.stepSize', exp.trainAttack.stepSize, file);
+  if (s.trainSize !== undefined) checkField('trainSize', s.trainSize, file);
+  if (s.testSize !== undefined) checkField('testSize', s.testSize, file);
   checkRange('epsWarmupEpochs', s.epsWarmupEpochs, 0, s.epochs, file);
   checkField('earlyStoppingPatience', s.earlyStoppingPatience, file);
   checkEvalSettings(s.eval, file, 'experiment');
   return s;
 }
 
+function checkPositive(name: string, v: number, file?: string): void {
+  if (!Number.isFinite(v) || v <= 0) throw new BadInputError(`${name} must be a number > 0, got ${v}`, file);
+}
+
 /** `where`: training sets the norm with trainAttack.norm, the attack command with --norm. */
 export function checkEvalSettings(e: EvalSettings, file?: string, where: 'cli' | 'experiment' = 'cli'): void {
   if (e.attacks.length === 0) throw new BadInputError('at least one attack is needed', file);
+  for (const a of e.attacks) if (e.attacks.indexOf(a) !== e.attacks.lastIndexOf(a)) throw new BadInputError(`attack '${a}' is listed twice`, file);
   if (e.eps.length === 0) throw new BadInputError('at least one eps is needed', file);
   for (const eps of e.eps) {
     if (!Number.isFinite(eps) || eps < 0) throw new BadInputError(`eps ${eps} must be a finite number ≥ 0`, file);
@@ -148,8 +178,12 @@ export function checkEvalSettings(e: EvalSettings, file?: string, where: 'cli' |
   }
   const fit = normFor(e.attacks, e.norm, where);
   if (fit !== e.norm) throw new BadInputError(fit, file);
+  if (new Set(e.eps).size !== e.eps.length) throw new BadInputError(`an eps is listed twice (${e.eps.join(', ')})`, file);
   if (e.steps !== undefined) checkField('eval.steps', e.steps, file);
+  if (e.stepSize !== undefined) checkPositive('eval.stepSize', e.stepSize, file);
   if (e.queries !== undefined) checkField('eval.queries', e.queries, file, 'queries');
   checkField('eval.restarts', e.restarts, file);
   if (e.testPoints !== undefined) checkField('eval.testPoints', e.testPoints, file);
+  if (e.attackSeed !== undefined) checkRange('attackSeed', e.attackSeed, 0, 2 ** 31 - 1, file, true);
+  if (e.autoattackVersion !== undefined && !['standard', 'plus', 'rand'].includes(e.autoattackVersion)) throw new BadInputError(`AutoAttack version must be standard, plus or rand, got '${e.autoattackVersion}'`, file);
 }

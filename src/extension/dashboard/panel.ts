@@ -10,6 +10,7 @@ import type { ChartImage } from '../dashboardApi';
 import { readEvents } from '../../engine/runs/read';
 import { makeNonce, renderDashboardHtml } from './html';
 import { decodePngDataUrl, handleWebviewMessage } from './messages';
+import { restorableRunDirs } from './restore';
 
 const READY_TIMEOUT_MS = 20_000;
 const EXPORT_TIMEOUT_MS = 30_000;
@@ -45,6 +46,8 @@ export class DashboardPanels {
     private readonly log: (msg: string) => void,
     /** The headline of the model a run evaluated, from the same computation as the CodeLens. */
     private readonly headlineOf: (runDir: string) => HeadlineInfo | undefined = () => undefined,
+    /** Where runs may live; a restored panel shows only run folders under them. */
+    private readonly runsRoots: () => string[] = () => [],
   ) {}
 
   /** Stored runs changed: send every shown run's headline again if it changed. */
@@ -89,8 +92,10 @@ export class DashboardPanels {
     return vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => {
         const parsed = parseWith(dashboardState, state, 'dashboard state');
-        const runDirs = parsed.ok ? parsed.value.runDirs.map((d) => path.resolve(d)) : [];
+        // The state comes from the webview: only run folders that exist under a known runs root.
+        const { kept: runDirs, refused } = restorableRunDirs(parsed.ok ? parsed.value.runDirs : [], this.runsRoots());
         if (!parsed.ok) this.log(`dashboard: could not restore a panel (${parsed.error}); it opens empty`);
+        if (refused.length) this.log(`dashboard: a restored panel asked for ${refused.join(', ')}, not run folders under a runs root of this workspace; left out`);
         const key = this.keyOf(runDirs);
         const existing = this.entries.get(key);
         if (existing && runDirs.length > 0) {

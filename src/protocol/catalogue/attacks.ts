@@ -102,6 +102,25 @@ export const ATTACKS = [
     composite: ['apgd-ce', 'apgd-t', 'apgd-dlr', 'square'],
     defaults: { steps: 100, restarts: 1 }, stepSize: { rule: 'adaptive (APGD); Square: none' },
   },
+  {
+    name: 'fab', label: 'FAB', title: 'FAB L∞ (Croce & Hein 2020, untargeted)',
+    description: 'Fast adaptive boundary attack: projects onto the linearised decision boundary and biases back towards the input, keeping the smallest successful perturbation within ε.',
+    norms: ['linf'], access: 'gradient', iterative: true, minimal: false, targeted: false, budget: 'steps',
+    defaults: { steps: 100, restarts: 1 }, stepSize: { rule: 'to the linearised boundary (α_max 0.1, η 1.05, β 0.9)' },
+  },
+  {
+    name: 'fab-t', label: 'FAB-T', title: 'FAB-T L∞ (targeted at the 9 runner-up classes, as in AutoAttack)',
+    description: 'FAB aimed at each of the highest-scoring wrong classes in turn; a point falls when any target is reached within ε.',
+    norms: ['linf'], access: 'gradient', iterative: true, minimal: false, targeted: false, budget: 'steps',
+    defaults: { steps: 100, restarts: 1 }, stepSize: { rule: 'to the linearised boundary (α_max 0.1, η 1.05, β 0.9)' },
+  },
+  {
+    name: 'autoattack', label: 'AUTOATTACK', title: 'AutoAttack (standard: APGD-CE, APGD-T, FAB-T, Square 5,000; per-example worst case)',
+    description: 'Standard AutoAttack (Croce & Hein 2020): APGD-CE, APGD-T with 9 targets, FAB-T with 9 targets and Square with 5,000 queries, each on the points still robust (versions: standard, plus, rand).',
+    norms: ['linf'], access: 'gradient', iterative: true, minimal: false, targeted: false, budget: 'steps',
+    composite: ['apgd-ce', 'apgd-t', 'fab-t', 'square'],
+    defaults: { steps: 100, restarts: 1 }, stepSize: { rule: 'adaptive (APGD); FAB: to the boundary; Square: none' },
+  },
 ] as const satisfies readonly AttackSpec[];
 
 export type AttackName = (typeof ATTACKS)[number]['name'];

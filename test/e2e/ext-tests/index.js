@@ -37,6 +37,7 @@ exports.run = async function run() {
   const tiny = vscode.Uri.file(path.join(WS, 'tiny.advtrain.json'));
   const bad = vscode.Uri.file(path.join(WS, 'bad.advtrain.json'));
   const long = vscode.Uri.file(path.join(WS, 'long.advtrain.json'));
+  const evalStop = vscode.Uri.file(path.join(WS, 'evalstop.advtrain.json'));
   let api;
   let runDir;
 
@@ -281,6 +282,33 @@ exports.run = async function run() {
     assert(outcome.status === 'stopped' || outcome.status === 'already-ended', `ended as ${outcome.status}: ${outcome.message}`);
     assert(gone, 'a run is still active');
     return `stopped in ${Date.now() - t0} ms`;
+  });
+
+  await t('Stop Run during the final evaluation ends "stopped" (exit 130) with the finished attacks kept, and Finish Evaluation completes it', async () => {
+    const started = await vscode.commands.executeCommand('robustlab.train', evalStop);
+    assert(started && started.runDir, 'no run started');
+    const events = () => (fs.existsSync(path.join(started.runDir, 'events.jsonl')) ? fs.readFileSync(path.join(started.runDir, 'events.jsonl'), 'utf8') : '');
+    await poll('the first evaluation result', () => events().includes('"type":"eval"'), 240000);
+    // Stop Run resolves once the run has ended, so take its outcome first.
+    const whenDone = api.whenDone(started.runDir);
+    assert(whenDone, 'the run ended before Stop Run');
+    await vscode.commands.executeCommand('robustlab.stop', started.runDir);
+    const outcome = await withTimeout(whenDone, 60000, 'stop');
+    assert(outcome.status === 'stopped', `ended as ${outcome.status}: ${outcome.message} (exit ${outcome.exitCode})`);
+    assert(outcome.exitCode === 130, `exit ${outcome.exitCode}`);
+    assert(!/crash|failed/i.test(outcome.message), outcome.message);
+    const partial = JSON.parse(fs.readFileSync(path.join(started.runDir, 'summary.json'), 'utf8'));
+    assert(partial.complete === false && partial.robust.length >= 1 && partial.robust.length < 6, `partial summary: complete ${partial.complete}, ${partial.robust.length} results`);
+    assert(partial.warnings.some((w) => w.code === 'evaluation-stopped'), 'no evaluation-stopped warning');
+    assert(outcome.resumable && outcome.resumeAction && outcome.resumeAction.label === 'Finish Evaluation', `offered: ${JSON.stringify(outcome.resumeAction)}`);
+    const kept = partial.robust.length;
+    assert(api.resume(started.runDir), 'Finish Evaluation did not start');
+    const end = await withTimeout(api.whenDone(started.runDir), 240000, 'finish evaluation');
+    assert(end.status === 'completed', `finish evaluation ended ${end.status}: ${end.message}`);
+    const summary = JSON.parse(fs.readFileSync(path.join(started.runDir, 'summary.json'), 'utf8'));
+    assert(summary.complete === undefined && summary.robust.length === 6, `final summary: complete ${summary.complete}, ${summary.robust.length} results`);
+    assert(/training had finished: finishing the evaluation/.test(events()), 'the resumed run trained again');
+    return `stopped with ${kept}/6 results kept; ${outcome.resumeAction.label} completed all 6`;
   });
 
   await t('a crashed engine (SIGKILL after a checkpoint) is reported as resumable, and Resume continues from it', async () => {

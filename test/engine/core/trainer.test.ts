@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { hasCleanTerm, type EngineEvent, type Method } from '../../../src/protocol';
 import { loadDataset } from '../../../src/engine/data';
-import { loadModelFile } from '../../../src/engine/models/io';
+import { findCheckpoint, loadCheckpointModel } from '../../../src/engine/train/checkpoint';
 import { buildBuiltin } from '../../../src/engine/models/builtins';
 import { layersClassifier } from '../../../src/engine/models/layers';
 import { getObjective } from '../../../src/engine/objectives/registry';
@@ -107,6 +107,11 @@ describe('trainer', () => {
     assert.ok(res.result.stoppedEarly, `ran ${epochs} epochs without stopping early`);
     assert.ok(epochs < 6);
     assert.ok(s.events.some((e) => e.type === 'log' && /early stopping/.test(e.message)));
+    // Resumed after a kill that came once early stopping had decided: it stops again, training no further epoch.
+    const again = await train(tf, s.model, s.data, { ...s.opts, learningRate: 0.5, optimizer: 'sgd', earlyStoppingPatience: 1, resume: true }, s.emitter, { stopRequested: false, paused: false });
+    assert.equal(again.result.epochsRun, 0);
+    assert.equal(again.result.stoppedEarly, true);
+    assert.equal(again.result.epochsTotal, res.result.epochsTotal);
   });
 
   it('streams the objective\'s own total (Fast-AT trains on L_adv alone)', async () => {
@@ -130,10 +135,14 @@ describe('trainer', () => {
     assert.equal(res.result.epochsRun, 3, 'no epoch after the collapse');
     assert.deepEqual(seen.map((e) => e.epoch), [1, 2, 3]);
     assert.ok(seen.every((e) => e.fullEps && e.trainAccAdv !== undefined && e.trainAccAdv >= 0 && e.trainAccAdv <= 1));
-    const best = await loadModelFile(tf, path.join(s.runDir, 'checkpoints', 'best', 'model.json'));
+    const found = findCheckpoint(s.runDir, { repair: false });
+    assert.deepEqual(found.problems, []);
+    assert.equal(found.best?.state.bestEpoch, res.result.bestEpoch, 'the best generation is kept');
+    const best = await loadCheckpointModel(tf, found.best!);
     const flat = (ws: Array<{ dataSync(): ArrayLike<number> }>) => ws.map((w) => Array.from(w.dataSync())).flat();
     assert.deepEqual(flat(s.model.layers!.getWeights()), flat(best.layers!.getWeights()), 'weights are the best checkpoint');
-    const last = await loadModelFile(tf, path.join(s.runDir, 'checkpoints', 'last', 'model.json'));
+    const last = await loadCheckpointModel(tf, found.latest!);
+    assert.equal(found.latest!.state.epoch, 3);
     const bestEpoch = res.result.bestEpoch;
     assert.ok(s.events.some((e) => e.type === 'log' && e.message.includes(`epoch ${bestEpoch}`)));
     if (bestEpoch !== 3) assert.notDeepEqual(flat(last.layers!.getWeights()), flat(best.layers!.getWeights()));
