@@ -151,7 +151,7 @@ try {
     await runRowEl.first().waitFor({ timeout: 20000 });
     const [[runName, runDesc]] = await parts(runRowEl);
     const runRow = `${runName} · ${runDesc}`;
-    if (!/^train \d\d:\d\d(:\d\d)?$/.test(runName) || !/^\d+\.\d% @ ε=0\.1( · ⚠\d+)?$/.test(runDesc)) throw new Error(`the trained run's row is not "train HH:MM" · "<its robust accuracy> @ ε=0.1": "${runRow}"`);
+    if (!/^train (\d\d-\d\d )?\d\d:\d\d(:\d\d)?$/.test(runName) || !/^\d+\.\d% @ ε=0\.1( · ⚠\d+)?$/.test(runDesc)) throw new Error(`the trained run's row is not "train [MM-DD ]HH:MM" · "<its robust accuracy> @ ε=0.1": "${runRow}"`);
     // The experiment's row carries its model's headline: the number and ε of the CodeLens's label.
     const all = await parts(view.locator('.monaco-list-row'));
     const group = all.find(([name]) => name === 'tiny');
