@@ -21,6 +21,7 @@ export const runStarted = obj({
   trainSize: opt(int), testSize: opt(int), epochs: opt(int), batchesPerEpoch: opt(int),
 });
 
+/** `batch` counts from 0 (the last of an epoch is `batches - 1`); `epoch` and `step` count from 1. */
 export const batchEvent = obj({
   type: lit('batch'), v, epoch: int, batch: int, batches: int, step: int,
   lossClean: numOrNull, lossAdv: opt(numOrNull), lossTotal: numOrNull,
