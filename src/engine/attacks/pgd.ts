@@ -2,6 +2,7 @@
 // start, with restarts; per example, the restart that fools the model (else the highest loss) wins.
 // BIM (Kurakin et al.) is PGD without the random start.
 import type * as TF from '@tensorflow/tfjs';
+import { compiledPgdLoop } from '../compile/attackLoops';
 import type { Norm } from '../../protocol/summary';
 import { attackLabels, bestOfRestarts, lossGradient, project, randomStart, steepest } from './common';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
@@ -14,6 +15,8 @@ export function defaultStepSize(norm: Norm, eps: number, steps: number): number 
 async function onePgdRun(ctx: AttackContext, x: TF.Tensor4D, labels: TF.Tensor1D, sign: 1 | -1, threat: ThreatModel, steps: number, stepSize: number, random: boolean): Promise<TF.Tensor4D> {
   const { tf, model, rng } = ctx;
   let xAdv = random ? randomStart(tf, x, threat.norm, threat.eps, rng) : tf.clone(x);
+  const compiled = await compiledPgdLoop(ctx, x, xAdv, labels, sign, threat, steps, stepSize);
+  if (compiled) return compiled;
   for (let i = 0; i < steps; i++) {
     if (ctx.shouldStop?.()) break;
     const next = tf.tidy(() => {
