@@ -5,6 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import type { Classifier } from '../models/classifier';
+import { layersForward } from '../models/forward';
 import { planModel, UnsupportedModel, type ModelPlan } from './layers';
 
 export type ExecutionPath = 'compiled' | 'eager';
@@ -41,8 +42,11 @@ function planFor(model: TF.LayersModel): { plan?: ModelPlan; reason?: string; to
 export function executionFor(tf: Tf, model: Classifier): ExecutionChoice {
   if (eagerForced()) return { path: 'eager', reason: 'ROBUSTLAB_EXECUTION=eager' };
   if (tf.getBackend() !== 'tensorflow') return { path: 'eager', reason: `the ${tf.getBackend()} backend (compiled steps need the native backend)` };
+  if (typeof (tf as unknown as { node?: { loadSavedModel?: unknown } }).node?.loadSavedModel !== 'function') return { path: 'eager', reason: 'no tfjs-node SavedModel loader' };
   if (!model.layers) return { path: 'eager', reason: 'a Graph model (compiled steps need a Layers model)' };
-  const p = planFor(model.layers);
+  const layers = layersForward(model);
+  if (!layers) return { path: 'eager', reason: 'a classifier whose logits are not its Layers model\'s own forward pass' };
+  const p = planFor(layers);
   return p.plan ? { path: 'compiled' } : { path: 'eager', reason: p.reason };
 }
 

@@ -37,10 +37,16 @@ function drawNoise(tf: Tf, n: NoiseSpec, eps: number, seed: number): TF.Tensor {
   return tf.randomNormal(n.shape, 0, 1, 'float32', seed);
 }
 
+/** The path a training run's steps take (both of the trainer's optimizers, Adam and Momentum, compile). */
+export function trainExecution(tf: Tf, model: Classifier, method: string): ExecutionChoice {
+  const e = executionFor(tf, model);
+  if (e.path === 'compiled' && !METHODS.includes(method as Method)) return { path: 'eager', reason: `method '${method}' has no compiled step` };
+  return e;
+}
+
 export function makeTrainStep(tf: Tf, model: Classifier, optimizer: TF.Optimizer, objective: Objective, config: ObjectiveConfig): TrainStep {
-  let execution = executionFor(tf, model);
+  let execution = trainExecution(tf, model, objective.name);
   const compiled = compiledPlan(tf, model);
-  if (execution.path === 'compiled' && !METHODS.includes(objective.name)) execution = { path: 'eager', reason: `method '${objective.name}' has no compiled step` };
   let spec: Omit<TrainStepSpec, 'batch' | 'inputShape'> | undefined;
   if (execution.path === 'compiled') {
     try {

@@ -2,6 +2,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import type { Classifier } from './classifier';
+import { markLayersForward } from './forward';
 
 type LayerWithActivation = TF.layers.Layer & { activation?: { getClassName(): string } };
 
@@ -37,12 +38,14 @@ export function layersClassifier(tf: Tf, model: TF.LayersModel, name: string): C
   // twin, so a trained model always outputs logits.
   const logitsModel = softmax ? stripSoftmax(tf, model) : model;
   const outShape = logitsModel.outputs[0].shape;
+  const logits = (x: TF.Tensor4D, training = false) => logitsModel.apply(x, { training }) as TF.Tensor2D;
+  markLayersForward(logits, logitsModel);
   return {
     name,
     inputShape,
     numClasses: outShape[outShape.length - 1] as number,
     layers: logitsModel,
     softmaxHandling: softmax ? 'stripped' : undefined,
-    logits: (x, training = false) => logitsModel.apply(x, { training }) as TF.Tensor2D,
+    logits,
   };
 }
