@@ -12,7 +12,7 @@ export interface CompileEvent {
   phase: 'start' | 'done';
   /** What is compiled: "training step (pgd, batch 64)", "pgd attack block (10 steps, batch 250)". */
   what: string;
-  /** Build + load + first call, on 'done'. */
+  /** Build + load (+ the warm-up call for training steps), on 'done'. */
   seconds?: number;
   nodes?: number;
 }
@@ -42,8 +42,13 @@ function dummyFeed(tf: Tf, src: GraphSource): Record<string, TF.Tensor> {
   return feed;
 }
 
-/** The compiled graph for key, building, loading and warming it up on first use. */
-export function compiledGraph(tf: Tf, key: string, what: string, build: () => GraphSource): Promise<CompiledGraph> {
+/**
+ * The compiled graph for key, building and loading it on first use. With warmUp, the session's
+ * first call runs here on zeros (training steps: the one-off cost stays out of the epoch's
+ * images/s); attack blocks skip it, since it costs a whole block of compute and the first real
+ * call pays the same one-off cost.
+ */
+export function compiledGraph(tf: Tf, key: string, what: string, build: () => GraphSource, warmUp = false): Promise<CompiledGraph> {
   const hit = entries.get(key);
   if (hit) {
     entries.delete(key);
@@ -55,11 +60,13 @@ export function compiledGraph(tf: Tf, key: string, what: string, build: () => Gr
     const t0 = Date.now();
     const src = build();
     const cg = await loadGraph(tf, src.graph, src.inputs, src.outputs);
-    const feed = dummyFeed(tf, src);
-    try {
-      tf.dispose(Object.values(cg.run(feed)));
-    } finally {
-      tf.dispose(Object.values(feed));
+    if (warmUp) {
+      const feed = dummyFeed(tf, src);
+      try {
+        tf.dispose(Object.values(cg.run(feed)));
+      } finally {
+        tf.dispose(Object.values(feed));
+      }
     }
     const seconds = (Date.now() - t0) / 1000;
     listeners.forEach((l) => l({ phase: 'done', what, seconds, nodes: cg.nodeCount }));

@@ -83,6 +83,13 @@ export class Graph {
     return { id: this.nextId++, node, index, shape: [...out.shape], dtype: out.dtype };
   }
 
+  /** Reserves a unique node name (for ops that refer to each other by name). */
+  placeholderName(base: string): string {
+    const name = this.uniqueName(base);
+    this.names.delete(name);
+    return name;
+  }
+
   placeholder(name: string, dtype: DType, shape: readonly number[]): Sym {
     const node = this.uniqueName(name);
     this.nodes.push({ name: node, op: 'Placeholder', inputs: [], attrs: { dtype: { type: dtype }, shape: { shape: [...shape] } } });
@@ -117,6 +124,13 @@ export class Graph {
   /** An op with one output. */
   op1(op: string, inputs: Sym[], attrs: Record<string, AttrValue>, out: OutSpec, grad?: GradFn | 'none', name?: string): Sym {
     return this.op(op, inputs, attrs, [out], grad, name)[0];
+  }
+
+  /** Makes `node` run only after `dep` has (a control input, ^dep). */
+  addControlInput(node: Sym, dep: Sym): void {
+    const spec = this.nodes.find((n) => n.name === node.node);
+    if (!spec) throw new Error(`no node ${node.node}`);
+    spec.inputs.push(`^${dep.node}`);
   }
 
   /** Number of Sym ids handed out so far (ids grow in creation order, a topological order). */

@@ -6,7 +6,8 @@ import * as adv from './adversary';
 import { gradients } from './autodiff';
 import { Graph, type Sym } from './graph';
 import type { ModelPlan } from './layers';
-import { add, cast, concat, div, greater, maximum, mean, mul, pow, reshape, sqrt, square, stopGradient, sub, sum } from './ops';
+import { add, cast, concat, div, greater, maximum, mean, mul, pow, reshape, stopGradient, sub, sum } from './ops';
+import { optimizerUpdate } from './optimizerGraph';
 
 export type OptimizerSpec =
   | { kind: 'adam'; beta1: number; beta2: number; epsilon: number }
@@ -181,42 +182,12 @@ export function buildTrainGraph(plan: ModelPlan, spec: TrainStepSpec, exposeAdve
     if (!v.trainable && state[i] !== w[i]) outputs[`w${i}`] = state[i];
   });
   const slotsPerWeight = spec.optimizer.kind === 'adam' ? 2 : spec.optimizer.kind === 'momentum' ? 1 : 0;
-  const negLr = mul(g, lr, -1);
-  if (spec.optimizer.kind === 'adam') {
-    const o = spec.optimizer;
-    const accB1 = g.placeholder('acc_beta1', 'float32', []);
-    const accB2 = g.placeholder('acc_beta2', 'float32', []);
-    inputs.acc_beta1 = accB1;
-    inputs.acc_beta2 = accB2;
-    const oneMinus1 = sub(g, 1, accB1);
-    const oneMinus2 = sub(g, 1, accB2);
-    trainable.forEach((wi, k) => {
-      const m = g.placeholder(`m${k}`, 'float32', plan.weights[wi].shape);
-      const v = g.placeholder(`v${k}`, 'float32', plan.weights[wi].shape);
-      inputs[`m${k}`] = m;
-      inputs[`v${k}`] = v;
-      const m2 = add(g, mul(g, m, o.beta1), mul(g, grads[k], 1 - o.beta1));
-      const v2 = add(g, mul(g, v, o.beta2), mul(g, square(g, grads[k]), 1 - o.beta2));
-      const update = div(g, div(g, m2, oneMinus1), add(g, sqrt(g, div(g, v2, oneMinus2)), o.epsilon));
-      outputs[`w${wi}`] = add(g, mul(g, update, negLr), w[wi]);
-      outputs[`m${k}`] = m2;
-      outputs[`v${k}`] = v2;
-    });
-    outputs.acc_beta1 = mul(g, accB1, o.beta1);
-    outputs.acc_beta2 = mul(g, accB2, o.beta2);
-  } else {
-    const momentum = spec.optimizer.kind === 'momentum' ? spec.optimizer.momentum : undefined;
-    trainable.forEach((wi, k) => {
-      if (momentum === undefined) {
-        outputs[`w${wi}`] = add(g, mul(g, negLr, grads[k]), w[wi]);
-        return;
-      }
-      const acc = g.placeholder(`m${k}`, 'float32', plan.weights[wi].shape);
-      inputs[`m${k}`] = acc;
-      const acc2 = add(g, mul(g, g.constant(momentum), acc), grads[k]);
-      outputs[`w${wi}`] = add(g, mul(g, negLr, acc2), w[wi]);
-      outputs[`m${k}`] = acc2;
-    });
+  const update = optimizerUpdate(g, spec.optimizer, lr, trainable.map((i) => w[i]), grads);
+  Object.assign(inputs, update.inputs);
+  // The optimizer numbers trainable weights k = 0, 1, ...; the step's outputs use the model's w{i}.
+  for (const [k, s] of Object.entries(update.outputs)) {
+    const m = /^w(\d+)$/.exec(k);
+    outputs[m ? `w${trainable[Number(m[1])]}` : k] = s;
   }
   const scalar1 = (s: Sym) => reshape(g, s, [1]);
   const accClean = adv.accuracy(g, parts.logitsClean, y);

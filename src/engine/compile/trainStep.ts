@@ -79,7 +79,7 @@ class CompiledTrainStep implements TrainStep {
   private graph(batch: number) {
     const spec = this.fullSpec(batch);
     const what = `training step (${spec.method}${spec.method === 'pgd' || spec.method === 'trades' ? `-${spec.steps}` : ''}, batch ${batch})`;
-    return compiledGraph(this.tf, `train|${this.topology}|${JSON.stringify(spec)}`, what, () => buildTrainGraph(this.plan, spec));
+    return compiledGraph(this.tf, `train|${this.topology}|${JSON.stringify(spec)}`, what, () => buildTrainGraph(this.plan, spec), true);
   }
 
   async prepare(batch: number): Promise<void> {
