@@ -74,7 +74,7 @@ const MASK = 1e9;
 
 /** z[n, labels[n]]. */
 export function labelLogit(g: Graph, logits: Sym, labels: Sym): Sym {
-  return sum(g, mul(g, logits, oneHot(g, labels, logits.shape[1])), 1);
+  return sum(g, mul(g, logits, oneHot(g, labels, logits.shape[1], logits.dtype)), 1);
 }
 
 /** The k largest logits per example, descending, by max and masking (as attacks/margins.ts). */
@@ -83,13 +83,13 @@ export function sortedTop(g: Graph, logits: Sym, k: number): Sym[] {
   let masked = logits;
   for (let i = 0; i < k; i++) {
     out.push(reduceMax(g, masked, 1));
-    if (i < k - 1) masked = sub(g, masked, mul(g, oneHot(g, argMax(g, masked, 1), logits.shape[1]), MASK));
+    if (i < k - 1) masked = sub(g, masked, mul(g, oneHot(g, argMax(g, masked, 1), logits.shape[1], logits.dtype), MASK));
   }
   return out;
 }
 
 export function margin(g: Graph, logits: Sym, labels: Sym): Sym {
-  const other = reduceMax(g, sub(g, logits, mul(g, oneHot(g, labels, logits.shape[1]), MASK)), 1);
+  const other = reduceMax(g, sub(g, logits, mul(g, oneHot(g, labels, logits.shape[1], logits.dtype), MASK)), 1);
   return sub(g, labelLogit(g, logits, labels), other);
 }
 

@@ -37,11 +37,11 @@ const binaryGrads: Record<string, GradFn> = {
   RealDiv: (g, [dy], [a, b]) => [sumTo(g, div(g, dy!, b), a.shape), sumTo(g, neg(g, div(g, mul(g, dy!, a), square(g, b))), b.shape)],
   // Ties send the gradient to the first operand, as tfjs does (a >= b for max, a <= b for min).
   Maximum: (g, [dy], [a, b]) => {
-    const m = cast(g, greaterEqual(g, a, b), F32);
+    const m = cast(g, greaterEqual(g, a, b), a.dtype);
     return [sumTo(g, mul(g, dy!, m), a.shape), sumTo(g, mul(g, dy!, sub(g, 1, m)), b.shape)];
   },
   Minimum: (g, [dy], [a, b]) => {
-    const m = cast(g, lessEqual(g, a, b), F32);
+    const m = cast(g, lessEqual(g, a, b), a.dtype);
     return [sumTo(g, mul(g, dy!, m), a.shape), sumTo(g, mul(g, dy!, sub(g, 1, m)), b.shape)];
   },
 };
@@ -234,7 +234,7 @@ export function pad(g: Graph, x: Sym, paddings: number[][]): Sym {
     (g2, [dy]) => [slice(g2, dy!, paddings.map((p) => p[0]), [...x.shape]), undefined]);
 }
 
-export function oneHot(g: Graph, labels: Sym, depth: number): Sym {
-  return g.op1('OneHot', [labels, g.constant(depth, 'int32'), g.constant(1, F32), g.constant(0, F32)], { T: T(F32), TI: T(labels.dtype), axis: { i: -1 } },
-    { shape: [...labels.shape, depth], dtype: F32 }, 'none');
+export function oneHot(g: Graph, labels: Sym, depth: number, dtype: DType = F32): Sym {
+  return g.op1('OneHot', [labels, g.constant(depth, 'int32'), g.constant(1, dtype), g.constant(0, dtype)], { T: T(dtype), TI: T(labels.dtype), axis: { i: -1 } },
+    { shape: [...labels.shape, depth], dtype }, 'none');
 }
