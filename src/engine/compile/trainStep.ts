@@ -17,8 +17,8 @@ import { buildTrainGraph, noisePlan, type NoiseSpec, type TrainStepSpec } from '
 
 export interface TrainStep {
   readonly execution: ExecutionChoice;
-  /** Compiles the step for a batch size ahead of the first batch (no-op on the eager path). */
-  prepare(batch: number): Promise<void>;
+  /** Compiles the step for these batch sizes (0s ignored) ahead of the first batch; no-op on the eager path. */
+  prepare(batchSizes: number[]): Promise<void>;
   run(x: TF.Tensor4D, y: TF.Tensor1D, at: StepAt): Promise<StepScalars>;
 }
 
@@ -82,8 +82,8 @@ class CompiledTrainStep implements TrainStep {
     return compiledGraph(this.tf, `train|${this.topology}|${JSON.stringify(spec)}`, what, () => buildTrainGraph(this.plan, spec), true);
   }
 
-  async prepare(batch: number): Promise<void> {
-    await this.graph(batch);
+  async prepare(batchSizes: number[]): Promise<void> {
+    for (const b of new Set(batchSizes.filter((n) => n > 0))) await this.graph(b);
   }
 
   async run(x: TF.Tensor4D, y: TF.Tensor1D, at: StepAt): Promise<StepScalars> {

@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BackendChoice } from '../backend';
+import { executionFor } from '../compile/execution';
+import { reportCompiles } from '../compile/progress';
 import { loadDataset } from '../data';
 import { BadInputError } from '../errors';
 import { loadModelFile } from '../models/io';
@@ -49,8 +51,11 @@ export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emit
   const run = createRunDir({ kind: input.kind, label: path.basename(path.dirname(path.resolve(input.modelPath))), out: input.out, runsRoot: input.runsRoot,
     source: { model: path.resolve(input.modelPath) }, settings, argv: input.argv });
   emitter.logTo(runFiles(run.runDir).events);
-  emitStarted(emitter, b, run, { model: input.modelPath, data: data.name, testSize: data.test.n });
-  await runEvaluation({ tf, backend: b.name, model, data, settings: input.settings, seed: input.seed!, runId: run.runId, runDir: run.runDir, kind: input.kind, emitter, control,
+  const execution = executionFor(tf, model);
+  emitStarted(emitter, b, run, { model: input.modelPath, data: data.name, testSize: data.test.n }, execution);
+  const stopReporting = reportCompiles(emitter);
+  await runEvaluation({ tf, backend: b.name, execution, model, data, settings: input.settings, seed: input.seed!, runId: run.runId, runDir: run.runDir, kind: input.kind, emitter, control,
     modelLabel: input.modelPath, extraWarnings: b.warning ? [{ code: 'slow-backend', message: b.warning }] : [], config: settings });
+  stopReporting();
   return { runDir: run.runDir };
 }

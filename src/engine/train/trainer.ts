@@ -137,9 +137,9 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
   }
 
   // The step function, compiled or eager, chosen in one place (compile/trainStep.ts); compiling for
-  // the usual batch size here keeps that one-off cost out of the first epoch's images/s.
+  // the epoch's batch sizes here keeps that one-off cost out of the first epoch's images/s.
   const trainStep = makeTrainStep(tf, model, optimizer, opts.objective, opts.objectiveConfig);
-  await trainStep.prepare(Math.min(opts.batchSize, data.train.n));
+  await trainStep.prepare([Math.min(opts.batchSize, data.train.n), data.train.n % opts.batchSize]);
   const started = Date.now() - state.elapsedSec * 1000;
   let stoppedEarly = false;
   let rolledBack: string | undefined;
