@@ -20,6 +20,12 @@ export function eagerForced(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.ROBUSTLAB_EXECUTION === 'eager';
 }
 
+/** The topology without what does not change the graph (initializers and their seeds, regularizers, constraints). */
+function architectureKey(model: TF.LayersModel): string {
+  const topology = (model as unknown as { toJSON(u: unknown, r: boolean): unknown }).toJSON(null, false);
+  return JSON.stringify(topology, (k, v) => (/(Initializer|Regularizer|Constraint)$/.test(k) || k === 'seed' ? undefined : v));
+}
+
 const plans = new WeakMap<TF.LayersModel, { plan?: ModelPlan; reason?: string; topology?: string }>();
 
 function planFor(model: TF.LayersModel): { plan?: ModelPlan; reason?: string; topology?: string } {
@@ -28,7 +34,7 @@ function planFor(model: TF.LayersModel): { plan?: ModelPlan; reason?: string; to
     try {
       const plan = planModel(model);
       // The architecture's identity for the compile cache: the topology without weights.
-      hit = { plan, topology: JSON.stringify((model as unknown as { toJSON(u: unknown, r: boolean): unknown }).toJSON(null, false)) };
+      hit = { plan, topology: architectureKey(model) };
     } catch (err) {
       if (!(err instanceof UnsupportedModel)) throw err;
       hit = { reason: `${err.message} is not supported by the step compiler` };

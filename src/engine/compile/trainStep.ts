@@ -78,6 +78,7 @@ class CompiledTrainStep implements TrainStep {
 
   private graph(batch: number) {
     const spec = this.fullSpec(batch);
+    // The key is rebuilt per call (a string join): the cache, not this object, owns the sessions.
     const what = `training step (${spec.method}${spec.method === 'pgd' || spec.method === 'trades' ? `-${spec.steps}` : ''}, batch ${batch})`;
     return compiledGraph(this.tf, `train|${this.topology}|${JSON.stringify(spec)}`, what, () => buildTrainGraph(this.plan, spec), true);
   }

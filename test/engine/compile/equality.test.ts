@@ -2,7 +2,7 @@
 // (loss parts each step, weights and optimizer slots after N steps, batch-norm statistics) and the
 // gradient attacks (adversarial examples), from identical weights and random draws.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
 import { getAttack } from '../../../src/engine/attacks/registry';
 import type { AttackParams, ThreatModel } from '../../../src/engine/attacks/types';
@@ -110,6 +110,12 @@ async function compare(arch: string, method: string, synced: boolean): Promise<v
   optC.dispose();
 }
 
+// These tests compare the two paths, so they run the compiler even when ROBUSTLAB_EXECUTION=eager
+// forces the eager path for the rest of the suite.
+const forced = process.env.ROBUSTLAB_EXECUTION;
+before(() => { delete process.env.ROBUSTLAB_EXECUTION; });
+after(() => { if (forced !== undefined) process.env.ROBUSTLAB_EXECUTION = forced; });
+
 describe('compiled and eager training steps agree', () => {
   for (const spec of BUILTINS) {
     for (const method of ['none', 'fgsm', 'pgd', 'fast', 'trades']) {
@@ -180,7 +186,6 @@ const ATTACKS: [string, ThreatModel, AttackParams][] = [
 ];
 
 async function bothPaths(model: Classifier, name: string, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, params: AttackParams): Promise<[TF.Tensor4D, TF.Tensor4D]> {
-  const prev = process.env.ROBUSTLAB_EXECUTION;
   try {
     process.env.ROBUSTLAB_EXECUTION = 'eager';
     const e = await getAttack(name).run({ tf, model, rng: new Rng(8) }, x, y, threat, params);
@@ -188,8 +193,7 @@ async function bothPaths(model: Classifier, name: string, x: TF.Tensor4D, y: TF.
     const c = await getAttack(name).run({ tf, model, rng: new Rng(8) }, x, y, threat, params);
     return [e, c];
   } finally {
-    if (prev === undefined) delete process.env.ROBUSTLAB_EXECUTION;
-    else process.env.ROBUSTLAB_EXECUTION = prev;
+    delete process.env.ROBUSTLAB_EXECUTION;
   }
 }
 
