@@ -1,6 +1,8 @@
 // The one place that picks the TensorFlow.js backend. Everything else imports `tf` from here.
 import type * as TF from '@tensorflow/tfjs';
+import { useNativeMaxPool } from './native/maxPool';
 import { useNativeReluGrad } from './native/reluGrad';
+import { useNativeSparseXent } from './native/sparseXent';
 
 export type Tf = typeof TF;
 export type BackendName = 'tensorflow' | 'cpu';
@@ -36,6 +38,8 @@ export function chooseBackend(loaders: BackendLoaders = defaultLoaders, env: Nod
     const tf = loaders.native();
     if (tf.getBackend() !== 'tensorflow') throw new Error(`tfjs-node loaded but the active backend is '${tf.getBackend()}'`);
     useNativeReluGrad(tf);
+    useNativeMaxPool(tf);
+    useNativeSparseXent(tf);
     return { tf, name: 'tensorflow' };
   } catch (err) {
     const cause = err instanceof Error ? err.message.split('\n')[0] : String(err);

@@ -5,6 +5,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { pgd as pgdAttack } from '../attacks/pgd';
 import type { Tf } from '../backend';
 import { makeTrainStep } from '../compile/trainStep';
+import { makeAdam } from '../native/fusedAdam';
 import type { StepScalars } from './eagerStep';
 import type { Dataset } from '../data/types';
 import type { Classifier } from '../models/classifier';
@@ -66,7 +67,7 @@ export type EpochHook = (epoch: number, signals: EpochSignals) => string | undef
 const MONITOR_POINTS = 256;
 
 function makeOptimizer(tf: Tf, kind: 'adam' | 'sgd', lr: number): TF.Optimizer {
-  return kind === 'sgd' ? tf.train.momentum(lr, 0.9) : tf.train.adam(lr);
+  return kind === 'sgd' ? tf.train.momentum(lr, 0.9) : makeAdam(tf, lr);
 }
 
 function setLearningRate(opt: TF.Optimizer, lr: number): void {
