@@ -93,7 +93,7 @@ describe('eager native kernels', () => {
     assert.equal(wb[0].tensor.dataSync()[0], 10);
     assert.deepEqual(wb.map((w) => w.name.replace(/^\d+/, '#')), wa.map((w) => w.name.replace(/^\d+/, '#')));
     const slotDiff = Math.max(...wa.slice(1).map((w, i) => tf.tidy(() => tf.div(tf.norm(tf.sub(w.tensor, wb[i + 1].tensor)), tf.norm(w.tensor)).dataSync()[0])));
-    assert.ok(slotDiff < 1e-5, `slots differ by ${slotDiff} of their norm`);
+    assert.ok(slotDiff < 1e-4, `slots differ by ${slotDiff} of their norm`);
     // A resume: tfjs Adam's state loaded into the fused one (setWeights), then one more step each.
     vb.forEach((v, i) => v.assign(va[i]));
     await ob.setWeights(wa.map((w) => ({ name: w.name, tensor: w.tensor.clone() })));
