@@ -60,7 +60,7 @@ function maxAbsDiff(a: TF.Tensor[], b: TF.Tensor[]): number {
 
 // Two checks per model × objective. Synced: every step starts eager and compiled from the same
 // weights and optimizer state (eager is set to compiled's after each step), so each step's loss
-// parts and updates must agree to float rounding. Free-running (the small models): N steps each on
+// parts and updates must agree to float rounding. Free-running (cnn-small): N steps each on
 // its own. Adversarial training takes the sign of the input gradient, and where an entry is of
 // the order of its rounding error the two paths may pick different signs; a pixel that flips moves
 // by 2·step and the trajectories part slowly (measured: relative drift 1e-5 after 3 steps for most
@@ -122,10 +122,8 @@ describe('compiled and eager training steps agree', () => {
       it(`${spec.name} × ${method}, step by step`, () => compare(spec.name, method, true));
     }
   }
-  for (const arch of ['mlp', 'cnn-small', 'wong-mnist']) {
-    for (const method of ['none', 'fgsm', 'pgd', 'fast', 'trades']) {
-      it(`${arch} × ${method}, ${STEPS} steps free-running`, () => compare(arch, method, false));
-    }
+  for (const method of ['none', 'fgsm', 'pgd', 'fast', 'trades']) {
+    it(`cnn-small × ${method}, ${STEPS} steps free-running`, () => compare('cnn-small', method, false));
   }
 
   it('momentum SGD (the trainer\'s sgd) follows the same trajectory', async () => {

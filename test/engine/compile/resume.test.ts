@@ -17,7 +17,7 @@ import { Rng } from '../../../src/engine/util/rng';
 import { tf } from '../core/helpers';
 
 async function run(runDir: string, epochs: number, resume: boolean, optimizer: 'adam' | 'sgd') {
-  const data = await loadDataset('mnist-sample', { seed: 4, trainSize: 200, testSize: 32 });
+  const data = await loadDataset('mnist-sample', { seed: 4, trainSize: 160, testSize: 32 });
   // A fresh model each time, with other initial weights than the checkpoint's: resume must restore them.
   const model = layersClassifier(tf, buildBuiltin(tf, 'cnn-small', data.inputShape, 10, new Rng(resume ? 99 : 1)), 'cnn-small');
   // Under ROBUSTLAB_EXECUTION=eager the same test checks the eager path.
