@@ -125,7 +125,7 @@ async function main() {
 function result(info, rows, started, finished = false) {
   return {
     kind: 'paired', rounds, callsPerRound: calls, nice: niceLevel, cores: os.cpus().length,
-    engine: { backend: info.e2.backend, versions: info.e2.versions, threads: { twoThreads: engineEnv(2), oneThread: engineEnv(1) }, oneDnn: process.env.TF_ENABLE_ONEDNN_OPTS ?? '1 (engine default)' },
+    engine: { backend: info.e2.backend, versions: info.e2.versions, libtensorflow: info.e2.libtensorflow, threads: { twoThreads: engineEnv(2), oneThread: engineEnv(1) }, oneDnn: process.env.TF_ENABLE_ONEDNN_OPTS ?? '1 (engine default)' },
     peer: { torch: info.p2.torch, threads: { twoThreads: [info.p2.threads, info.p2.interop], oneThread: [info.p1.threads, info.p1.interop] } },
     options: { batch: 64, evalBatch: 100, cwBatch: 100, cwSteps: 20, eps: 0.3 },
     rows, seconds: (Date.now() - started) / 1000, ...(finished ? { finishedAt: new Date().toISOString() } : { partial: true }),

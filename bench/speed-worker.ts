@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     else delete process.env.ROBUSTLAB_EXECUTION;
   };
   const reply = (v: unknown) => process.stdout.write(`${JSON.stringify(v)}\n`);
-  reply({ ready: true, backend: backend().name, versions: (tf as unknown as { version: Record<string, string> }).version });
+  const libtensorflow = backend().name === 'tensorflow' ? (tf.backend() as unknown as { binding: { TF_Version: string } }).binding.TF_Version : undefined;
+  reply({ ready: true, backend: backend().name, versions: (tf as unknown as { version: Record<string, string> }).version, libtensorflow });
   for await (const line of readline.createInterface({ input: process.stdin })) {
     if (!line.trim()) continue;
     const msg = JSON.parse(line) as Setup | Run | Drop;
