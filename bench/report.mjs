@@ -203,6 +203,33 @@ function profileSection(e, p, r) {
   return parts.join('\n\n');
 }
 
+/** bench/experiments/libtensorflow-221.sh: the same step-cpu calls alternating between two builds of the binding (JSON lines). */
+function libtfSection() {
+  const f = path.join(results, 'libtensorflow-221.json');
+  if (!fs.existsSync(f)) return '';
+  const rows = fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const versions = [...new Set(rows.map((r) => r.libtensorflow))];
+  if (versions.length !== 2) return '';
+  const [a, b] = versions;
+  const title = { none: 'clean training step', fgsm: 'FGSM training step', pgd: 'PGD-7 training step', pgd20: 'PGD-20 evaluation' };
+  const cells = [];
+  for (const r of rows) {
+    const k = `${r.model}|${r.task}|${r.execution}`;
+    if (!cells.some((c) => c.k === k)) cells.push({ k, model: r.model, task: r.task, execution: r.execution });
+  }
+  const pick = (c, v, key) => rows.filter((r) => `${r.model}|${r.task}|${r.execution}` === c.k && r.libtensorflow === v).map((r) => r[key]);
+  const ms = (v) => v.map((x) => x.toFixed(1)).join(', ');
+  const tableRows = cells.sort((x, y) => x.execution.localeCompare(y.execution)).map((c) => {
+    const ca = pick(c, a, 'meanCpuMsPerCall');
+    const cb = pick(c, b, 'meanCpuMsPerCall');
+    return [c.model, title[c.task] ?? c.task, c.execution, ms(ca), ms(cb), `**${(mean(ca) / mean(cb)).toFixed(2)}**`, `${ms(pick(c, a, 'firstMs').map((x) => x / 1000))} s`, `${ms(pick(c, b, 'firstMs').map((x) => x / 1000))} s`];
+  });
+  const rounds = Math.max(...rows.map((r) => r.round));
+  return [`\`bench/experiments/libtensorflow-221.sh\`: ${rounds} rounds; in each, every model × path ran \`bench/experiments/step-cpu.ts\` (a fresh process, 1 thread, \`nice -n 10\`, ${rows[0].calls} calls after the first) on libtensorflow ${a} (this tree) and then ${b} (a scratch build of the binding against PyPI's tensorflow-cpu ${b} wheel). CPU time per call (ms, one value per round); ratio > 1: ${b} needs less CPU. The first call's wall time is under whatever else ran on the machine then (it includes compiling the graph on the compiled path).`,
+    '',
+    table(['model', 'task', 'path', `CPU ms/call ${a}`, `CPU ms/call ${b}`, `${a} ÷ ${b}`, `first call ${a}`, `first call ${b}`], tableRows)].join('\n');
+}
+
 function suite(sfx, title) {
   const m = read(`machine${sfx}.json`);
   if (!m) return '';
@@ -211,6 +238,7 @@ function suite(sfx, title) {
   add('Converter check: PyTorch twins vs engine logits (fresh models of each architecture)', logitsSection(read(`logits-check${sfx}.json`)));
   add('Training-step speed of cnn-small on the native backend (issue 2; `node --import tsx bench/train-speed.ts`)', trainSpeedSection(read(`train-speed${sfx}.json`)));
   add('Speed: engine (tfjs-node) vs PyTorch, same work, same batch', speedSection(read(`speed${sfx}.json`)));
+  if (!sfx) add('libtensorflow 2.9.1 (tfjs-node 4.22) vs 2.21.0, CPU time per call (issue 14)', libtfSection());
   add('Profile: which ops dominate a step; and the native-ReluGrad experiment (bench/experiments/relu-grad.ts)', profileSection(read(`profile-engine${sfx}.json`), read(`profile-peer${sfx}.json`), read(`relu-grad-experiment${sfx}.json`)));
   add('Agreement: engine attacks vs ART and Foolbox on the same weights and points', agreementSection(read(`agreement${sfx}.json`)));
   add('Reproduction on the embedded MNIST sample', reproSection(read(`reproduction${sfx}.json`)));
