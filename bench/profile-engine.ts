@@ -6,6 +6,8 @@ import { backend } from '../src/engine/backend';
 import { loadDataset } from '../src/engine/data';
 import { accuracy } from '../src/engine/objectives/losses';
 import { getObjective } from '../src/engine/objectives/registry';
+import { objectiveConfig } from '../src/engine/jobs/objectiveConfig';
+import { resolveTrainSettings } from '../src/engine/jobs/settings';
 import { getAttack } from '../src/engine/attacks/registry';
 import { batchTensors } from '../src/engine/train/batches';
 import { Rng } from '../src/engine/util/rng';
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
       const optimizer = tf.train.adam(1e-3);
       const method = task === 'train-clean' ? 'none' : task === 'train-fgsm' ? 'fgsm' : 'pgd';
       const objective = getObjective(method);
-      const config = { eps: 0.3, lambda: 1, cleanTerm: method !== 'pgd', norm: 'linf' as const, beta: 6, steps: 7, stepSize: (2.5 * 0.3) / 7, restarts: 1 };
+      const config = objectiveConfig(resolveTrainSettings({ method, eps: 0.3 }));
       const step = async () => {
         const { x, y } = batchTensors(tf, data.train, [28, 28, 1], Array.from({ length: batch }, (_, i) => i));
         if (task === 'eval-pgd20') {

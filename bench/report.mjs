@@ -230,6 +230,28 @@ function libtfSection() {
     table(['model', 'task', 'path', `CPU ms/call ${a}`, `CPU ms/call ${b}`, `${a} ÷ ${b}`, `first call ${a}`, `first call ${b}`], tableRows)].join('\n');
 }
 
+function autoattackSection(a) {
+  if (!a) return '';
+  const e = a.engine;
+  // The peer may have run on a prefix of the points (a loaded machine): compare on the same points.
+  const n = a.peer.points;
+  const ec = e.correct.slice(0, n);
+  const eAcc = ec.reduce((s, v) => s + v, 0) / n;
+  const rows = [[`robustlab \`--attack autoattack\` (standard)${n < e.points ? `, first ${n} of its ${e.points} points (all ${e.points}: ${(e.accuracy * 100).toFixed(2)}%)` : ''}`, pct(e.cleanAccuracy), `**${(eAcc * 100).toFixed(2)}%**`, '—', Object.entries(e.brokenBy).map(([k, v]) => `${k} ${v}`).join(', ') + (n < e.points ? ` (on ${e.points})` : ''), `${e.seconds.toFixed(0)} s (${e.cpuSeconds.toFixed(0)} s CPU) for ${e.points}`]];
+  for (const r of a.peer.results) {
+    const differ = r.correct.filter((c, i) => c !== ec[i]).length;
+    rows.push([`${r.tool} (torchattacks ${a.peer.versions.torchattacks})`, pct(a.peer.cleanAccuracy), `**${(r.accuracy * 100).toFixed(2)}%**`, `${((eAcc - r.accuracy) * 100).toFixed(2)} points (${differ} of ${n} points differ)`, '', `${r.seconds.toFixed(0)} s (${r.cpuSeconds.toFixed(0)} s CPU) for ${n}`]);
+  }
+  return [`Defended model: ${a.model.trainedBy}; test points of the embedded sample (seed ${a.seed}), L∞ ε = ${a.eps}. Peer: torchattacks' APGD, APGDT, FAB and Square with AutoAttack's standard parameters (100 iterations, 9 target classes, 5,000 queries), cascaded by its MultiAttack, on the PyTorch twin of the same weights (logits agree within ${a.logits?.results?.find((r) => r.model === 'defended')?.maxAbsDiff?.toExponential(1) ?? 'n/a'}); "torchattacks-default" is torchattacks.AutoAttack as shipped (its parts run 10 iterations). Target: the engine within ±0.5 points of the peer's standard AutoAttack.${a.note ? ` ${a.note}` : ''}`,
+    '', table(['evaluation', 'clean', 'AutoAttack robust accuracy', 'engine − peer', 'first broken by', 'time'], rows)].join('\n');
+}
+
+function softmaxTwinsSection(t) {
+  if (!t) return '';
+  return [`The converter's two twins of one trained model (test/fixtures/keras: a separate \`keras.layers.Softmax()\` layer, and \`Activation('softmax')\`), ${t.attack}, ${t.rows[0].points} points of the embedded sample (seed 0). Both are now attacked on their logits; the last row is what attacking the Softmax-layer model's probabilities (the behaviour issue 13 found) gives.`, '',
+    table(['model', 'clean', 'C&W L2 ‖δ‖₂ ≤ 1', 'C&W L2 ‖δ‖₂ ≤ 2'], t.rows.map((r) => [r.model, pct(r.clean), pct(r.robust['1']), pct(r.robust['2'])]))].join('\n');
+}
+
 function suite(sfx, title) {
   const m = read(`machine${sfx}.json`);
   if (!m) return '';
@@ -242,6 +264,8 @@ function suite(sfx, title) {
   add('Profile: which ops dominate a step; and the native-ReluGrad experiment (bench/experiments/relu-grad.ts)', profileSection(read(`profile-engine${sfx}.json`), read(`profile-peer${sfx}.json`), read(`relu-grad-experiment${sfx}.json`)));
   add('Agreement: engine attacks vs ART and Foolbox on the same weights and points', agreementSection(read(`agreement${sfx}.json`)));
   add('Reproduction on the embedded MNIST sample', reproSection(read(`reproduction${sfx}.json`)));
+  add('Standard AutoAttack: engine vs torchattacks on a PGD-trained model (issue 13)', autoattackSection(read(`autoattack${sfx}.json`)));
+  if (!sfx) add('The Softmax-layer model and its Activation(\'softmax\') twin under C&W (issue 13; `bench/experiments/softmax-twins.ts`)', softmaxTwinsSection(read('softmax-twins.json')));
   if (!sfx) add('Issue 3\'s recipe: FGSM training of cnn-small, engine vs PyTorch', recipeSection(read('recipe-fgsm.json')));
   return parts.join('\n\n');
 }

@@ -1,7 +1,7 @@
 // The benchmark suite (issue 7): `npm run bench` (full, < 60 min on an idle 2-core machine) or
 // `npm run bench -- --quick` (a few minutes). Stages write bench/results/*.json as they finish;
 // bench/report.mjs turns whatever is there into the tables printed at the end and into bench/README.md.
-//   node bench/run.mjs [--quick] [--only setup,export,train-speed,speed,agree,repro]
+//   node bench/run.mjs [--quick] [--only setup,export,train-speed,speed,agree,autoattack,repro]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -121,6 +121,28 @@ async function main() {
     sh(process.execPath, ['bin/robustlab.js', 'attack', modelJson, '--attack', 'fgsm,pgd', '--eps', '0.3', '--steps', '40', '--step-size', '0.01', '--test-size', String(testSize), '--seed', '0', '--out', cliDir], { capture: true });
     writeJson(path.join(results, `agreement${suffix}.json`), { quick, model: { trainedBy: 'robustlab train --model cnn-small --method fgsm --eps 0.3 --epochs 2', summary: pick(readJson(path.join(runDir, 'summary.json')), ['cleanAccuracy', 'robust', 'trainingSeconds', 'testPoints']) },
       logits: readJson(path.join(work, `logits-agree${suffix}.json`)), engine: readJson(ef), peer: readJson(pf), cli: pick(readJson(path.join(cliDir, 'summary.json')), ['cleanAccuracy', 'robust', 'worstCase', 'testPoints']) });
+  }
+
+  if (want('autoattack')) {
+    banner('AutoAttack: engine `--attack autoattack` vs torchattacks\' standard AutoAttack on a PGD-trained cnn-small');
+    const runDir = path.join(work, `aa-model${suffix}`);
+    const modelJson = path.join(runDir, 'model', 'model.json');
+    const trainArgs = quick ? ['--epochs', '1', '--train-size', '2000'] : ['--epochs', '3', '--eps-warmup', '1', '--train-size', '4000'];
+    if (!fs.existsSync(path.join(runDir, 'summary.json'))) {
+      fs.rmSync(runDir, { recursive: true, force: true });
+      sh(process.execPath, ['bin/robustlab.js', 'train', '--model', 'cnn-small', '--method', 'pgd', '--eps', '0.3', ...trainArgs, '--test-size', String(testSize), '--eval-attack', 'fgsm', '--out', runDir]);
+    }
+    const aaPoints = quick ? 100 : testSize;
+    const aaExport = path.join(work, `export-aa${suffix}`);
+    tsx('export.ts', ['--seed', '0', '--test-size', String(aaPoints), '--out', aaExport, '--models', 'cnn-small', '--model', `defended=${modelJson}`]);
+    py('check_logits.py', [path.join(aaExport, 'index.json'), path.join(work, `logits-aa${suffix}.json`)]);
+    const ef = path.join(work, `aa-engine${suffix}.json`);
+    const pf = path.join(work, `aa-peer${suffix}.json`);
+    tsx('autoattack-engine.ts', ['--export', aaExport, '--model', modelJson, '--eps', '0.3', '--out', ef]);
+    py('autoattack.py', ['--export', aaExport, '--model', modelJson, '--eps', '0.3', '--out', pf, ...(quick ? ['--skip-default'] : [])]);
+    writeJson(path.join(results, `autoattack${suffix}.json`), { quick, eps: 0.3, seed: 0, points: aaPoints,
+      model: { trainedBy: `robustlab train --model cnn-small --method pgd --eps 0.3 ${trainArgs.join(' ')}`, summary: pick(readJson(path.join(runDir, 'summary.json')), ['cleanAccuracy', 'robust', 'trainingSeconds', 'testPoints']) },
+      logits: readJson(path.join(work, `logits-aa${suffix}.json`)), engine: readJson(ef), peer: readJson(pf) });
   }
 
   if (want('repro')) {

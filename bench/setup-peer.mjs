@@ -1,5 +1,5 @@
 // The peer environment: a venv in bench/.venv with CPU PyTorch 2.13.0 (installed first, so nothing
-// pulls a CUDA build), then ART and Foolbox (neither needs torchvision; ART needs `packaging`,
+// pulls a CUDA build), then ART, Foolbox and torchattacks (neither needs torchvision; ART needs `packaging`,
 // which its wheel does not declare). Idempotent: a marker with the spec skips the work next time.
 //   node bench/setup-peer.mjs            (also run by bench/run.mjs)
 import { execFileSync } from 'node:child_process';
@@ -13,16 +13,19 @@ export const PY = path.join(VENV, 'bin', 'python');
 const MARKER = path.join(VENV, '.robustlab-peer.json');
 const TORCH = 'torch==2.13.0';
 const OTHERS = ['numpy==2.4.6', 'packaging', 'adversarial-robustness-toolbox==1.20.1', 'foolbox==3.3.4'];
-const SPEC = { torch: TORCH, others: OTHERS, v: 1 };
+// torchattacks (its AutoAttack parts are the peer of `--attack autoattack`) declares torchvision and
+// requests~=2.25 but imports neither for the attacks used here: installed without its dependencies.
+const NO_DEPS = ['torchattacks==3.5.1', 'tqdm'];
+const SPEC = { torch: TORCH, others: OTHERS, noDeps: NO_DEPS, v: 2 };
 
 const CHECK = `
-import importlib.util, json, torch, numpy, art, foolbox, eagerpy, scipy, sklearn
+import importlib.util, json, torch, numpy, art, foolbox, eagerpy, scipy, sklearn, torchattacks
 from art.estimators.classification import PyTorchClassifier
 from art.attacks.evasion import CarliniL2Method, FastGradientMethod, ProjectedGradientDescent
 assert torch.__version__.startswith('2.13.0'), torch.__version__
 assert not torch.cuda.is_available()
 print(json.dumps({'torch': torch.__version__, 'numpy': numpy.__version__, 'art': art.__version__, 'foolbox': foolbox.__version__,
-  'eagerpy': eagerpy.__version__, 'scipy': scipy.__version__, 'torchvision': importlib.util.find_spec('torchvision') is not None}))`;
+  'eagerpy': eagerpy.__version__, 'torchattacks': torchattacks.__version__, 'scipy': scipy.__version__, 'torchvision': importlib.util.find_spec('torchvision') is not None}))`;
 
 function run(cmd, args, opts = {}) {
   process.stdout.write(`$ ${cmd} ${args.join(' ')}\n`);
@@ -51,6 +54,7 @@ export function ensurePeer({ log = (s) => process.stdout.write(s) } = {}) {
   const pip = [PY, '-m', 'pip', 'install', '--disable-pip-version-check', '--quiet'];
   run(pip[0], [...pip.slice(1), TORCH]);
   run(pip[0], [...pip.slice(1), ...OTHERS]);
+  run(pip[0], [...pip.slice(1), '--no-deps', ...NO_DEPS]);
   const v = peerVersions();
   if (v.torchvision) log('warning: torchvision is present in the peer venv (nothing here uses it)\n');
   fs.writeFileSync(MARKER, JSON.stringify({ spec: SPEC, versions: v, installedAt: new Date().toISOString() }, null, 2));

@@ -1,6 +1,7 @@
 // Writes the extension's manifest keys into package.json (contributes, activationEvents,
 // categories, extensionKind, capabilities, icon, galleryBanner, scripts test:e2e / package) and
-// leaves every other key alone. `node scripts/extension-manifest.mjs [package.json]`.
+// leaves every other key alone. `node scripts/extension-manifest.mjs [package.json]`. The settings
+// that come from the catalogue are `npm run gen`'s (scripts/gen.ts).
 import fs from 'node:fs';
 
 const file = process.argv[2] ?? 'package.json';
@@ -27,6 +28,7 @@ const viewCommands = [
   ['robustlab.runs.exportReport', 'Export Report', '$(export)'],
   ['robustlab.runs.refresh', 'Refresh', '$(refresh)'],
 ];
+const catalogueSettings = pkg.contributes?.configuration?.properties ?? {};
 const experimentOrModel = 'resourceFilename =~ /\\.advtrain\\.json$/ || resourceFilename == model.json';
 
 pkg.categories = ['Machine Learning', 'Data Science', 'Visualization'];
@@ -97,14 +99,9 @@ pkg.contributes = {
   configuration: {
     title: 'Robustness Lab',
     properties: {
-      'robustlab.defaultEps': {
-        type: 'array', items: { type: 'number', minimum: 0, maximum: 1 }, default: [0.1, 0.2, 0.3],
-        description: 'ε values (L∞, data range [0,1]) pre-filled when attacking a model.',
-      },
-      'robustlab.defaultAttacks': {
-        type: 'array', items: { type: 'string', enum: ['fgsm', 'pgd', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'square', 'cw-l2', 'deepfool', 'ensemble'] },
-        default: ['fgsm', 'pgd'], description: 'Attacks pre-selected when attacking a model (`ensemble` is AutoAttack-lite).',
-      },
+      // Generated from the catalogue by `npm run gen` (src/extension/settingsSchema.ts): kept as they are.
+      'robustlab.defaultEps': catalogueSettings['robustlab.defaultEps'],
+      'robustlab.defaultAttacks': catalogueSettings['robustlab.defaultAttacks'],
       'robustlab.testPoints': { type: 'integer', minimum: 1, default: 500, description: 'Test points attacked by default (always reported with the accuracy).' },
       'robustlab.runsFolder': {
         type: 'string', default: '.robustlab/runs', scope: 'resource',

@@ -2,6 +2,7 @@
 // dashboard calls once per animation frame. A theme change rebuilds the plot with the new colours.
 import uPlot from 'uplot';
 import type { Theme } from './theme';
+import { pct } from '../src/protocol/format';
 
 export interface SeriesSpec {
   label: string;
@@ -31,7 +32,7 @@ export interface ChartSpec {
 
 export type Values = (number | null)[];
 
-const fmtPct = (v: number) => `${Math.round(v * 100)}%`;
+const fmtPct = (v: number) => pct(v, 0);
 const fmtNum = (v: number) => (Math.abs(v) > 0 && Math.abs(v) < 0.01 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(+v.toPrecision(3)));
 
 export class Chart {
@@ -190,7 +191,7 @@ export class Chart {
           dash: s.dash,
           spanGaps: true,
           points: { show: s.points ?? this.spec.points ?? false, size: 6, fill: t.bg },
-          value: (_u, v) => (v === null || v === undefined ? '–' : this.spec.percent && (s.scale ?? 'y') === 'y' ? `${(v * 100).toFixed(1)}%` : fmtNum(v)),
+          value: (_u, v) => (v === null || v === undefined ? '–' : this.spec.percent && (s.scale ?? 'y') === 'y' ? pct(v) : fmtNum(v)),
         })),
       ],
     };

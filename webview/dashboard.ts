@@ -123,6 +123,7 @@ export class Dashboard {
         for (const r of msg.runs) {
           const run = newRun(r.runId, r.runDir, r.label);
           applyEvents(run, r.events);
+          run.headline = r.headline;
           this.runs.set(r.runId, run);
           this.order.push(r.runId);
         }
@@ -140,6 +141,13 @@ export class Dashboard {
         const changed = applyEvents(run, msg.events);
         if (run.runId === this.selected()?.runId) this.request(...changed);
         if (this.order.length > 1 && (changed.has('training') || changed.has('evaluation'))) this.request('compare');
+        break;
+      }
+      case 'headline': {
+        const run = this.runs.get(msg.runId);
+        if (!run) return;
+        run.headline = msg.headline;
+        if (run.runId === this.selected()?.runId) this.request('status', 'evaluation');
         break;
       }
       case 'export-request':
@@ -273,6 +281,7 @@ export class Dashboard {
     stat('Images/s', t.imagesPerSec !== undefined ? t.imagesPerSec.toFixed(0) : '–', 'speed');
     if (s) stat('Backend', s.backend === 'tensorflow' ? 'tensorflow (native)' : `${s.backend} (slow fallback)`, 'backend');
     if (s?.execution) stat('Execution', s.execution === 'compiled' ? 'compiled (one TF call per step)' : `eager${s.executionNote ? ` · ${s.executionNote}` : ''}`, 'execution');
+    if (run.headline) stat('Headline of the model', run.headline.label, 'headline');
     if (run.progress && st === 'running') stat(run.progress.stage, `${run.progress.done} / ${run.progress.total}${run.progress.message ? ` · ${run.progress.message}` : ''}`, 'progress');
     body.append(stats);
     if (s?.backendWarning) body.append(el('p', 'rl-note rl-sev-warning', s.backendWarning));
@@ -375,10 +384,16 @@ export class Dashboard {
     const t = robustTable(run);
     const s = run.summary;
     headline.textContent = '';
-    const add = (k: string, v: string) => { const d = el('div', 'rl-stat'); d.append(el('dt', '', k), el('dd', '', v)); headline.append(d); };
+    const add = (k: string, v: string) => { const d = el('div', 'rl-stat'); d.append(el('dt', '', k), el('dd', '', v)); headline.append(d); return d; };
+    if (run.headline) {
+      // The model's headline (every stored evaluation combined) first; the numbers below are this run's.
+      const d = add('Headline of the model', run.headline.label);
+      d.dataset.stat = 'headline';
+      d.title = run.headline.details.join('\n');
+    }
     if (t.cleanAccuracy !== undefined) add('Clean accuracy', fmtPct1(t.cleanAccuracy));
     if (s) add('Test points', String(s.testPoints));
-    if (t.worstCase && s?.eps !== undefined && t.worstCase.cells.has(s.eps)) add(`Worst-case robust accuracy at ε=${s.eps}`, fmtPct1(t.worstCase.cells.get(s.eps)!));
+    if (t.worstCase && s?.eps !== undefined && t.worstCase.cells.has(s.eps)) add(`This run's worst case at ε=${s.eps}`, fmtPct1(t.worstCase.cells.get(s.eps)!));
     if (!t.rows.length && !s) headline.append(el('p', 'rl-empty', 'No evaluation yet: it runs when training ends.'));
 
     fillRobustTable(table, t, s);

@@ -1,30 +1,11 @@
 // The evaluation tab's tables: robust accuracy (attack × ε, worst case), per-class accuracy, and
 // the sanity-check warnings with why each matters.
+import { attackTitle, pct } from '../src/protocol/format';
+import { warningSpec } from '../src/protocol/catalogue/warnings';
 import { el } from './charts';
 import type { RobustTable, RunData } from './model';
 
-export const fmtPct1 = (v: number) => `${(v * 100).toFixed(1)}%`;
-
-/** Why each engine sanity check matters (the warning's own message names the likely cause). */
-const EXPLANATIONS: Record<string, string> = {
-  'gradient-masking': 'A black-box attack beating the gradient attacks means the gradients are obfuscated, not that the model is robust.',
-  'zero-gradients': 'Gradient attacks cannot move a point whose input gradient is zero, so their accuracy is an upper bound only.',
-  'nan-gradients': 'NaN gradients make every gradient attack meaningless on the affected points.',
-  'unbounded-attack-fails': 'With no budget every input can become any image, so surviving points reveal a broken or masked attack.',
-  'not-monotone-in-eps': 'A larger budget contains every smaller one; accuracy rising with ε means the attack under-performs.',
-  'more-steps-helped': 'Extra steps can only help the attacker; if they help the model, the attack is mistuned or masked.',
-  'more-restarts-helped': 'Keeping the best restart per example can never raise accuracy.',
-  'iterative-weaker-than-fgsm': 'An iterative attack contains FGSM as its first step; being weaker suggests masking or a bad step size.',
-  'eps0-not-clean': 'At ε=0 an attack cannot change anything; a difference means leaks outside the budget or randomness.',
-  'robust-above-clean': 'An attack cannot make a model more accurate; this points to a bug or non-determinism.',
-  'clean-at-chance': 'Robustness numbers of a model at chance accuracy mean nothing; check training and the input range.',
-  'softmax-output': 'Gradients through a saturated softmax vanish, which hides adversarial examples from gradient attacks.',
-  'nondeterministic-forward': 'Randomised defences need attacks that average over the randomness (EOT) before results can be trusted.',
-  'single-step-robustness-only': 'Robustness to FGSM alone is not robustness: a multi-step attack within the same budget breaks the model.',
-  'adversarial-training-stuck': 'Adversarial training that starts at the full ε can stay at chance; ramping ε up lets the model learn the clean task first.',
-  'training-attack-overfitting': 'The model resists the examples it is trained on but not PGD: it learned the training attack, not the threat model.',
-  'catastrophic-overfitting': 'FGSM training can suddenly stop resisting multi-step attacks; lower the step size or switch to PGD training.',
-};
+export const fmtPct1 = (v: number) => pct(v);
 
 export function fillRobustTable(table: HTMLElement, t: RobustTable, s: RunData['summary']): void {
   // Robust-accuracy table: attacks x eps.
@@ -44,7 +25,9 @@ export function fillRobustTable(table: HTMLElement, t: RobustTable, s: RunData['
     for (const r of t.rows) {
       const tr = el('tr');
       tr.dataset.attack = r.attack;
-      tr.append(el('td', '', r.attack), el('td', '', r.norm), el('td', 'rl-num', `${r.steps} × ${r.restarts}`), el('td', 'rl-num', String(r.testPoints)));
+      const name = el('td', '', r.attack);
+      name.title = attackTitle(r.attack);
+      tr.append(name, el('td', '', r.norm), el('td', 'rl-num', `${r.steps} × ${r.restarts}`), el('td', 'rl-num', String(r.testPoints)));
       for (const eps of t.epsValues) {
         const c = r.cells.get(eps);
         const td = el('td', 'rl-num', c ? fmtPct1(c.accuracy) : '–');
@@ -97,7 +80,7 @@ export function fillPerClass(perClass: HTMLElement, s: RunData['summary']): void
       if (v === null) { td.textContent = '–'; return td; }
       const track = el('div', 'rl-bar');
       const fill = el('div', `rl-bar-fill ${cls}`);
-      fill.style.width = `${(v * 100).toFixed(1)}%`;
+      fill.style.width = pct(v);
       track.append(fill);
       td.append(track, el('span', 'rl-bar-label', fmtPct1(v)));
       return td;
@@ -129,7 +112,8 @@ export function fillWarnings(warnings: HTMLElement, run: RunData): void {
     head.append(el('span', 'rl-sev', (w.severity ?? 'warning').toUpperCase()), el('code', '', w.code));
     if (w.field) head.append(el('span', 'rl-field', `field: ${w.field}`));
     li.append(head, el('p', 'rl-warning-msg', w.message));
-    const why = EXPLANATIONS[w.code];
+    // Why it matters, from the catalogue (src/protocol/catalogue/warnings.ts).
+    const why = warningSpec(w.code)?.explanation;
     if (why) li.append(el('p', 'rl-warning-why', why));
     ul.append(li);
   }

@@ -1,6 +1,7 @@
 // Gallery images: raw HWC byte arrays from the `examples` event, drawn on canvas at their native
 // size (CSS scales them up, pixelated). The perturbation is shown scaled so it is visible.
 import type { AdvExample } from '../src/protocol/events';
+import { pct as fmtPct } from '../src/protocol/format';
 
 /** RGBA pixels of an HWC byte image (1 or 3 channels). */
 export function toRgba(pixels: readonly number[], shape: readonly number[]): Uint8ClampedArray<ArrayBuffer> {
@@ -39,4 +40,5 @@ export function drawImage(canvas: HTMLCanvasElement, pixels: readonly number[], 
   ctx.putImageData(new ImageData(toRgba(pixels, shape), w, h), 0, 0);
 }
 
-export const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+/** Confidences as whole percents. */
+export const pct = (v: number) => fmtPct(v, 0);

@@ -2,6 +2,7 @@
 // (a replayed events.jsonl followed by live events that overlap it shows each point once).
 import type { EngineEvent, EventOf } from '../src/protocol/events';
 import type { SanityWarning, Summary } from '../src/protocol/summary';
+import type { HeadlineInfo } from '../src/protocol/webview';
 
 export type Section = 'status' | 'training' | 'evaluation' | 'gallery';
 
@@ -21,6 +22,8 @@ export interface RunData {
   finished?: EventOf<'finished'>;
   error?: EventOf<'error'>;
   lastLog?: EventOf<'log'>;
+  /** The headline of the model this run evaluated, as the host computed it for every surface. */
+  headline?: HeadlineInfo;
 }
 
 export const evalKey = (e: { attack: string; norm: string; eps: number }) => `${e.attack}|${e.norm}|${e.eps}`;
@@ -36,6 +39,8 @@ export function applyEvents(run: RunData, events: readonly EngineEvent[]): Set<S
   for (const e of events) {
     switch (e.type) {
       case 'run-started':
+        // A resumed run starts a new session: how the last one ended (stopped, crashed) is history.
+        if (run.started) { run.finished = undefined; run.error = undefined; }
         run.started = e;
         changed.add('status');
         break;
@@ -104,6 +109,8 @@ export function applyEvents(run: RunData, events: readonly EngineEvent[]): Set<S
 export type RunState = 'running' | 'completed' | 'stopped' | 'failed' | 'waiting';
 
 export function runState(run: RunData): RunState {
+  // A complete summary is a finished run, even if the engine died before it could say `finished`.
+  if (!run.finished && run.summary && run.summary.complete !== false) return 'completed';
   if (run.error) return 'failed';
   if (run.finished) return run.finished.status;
   return run.started || run.batches.length ? 'running' : 'waiting';

@@ -11,6 +11,9 @@ import { layersClassifier } from '../../src/engine/models/layers';
 import { makeTrainStep } from '../../src/engine/compile/trainStep';
 import { makeAdam } from '../../src/engine/native/fusedAdam';
 import { getObjective } from '../../src/engine/objectives/registry';
+import { objectiveConfig as resolvedObjectiveConfig } from '../../src/engine/jobs/objectiveConfig';
+import { resolveTrainSettings } from '../../src/engine/jobs/settings';
+import type { Method } from '../../src/protocol';
 import type { ObjectiveConfig } from '../../src/engine/objectives/types';
 import { batchTensors } from '../../src/engine/train/batches';
 import { Rng } from '../../src/engine/util/rng';
@@ -47,8 +50,8 @@ export function makeModel(tf: Tf, arch: string, seed = 0): Classifier {
 }
 
 function objectiveConfig(eps: number, method: string): ObjectiveConfig {
-  // What resolveTrainSettings gives for `--method M --eps E` (PGD: 7 steps of 2.5·eps/7).
-  return { eps, lambda: 1, cleanTerm: method !== 'pgd', norm: 'linf', beta: 6, steps: 7, stepSize: (2.5 * eps) / 7, restarts: 1 };
+  // Exactly what `--method M --eps E` trains with (PGD: 7 steps of 2.5·eps/7).
+  return resolvedObjectiveConfig(resolveTrainSettings({ method: method as Method, eps }));
 }
 
 async function time(fn: () => Promise<void>, warmup: number, reps: number): Promise<number[]> {

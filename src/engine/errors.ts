@@ -1,4 +1,5 @@
-// Errors the CLI maps to exit codes: 2 for bad input or usage, 3 for internal faults.
+// Errors the CLI maps to exit codes: 1 a gate failed, 2 bad input or usage, 3 internal faults,
+// 130 stopped on request (SIGINT, SIGTERM, the extension's stop, a closed output pipe).
 
 /** The user's input is wrong: names the file (when there is one) and the problem. */
 export class BadInputError extends Error {
@@ -23,4 +24,12 @@ export class GateFailedError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, gate: 1, badInput: 2, internal: 3 } as const;
+/** A stop was requested before the run could start (e.g. during data loading): nothing was written. */
+export class StoppedError extends Error {
+  constructor(message = 'stopped before the run started') {
+    super(message);
+    this.name = 'StoppedError';
+  }
+}
+
+export const EXIT = { ok: 0, gate: 1, badInput: 2, internal: 3, stopped: 130 } as const;

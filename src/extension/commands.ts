@@ -2,33 +2,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { experiment as experimentCheck, METHODS, parseWith, type Method } from '../protocol';
+import { DEFAULT_DATA, DEFAULT_MODEL, experiment as experimentCheck, inspectModelJson, parseWith } from '../protocol';
 import { readConfig, readSummary, type RunInfo } from '../engine/runs/read';
 import { runFiles } from '../engine/runs/layout';
-import { ATTACKS, DATA_SETS, DEFAULT_CURVE_EPS, attackArgs, curveArgs, experimentFromAnswers, parseEpsList, trainArgs, type AttackAnswers, type TrainAnswers } from './runner/args';
+import { attackArgs, curveArgs, experimentFromAnswers, trainArgs, type AttackAnswers, type TrainAnswers } from './runner/args';
+import { askTrain } from './wizard/train';
+import { askAttack, askCurve, type CurveAnswers } from './wizard/attack';
+import { vscodePrompter } from './wizard/vscodePrompter';
+import type { EngineRun } from './runner/engineRun';
 import { allRunsRoots, isExperimentFile, isModelFile, runsRootFor, settings, baseFolder } from './config';
 import { CHARTS_DIR, REPORT_WITH_CHARTS, reportWithCharts } from './reports/markdown';
-import { lensTitle } from './reports/inline';
+import { runOwnText } from './reports/headlineText';
 import type { EngineHost } from './engineHost';
 import { installEngineRuntime } from './engineRuntime';
 import type { DashboardApi } from './dashboardApi';
 import type { RunsCache } from './runsCache';
 import type { TreeNode } from './runsTree';
+import { PreflightGate } from './preflight';
+import { writeModelCardIfAny } from './reports/modelCard';
 
 export interface TrainOptions { experiment?: string; model?: string; answers?: Partial<TrainAnswers> }
 export interface AttackOptions extends Partial<AttackAnswers> { model?: string }
-export interface CurveOptions { model?: string; attack?: string; eps?: number[]; data?: string; testPoints?: number }
+export interface CurveOptions extends Partial<Omit<CurveAnswers, 'model'>> { model?: string }
 export interface StartedRun { runDir: string }
 
-const METHOD_INFO: Record<Method, string> = {
-  none: 'standard training, no adversarial examples (a baseline)',
-  fgsm: 'Goodfellow et al.: (1−λ)·clean + λ·FGSM loss',
-  pgd: 'Madry et al.: train on PGD examples (strong, slower)',
-  fast: 'Wong et al.: FGSM with random start (fast; watch for catastrophic overfitting)',
-  trades: 'Zhang et al.: clean loss + β·KL(clean‖adversarial)',
-};
-
 export class Commands {
+  private gate?: PreflightGate;
+
   constructor(
     private readonly host: EngineHost,
     private readonly dashboards: () => DashboardApi,
@@ -78,10 +78,18 @@ export class Commands {
   async train(arg?: vscode.Uri | TrainOptions): Promise<StartedRun | undefined> {
     if (!this.trusted()) return undefined;
     const opts: TrainOptions = arg && !(arg instanceof vscode.Uri) && typeof arg === 'object' ? arg : {};
-    const file = opts.experiment ?? opts.model ?? this.activeFile(arg);
+    // Answers passed in (the command API) describe a new experiment: the editor's file is not it.
+    const file = opts.experiment ?? opts.model ?? (opts.answers ? undefined : this.activeFile(arg));
     if (file && isExperimentFile(file)) return this.runExperiment(file);
     if (file && isModelFile(file)) {
-      const answers = await this.askTrain({ model: './model.json', ...opts.answers }, !!opts.answers);
+      // Not a TensorFlow.js model (or one that cannot be trained): say so before asking anything.
+      const info = this.inspectModel(file);
+      if (!info) return undefined;
+      if (info.kind === 'graph') {
+        void vscode.window.showErrorMessage(`Robustness Lab: ${file}: a TensorFlow.js Graph model can be attacked but not trained (it has no trainable layers). Convert the Keras model as a Layers model to train it.`);
+        return undefined;
+      }
+      const answers = await askTrain(vscodePrompter, { model: './model.json', ...opts.answers }, !!opts.answers, info.trainedOn);
       if (!answers) return undefined;
       const exp = this.saveExperiment(path.dirname(file), `${path.basename(path.dirname(file))}-${answers.method}`, answers);
       return this.runExperiment(exp);
@@ -99,7 +107,7 @@ export class Commands {
     }
     const base = baseFolder();
     if (!base) { void vscode.window.showWarningMessage('Robustness Lab: open a folder first (runs and the experiment file are saved in it).'); return undefined; }
-    const answers = await this.askTrain({ model: 'cnn-small', data: 'mnist-sample', ...opts.answers }, !!opts.answers);
+    const answers = await askTrain(vscodePrompter, { model: DEFAULT_MODEL, data: DEFAULT_DATA, ...opts.answers }, !!opts.answers);
     if (!answers) return undefined;
     return this.runExperiment(this.saveExperiment(base, `${answers.model}-${answers.method}`, answers));
   }
@@ -121,12 +129,37 @@ export class Commands {
     const root = runsRootFor(file)!;
     const label = `${checked.value.method ?? 'train'} ${checked.value.model ?? path.basename(file, '.advtrain.json')}`;
     const run = this.host.start({ kind: 'train', label, runsRoot: root, source: file, args: (outDir) => trainArgs({ experiment: file, outDir }) });
-    return run && this.started(run.runDir);
+    return run && this.started(run);
   }
 
-  private started(runDir: string): StartedRun {
-    void this.dashboards().open(runDir).catch((err: Error) => this.log.warn(`dashboard: ${err.message}`));
-    return { runDir };
+  /**
+   * The dashboard opens once the engine has accepted the run (its first event that is not an
+   * error): a run the engine refuses shows its error once, in the notification, not also in a
+   * dashboard of a run that never started.
+   */
+  private started(run: EngineRun): StartedRun {
+    const off = run.onEvents((events) => {
+      if (!events.some((e) => e.type !== 'error' && e.type !== 'log')) return;
+      off();
+      void this.dashboards().open(run.runDir).catch((err: Error) => this.log.warn(`dashboard: ${err.message}`));
+    });
+    void run.done.then(off);
+    return { runDir: run.runDir };
+  }
+
+  /** The model file's kind, or undefined after telling the user why it is not a TensorFlow.js model. */
+  private inspectModel(file: string): { kind: 'layers' | 'graph'; trainedOn?: string } | undefined {
+    let text: string;
+    try { text = fs.readFileSync(file, 'utf8'); } catch (err) {
+      void vscode.window.showErrorMessage(`Robustness Lab: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+      return undefined;
+    }
+    const info = inspectModelJson(text);
+    if (!info.ok) {
+      void vscode.window.showErrorMessage(`Robustness Lab: ${file}: ${info.problem}. Open a model.json written by TensorFlow.js or its converter (tensorflowjs_converter).`);
+      return undefined;
+    }
+    return info;
   }
 
   private saveExperiment(dir: string, stem: string, answers: TrainAnswers): string {
@@ -136,24 +169,6 @@ export class Commands {
     fs.writeFileSync(file, JSON.stringify(experimentFromAnswers(answers, settings().testPoints), null, 2) + '\n');
     this.log.info(`saved the experiment as ${file}`);
     return file;
-  }
-
-  /** Quick picks pre-filled with good defaults; `given` answers are not asked again. */
-  private async askTrain(given: Partial<TrainAnswers>, noPrompt: boolean): Promise<TrainAnswers | undefined> {
-    const title = 'Adversarially Train Model';
-    const data = given.data ?? (noPrompt ? 'mnist-sample' : await pickOne(title + ' (1/5): data', [...DATA_SETS].map((d) => ({ label: d, description: d === 'mnist-sample' ? 'embedded, 10,000 real MNIST digits' : 'downloaded on first use' })), 'mnist-sample'));
-    if (!data) return undefined;
-    const method = given.method ?? (noPrompt ? 'fgsm' : await pickOne(title + ' (2/5): method', METHODS.map((m) => ({ label: m, description: METHOD_INFO[m] })), 'fast') as Method | undefined);
-    if (!method) return undefined;
-    const epsDefault = data === 'cifar10' ? 8 / 255 : 0.3;
-    const eps = given.eps ?? (noPrompt ? epsDefault : await askNumber(title + ' (3/5): ε (L∞, data range [0,1])', String(Number(epsDefault.toPrecision(4))), 0, 1, 'accepts fractions: 8/255'));
-    if (eps === undefined) return undefined;
-    const lambda = given.lambda ?? (noPrompt || method === 'none' || method === 'pgd' || method === 'fast' ? 0.5
-      : await askNumber(title + (method === 'trades' ? ' (4/5): β (TRADES robustness weight)' : ' (4/5): λ (weight of the adversarial loss)'), method === 'trades' ? '6' : '0.5', 0, method === 'trades' ? 100 : 1));
-    if (lambda === undefined) return undefined;
-    const epochs = given.epochs ?? (noPrompt ? 5 : await askNumber(title + ' (5/5): epochs', '5', 1, 1000, undefined, true));
-    if (epochs === undefined) return undefined;
-    return { model: given.model ?? 'cnn-small', data, method, eps, lambda, epochs };
   }
 
   // --- Attack Current Model / Evaluate Robustness Curve ------------------------------------------
@@ -172,25 +187,15 @@ export class Commands {
     const opts: AttackOptions = arg && !(arg instanceof vscode.Uri) && typeof arg === 'object' ? arg : {};
     const model = await this.modelFile(arg, opts);
     if (!model) return undefined;
+    const info = this.inspectModel(model);
+    if (!info) return undefined;
+    if (!(await (this.gate ??= new PreflightGate(this.context, this.log)).check(model, opts.data))) return undefined;
     const s = settings();
-    const noPrompt = opts.attacks !== undefined;
-    let attacks = opts.attacks;
-    if (!attacks) {
-      const items = ATTACKS.map((a) => ({ label: a, description: a === 'ensemble' ? 'AutoAttack-lite: APGD-CE, APGD-DLR, targeted APGD, Square — worst case per example' : undefined, picked: s.defaultAttacks.includes(a) }));
-      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Attack Current Model (1/4): attacks' });
-      if (!picked?.length) return undefined;
-      attacks = picked.map((p) => p.label);
-    }
-    const eps = opts.eps ?? (noPrompt ? s.defaultEps : await askEps('Attack Current Model (2/4): ε values', s.defaultEps.join(', ')));
-    if (!eps) return undefined;
-    const data = opts.data ?? (noPrompt ? 'mnist-sample' : await pickOne('Attack Current Model (3/4): test data', [...DATA_SETS].map((d) => ({ label: d })), 'mnist-sample'));
-    if (!data) return undefined;
-    const testPoints = opts.testPoints ?? (noPrompt ? s.testPoints : await askNumber('Attack Current Model (4/4): test points', String(s.testPoints), 1, 100000, undefined, true));
-    if (testPoints === undefined) return undefined;
-    const label = `${attacks.includes('ensemble') ? 'ensemble' : attacks.join('+')} ${path.basename(path.dirname(model))}`;
-    const run = this.host.start({ kind: 'attack', label, runsRoot: runsRootFor(model)!, source: model,
-      args: (outDir) => attackArgs({ model, attacks: attacks!, eps, data, testPoints, steps: opts.steps, restarts: opts.restarts, outDir }) });
-    return run && this.started(run.runDir);
+    const answers = await askAttack(vscodePrompter, { ...opts, model }, { eps: s.defaultEps, attacks: s.defaultAttacks, testPoints: s.testPoints, data: info.trainedOn ?? DEFAULT_DATA });
+    if (!answers) return undefined;
+    const label = `${answers.attacks.includes('ensemble') ? 'ensemble' : answers.attacks.join('+')} ${path.basename(path.dirname(model))}`;
+    const run = this.host.start({ kind: 'attack', label, runsRoot: runsRootFor(model)!, source: model, args: (outDir) => attackArgs({ ...answers, outDir }) });
+    return run && this.started(run);
   }
 
   async curve(arg?: vscode.Uri | CurveOptions): Promise<StartedRun | undefined> {
@@ -198,14 +203,13 @@ export class Commands {
     const opts: CurveOptions = arg && !(arg instanceof vscode.Uri) && typeof arg === 'object' ? arg : {};
     const model = await this.modelFile(arg, opts);
     if (!model) return undefined;
-    const noPrompt = opts.attack !== undefined;
-    const attack = opts.attack ?? await pickOne('Evaluate Robustness Curve (1/2): attack', ATTACKS.filter((a) => a !== 'ensemble').map((a) => ({ label: a })), 'pgd');
-    if (!attack) return undefined;
-    const eps = opts.eps ?? (noPrompt ? DEFAULT_CURVE_EPS : await askEps('Evaluate Robustness Curve (2/2): ε grid', DEFAULT_CURVE_EPS.join(', ')));
-    if (!eps) return undefined;
-    const run = this.host.start({ kind: 'curve', label: `${attack} curve ${path.basename(path.dirname(model))}`, runsRoot: runsRootFor(model)!, source: model,
-      args: (outDir) => curveArgs({ model, attack, eps, data: opts.data, testPoints: opts.testPoints ?? settings().testPoints, outDir }) });
-    return run && this.started(run.runDir);
+    if (!this.inspectModel(model)) return undefined;
+    if (!(await (this.gate ??= new PreflightGate(this.context, this.log)).check(model, opts.data))) return undefined;
+    const answers = await askCurve(vscodePrompter, { ...opts, model });
+    if (!answers) return undefined;
+    const run = this.host.start({ kind: 'curve', label: `${answers.attack} curve ${path.basename(path.dirname(model))}`, runsRoot: runsRootFor(model)!, source: model,
+      args: (outDir) => curveArgs({ ...answers, testPoints: answers.testPoints ?? settings().testPoints, outDir }) });
+    return run && this.started(run);
   }
 
   // --- Runs --------------------------------------------------------------------------------------
@@ -217,7 +221,7 @@ export class Commands {
   private async pickRun(title: string): Promise<string | undefined> {
     const runs = this.allRuns();
     if (!runs.length) { void vscode.window.showInformationMessage('Robustness Lab: no runs yet. Train or attack a model first.'); return undefined; }
-    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? lensTitle(r.summary) : undefined, runDir: r.runDir })), { title });
+    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? runOwnText(r.summary) : undefined, runDir: r.runDir })), { title });
     return pick?.runDir;
   }
 
@@ -261,7 +265,7 @@ export class Commands {
     let dirs = (selected?.length ? selected : first ? [first] : []).map((n) => this.runDirFrom(n)).filter((d): d is string => !!d);
     if (dirs.length < 2) {
       const runs = this.allRuns();
-      const picks = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? lensTitle(r.summary) : undefined, runDir: r.runDir, picked: dirs.includes(r.runDir) })),
+      const picks = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? runOwnText(r.summary) : undefined, runDir: r.runDir, picked: dirs.includes(r.runDir) })),
         { title: 'Compare Runs: pick two or more', canPickMany: true });
       if (!picks) return;
       dirs = picks.map((p) => p.runDir);
@@ -273,7 +277,6 @@ export class Commands {
   async exportReport(arg?: unknown): Promise<string | undefined> {
     const runDir = this.runDirFrom(arg) ?? await this.pickRun('Export Report');
     if (!runDir) return undefined;
-    const files = runFiles(runDir);
     let charts: { name: string; png: Buffer }[] = [];
     let note: string | undefined;
     try {
@@ -291,10 +294,12 @@ export class Commands {
       names.push(name);
     }
     let summary; try { summary = readSummary(runDir); } catch { summary = undefined; }
-    const md = reportWithCharts({ runId: path.basename(runDir), summary, config: readConfig(runDir), charts: names, note,
-      engineReport: fs.existsSync(files.report) ? fs.readFileSync(files.report, 'utf8') : undefined });
+    // The headline as of now (the engine's report.md holds it as of its run's end): one label everywhere.
+    const headline = summary ? this.host.headlines.forRunDir(runDir) : undefined;
+    const md = reportWithCharts({ runId: path.basename(runDir), summary, config: readConfig(runDir), charts: names, note, headline });
     const out = path.join(runDir, REPORT_WITH_CHARTS);
     fs.writeFileSync(out, md);
+    writeModelCardIfAny(runDir, summary, (m) => this.log.info(m));
     await vscode.window.showTextDocument(vscode.Uri.file(out), { preview: true });
     void vscode.window.showInformationMessage(`Robustness Lab: report written to ${out} (${names.length} chart${names.length === 1 ? '' : 's'}).`);
     return out;
@@ -318,35 +323,4 @@ export class Commands {
     if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(runFiles(runDir).config));
     else await vscode.commands.executeCommand('revealFileInOS', uri);
   }
-}
-
-async function pickOne(title: string, items: vscode.QuickPickItem[], active: string): Promise<string | undefined> {
-  const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
-  qp.title = title;
-  qp.items = items;
-  qp.activeItems = items.filter((i) => i.label === active);
-  return new Promise((resolve) => {
-    qp.onDidAccept(() => { resolve(qp.selectedItems[0]?.label); qp.hide(); });
-    qp.onDidHide(() => { resolve(undefined); qp.dispose(); });
-    qp.show();
-  });
-}
-
-async function askNumber(title: string, value: string, min: number, max: number, prompt?: string, integer = false): Promise<number | undefined> {
-  const parse = (t: string) => { const f = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(t); return f ? Number(f[1]) / Number(f[2]) : Number(t); };
-  const text = await vscode.window.showInputBox({ title, value, prompt, validateInput: (t) => {
-    const n = parse(t);
-    if (!t.trim() || !Number.isFinite(n)) return 'Enter a number';
-    if (integer && !Number.isInteger(n)) return 'Enter a whole number';
-    return n < min || n > max ? `Between ${min} and ${max}` : undefined;
-  } });
-  return text === undefined ? undefined : parse(text);
-}
-
-async function askEps(title: string, value: string): Promise<number[] | undefined> {
-  const text = await vscode.window.showInputBox({ title, value, prompt: 'Comma-separated, in the data range [0,1]; fractions like 8/255 work',
-    validateInput: (t) => { const r = parseEpsList(t); return typeof r === 'string' ? r : undefined; } });
-  if (text === undefined) return undefined;
-  const r = parseEpsList(text);
-  return typeof r === 'string' ? undefined : r;
 }

@@ -2,19 +2,26 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { RUNS_SUBDIR } from '../engine/runs/layout';
+import { SETTING_DEFAULTS } from './settingsSchema';
 
 export const SECTION = 'robustlab';
 
 export function settings() {
   const c = vscode.workspace.getConfiguration(SECTION);
   return {
-    defaultEps: c.get<number[]>('defaultEps', [0.1, 0.2, 0.3]),
-    defaultAttacks: c.get<string[]>('defaultAttacks', ['fgsm', 'pgd']),
+    defaultEps: c.get<number[]>('defaultEps', SETTING_DEFAULTS.defaultEps),
+    defaultAttacks: c.get<string[]>('defaultAttacks', SETTING_DEFAULTS.defaultAttacks),
     testPoints: c.get<number>('testPoints', 500),
     runsFolder: c.get<string>('runsFolder', RUNS_SUBDIR) || RUNS_SUBDIR,
     nodePath: c.get<string>('nodePath', ''),
     stopGraceSeconds: c.get<number>('stopGraceSeconds', 15),
+    headlineEps: headlineEpsOf(c.get<unknown>('headlineEps', null)),
   };
+}
+
+/** null or anything but a number ≥ 0: unset (the headline rule picks the ε). */
+export function headlineEpsOf(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
 /** The workspace folder a file belongs to (or the first one), else the file's own folder. */

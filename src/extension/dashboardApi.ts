@@ -8,4 +8,6 @@ export interface DashboardApi {
   compare(runDirs: string[]): Promise<void>;
   registerSerializer(): vscode.Disposable;
   exportChartImages(runDir: string): Promise<{ name: string; png: Buffer }[]>;
+  /** Stored runs changed: shown runs get their model's headline again. */
+  refreshHeadlines(): void;
 }

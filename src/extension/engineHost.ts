@@ -6,10 +6,12 @@ import * as vscode from 'vscode';
 import type { RunKind } from '../protocol';
 import { newRunId } from '../engine/runs/layout';
 import { EngineManager, type EngineRun, type RunOutcome } from './runner/engineRun';
-import { resumeArgs } from './runner/args';
+import { notificationText } from './runner/notification';
+import { resumeAction } from './runner/resume';
 import { baseFolder, settings } from './config';
-import { pct, fmtEps, lensTitle } from './reports/inline';
-import { readSummary } from '../engine/runs/read';
+import { pct, fmtEps } from './reports/inline';
+import { headlineText, liveStatusText, LIVE_STATUS_TOOLTIP } from './reports/headlineText';
+import type { Headlines } from './headlines';
 import type { DashboardApi } from './dashboardApi';
 import type { RunsCache } from './runsCache';
 import { engineLocation } from './engineRuntime';
@@ -41,6 +43,8 @@ export class EngineHost implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly dashboards: () => DashboardApi,
     private readonly cache: RunsCache,
+    /** The headline computation every surface shares (Export Report reads it here too). */
+    readonly headlines: Headlines,
   ) {
     this.manager = new EngineManager((line) => this.log.info(line));
     this.status = vscode.window.createStatusBarItem('robustlab.run', vscode.StatusBarAlignment.Left, 50);
@@ -54,8 +58,19 @@ export class EngineHost implements vscode.Disposable {
     });
   }
 
-  /** Starts a run; resolves with its folder as soon as the process is forked. */
+  /**
+   * Starts a run; resolves with its folder as soon as the process is forked. Every engine start
+   * passes here (commands, the exported API, notification actions), so this is where workspace
+   * trust is checked: the engine executes on files from the workspace.
+   */
   start(req: StartRequest): EngineRun | undefined {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(
+        'Robustness Lab runs nothing in an untrusted workspace: training and attacks execute the engine on files from this folder. Trust the workspace to run experiments; stored runs stay readable.',
+        'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      this.log.warn(`refused to start ${req.label}: the workspace is not trusted`);
+      return undefined;
+    }
     const loc = engineLocation(this.context);
     if ('error' in loc) {
       if (loc.missingRuntime) {
@@ -66,7 +81,9 @@ export class EngineHost implements vscode.Disposable {
       return undefined;
     }
     const runDir = req.runDir ?? path.join(req.runsRoot, newRunId(req.kind, req.label));
-    fs.mkdirSync(runDir, { recursive: true });
+    // The engine makes the run folder once it has accepted the input: a refused start leaves none.
+    // The runs root must exist, as the engine's working directory may be beside it.
+    fs.mkdirSync(req.runsRoot, { recursive: true });
     const s = settings();
     let run: EngineRun;
     try {
@@ -107,10 +124,10 @@ export class EngineHost implements vscode.Disposable {
             fraction = p.total > 0 ? p.done / p.total : undefined;
           }
           if (e) {
-            message = `epoch ${e.epoch}/${e.epochs} · clean ${pct(e.valAccClean)}${e.valAccRobust !== undefined ? ` · robust ${pct(e.valAccRobust)}` : ''}`;
+            message = `epoch ${e.epoch}/${e.epochs} · val clean ${pct(e.valAccClean)}${e.valAccRobust !== undefined ? ` · val robust ${pct(e.valAccRobust)}` : ''}`;
             fraction = e.epoch / e.epochs;
           }
-          if (run.lastEval) message = `${message ? `${message} · ` : ''}${run.lastEval.attack} ε=${fmtEps(run.lastEval.eps)}: ${pct(run.lastEval.accuracy)}`;
+          if (run.lastEval) message = `${message ? `${message} · ` : ''}eval ${run.lastEval.attack} ε=${fmtEps(run.lastEval.eps)}: ${pct(run.lastEval.accuracy)}`;
           const pctNow = fraction !== undefined ? Math.round(fraction * 100) : lastPct;
           progress.report({ message, increment: Math.max(0, pctNow - lastPct) });
           lastPct = Math.max(lastPct, pctNow);
@@ -124,41 +141,44 @@ export class EngineHost implements vscode.Disposable {
     const active = this.manager.active();
     if (!active.length) { this.status.hide(); return; }
     const r = active[active.length - 1];
-    const e = r.lastEpoch;
-    const parts = [`$(sync~spin) ${active.length > 1 ? `${active.length} runs · ` : ''}${r.label}`];
-    if (e) parts.push(`E${e.epoch}/${e.epochs}`);
-    const robust = r.lastEval?.accuracy ?? e?.valAccRobust;
-    if (robust !== undefined) parts.push(`rob ${pct(robust)}`);
-    this.status.text = parts.join(' · ');
-    this.status.tooltip = `Robustness Lab: ${active.map((a) => a.label).join(', ')} — click for the dashboard`;
+    this.status.text = liveStatusText(r.label, active.length, r.lastEpoch, r.lastEval);
+    this.status.tooltip = `Robustness Lab: ${active.map((a) => a.label).join(', ')} — click for the dashboard.\n\n${LIVE_STATUS_TOOLTIP}`;
     this.status.show();
   }
 
   private async report(run: EngineRun, outcome: RunOutcome, req: StartRequest): Promise<void> {
     try {
+      const cont = outcome.resumeAction?.label;
       if (outcome.status === 'completed' || outcome.status === 'stopped') {
-        let headline = '';
-        try { const s = readSummary(run.runDir); if (s) headline = ` ${lensTitle(s)}`; } catch { /* no summary: the message says enough */ }
-        const a = await vscode.window.showInformationMessage(`Robustness Lab: ${outcome.message}${headline}`, 'Open Dashboard', ...(outcome.resumable ? ['Resume'] : []));
+        // The model's headline after this run, the same words as its CodeLens.
+        const model = this.headlines.forRunDir(run.runDir);
+        const headline = model ? ` ${headlineText(model)}` : '';
+        const a = await vscode.window.showInformationMessage(`Robustness Lab: ${outcome.message}${headline}`, 'Open Dashboard', ...(cont ? [cont] : []));
         if (a === 'Open Dashboard') await this.dashboards().open(run.runDir);
-        if (a === 'Resume') this.resume(run.runDir, run.label, req.source);
+        if (a && a === cont) this.resume(run.runDir, run.label, req.source);
         return;
       }
-      const tail = outcome.lastLog.slice(-5).join('\n');
-      const text = `Robustness Lab: ${outcome.message}${tail ? `\n\nLast log lines:\n${tail}` : ''}`;
-      const actions = ['Show Log', ...(outcome.resumable ? ['Resume from Checkpoint'] : []), 'Open Dashboard'];
+      const text = `Robustness Lab: ${notificationText(outcome)}`;
+      const actions = ['Show Log', ...(cont ? [cont] : []), 'Open Dashboard'];
       const show = outcome.status === 'gate-failed' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
       const a = await show(text, ...actions);
       if (a === 'Show Log') this.log.show();
       if (a === 'Open Dashboard') await this.dashboards().open(run.runDir);
-      if (a === 'Resume from Checkpoint') this.resume(run.runDir, run.label, req.source);
+      if (a && a === cont) this.resume(run.runDir, run.label, req.source);
     } catch (err) {
       this.log.error(`report failed: ${(err as Error).message}`);
     }
   }
 
+  /** Continues a run: Resume (training) or Finish Evaluation, as its files say (runner/resume.ts). */
   resume(runDir: string, label: string, source?: string): EngineRun | undefined {
-    return this.start({ kind: 'train', label: `${label} (resumed)`, runsRoot: path.dirname(runDir), runDir, source, args: () => resumeArgs(runDir) });
+    const action = resumeAction(runDir);
+    if (!action) {
+      void vscode.window.showInformationMessage(`Robustness Lab: ${path.basename(runDir)} has nothing left to resume.`);
+      return undefined;
+    }
+    const suffix = action.label === 'Resume' ? 'resumed' : 'finishing evaluation';
+    return this.start({ kind: action.kind, label: `${label.replace(/ \((resumed|finishing evaluation)\)$/, '')} (${suffix})`, runsRoot: path.dirname(runDir), runDir, source, args: () => action.args });
   }
 
   liveFor(file: string): EngineRun | undefined {

@@ -10,6 +10,9 @@ import { EngineHost } from './engineHost';
 import { Diagnostics, ExperimentHover, RobustCodeLens, SELECTOR } from './inlineProviders';
 import { RunsCache } from './runsCache';
 import { RunsTree } from './runsTree';
+import { Headlines } from './headlines';
+import { HeadlineStatus } from './headlineStatus';
+import { headlineInfo } from './reports/headlineText';
 import type { RunOutcome } from './runner/engineRun';
 
 let host: EngineHost | undefined;
@@ -30,14 +33,19 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   context.subscriptions.push(log);
   log.info(`Robustness Lab ${context.extension.packageJSON.version} activated (extension host Node ${process.version})`);
 
-  let dashboards: DashboardApi | undefined;
-  const getDashboards = (): DashboardApi => (dashboards ??= new DashboardPanels(context, (m) => log.info(m)));
-
   const cache = new RunsCache();
-  host = new EngineHost(context, log, getDashboards, cache);
-  const lens = new RobustCodeLens(cache, host);
+  const headlines = new Headlines(cache);
+  let dashboards: DashboardApi | undefined;
+  const getDashboards = (): DashboardApi => (dashboards ??= new DashboardPanels(context, (m) => log.info(m), (runDir) => {
+    const m = headlines.forRunDir(runDir);
+    return m ? headlineInfo(m) : undefined;
+  }, allRunsRoots));
+
+  host = new EngineHost(context, log, getDashboards, cache, headlines);
+  const lens = new RobustCodeLens(cache, host, headlines);
   const diagnostics = new Diagnostics(cache);
-  const tree = new RunsTree(cache, host);
+  const tree = new RunsTree(cache, host, headlines);
+  const headlineStatus = new HeadlineStatus(headlines);
   const commands = new Commands(host, getDashboards, cache, log, context);
   const view = vscode.window.createTreeView('robustlab.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
 
@@ -47,8 +55,9 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
     view,
     diagnostics,
     vscode.languages.registerCodeLensProvider(SELECTOR, lens),
-    vscode.languages.registerHoverProvider(SELECTOR, new ExperimentHover(cache)),
-    cache.onDidChange(() => { lens.refresh(); tree.refresh(); diagnostics.updateAll(); }),
+    vscode.languages.registerHoverProvider(SELECTOR, new ExperimentHover(cache, headlines)),
+    headlineStatus,
+    cache.onDidChange(() => { lens.refresh(); tree.refresh(); diagnostics.updateAll(); headlineStatus.update(); dashboards?.refreshHeadlines(); }),
     vscode.workspace.onDidOpenTextDocument((d) => diagnostics.update(d)),
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.updateSoon(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.collection.delete(d.uri)),

@@ -1,10 +1,13 @@
 // CodeLens, hovers and diagnostics on model.json and *.advtrain.json, from the latest run.
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { experimentDiagnostics, experimentHover, runStatusTitle, summaryWarnings, type InlineDiagnostic } from './reports/inline';
+import { experimentDiagnostics, experimentHover, summaryWarnings, type InlineDiagnostic } from './reports/inline';
+import { hasEvaluation, headlinePlain, lensTitle, modelJsonHover } from './reports/headlineText';
 import { isExperimentFile, isModelFile, runsRootFor } from './config';
 import type { RunsCache } from './runsCache';
 import type { EngineHost } from './engineHost';
-import { pct } from './reports/inline';
+import type { Headlines } from './headlines';
+import { attackLabel, fmtEps, pct } from './reports/inline';
 
 export const SELECTOR: vscode.DocumentSelector = [
   { language: 'json', pattern: '**/*.advtrain.json' },
@@ -18,7 +21,7 @@ export class RobustCodeLens implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly cache: RunsCache, private readonly host: EngineHost) {}
+  constructor(private readonly cache: RunsCache, private readonly host: EngineHost, private readonly headlines: Headlines) {}
 
   refresh(): void { this.changed.fire(); }
 
@@ -32,11 +35,17 @@ export class RobustCodeLens implements vscode.CodeLensProvider {
     const live = this.host.liveFor(file);
     if (live) {
       const e = live.lastEpoch;
-      lenses.push(new vscode.CodeLens(range, { title: `$(sync~spin) Running${e ? `: epoch ${e.epoch}/${e.epochs}` : ''}${live.lastEval ? ` · ${live.lastEval.attack} ${pct(live.lastEval.accuracy)}` : ''}`, command: 'robustlab.openDashboard', arguments: [live.runDir] }));
+      const ev = live.lastEval;
+      // Live numbers say what they are: the epoch's validation check, or one attack as it finishes.
+      const now = ev ? ` · evaluating: ${attackLabel(ev)} @ ε=${fmtEps(ev.eps)} ${pct(ev.accuracy)}` : e?.valAccRobust !== undefined ? ` · val robust ${pct(e.valAccRobust)}` : '';
+      lenses.push(new vscode.CodeLens(range, { title: `$(sync~spin) Running${e ? `: epoch ${e.epoch}/${e.epochs}` : ''}${now}`, command: 'robustlab.openDashboard', arguments: [live.runDir] }));
     }
+    const model = this.headlines.forFile(file);
     lenses.push(new vscode.CodeLens(range, run
-      ? { title: runStatusTitle(run), tooltip: `Latest run: ${run.runId} — open its dashboard`, command: 'robustlab.openDashboard', arguments: [run.runDir] }
-      : { title: runStatusTitle(undefined), command: '' }));
+      ? { title: lensTitle(model, run.summary), tooltip: `${headlinePlain(model)}\n\nLatest run: ${run.runId} — click for its dashboard`, command: 'robustlab.openDashboard', arguments: [run.runDir] }
+      // A copy of an evaluated model is recognised by its fingerprint: open the newest run counted.
+      : model?.headline && root ? { title: lensTitle(model), tooltip: headlinePlain(model), command: 'robustlab.openDashboard', arguments: [path.join(root, model.headline.runs[model.headline.runs.length - 1])] }
+        : { title: lensTitle(model), command: '' }));
     if (isExperimentFile(file)) lenses.push(new vscode.CodeLens(range, { title: 'Train', command: 'robustlab.train', arguments: [doc.uri] }));
     else lenses.push(new vscode.CodeLens(range, { title: 'Train', command: 'robustlab.train', arguments: [doc.uri] }),
       new vscode.CodeLens(range, { title: 'Attack', command: 'robustlab.attack', arguments: [doc.uri] }));
@@ -46,12 +55,15 @@ export class RobustCodeLens implements vscode.CodeLensProvider {
 }
 
 export class ExperimentHover implements vscode.HoverProvider {
-  constructor(private readonly cache: RunsCache) {}
+  constructor(private readonly cache: RunsCache, private readonly headlines: Headlines) {}
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    if (!isExperimentFile(doc.uri.fsPath)) return undefined;
-    const root = runsRootFor(doc.uri.fsPath);
-    const run = root ? this.cache.latestFor(root, doc.uri.fsPath) : undefined;
-    const h = experimentHover(doc.getText(), doc.offsetAt(pos), run?.summary, run?.runId);
+    const file = doc.uri.fsPath;
+    if (doc.uri.scheme !== 'file' || (!isExperimentFile(file) && !isModelFile(file))) return undefined;
+    const root = runsRootFor(file);
+    const run = root ? this.cache.latestFor(root, file) : undefined;
+    const model = this.headlines.forFile(file);
+    const h = isExperimentFile(file) ? experimentHover(doc.getText(), doc.offsetAt(pos), run?.summary, run?.runId, run ? model : undefined)
+      : hasEvaluation(model) ? modelJsonHover(doc.getText(), doc.offsetAt(pos), model) : undefined;
     if (!h) return undefined;
     return new vscode.Hover(new vscode.MarkdownString(h.markdown), new vscode.Range(doc.positionAt(h.start), doc.positionAt(h.end)));
   }

@@ -3,9 +3,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../engine/runs/read';
 import { allRunsRoots } from './config';
-import { headline, pct, fmtEps, lensTitle } from './reports/inline';
+import { groupDescription, headlineMarkdown, runOwnText } from './reports/headlineText';
 import type { RunsCache } from './runsCache';
 import type { EngineHost } from './engineHost';
+import type { Headlines } from './headlines';
 
 export type TreeNode = { kind: 'group'; key: string; label: string; runs: RunInfo[] } | { kind: 'run'; run: RunInfo; live: boolean };
 
@@ -22,7 +23,7 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly cache: RunsCache, private readonly host: EngineHost) {}
+  constructor(private readonly cache: RunsCache, private readonly host: EngineHost, private readonly headlines: Headlines) {}
 
   refresh(): void { this.changed.fire(undefined); }
 
@@ -44,8 +45,10 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-      item.description = `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`;
-      item.tooltip = node.key;
+      // The file's headline, the same label as its CodeLens.
+      const model = path.isAbsolute(node.key) ? this.headlines.forFile(node.key) : undefined;
+      item.description = groupDescription(model, node.runs.length);
+      item.tooltip = new vscode.MarkdownString([`\`${node.key}\` · ${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`, model ? headlineMarkdown(model) : ''].filter(Boolean).join('\n\n'));
       item.iconPath = new vscode.ThemeIcon(node.key.endsWith('.advtrain.json') ? 'beaker' : 'symbol-class');
       item.contextValue = 'robustlab.group';
       if (path.isAbsolute(node.key)) item.resourceUri = vscode.Uri.file(node.key);
@@ -54,10 +57,11 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
     const r = node.run;
     const status = node.live ? 'running' : r.status;
     const item = new vscode.TreeItem(r.runId, vscode.TreeItemCollapsibleState.None);
-    const h = r.summary ? headline(r.summary) : undefined;
-    item.description = [status, h ? `robust ${pct(h.robust)} @ ${fmtEps(h.eps)}` : '', r.summary ? `clean ${pct(r.summary.cleanAccuracy)}` : '',
-      r.summary?.warnings.length ? `⚠ ${r.summary.warnings.length}` : ''].filter(Boolean).join(' · ');
-    item.tooltip = new vscode.MarkdownString([`**${r.runId}** (${r.config?.kind ?? '?'}, ${status})`, r.summary ? lensTitle(r.summary) : '', `\`${r.runDir}\``].filter(Boolean).join('\n\n'));
+    // A run row shows the run's own result, labelled as such; the model's headline is in the tooltip.
+    item.description = [status, r.summary ? runOwnText(r.summary) : '', r.summary?.warnings.length ? `⚠ ${r.summary.warnings.length}` : ''].filter(Boolean).join(' · ');
+    const model = r.summary ? this.headlines.forRunDir(r.runDir) : undefined;
+    item.tooltip = new vscode.MarkdownString([`**${r.runId}** (${r.config?.kind ?? '?'}, ${status})`, r.summary ? runOwnText(r.summary) : '',
+      model ? `Headline of its model: ${headlineMarkdown(model)}` : '', `\`${r.runDir}\``].filter(Boolean).join('\n\n'));
     item.iconPath = new vscode.ThemeIcon(ICON[status] ?? 'circle-outline');
     item.contextValue = node.live ? 'robustlab.run.live' : 'robustlab.run';
     item.command = { command: 'robustlab.runs.open', title: 'Open Dashboard', arguments: [node] };

@@ -68,7 +68,11 @@ export const examplesEvent = obj({ type: lit('examples'), v, attack: str, eps: n
 export const warningEvent = obj({ type: lit('warning'), v, warning });
 export const checkpointEvent = obj({ type: lit('checkpoint'), v, epoch: int, path: str, best: opt(bool), metric: opt(num) });
 export const summaryEvent = obj({ type: lit('summary'), v, summary });
-export const finishedEvent = obj({ type: lit('finished'), v, status: lit('completed', 'stopped'), runDir: str, elapsedSec: finite, exitCode: int });
+/**
+ * The run's last event: `completed` (exitCode 0, or 1 when the --fail-under gate failed, said in
+ * `message`) or `stopped` (exitCode 130; finished results are kept). Hosts classify by this event.
+ */
+export const finishedEvent = obj({ type: lit('finished'), v, status: lit('completed', 'stopped'), runDir: str, elapsedSec: finite, exitCode: int, message: opt(str) });
 export const errorEvent = obj({ type: lit('error'), v, code: lit('bad-input', 'internal'), message: str, file: opt(str) });
 export const logEvent = obj({ type: lit('log'), v, level: lit('debug', 'info', 'warn', 'error'), message: str });
 

@@ -1,40 +1,97 @@
-// The experiment file (*.advtrain.json): what a run is, so it can be reproduced. The JSON Schema in
-// schemas/advtrain.schema.json gives editors IntelliSense; a test keeps the two in step.
-import { arr, int, lit, num, obj, opt, str, type Infer } from './schema';
+// The experiment file (*.advtrain.json): what a run is, so it can be reproduced. One described
+// definition gives the runtime check, the TypeScript type, the hovers and the generated JSON Schema
+// (schemas/advtrain.schema.json, `npm run gen`); texts that name attacks, methods or data sets are
+// built from the catalogue.
+import { ATTACKS, ATTACK_NAMES, DATA_SETS, DEFAULT_DATA, DEFAULT_EVAL_ATTACKS, DEFAULT_METHOD, DEFAULT_MODEL, EPS_GRIDS, METHOD_SPECS, METHODS, MODEL_NAMES, methodFormulaText, type Method } from './catalogue';
+import { checkOf, type ObjectField, type ValueOf } from './fields';
+import { fmtEps, fmtList } from './format';
 
-export const METHODS = ['none', 'fgsm', 'pgd', 'fast', 'trades'] as const;
-export const method = lit(...METHODS);
-export type Method = Infer<typeof method>;
+export { METHODS, type Method };
 
-export const experiment = obj({
-  $schema: opt(str),
-  name: opt(str),
-  model: opt(str),
-  data: opt(str),
-  method: opt(method),
-  eps: opt(num),
-  lambda: opt(num),
-  beta: opt(num),
-  epochs: opt(int),
-  batchSize: opt(int),
-  learningRate: opt(num),
-  optimizer: opt(lit('adam', 'sgd')),
-  trainSize: opt(int),
-  testSize: opt(int),
-  seed: opt(int),
-  /** The attack used to make training examples (pgd/fast/trades). */
-  trainAttack: opt(obj({ steps: opt(int), stepSize: opt(num), restarts: opt(int), norm: opt(lit('linf', 'l2')) })),
-  epsWarmupEpochs: opt(num),
-  earlyStoppingPatience: opt(int),
-  /** The evaluation that ends the run. */
-  eval: opt(obj({
-    attacks: opt(arr(str)),
-    eps: opt(arr(num)),
-    steps: opt(int),
-    stepSize: opt(num),
-    restarts: opt(int),
-    queries: opt(int),
-    testPoints: opt(int),
-  })),
-});
-export type Experiment = Infer<typeof experiment>;
+const methodLine = (m: (typeof METHOD_SPECS)[number]) => `${m.title}${m.paper ? ` (${m.paper})` : ''}: ${methodFormulaText(m)}`;
+const weightUsers = (w: 'lambda' | 'beta') => METHOD_SPECS.filter((m) => m.weight?.name === w);
+const epsDefaults = DATA_SETS.map((d) => `${d.name} ${fmtEps(d.defaultEps.linf)}${d.defaultEps.linf === 8 / 255 ? ' (8/255)' : ''}`).join(', ');
+const attackSteps = ATTACKS.filter((a) => a.iterative && a.budget === 'steps').map((a) => `${a.label} ${a.defaults.steps}`).join(', ');
+const queries = ATTACKS.filter((a) => a.budget === 'queries').map((a) => `${a.name} ${a.defaults.steps}`).join(', ');
+const withTrainAttack = METHOD_SPECS.filter((m) => m.defaults.stepSize);
+const trainSteps = METHOD_SPECS.filter((m) => (m.defaults.trainSteps ?? 1) > 1).map((m) => `${m.name} ${m.defaults.trainSteps}`).join(', ');
+
+export const EXPERIMENT = {
+  type: 'object',
+  description: 'One adversarial-training run, reproducible: model, data, method, ε and the evaluation that ends it.',
+  properties: {
+    $schema: { type: 'string', description: 'The JSON Schema of experiment files. Not needed in VS Code: Robustness Lab maps `*.advtrain.json` to its schema.' },
+    name: { type: 'string', description: 'A label for the run.' },
+    model: {
+      type: 'string', default: DEFAULT_MODEL, examples: [...MODEL_NAMES, './model/model.json'],
+      description: `What to train: a built-in architecture (${fmtList(MODEL_NAMES)}) or the path of a TensorFlow.js \`model.json\`, relative to this file.`,
+    },
+    data: {
+      type: 'string', default: DEFAULT_DATA, examples: [...DATA_SETS.map((d) => d.name)],
+      description: `The data set: ${DATA_SETS.map((d) => `\`${d.name}\` (${d.source === 'embedded' ? 'embedded' : 'downloaded'})`).join(', ')}, or a folder of IDX files, CIFAR-10 batches or class sub-folders of images.`,
+    },
+    method: {
+      type: 'string', enum: METHODS, default: DEFAULT_METHOD, enumDescriptions: METHOD_SPECS.map(methodLine),
+      description: `The adversarial-training method: ${METHOD_SPECS.map((m) => `\`${m.name}\` — ${methodLine(m)}`).join('; ')}.`,
+    },
+    eps: {
+      type: 'number', minimum: 0, maximum: EPS_GRIDS.l2.max, defaultText: `the data set's customary ε: ${epsDefaults}`,
+      description: `ε, the L∞ radius of the training perturbations (${EPS_GRIDS.linf.unit}, at most ${EPS_GRIDS.linf.max}); the L2 radius when \`trainAttack.norm\` is \`l2\`. Default: the data set's customary ε (${epsDefaults}).`,
+    },
+    lambda: {
+      type: 'number', minimum: 0, maximum: 1000,
+      description: `λ, the weight of the adversarial loss: L_total = L_clean + λ·L_adv. ${weightUsers('lambda').map((m) => `\`${m.name}\`: ${m.weight!.default !== undefined ? `default ${m.weight!.default}` : `unset, ${m.loss} (${m.paper}); set, ${m.lossWithLambda}`}`).join('; ')}. Not taken by ${METHOD_SPECS.filter((m) => m.weight?.name !== 'lambda').map((m) => `\`${m.name}\``).join(', ')}.`,
+    },
+    beta: {
+      type: 'number', minimum: 0, maximum: 1000,
+      description: `β, the weight of TRADES' robustness term: ${weightUsers('beta').map((m) => `${m.loss} (default ${m.weight!.default})`).join('; ')}. Only for ${weightUsers('beta').map((m) => `\`${m.name}\``).join(', ')}.`,
+    },
+    epochs: { type: 'integer', minimum: 1, maximum: 10000, default: 3, description: 'Passes over the training data.' },
+    batchSize: { type: 'integer', minimum: 1, maximum: 8192, default: 64, description: 'Examples per gradient step.' },
+    learningRate: {
+      type: 'number', minimum: 1e-8, maximum: 10, defaultText: METHOD_SPECS.map((m) => `${m.name} ${m.defaults.learningRate}`).join(', '),
+      description: `The optimizer step size (the peak of the cyclic schedule for ${METHOD_SPECS.filter((m) => m.defaults.schedule === 'cyclic').map((m) => `\`${m.name}\``).join(', ')}). Default: ${METHOD_SPECS.filter((m) => m.defaults.learningRate !== 1e-3).map((m) => `${m.name} ${m.defaults.learningRate}`).join(', ')}, otherwise 0.001.`,
+    },
+    optimizer: { type: 'string', enum: ['adam', 'sgd'], default: 'adam', description: '`adam` or `sgd`.' },
+    trainSize: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'How many training examples to use (a subset, for quick runs).' },
+    testSize: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'How many test examples the evaluation uses.' },
+    seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, default: 0, description: 'Random seed: the same seed and settings reproduce the run.' },
+    trainAttack: {
+      type: 'object',
+      description: `The attack that makes the training examples (${withTrainAttack.map((m) => m.name).join(', ')}): steps, stepSize, restarts, norm.`,
+      properties: {
+        steps: {
+          type: 'integer', minimum: 1, maximum: 1000, defaultText: trainSteps,
+          description: `Iterations per training example (default ${trainSteps}; 40 for MNIST in Madry et al.; more is stronger and slower).`,
+        },
+        stepSize: {
+          type: 'number', exclusiveMinimum: 0,
+          description: `The step size α in input units. Default: ${withTrainAttack.map((m) => `${m.name} ${m.defaults.stepSize!.rule}`).join(', ')}.`,
+        },
+        restarts: { type: 'integer', minimum: 1, maximum: 100, default: 1, description: 'Random restarts of the training attack.' },
+        norm: { type: 'string', enum: ['linf', 'l2'], default: 'linf', description: 'The threat model: `linf` (no pixel changes by more than ε) or `l2` (the change has Euclidean length ≤ ε).' },
+      },
+    },
+    epsWarmupEpochs: { type: 'number', minimum: 0, default: 0, description: 'Ramp ε up linearly over this many epochs (at most `epochs`; helps training start).' },
+    earlyStoppingPatience: { type: 'integer', minimum: 0, maximum: 10000, default: 0, description: 'Stop when robust validation accuracy has not improved for this many epochs (0: never; a catastrophic-overfitting collapse always stops).' },
+    eval: {
+      type: 'object',
+      description: 'The evaluation that ends the run: attacks, ε values, steps, restarts, test points.',
+      properties: {
+        attacks: {
+          type: 'array', items: { type: 'string', known: ATTACK_NAMES, description: 'An attack.' }, default: DEFAULT_EVAL_ATTACKS.linf, defaultText: `${DEFAULT_EVAL_ATTACKS.linf.join(', ')} (L2: ${DEFAULT_EVAL_ATTACKS.l2.join(', ')})`,
+          description: `Attacks to evaluate with (${fmtList(ATTACK_NAMES)}): robust accuracy is the per-example worst case over them.`,
+        },
+        eps: { type: 'array', items: { type: 'number', minimum: 0, maximum: EPS_GRIDS.l2.max, description: 'An ε.' }, defaultText: 'the training ε', description: 'The ε values the evaluation (and its robustness curve) is measured at.' },
+        steps: { type: 'integer', minimum: 1, maximum: 100_000, description: `Iterations of each iterative attack at evaluation; unset, each attack's own default (${attackSteps}).` },
+        stepSize: { type: 'number', exclusiveMinimum: 0, description: 'The step size of iterative attacks at evaluation; unset, each attack\'s own rule.' },
+        restarts: { type: 'integer', minimum: 1, maximum: 1000, default: 1, description: 'Random restarts at evaluation: more restarts never raise robust accuracy.' },
+        queries: { type: 'integer', minimum: 1, maximum: 1_000_000, description: `The query budget of score-based attacks (default ${queries}).` },
+        testPoints: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'How many test points are attacked. Always report it with the accuracy.' },
+      },
+    },
+  },
+} as const satisfies ObjectField;
+
+export type Experiment = ValueOf<typeof EXPERIMENT>;
+export const experiment = checkOf(EXPERIMENT);

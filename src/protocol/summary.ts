@@ -1,6 +1,7 @@
 // What an evaluation produces: stored as summary.json, sent in eval/finished events, shown by the
 // CLI, the CodeLens and the dashboard. Accuracies are fractions in [0,1].
-import { arr, fraction, int, lit, num, numOrNull, obj, opt, record, str, type Infer } from './schema';
+import { arr, bool, fraction, int, lit, num, numOrNull, obj, opt, record, str, type Infer } from './schema';
+import { bitset } from './bitset';
 
 export const norm = lit('linf', 'l2');
 export type Norm = Infer<typeof norm>;
@@ -28,6 +29,8 @@ export const robustEntry = obj({
   seconds: opt(num),
   /** For the ensemble: how many points each sub-attack was the first to break. */
   brokenBy: opt(record(int)),
+  /** Which of the summary's `points` stayed robust (clean-correct and still correct under attack). */
+  robustPoints: opt(bitset),
 });
 export type RobustEntry = Infer<typeof robustEntry>;
 
@@ -40,6 +43,14 @@ export const worstCaseEntry = obj({
   brokenBy: opt(record(int)),
 });
 export type WorstCaseEntry = Infer<typeof worstCaseEntry>;
+
+/**
+ * The test points an evaluation scored, in order. `key` hashes their pixels and labels, so two
+ * evaluations have the same key exactly when they scored the same points in the same order; only
+ * then can their per-point results be combined into one per-example worst case.
+ */
+export const pointSet = obj({ key: str, count: int, data: str, split: lit('test'), seed: opt(int) });
+export type PointSet = Infer<typeof pointSet>;
 
 export const perClassEntry = obj({ label: int, count: int, clean: fraction, robust: numOrNull });
 
@@ -69,6 +80,13 @@ export const summary = obj({
   warnings: arr(warning),
   trainingSeconds: opt(num),
   epochs: opt(int),
+  /** false: the evaluation was stopped; robust[] and worstCase[] hold only what finished. */
+  complete: opt(bool),
   finishedAt: str,
+  /** sha256 of the evaluated model.json and its weight files: which stored evaluations are one model. */
+  modelFingerprint: opt(str),
+  points: opt(pointSet),
+  /** Which of `points` the model classified correctly without attack. */
+  cleanPoints: opt(bitset),
 });
 export type Summary = Infer<typeof summary>;

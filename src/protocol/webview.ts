@@ -2,7 +2,7 @@
 // from the webview with `webviewToHost` before acting on it; the webview validates what it receives
 // with `hostToWebview` and ignores (with a console.error) anything malformed.
 import { engineEvent } from './events';
-import { arr, lit, obj, opt, ProtocolError, str, tagged, type Check, type Infer } from './schema';
+import { arr, fraction, int, lit, num, obj, opt, ProtocolError, str, tagged, type Check, type Infer } from './schema';
 
 /** A PNG as a data URL; anything else (other types, scripts, remote URLs) is refused. */
 export const pngDataUrl: Check<string> = (v, p) => {
@@ -18,7 +18,14 @@ export const imageName: Check<string> = (v, p) => {
   return s;
 };
 
-export const runPayload = obj({ runId: str, runDir: str, label: str, events: arr(engineEvent) });
+/**
+ * The headline of the model a run evaluated, computed by the host (engine/runs/headline.ts) so the
+ * dashboard shows the same label as the CodeLens; `details` explains it in plain sentences.
+ */
+export const headlineInfo = obj({ label: str, accuracy: opt(fraction), eps: opt(num), points: opt(int), attacks: arr(str), runs: arr(str), details: arr(str) });
+export type HeadlineInfo = Infer<typeof headlineInfo>;
+
+export const runPayload = obj({ runId: str, runDir: str, label: str, events: arr(engineEvent), headline: opt(headlineInfo) });
 export type RunPayload = Infer<typeof runPayload>;
 
 export const hostToWebview = tagged({
@@ -26,6 +33,8 @@ export const hostToWebview = tagged({
   load: obj({ type: lit('load'), runs: arr(runPayload, 16) }),
   /** Live events of one loaded run, appended. */
   events: obj({ type: lit('events'), runId: str, events: arr(engineEvent) }),
+  /** The headline of a shown run's model changed (a run of that model finished). */
+  headline: obj({ type: lit('headline'), runId: str, headline: headlineInfo }),
   /** Asks for every chart as PNG; answered by `export-result` with the same id. */
   'export-request': obj({ type: lit('export-request'), id: str }),
 });

@@ -12,7 +12,7 @@ const PORT = process.env.PORT;
 const WS = process.env.ROBUSTLAB_E2E_WS;
 const SHOTS = process.env.SHOTS;
 const RESULT = path.join(process.env.ROBUSTLAB_E2E_OUT, 'ext-tests-result.json');
-const HOST_TESTS_TIMEOUT = Number(process.env.HOST_TESTS_TIMEOUT ?? 420000);
+const HOST_TESTS_TIMEOUT = Number(process.env.HOST_TESTS_TIMEOUT ?? 600000);
 const t0 = Date.now();
 const ms = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const remote = (p) => `vscode-remote://127.0.0.1:${PORT}${p}`;
@@ -23,6 +23,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const outcomes = [];
+let HEADLINE;
 const record = (name, ok, detail) => { outcomes.push({ name, ok, detail }); console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`); };
 const shot = async (page, name) => { const f = path.join(SHOTS, `${name}.png`); await page.screenshot({ path: f }).catch(() => {}); return f; };
 
@@ -35,13 +36,20 @@ async function palette(page, title) {
   // Focus the workbench on an empty spot of the title bar: a click in the editor area can land in a
   // webview (the dashboard), whose frame then swallows F1.
   const input = page.locator('.quick-input-widget input.input');
-  for (let attempt = 1; ; attempt++) {
-    await page.locator('.part.titlebar').click({ position: { x: 300, y: 15 } }).catch(() => {});
-    await page.keyboard.press('F1');
-    try { await input.waitFor({ state: 'visible', timeout: 5000 }); break; } catch (e) { if (attempt === 3) throw e; }
+  // A fresh window's extension host may not have registered the command yet: reopen and retry.
+  for (let listed = 1; ; listed++) {
+    for (let attempt = 1; ; attempt++) {
+      await page.locator('.part.titlebar').click({ position: { x: 300, y: 15 } }).catch(() => {});
+      await page.keyboard.press('F1');
+      try { await input.waitFor({ state: 'visible', timeout: 5000 }); break; } catch (e) { if (attempt === 3) throw e; }
+    }
+    await input.fill(`>${title}`);
+    try { await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 }); break; } catch (e) {
+      if (listed === 5) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
   }
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
   await page.keyboard.press('Enter');
 }
 
@@ -63,6 +71,9 @@ try {
   }
   await page.waitForTimeout(1500);
   console.log(`screenshot ${await shot(page, '01-after-host-tests')}`);
+  // The headline label the host tests read off the CodeLens (checked on the tree, status bar and dashboard below).
+  const headlineFile = path.join(process.env.ROBUSTLAB_E2E_OUT, 'headline.json');
+  HEADLINE = fs.existsSync(headlineFile) ? JSON.parse(fs.readFileSync(headlineFile, 'utf8')) : undefined;
   await page.close();
 
   // 2. UI smoke through the command palette.
@@ -74,9 +85,14 @@ try {
   try {
     // The first command of a fresh window can race the extension host's start: one retry.
     const out = ui.locator('.part.panel', { hasText: 'Robustness Lab' });
+    // On a loaded machine the window's extension host can take a minute to list the commands.
     for (let attempt = 1; ; attempt++) {
-      await palette(ui, 'Robustness: Show Log');
-      try { await out.waitFor({ timeout: 15000 }); break; } catch (e) { if (attempt === 2) throw e; console.log('  Show Log: no panel yet, retrying'); }
+      try { await palette(ui, 'Robustness: Show Log'); await out.waitFor({ timeout: 15000 }); break; } catch (e) {
+        if (attempt === 5) throw e;
+        console.log(`  Show Log: not there yet (${String(e).split('\n')[0].slice(0, 80)}), retrying`);
+        await ui.keyboard.press('Escape');
+        await ui.waitForTimeout(5000);
+      }
     }
     await ui.waitForTimeout(800);
     record('[ui] F1 → "Robustness: Show Log" opens the Robustness Lab output', true, await shot(ui, '02-show-log'));
@@ -97,32 +113,83 @@ try {
     await ui.keyboard.press('Escape');
   } catch (e) { record('[ui] F1 → "Robustness: Compare Runs"', false, `${e}`.split('\n')[0]); }
   try {
+    // Attack Current Model asks the threat model first and then offers only its attacks (cw-l2 and
+    // deepfool under L2, never PGD L∞ or Square), with the step counter of the steps shown.
+    await palette(ui, 'View: Close All Editors');
+    await ui.waitForTimeout(500);
+    await palette(ui, 'Robustness: Attack Current Model');
+    await ui.locator('.quick-input-widget', { hasText: 'Which model?' }).waitFor({ timeout: 20000 });
+    await ui.keyboard.press('Enter');
+    const widget = ui.locator('.quick-input-widget');
+    await widget.filter({ hasText: 'threat model' }).waitFor({ timeout: 20000 });
+    const first = (await widget.innerText()).replace(/\s+/g, ' ');
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: /^L2/ }).first().click();
+    await widget.filter({ hasText: 'attacks (L2)' }).waitFor({ timeout: 20000 });
+    let rows = (await ui.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts()).map((r) => r.trim()).filter((r) => /^[a-z0-9-]+$/.test(r));
+    if (!rows.length) rows = (await ui.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((r) => r.trim().split('\n')[0]);
+    const second = (await widget.innerText()).replace(/\s+/g, ' ');
+    const shotFile = await shot(ui, '04b-attack-l2-picker');
+    await ui.keyboard.press('Escape');
+    const problems = [];
+    if (!/1\/5/.test(first)) problems.push(`step 1 shows no "1/5": ${first.slice(0, 120)}`);
+    if (!/2\/5/.test(second)) problems.push(`step 2 shows no "2/5": ${second.slice(0, 120)}`);
+    for (const a of ['cw-l2', 'deepfool', 'pgd-l2']) if (!rows.includes(a)) problems.push(`${a} not offered`);
+    for (const a of ['pgd', 'square', 'bim']) if (rows.includes(a)) problems.push(`${a} offered under L2`);
+    if (problems.length) throw new Error(`${problems.join('; ')} (rows: ${rows.join(', ')})`);
+    record('[ui] Attack Current Model asks the threat model first; under L2 it offers only L2 attacks', true, `${rows.join(', ')} ${shotFile}`);
+  } catch (e) { record('[ui] Attack Current Model threat model first', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '04b-attack-picker-FAIL')); await ui.keyboard.press('Escape').catch(() => {}); }
+  try {
     // The "Robustness Runs" view in its activity-bar container: runs grouped by experiment.
     await ui.locator('.activitybar .action-item a[aria-label*="Robustness Lab"]').first().click();
     const view = ui.locator('.pane', { hasText: 'Robustness Runs' });
     await view.locator('.monaco-list-row', { hasText: 'tiny.advtrain.json' }).first().waitFor({ timeout: 20000 });
     const rows = await view.locator('.monaco-list-row').allInnerTexts();
-    const runRow = rows.find((r) => /train-fgsm-cnn-small/.test(r) && /completed/.test(r) && /robust \d/.test(r));
-    if (!runRow) throw new Error(`no completed run row with metrics: ${rows.join(' | ')}`);
-    record('[ui] the Robustness Runs view groups runs by experiment, with status and metrics', true, `${runRow.replace(/\s+/g, ' ')} ${await shot(ui, '05-runs-view')}`);
+    const runRow = rows.find((r) => /train-fgsm-cnn-small/.test(r) && /completed/.test(r) && /this run: \d/.test(r));
+    if (!runRow) throw new Error(`no completed run row with its own metrics: ${rows.join(' | ')}`);
+    // The experiment's row carries its model's headline: the label the host tests read off the CodeLens.
+    const groupRow = rows.find((r) => r.includes('tiny.advtrain.json'));
+    if (!HEADLINE || !groupRow?.includes(HEADLINE.label)) throw new Error(`the tiny.advtrain.json row "${groupRow}" lacks the headline "${HEADLINE?.label}"`);
+    record('[ui] the Robustness Runs view groups runs by experiment: the headline on the group, each run\'s own result on its row', true, `${groupRow.replace(/\s+/g, ' ')} | ${runRow.replace(/\s+/g, ' ')} ${await shot(ui, '05-runs-view')}`);
   } catch (e) { record('[ui] Robustness Runs view', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05-runs-view-FAIL')); }
+  try {
+    // The experiment in the editor: its headline in the status bar, the same label as its CodeLens.
+    await ui.keyboard.press('Control+P');
+    const open = ui.locator('.quick-input-widget input.input');
+    await open.waitFor({ state: 'visible', timeout: 15000 });
+    await open.fill('tiny.advtrain.json');
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: 'tiny.advtrain.json' }).first().click({ timeout: 15000 });
+    const item = ui.locator('.statusbar-item', { hasText: HEADLINE?.label ?? '(no headline from the host tests)' }).first();
+    await item.waitFor({ timeout: 20000 });
+    record('[ui] the status bar shows the headline of the experiment in the editor, with the CodeLens\'s label', true, `"${(await item.innerText()).replace(/\s+/g, ' ')}" ${await shot(ui, '05b-status-headline')}`);
+  } catch (e) { record('[ui] status bar headline', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05b-status-headline-FAIL')); }
+  await palette(ui, 'View: Close All Editors').catch(() => {});
+  await ui.waitForTimeout(800);
   try {
     await palette(ui, 'Robustness: Open Dashboard');
     await ui.locator('.quick-input-widget', { hasText: 'Open Dashboard' }).waitFor({ timeout: 15000 });
+    // The trained run of tiny.advtrain.json (its dashboard shows its model's headline).
+    if (HEADLINE) await ui.locator('.quick-input-widget input.input').fill(HEADLINE.runId);
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: HEADLINE?.runId ?? '' }).first().waitFor({ timeout: 15000 });
     await ui.keyboard.press('Enter');
     await ui.locator('.tab', { hasText: /Robust|Dashboard|run/i }).first().waitFor({ timeout: 30000 });
     // The panel must also render: no error toast, and text inside the webview's frames.
     let text = '';
-    for (let i = 0; i < 30 && !text; i++) {
+    // Until the run's events (and its headline) have arrived, not only the empty tabs.
+    let shown = '';
+    for (let i = 0; i < 40 && !(text && HEADLINE && text.includes(HEADLINE.label)); i++) {
       await ui.waitForTimeout(500);
       const err = ui.locator('.notification-toast', { hasText: 'Robustness Lab: dashboard' });
       if (await err.count()) throw new Error(`error notification: ${(await err.first().innerText()).split('\n')[0]}`);
       // The dashboard's own frame: the one that shows its tabs (the outer frames only hold VS Code's loader script).
       const inFrames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
       text = inFrames.find((t) => /Training/.test(t) && /Evaluation/.test(t) && /Gallery/.test(t)) ?? '';
+      shown = text || shown;
+      if (!HEADLINE && text) break;
     }
+    text = shown;
     if (!text) throw new Error('no webview frame shows the dashboard (its Training / Evaluation / Gallery tabs)');
-    record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '06-dashboard')}`);
+    if (!HEADLINE || !text.includes(HEADLINE.label)) throw new Error(`the dashboard does not show the headline "${HEADLINE?.label}": ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+    record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard, with the model\'s headline', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '06-dashboard')}`);
     // Issue 14: the header says which path the run's steps took (the built-in model compiles). The
     // header fills in once the run's events have arrived.
     let exec;
@@ -147,7 +214,7 @@ try {
     await palette(ui, 'Robustness: Adversarially Train Model');
     const item = ui.locator('.statusbar-item', { hasText: 'fgsm cnn-small' }).first();
     await item.waitFor({ timeout: 30000 });
-    await ui.locator('.statusbar-item', { hasText: /fgsm cnn-small · E\d+\/50 · rob \d/ }).first().waitFor({ timeout: 120000 });
+    await ui.locator('.statusbar-item', { hasText: /fgsm cnn-small · E\d+\/50 · val robust \d+\.\d% @ ε=/ }).first().waitFor({ timeout: 120000 });
     const text = (await item.innerText()).replace(/\s+/g, ' ');
     await palette(ui, 'View: Close All Editors');
     await ui.waitForTimeout(1000);
@@ -156,7 +223,7 @@ try {
     await ui.locator('.tab', { hasText: /cnn-small/ }).first().waitFor({ timeout: 30000 });
     const tabsAfter = await ui.locator('.tab').count();
     if (tabsAfter <= tabsBefore) throw new Error(`clicking the status bar opened no dashboard tab (${tabsBefore} → ${tabsAfter})`);
-    record('[ui] a run started from the palette shows its epoch and robust accuracy in the status bar; clicking it opens the dashboard', true, `"${text}" ${await shot(ui, '06b-status-bar')}`);
+    record('[ui] a run started from the palette shows its epoch and its validation robust accuracy, labelled so, in the status bar; clicking it opens the dashboard', true, `"${text}" ${await shot(ui, '06b-status-bar')}`);
     await palette(ui, 'Robustness: Stop Run');
     await item.waitFor({ state: 'hidden', timeout: 60000 });
     const note = await toast(ui, 'stopped', 30000).then(() => true, () => false);

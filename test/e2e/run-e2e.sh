@@ -35,9 +35,12 @@ cat > "$RUN/ud/User/settings.json" <<'JSON'
   "git.openRepositoryInParentFolders": "never"
 }
 JSON
-echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":1,"trainSize":256,"testSize":128}' > "$RUN/ws/tiny.advtrain.json"
+# tiny: trained enough (ε=0.1) to have robust points left, so the headline checks are not all at 0%.
+echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.1,"epochs":2,"trainSize":512,"testSize":128}' > "$RUN/ws/tiny.advtrain.json"
 echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":50,"trainSize":512,"testSize":128}' > "$RUN/ws/long.advtrain.json"
 cp "$RUN/ws/long.advtrain.json" "$RUN/ws/ui.advtrain.json"
+# Quick training, a long final evaluation: Stop Run lands in the evaluation.
+echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":1,"trainSize":256,"testSize":1000,"eval":{"attacks":["fgsm","pgd"],"eps":[0.1,0.2,0.3],"steps":20,"testPoints":1000}}' > "$RUN/ws/evalstop.advtrain.json"
 cp "$RUN/ws/tiny.advtrain.json" "$RUN/ws/vsix.advtrain.json"
 printf '{\n  "method": "madry",\n  "eps": 3\n}\n' > "$RUN/ws/bad.advtrain.json"
 

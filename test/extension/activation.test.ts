@@ -32,7 +32,7 @@ function stubVscode(registered: string[], o: { trusted?: boolean; callbacks?: Ma
   return Object.fromEntries([...names].map((n) => [n, n in overrides ? overrides[n] : noop]));
 }
 
-type Ext = { activate: (c: unknown) => { whenDone: unknown; activeRuns: () => string[] }; deactivate: () => Promise<void> };
+type Ext = { activate: (c: unknown) => { whenDone: unknown; activeRuns: () => string[]; resume: (runDir: string) => boolean }; deactivate: () => Promise<void> };
 
 /** Loads a fresh copy of the bundle with the stub and activates it; returns what it asked for. */
 async function activateBundle(vscode: unknown, body: (api: ReturnType<Ext['activate']>, context: { subscriptions: unknown[] }) => Promise<void>): Promise<string[]> {
@@ -91,6 +91,20 @@ test('in an untrusted workspace the run commands explain why and start nothing',
     }
     assert.deepEqual(api.activeRuns(), []);
   });
+});
+
+test('in an untrusted workspace the exported resume() (and so the notification actions) starts no engine', async () => {
+  const warnings: string[] = [];
+  // A resumable run: its config.json, no checkpoint yet (Resume restarts it from epoch 1).
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-untrusted-run-'));
+  fs.writeFileSync(path.join(runDir, 'config.json'), JSON.stringify({ runId: 'r', kind: 'train', createdAt: '', source: {}, settings: {}, argv: [] }));
+  await activateBundle(stubVscode([], { trusted: false, warnings }), async (api) => {
+    assert.equal(api.resume(runDir), false);
+    assert.deepEqual(api.activeRuns(), [], 'no engine process');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /untrusted workspace/);
+  });
+  assert.deepEqual(fs.readdirSync(runDir), ['config.json'], 'nothing was written');
 });
 
 test('the manifest activates only on its commands, files, view and dashboard — never on *', () => {

@@ -32,6 +32,8 @@ function setup(mode: string, extra: Partial<EngineLaunch> = {}, env: Record<stri
 test('a normal run completes and delivers every event in order', async () => {
   const { run, events, runDir } = setup('ok');
   const out = await run.done;
+  // The engine is plain Node: none of the host's flags (this test runner's --import tsx, an --inspect port).
+  assert.ok(run.lastLog(50).some((l) => l.includes('execArgv []')), run.lastLog(50).join('\n'));
   assert.equal(out.status, 'completed');
   assert.equal(out.exitCode, 0);
   assert.deepEqual(events.map((e) => e.type), ['run-started', 'epoch', 'epoch', 'epoch', 'eval', 'finished', 'log']);
@@ -78,7 +80,44 @@ test('stop is sent over IPC and a cooperating engine ends as stopped', async () 
   await logged(run, 'mode stoppable');
   const out = await run.stop(5000);
   assert.equal(out.status, 'stopped');
-  assert.equal(out.exitCode, 0);
+  assert.equal(out.exitCode, 130);
+  assert.equal(out.resumable, true);
+  assert.equal(out.resumeAction?.label, 'Resume');
+});
+
+// Issue 12: the host classifies an ended run by the engine's final event, not by its exit code.
+test('a failed gate is recognised from the finished event (exitCode 1 + message)', async () => {
+  const { run } = setup('gate');
+  const out = await run.done;
+  assert.equal(out.status, 'gate-failed');
+  assert.match(out.message, /gate failed: worst-case robust accuracy 20\.00% is below the gate 50\.00%/);
+  assert.equal(out.resumable, false);
+});
+
+test('an uncaught exception (exit 1, no final event) is a crash, never "below the gate"', async () => {
+  const { run, runDir } = setup('uncaught');
+  const out = await run.done;
+  assert.equal(out.exitCode, 1);
+  assert.equal(out.status, 'crashed');
+  assert.doesNotMatch(out.message, /gate/);
+  assert.match(out.message, /exited with code 1 without reporting how it ended/);
+  assert.equal(statusFromEvents(readEvents(runDir).events), 'failed');
+  assert.equal(out.resumable, true, 'a crashed training run with its config can be resumed');
+});
+
+test('an internal error event is a failure with the engine\'s own message', async () => {
+  const { run } = setup('internal');
+  const out = await run.done;
+  assert.equal(out.status, 'crashed');
+  assert.match(out.message, /failed: no space left on device writing weights\.bin/);
+});
+
+test('bad input before the run started removes the empty run folder the host made', async () => {
+  const { run, runDir } = setup('nostart');
+  const out = await run.done;
+  assert.equal(out.status, 'bad-input');
+  assert.match(out.message, /unknown field experiment\.epoch/);
+  assert.equal(fs.existsSync(runDir), false, 'no empty run folder is left behind');
 });
 
 test('a flood of events is batched and the host stays responsive', async () => {
@@ -109,7 +148,9 @@ test('death by SIGKILL (the OOM killer) is a crash that names the signal', async
   assert.equal(out.status, 'crashed');
   assert.equal(out.signal, 'SIGKILL');
   assert.match(out.message, /SIGKILL \(out of memory\?\)/);
-  assert.equal(out.resumable, false);
+  // Killed before its first checkpoint: Resume restarts it from epoch 1 with its config.
+  assert.equal(out.resumable, true);
+  assert.equal(out.resumeAction?.label, 'Resume');
 });
 
 test('exit 2 is bad input with the engine error message', async () => {

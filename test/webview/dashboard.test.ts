@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readEvents } from '../../src/engine/runs/read';
 import type { EngineEvent, EventOf } from '../../src/protocol/events';
 import type { HostToWebview } from '../../src/protocol/webview';
+import { attackTitle, warningSpec } from '../../src/protocol';
 import { decodePngDataUrl } from '../../src/extension/dashboard/messages';
 import { startHarness, type Harness } from './harness/server';
 
@@ -133,6 +134,14 @@ describe('dashboard webview in Chromium', { skip }, () => {
     const shown = await page.$$eval('.rl-warning-list li', (li) => li.map((l) => ({ code: (l as HTMLElement).dataset.code, msg: l.querySelector('.rl-warning-msg')?.textContent })));
     assert.deepEqual(shown.map((s) => s.code).sort(), codes.sort());
     for (const w of of('warning')) assert.ok(shown.some((s) => s.msg === w.warning.message), `warning ${w.warning.code} shows its explanation`);
+    // Why each matters and each attack's title come from the catalogue (the fixture's own codes are
+    // not catalogued: no explanation; a live engine code gets its catalogue explanation).
+    await send(page, { type: 'events', runId: 'sample-fgsm', events: [{ type: 'warning', v: 1, warning: { code: 'zero-gradients', field: 'model', message: 'planted' } }] });
+    await page.waitForSelector('.rl-warning-list li[data-code="zero-gradients"]');
+    const why = await page.$$eval('.rl-warning-list li', (li) => li.map((l) => [(l as HTMLElement).dataset.code, l.querySelector('.rl-warning-why')?.textContent ?? null]));
+    for (const [code, text] of why) assert.equal(text, warningSpec(code!)?.explanation ?? null, `explanation of ${code}`);
+    assert.equal(why.find(([code]) => code === 'zero-gradients')?.[1], warningSpec('zero-gradients')!.explanation);
+    for (const a of attacks) assert.equal(await page.$eval(`#rl-robust-table tr[data-attack="${a}"] td`, (td) => (td as HTMLElement).title), attackTitle(a));
     await page.screenshot({ path: path.join(SHOTS, 'evaluation-light.png'), fullPage: true });
   });
 
@@ -233,6 +242,27 @@ describe('dashboard webview in Chromium', { skip }, () => {
     assert.ok(draws >= 1 && draws <= 3, `loss chart redrawn ${draws} time(s)`);
     assert.deepEqual(await points(p, 'loss-batch'), { clean: batches.length, adversarial: batches.length, total: batches.length });
     assert.equal(await p.$eval('.rl-status', (e) => (e as HTMLElement).dataset.status), 'completed');
+    await p.close();
+  });
+
+  it('shows the model headline the host computed, with the same label, and updates it when it changes', async () => {
+    const p = await openPage('light');
+    const label = 'Robust 61.8% @ ε=0.3 — worst of PGD-40, FGSM, PGD-20 on 500 points';
+    const headline = { label, accuracy: 0.618, eps: 0.3, points: 500, attacks: ['PGD-40', 'FGSM', 'PGD-20'], runs: ['a', 'b'], details: ['Per-example worst case: …'] };
+    await send(p, { type: 'load', runs: [{ ...RUN, events: EVENTS, headline }] });
+    await p.waitForSelector('[data-stat="headline"] dd', { state: 'attached' });
+    assert.equal(await p.$eval('.rl-top [data-stat="headline"] dd', (e) => e.textContent), label);
+    await tab(p, 'evaluation');
+    assert.equal(await p.$eval('.rl-headline [data-stat="headline"] dd', (e) => e.textContent), label);
+    assert.equal(await p.$eval('.rl-headline [data-stat="headline"]', (e) => (e as HTMLElement).title), 'Per-example worst case: …');
+    // This run's own worst case is labelled as this run's, not as the headline.
+    assert.ok((await p.$$eval('.rl-headline dt', (d) => d.map((x) => x.textContent))).some((t) => /^This run's worst case at ε=/.test(t ?? '')));
+    const lower = { ...headline, label: 'Robust 58.2% @ ε=0.3 — worst of PGD-40, FGSM, PGD-20, APGD-CE-100 on 500 points', accuracy: 0.582 };
+    await send(p, { type: 'headline', runId: 'sample-fgsm', headline: lower });
+    await p.waitForFunction((l) => document.querySelector('.rl-headline [data-stat="headline"] dd')?.textContent === l, lower.label);
+    assert.equal(await p.$eval('.rl-top [data-stat="headline"] dd', (e) => e.textContent), lower.label);
+    assert.deepEqual(consoleErrors, []);
+    await p.screenshot({ path: path.join(SHOTS, 'evaluation-headline-light.png'), fullPage: true });
     await p.close();
   });
 

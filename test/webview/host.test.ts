@@ -1,6 +1,8 @@
 // Host side of the dashboard without VS Code: the page (CSP with nonce, default-src 'none', no
 // remote URLs) and validation of webview -> host messages; plus the protocol's message schemas.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { dashboardCsp, makeNonce, renderDashboardHtml } from '../../src/extension/dashboard/html';
@@ -62,7 +64,19 @@ describe('dashboard html', () => {
 
 describe('webview -> host messages', () => {
   const calls: string[] = [];
-  const handlers = (runDirs = ['/ws/.robustlab/runs/a']): MessageHandlers => ({
+  // A real run folder: open-file resolves real paths, so the files must exist.
+  const WS = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-host-'));
+  const RUN = path.join(WS, '.robustlab', 'runs', 'a');
+  const MODEL = path.join(RUN, 'checkpoints', 'gen-000001', 'model.json');
+  fs.mkdirSync(path.dirname(MODEL), { recursive: true });
+  fs.writeFileSync(MODEL, '{}');
+  fs.mkdirSync(path.join(WS, '.robustlab', 'runs', 'ab'));
+  fs.writeFileSync(path.join(WS, '.robustlab', 'runs', 'ab', 'x'), 'x');
+  fs.symlinkSync('/etc/passwd', path.join(RUN, 'link-out'));
+  fs.symlinkSync(path.join(WS, '.robustlab', 'runs', 'ab'), path.join(RUN, 'dir-link-out'));
+  fs.symlinkSync(MODEL, path.join(RUN, 'link-in'));
+  process.on('exit', () => fs.rmSync(WS, { recursive: true, force: true }));
+  const handlers = (runDirs = [RUN]): MessageHandlers => ({
     runDirs,
     log: (m) => calls.push(`log ${m}`),
     ready: () => calls.push('ready'),
@@ -77,8 +91,8 @@ describe('webview -> host messages', () => {
     assert.equal(await handleWebviewMessage({ type: 'export-result', id: 'e1', images: [{ name: 'run-loss.png', dataUrl: PNG }] }, handlers()), true);
     assert.equal(await handleWebviewMessage({ type: 'save-image', image: { name: 'run-acc.png', dataUrl: PNG } }, handlers()), true);
     assert.equal(await handleWebviewMessage({ type: 'error', message: 'boom' }, handlers()), true);
-    assert.equal(await handleWebviewMessage({ type: 'open-file', path: '/ws/.robustlab/runs/a/checkpoints/last/model.json' }, handlers()), true);
-    assert.deepEqual(calls, ['ready', 'export e1 1', 'save run-acc.png', 'log dashboard webview error: boom', `open ${path.resolve('/ws/.robustlab/runs/a/checkpoints/last/model.json')}`]);
+    assert.equal(await handleWebviewMessage({ type: 'open-file', path: MODEL }, handlers()), true);
+    assert.deepEqual(calls, ['ready', 'export e1 1', 'save run-acc.png', 'log dashboard webview error: boom', `open ${fs.realpathSync(MODEL)}`]);
   });
 
   it('refuses malformed messages without acting, and says why in the log', async () => {
@@ -100,11 +114,16 @@ describe('webview -> host messages', () => {
   });
 
   it('opens only files inside the panel\'s run folders', async () => {
-    for (const p of ['/ws/.robustlab/runs/a/../b/model.json', '/etc/passwd', '/ws/.robustlab/runs/ab/x', 'relative/file']) {
+    const runs = path.join(WS, '.robustlab', 'runs');
+    // Lexically outside, a symlink out of the run folder (file or folder), a folder, a missing file.
+    for (const p of [`${runs}/a/../b/model.json`, '/etc/passwd', `${runs}/ab/x`, 'relative/file', `${RUN}/link-out`, `${RUN}/dir-link-out/x`, `${RUN}/checkpoints`, `${RUN}/missing.json`]) {
       calls.length = 0;
       assert.equal(await handleWebviewMessage({ type: 'open-file', path: p }, handlers()), false, p);
       assert.match(calls[0], /refused to open/);
     }
+    calls.length = 0;
+    assert.equal(await handleWebviewMessage({ type: 'open-file', path: `${RUN}/link-in` }, handlers()), true, 'a link that stays inside is fine');
+    assert.deepEqual(calls, [`open ${fs.realpathSync(MODEL)}`]);
     assert.equal(isPathInside('/a/b/c', '/a/b'), true);
     assert.equal(isPathInside('/a/b', '/a/b'), true);
     assert.equal(isPathInside('/a/bc', '/a/b'), false);

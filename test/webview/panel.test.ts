@@ -2,13 +2,22 @@
 // retainContextWhenHidden, local roots), the ready -> load handshake with the run's events.jsonl,
 // live events, restore through the serializer, chart export, and refusal of bad messages.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import Module from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readEvents } from '../../src/engine/runs/read';
 import type { EngineEvent } from '../../src/protocol/events';
 
-const RUN_DIR = path.resolve(__dirname, '..', 'fixtures', 'runs', 'sample-fgsm');
+// A real run folder (the fixture's events, a config and a summary) under a runs root of its own.
+const RUNS_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-panel-runs-'));
+const RUN_DIR = path.join(RUNS_ROOT, 'sample-fgsm');
+fs.mkdirSync(RUN_DIR);
+fs.copyFileSync(path.resolve(__dirname, '..', 'fixtures', 'runs', 'sample-fgsm', 'events.jsonl'), path.join(RUN_DIR, 'events.jsonl'));
+fs.writeFileSync(path.join(RUN_DIR, 'config.json'), JSON.stringify({ runId: 'sample-fgsm', kind: 'train', createdAt: '', source: {}, settings: {}, argv: [] }));
+fs.writeFileSync(path.join(RUN_DIR, 'summary.json'), '{}');
+process.on('exit', () => fs.rmSync(RUNS_ROOT, { recursive: true, force: true }));
 const EXT = '/ext/robustlab';
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
@@ -151,7 +160,10 @@ describe('DashboardPanels (fake vscode)', () => {
     const panels = new DashboardPanels(context, (m) => logs.push(m));
     await panels.open(RUN_DIR);
     const p = created[0];
+    // A link inside the run folder that leaves it is refused like the path it points to.
+    fs.symlinkSync('/etc/passwd', path.join(RUN_DIR, 'escape.json'));
     p.fromWebview({ type: 'open-file', path: '/etc/passwd' });
+    p.fromWebview({ type: 'open-file', path: path.join(RUN_DIR, 'escape.json') });
     p.fromWebview({ type: 'open-file', path: path.join(RUN_DIR, 'summary.json') });
     p.fromWebview({ type: 'save-image', image: { name: '../x.png', dataUrl: PNG } });
     p.fromWebview({ type: 'save-image', image: { name: 'sample-fgsm-speed.png', dataUrl: PNG } });
@@ -161,6 +173,8 @@ describe('DashboardPanels (fake vscode)', () => {
     assert.deepEqual(opened, [path.join(RUN_DIR, 'summary.json')]);
     assert.deepEqual(written, [{ path: path.join(RUN_DIR, 'sample-fgsm-speed.png'), bytes: 70 }]);
     assert.equal(logs.filter((l) => l.includes('refused to open /etc/passwd')).length, 1);
+    assert.equal(logs.filter((l) => l.includes(`refused to open ${path.join(RUN_DIR, 'escape.json')}`)).length, 1);
+    fs.unlinkSync(path.join(RUN_DIR, 'escape.json'));
     assert.equal(logs.filter((l) => l.includes('ignored an invalid message')).length, 2);
     assert.equal(p.sent.length, 0, 'an invalid message triggers nothing');
     panels.dispose();
@@ -188,16 +202,18 @@ describe('DashboardPanels (fake vscode)', () => {
   it('restores panels through the serializer from the webview state, and compares several runs in one panel', async () => {
     created.length = 0;
     const logs: string[] = [];
-    const panels = new DashboardPanels(context, (m) => logs.push(m));
+    const panels = new DashboardPanels(context, (m) => logs.push(m), undefined, () => [RUNS_ROOT]);
     const reg = panels.registerSerializer();
     assert.ok(serializer);
     const restored = new FakePanel('robustlab.dashboard', 'old', {}, {});
-    await serializer!.deserializeWebviewPanel(restored, { runDirs: [RUN_DIR], tab: 'gallery' });
+    // Webview state is the webview's to write: folders that are not runs under a runs root are dropped.
+    await serializer!.deserializeWebviewPanel(restored, { runDirs: [RUN_DIR, '/etc', path.join(RUNS_ROOT, 'no-such-run'), RUNS_ROOT], tab: 'gallery' });
     assert.equal((restored.webview.options.localResourceRoots as FakeUri[]).length, 2);
     assert.match(restored.webview.html, /script-src 'nonce-/);
     restored.fromWebview({ type: 'ready' });
     await tick();
-    assert.equal((restored.sent[0] as unknown as { runs: unknown[] }).runs.length, 1);
+    assert.deepEqual((restored.sent[0] as unknown as { runs: { runDir: string }[] }).runs.map((r) => r.runDir), [RUN_DIR]);
+    assert.ok(logs.some((l) => l.includes('/etc') && l.includes('left out')), logs.join('\n'));
     const broken = new FakePanel('robustlab.dashboard', 'old', {}, {});
     await serializer!.deserializeWebviewPanel(broken, { runDirs: 'nope' });
     assert.ok(logs.some((l) => l.includes('could not restore a panel')));

@@ -14,6 +14,7 @@ import type { Tf } from '../backend';
 import { compiledApgd } from '../compile/attackLoops';
 import { crossEntropy, project, steepest } from './common';
 import { dlrLoss, dlrTargetedLoss, lossAndGrad, numParam, successMask, yieldToLoop } from './margins';
+import { catalogued } from './catalogued';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
 export type ApgdLoss = 'ce' | 'dlr';
@@ -44,9 +45,34 @@ export interface ApgdResult {
   bestLoss: TF.Tensor1D;
 }
 
+export interface ApgdOptions {
+  /** Expectation over transformation: average the loss gradient over this many passes (randomised models; AutoAttack's rand version uses 20). */
+  eot?: number;
+  /** Targeted runs count any misclassification as a success (AutoAttack's APGD-T), not only reaching the target. */
+  anyMisclassification?: boolean;
+}
+
+/** lossAndGrad averaged over `eot` forward-backward passes (one pass when eot is 1). */
+function eotLossAndGrad(tf: Tf, model: AttackContext['model'], x: TF.Tensor4D, f: (z: TF.Tensor2D) => TF.Tensor1D, eot: number): ReturnType<typeof lossAndGrad> {
+  if (eot <= 1) return lossAndGrad(tf, model, x, f);
+  let acc = lossAndGrad(tf, model, x, f);
+  for (let i = 1; i < eot; i++) {
+    const next = lossAndGrad(tf, model, x, f);
+    const sum = { loss: tf.add(acc.loss, next.loss) as TF.Tensor1D, logits: next.logits, grad: tf.add(acc.grad, next.grad) as TF.Tensor4D };
+    [acc.loss, acc.grad, acc.logits, next.loss, next.grad].forEach((t) => t.dispose());
+    acc = sum;
+  }
+  const out = { loss: tf.div(acc.loss, eot) as TF.Tensor1D, logits: acc.logits, grad: tf.div(acc.grad, eot) as TF.Tensor4D };
+  acc.loss.dispose();
+  acc.grad.dispose();
+  return out;
+}
+
 /** One APGD run (one random start). The caller disposes the result. */
-export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, steps: number, loss: ApgdLoss, targets?: TF.Tensor1D): Promise<ApgdResult> {
+export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, steps: number, loss: ApgdLoss, targets?: TF.Tensor1D, opts: ApgdOptions = {}): Promise<ApgdResult> {
   const { tf, model, rng } = ctx;
+  const eot = Math.max(1, Math.round(opts.eot ?? 1));
+  const successTargets = opts.anyMisclassification ? undefined : targets;
   const { norm, eps } = threat;
   const n = x.shape[0];
   const f = apgdLossFn(tf, loss, y, targets);
@@ -59,7 +85,8 @@ export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1
     if (s[name] && s[name] !== t) s[name].dispose();
     s[name] = t;
   };
-  const compiled = await compiledApgd(ctx, x, y, threat, loss, targets);
+  // The compiled iteration computes one gradient per step: EOT (randomised models) stays eager.
+  const compiled = eot === 1 ? await compiledApgd(ctx, x, y, threat, loss, targets, !!opts.anyMisclassification) : undefined;
   set('xAdv', apgdStart(tf, x, norm, eps, rng.seed()));
   if (compiled) {
     const first = compiled.start(s.xAdv as TF.Tensor4D);
@@ -68,11 +95,11 @@ export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1
     set('lossBest', tf.clone(first.loss));
     set('success', first.success);
   } else {
-    const first = lossAndGrad(tf, model, s.xAdv as TF.Tensor4D, f);
+    const first = eotLossAndGrad(tf, model, s.xAdv as TF.Tensor4D, f, eot);
     set('grad', first.grad);
     set('loss', first.loss);
     set('lossBest', tf.clone(first.loss));
-    set('success', successMask(tf, first.logits, y, targets));
+    set('success', successMask(tf, first.logits, y, successTargets));
     first.logits.dispose();
   }
   set('xBest', tf.clone(s.xAdv));
@@ -94,8 +121,8 @@ export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1
         const momentumDir = tf.sub(xAdv, s.xOld);
         const z = project(tf, x, tf.add(xAdv, tf.mul(s.step, steepest(tf, s.grad as TF.Tensor4D, norm))) as TF.Tensor4D, norm, eps);
         const xNew = project(tf, x, tf.add(tf.add(xAdv, tf.mul(tf.sub(z, xAdv), a)), tf.mul(momentumDir, 1 - a)) as TF.Tensor4D, norm, eps);
-        const { loss: l, logits, grad } = lossAndGrad(tf, model, xNew, f);
-        const succ = successMask(tf, logits, y, targets);
+        const { loss: l, logits, grad } = eotLossAndGrad(tf, model, xNew, f, eot);
+        const succ = successMask(tf, logits, y, successTargets);
         const succ4 = tf.reshape(tf.cast(succ, 'bool'), [-1, 1, 1, 1]);
         const improved = tf.greater(l, s.lossBest);
         const improved4 = tf.reshape(improved, [-1, 1, 1, 1]);
@@ -161,11 +188,11 @@ function fromCompiled(out: Record<string, TF.Tensor>): Record<string, TF.Tensor>
 }
 
 /** APGD with restarts: per example, success beats failure, then the higher loss wins. */
-export async function apgdRun(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, steps: number, restarts: number, loss: ApgdLoss, targets?: TF.Tensor1D): Promise<ApgdResult> {
+export async function apgdRun(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, steps: number, restarts: number, loss: ApgdLoss, targets?: TF.Tensor1D, opts: ApgdOptions = {}): Promise<ApgdResult> {
   const { tf } = ctx;
   let best: ApgdResult | undefined;
   for (let r = 0; r < restarts; r++) {
-    const cand = await apgdOnce(ctx, x, y, threat, steps, loss, targets);
+    const cand = await apgdOnce(ctx, x, y, threat, steps, loss, targets, opts);
     if (!best) {
       best = cand;
       continue;
@@ -185,20 +212,16 @@ export async function apgdRun(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D
   return best!;
 }
 
-function makeApgd(name: string, title: string, loss: ApgdLoss): Attack {
+function makeApgd(name: string, loss: ApgdLoss): Attack {
+  const facts = catalogued(name);
   return {
-    name,
-    title,
-    norms: ['linf', 'l2'],
-    access: 'gradient',
-    supportsTargeted: true,
-    defaults: () => ({ steps: 100, restarts: 1 }),
+    ...facts,
     async run(ctx, x, y, threat, params: AttackParams) {
       if (loss === 'dlr') {
         const needed = params.targets ? 4 : 3;
         if (ctx.model.numClasses < needed) throw new Error(`${name} needs at least ${needed} classes (the model has ${ctx.model.numClasses})`);
       }
-      const steps = Math.max(1, Math.round(numParam(params.steps, 100)));
+      const steps = Math.max(1, Math.round(numParam(params.steps, facts.defaults(threat).steps)));
       const restarts = Math.max(1, Math.round(numParam(params.restarts, 1)));
       const res = await apgdRun(ctx, x, y, threat, steps, restarts, loss, params.targets);
       res.success.dispose();
@@ -208,5 +231,5 @@ function makeApgd(name: string, title: string, loss: ApgdLoss): Attack {
   };
 }
 
-export const apgdCe = makeApgd('apgd-ce', 'APGD-CE (Croce & Hein 2020)', 'ce');
-export const apgdDlr = makeApgd('apgd-dlr', 'APGD-DLR (Croce & Hein 2020)', 'dlr');
+export const apgdCe = makeApgd('apgd-ce', 'ce');
+export const apgdDlr = makeApgd('apgd-dlr', 'dlr');

@@ -15,6 +15,7 @@
 // tanhScale (s, 0.9).
 import type * as TF from '@tensorflow/tfjs';
 import { labelLogit, numParam, otherMax, yieldToLoop } from './margins';
+import { catalogued, specOf } from './catalogued';
 import type { Attack, AttackParams } from './types';
 
 /** s in x' = clip((tanh(w)/s + 1)/2, 0, 1); see the header. */
@@ -22,16 +23,10 @@ const TANH_SCALE = 0.9;
 const UPPER = 1e10;
 
 export const cwL2: Attack = {
-  name: 'cw-l2',
-  title: 'Carlini & Wagner L2',
-  norms: ['l2'],
-  access: 'gradient',
-  minimal: true,
-  supportsTargeted: true,
-  defaults: () => ({ steps: 100, restarts: 1 }),
+  ...catalogued('cw-l2'),
   async run(ctx, x, y, threat, params: AttackParams) {
     const { tf, model } = ctx;
-    const steps = Math.max(1, params.steps ?? 100);
+    const steps = Math.max(1, params.steps ?? specOf('cw-l2').defaults.steps);
     const binarySteps = Math.max(1, Math.round(numParam(params.binarySteps, 6)));
     const c0 = numParam(params.initialConst, 0.1);
     const kappa = numParam(params.confidence, 0);

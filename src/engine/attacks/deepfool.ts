@@ -10,19 +10,14 @@
 import type * as TF from '@tensorflow/tfjs';
 import { l2PerExample } from './common';
 import { numParam, yieldToLoop } from './margins';
+import { catalogued, specOf } from './catalogued';
 import type { Attack, AttackParams } from './types';
 
 export const deepfool: Attack = {
-  name: 'deepfool',
-  title: 'DeepFool L2',
-  norms: ['l2'],
-  access: 'gradient',
-  minimal: true,
-  supportsTargeted: false,
-  defaults: () => ({ steps: 50, restarts: 1 }),
+  ...catalogued('deepfool'),
   async run(ctx, x, y, threat, params: AttackParams) {
     const { tf, model } = ctx;
-    const maxIter = Math.max(1, params.steps ?? 50);
+    const maxIter = Math.max(1, params.steps ?? specOf('deepfool').defaults.steps);
     const overshoot = numParam(params.overshoot, 0.02);
     const numClasses = model.numClasses;
     const k = Math.max(2, Math.min(numClasses, Math.round(numParam(params.candidates, 10))));

@@ -15,6 +15,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { apgdRun } from './apgd';
 import { numParam } from './margins';
 import { square } from './square';
+import { catalogued, specOf } from './catalogued';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
 export interface EnsembleBreakdown {
@@ -36,7 +37,7 @@ interface SubAttack {
 function subAttacks(ctx: AttackContext, threat: ThreatModel, params: AttackParams, targeted: boolean): SubAttack[] {
   const steps = Math.max(1, Math.round(numParam(params.steps, 100)));
   const restarts = Math.max(1, Math.round(numParam(params.restarts, 1)));
-  const queries = Math.max(1, Math.round(numParam(params.queries, 1000)));
+  const queries = Math.max(1, Math.round(numParam(params.queries, specOf('square').defaults.steps)));
   const classes = ctx.model.numClasses;
   const nTargets = Math.max(1, Math.min(classes - 1, Math.round(numParam(params.targetClasses, 3))));
   const apgd = (loss: 'ce' | 'dlr') => async (c: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, t: TF.Tensor1D | undefined) => {
@@ -144,12 +145,7 @@ export async function runEnsemble(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tens
 let last: EnsembleBreakdown | undefined;
 
 export const ensemble: Attack = {
-  name: 'ensemble',
-  title: 'AutoAttack-lite (worst case of APGD-CE, APGD-T/DLR, Square)',
-  norms: ['linf', 'l2'],
-  access: 'gradient',
-  supportsTargeted: true,
-  defaults: () => ({ steps: 100, restarts: 1 }),
+  ...catalogued('ensemble'),
   async run(ctx, x, y, threat, params: AttackParams) {
     const { xAdv, breakdown } = await runEnsemble(ctx, x, y, threat, params);
     last = breakdown;

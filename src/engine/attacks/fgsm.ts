@@ -3,15 +3,11 @@
 import type * as TF from '@tensorflow/tfjs';
 import { compiledFgsm } from '../compile/attackLoops';
 import { attackLabels, lossGradient, project, steepest } from './common';
+import { catalogued } from './catalogued';
 import type { Attack } from './types';
 
 export const fgsm: Attack = {
-  name: 'fgsm',
-  title: 'FGSM',
-  norms: ['linf', 'l2'],
-  access: 'gradient',
-  supportsTargeted: true,
-  defaults: () => ({ steps: 1, restarts: 1 }),
+  ...catalogued('fgsm'),
   async run(ctx, x, y, threat, params) {
     const { tf, model } = ctx;
     const { labels, sign } = attackLabels(y, params.targets);

@@ -5,6 +5,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { compiledMiFgsmLoop } from '../compile/attackLoops';
 import { attackLabels, bestOfRestarts, lossGradient, project, randomStart, steepest } from './common';
 import { numParam, yieldToLoop } from './margins';
+import { catalogued, specOf } from './catalogued';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
 async function oneRun(ctx: AttackContext, x: TF.Tensor4D, labels: TF.Tensor1D, sign: 1 | -1, threat: ThreatModel, steps: number, alpha: number, decay: number, random: boolean): Promise<TF.Tensor4D> {
@@ -33,16 +34,12 @@ async function oneRun(ctx: AttackContext, x: TF.Tensor4D, labels: TF.Tensor1D, s
 }
 
 export const miFgsm: Attack = {
-  name: 'mi-fgsm',
-  title: 'MI-FGSM (momentum iterative FGSM, Dong et al. 2018)',
-  norms: ['linf', 'l2'],
-  access: 'gradient',
-  supportsTargeted: true,
-  defaults: () => ({ steps: 10, restarts: 1 }),
+  ...catalogued('mi-fgsm'),
   async run(ctx, x, y, threat, params: AttackParams) {
     const { tf, model } = ctx;
-    const steps = Math.max(1, params.steps ?? 10);
-    const alpha = params.stepSize ?? threat.eps / steps;
+    const spec = specOf('mi-fgsm');
+    const steps = Math.max(1, params.steps ?? spec.defaults.steps);
+    const alpha = params.stepSize ?? spec.stepSize.of!(threat.eps, steps);
     const decay = numParam(params.decay, 1.0);
     const restarts = Math.max(1, params.restarts ?? 1);
     const { labels, sign } = attackLabels(y, params.targets);

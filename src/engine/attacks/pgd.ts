@@ -2,14 +2,15 @@
 // start, with restarts; per example, the restart that fools the model (else the highest loss) wins.
 // BIM (Kurakin et al.) is PGD without the random start.
 import type * as TF from '@tensorflow/tfjs';
+import { pgdStepSize } from '../../protocol/catalogue';
 import { compiledPgdLoop } from '../compile/attackLoops';
 import type { Norm } from '../../protocol/summary';
+import { catalogued } from './catalogued';
 import { attackLabels, bestOfRestarts, lossGradient, project, randomStart, steepest } from './common';
 import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 
-export function defaultStepSize(norm: Norm, eps: number, steps: number): number {
-  // 2.5·eps/steps (Madry et al.) reaches the boundary from any start within the step budget.
-  return (2.5 * eps) / Math.max(1, steps);
+export function defaultStepSize(_norm: Norm, eps: number, steps: number): number {
+  return pgdStepSize(eps, steps);
 }
 
 async function onePgdRun(ctx: AttackContext, x: TF.Tensor4D, labels: TF.Tensor1D, sign: 1 | -1, threat: ThreatModel, steps: number, stepSize: number, random: boolean): Promise<TF.Tensor4D> {
@@ -30,17 +31,13 @@ async function onePgdRun(ctx: AttackContext, x: TF.Tensor4D, labels: TF.Tensor1D
   return xAdv;
 }
 
-function makePgd(name: string, title: string, norm: Norm, defaultRandom: boolean): Attack {
+function makePgd(name: string, defaultRandom: boolean): Attack {
+  const facts = catalogued(name);
   return {
-    name,
-    title,
-    norms: [norm],
-    access: 'gradient',
-    supportsTargeted: true,
-    defaults: () => ({ steps: 20, restarts: 1 }),
+    ...facts,
     async run(ctx, x, y, threat, params: AttackParams) {
       const { tf, model } = ctx;
-      const steps = params.steps ?? 20;
+      const steps = params.steps ?? facts.defaults(threat).steps;
       const restarts = Math.max(1, params.restarts ?? 1);
       const stepSize = params.stepSize ?? defaultStepSize(threat.norm, threat.eps, steps);
       const random = params.randomStart ?? defaultRandom;
@@ -54,6 +51,6 @@ function makePgd(name: string, title: string, norm: Norm, defaultRandom: boolean
   };
 }
 
-export const pgd = makePgd('pgd', 'PGD L∞', 'linf', true);
-export const pgdL2 = makePgd('pgd-l2', 'PGD L2', 'l2', true);
-export const bim = makePgd('bim', 'BIM (PGD L∞ without random start)', 'linf', false);
+export const pgd = makePgd('pgd', true);
+export const pgdL2 = makePgd('pgd-l2', true);
+export const bim = makePgd('bim', false);

@@ -10,6 +10,7 @@
 // "anyone left?" flag every 10 iterations to stop early.
 import type * as TF from '@tensorflow/tfjs';
 import { margin, numParam, yieldToLoop } from './margins';
+import { catalogued, specOf } from './catalogued';
 import type { Attack, AttackParams } from './types';
 
 /** The fraction of pixels a square covers at iteration `it` of `total` (the paper's schedule). */
@@ -23,18 +24,13 @@ export function squareP(pInit: number, it: number, total: number): number {
 }
 
 export const square: Attack = {
-  name: 'square',
-  title: 'Square attack L∞ (score-based black box)',
-  norms: ['linf'],
-  access: 'score',
-  supportsTargeted: true,
-  defaults: () => ({ steps: 1000, restarts: 1 }), // steps here = the default query budget
+  ...catalogued('square'), // defaults.steps = the query budget
   async run(ctx, x, y, threat, params: AttackParams) {
     const { tf, model, rng } = ctx;
     const eps = threat.eps;
     // The budget is `queries` only: a gradient attack's `steps` (which evaluators pass to every attack)
     // would starve a random search.
-    const queries = Math.max(1, Math.round(numParam(params.queries, 1000)));
+    const queries = Math.max(1, Math.round(numParam(params.queries, specOf('square').defaults.steps)));
     const pInit = numParam(params.pInit, 0.8);
     const [n, h, w, c] = x.shape;
     const targeted = params.targets !== undefined;

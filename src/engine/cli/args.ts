@@ -1,4 +1,4 @@
-// A small, strict argument parser: unknown flags and bad values are usage errors (exit 2).
+// A small, strict argument parser: unknown or repeated flags and bad values are usage errors (exit 2).
 import { UsageError } from '../errors';
 
 export type FlagType = 'string' | 'number' | 'int' | 'bool' | 'list' | 'numlist';
@@ -20,6 +20,8 @@ export function parseArgs(argv: string[], spec: Record<string, FlagType>): Parse
     const [rawName, inline] = a.slice(2).split(/=(.*)/s, 2);
     const type = spec[rawName];
     if (!type) throw new UsageError(`unknown option --${rawName}; options: ${Object.keys(spec).map((k) => `--${k}`).join(' ')}`);
+    // A repeated flag is ambiguous (which one wins?): refuse it rather than guess.
+    if (rawName in flags) throw new UsageError(`--${rawName} is given twice`);
     if (type === 'bool') {
       flags[rawName] = inline === undefined ? true : inline !== 'false';
       continue;

@@ -1,7 +1,8 @@
 // Where events go: the parent over IPC when forked, JSON lines with --json, else a human view
 // (a progress bar on a TTY, plain lines otherwise). Tables and errors go to the terminal.
-import type { EngineEvent } from '../../protocol';
+import { pct as fmtPct, type EngineEvent } from '../../protocol';
 import type { Emitter } from '../runs/emitter';
+import { outputClosed } from './pipes';
 
 export type Mode = 'ipc' | 'json' | 'human';
 
@@ -10,7 +11,7 @@ export function pickMode(json: boolean): Mode {
   return json ? 'json' : 'human';
 }
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '  —  ' : `${(v * 100).toFixed(1)}%`);
+const pct = (v: number | null | undefined) => fmtPct(v, 1, '  —  ');
 
 function humanLine(e: EngineEvent, tty: boolean): string | undefined {
   switch (e.type) {
@@ -46,12 +47,12 @@ export function attachOutput(emitter: Emitter, mode: Mode): void {
       if (process.connected) process.send!(e);
     });
   } else if (mode === 'json') {
-    emitter.addSink((e) => process.stdout.write(`${JSON.stringify(e)}\n`));
+    emitter.addSink((e) => { if (!outputClosed('stdout')) process.stdout.write(`${JSON.stringify(e)}\n`); });
   } else {
     const tty = !!process.stderr.isTTY;
     emitter.addSink((e) => {
       const line = humanLine(e, tty);
-      if (line === undefined) return;
+      if (line === undefined || outputClosed('stderr')) return;
       process.stderr.write(line.startsWith('\r') && e.type !== 'epoch' ? line : `${line}\n`);
     });
   }

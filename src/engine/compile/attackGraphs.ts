@@ -81,19 +81,24 @@ function apgdCommon(plan: ModelPlan, s: AttackShape, targeted: boolean) {
   return { ...c, targets };
 }
 
+/** Success as the eager loop counts it: reaching the target, or (untargeted, or AutoAttack's APGD-T) any misclassification. */
+function apgdSuccess(g: Graph, logits: Sym, labels: Sym, targets: Sym | undefined, anyMisclassification: boolean): Sym {
+  return targets && !anyMisclassification ? adv.successMask(g, logits, targets, true) : adv.successMask(g, logits, labels, false);
+}
+
 /** APGD's start: loss, input gradient and success at x_adv. */
-export function apgdStartGraph(plan: ModelPlan, s: AttackShape, loss: LossKind, targeted: boolean): BuiltGraph {
+export function apgdStartGraph(plan: ModelPlan, s: AttackShape, loss: LossKind, targeted: boolean, anyMisclassification = false): BuiltGraph {
   const { g, shape, labels, w, inputs, targets } = apgdCommon(plan, s, targeted);
   const xa = g.placeholder('x_adv', 'float32', shape);
   inputs.x_adv = xa;
   const r = adv.lossAndInputGrad(g, plan, xa, w, (z) => apgdLoss(g, loss, z, labels, targets));
-  return { graph: g, inputs, outputs: { loss: r.loss, grad: r.grad, success: adv.successMask(g, r.logits, targets ?? labels, targeted) } };
+  return { graph: g, inputs, outputs: { loss: r.loss, grad: r.grad, success: apgdSuccess(g, r.logits, labels, targets, anyMisclassification) } };
 }
 
 export const APGD_STATE = ['x_adv', 'x_old', 'grad', 'x_best_adv', 'success', 'increases', 'loss', 'x_best', 'grad_best', 'loss_best'] as const;
 
 /** One APGD iteration (attacks/apgd.ts's loop body before its checkpoint): state in, state out. */
-export function apgdIterationGraph(plan: ModelPlan, s: AttackShape, norm: 'linf' | 'l2', loss: LossKind, targeted: boolean): BuiltGraph {
+export function apgdIterationGraph(plan: ModelPlan, s: AttackShape, norm: 'linf' | 'l2', loss: LossKind, targeted: boolean, anyMisclassification = false): BuiltGraph {
   const { g, shape, x, labels, eps, w, inputs, targets } = apgdCommon(plan, s, targeted);
   const n = s.batch;
   const st: Record<string, Sym> = {};
@@ -107,7 +112,7 @@ export function apgdIterationGraph(plan: ModelPlan, s: AttackShape, norm: 'linf'
   const z = adv.project(g, x, add(g, xAdv, mul(g, step, adv.steepest(g, st.grad, norm))), norm, eps);
   const xNew = adv.project(g, x, add(g, add(g, xAdv, mul(g, sub(g, z, xAdv), a)), mul(g, momentumDir, sub(g, 1, a))), norm, eps);
   const r = adv.lossAndInputGrad(g, plan, xNew, w, (zz) => apgdLoss(g, loss, zz, labels, targets));
-  const succ = adv.successMask(g, r.logits, targets ?? labels, targeted);
+  const succ = apgdSuccess(g, r.logits, labels, targets, anyMisclassification);
   const succ4 = reshape(g, cast(g, succ, 'bool'), [-1, 1, 1, 1]);
   const improved = greater(g, r.loss, st.loss_best);
   const improved4 = reshape(g, improved, [-1, 1, 1, 1]);

@@ -121,14 +121,15 @@ export interface ApgdCompiled {
 }
 
 /** APGD's start and iteration graphs for this batch, or undefined on the eager path. */
-export async function compiledApgd(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, loss: LossKind, targets?: TF.Tensor1D): Promise<ApgdCompiled | undefined> {
+export async function compiledApgd(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, loss: LossKind, targets?: TF.Tensor1D, anyMisclassification = false): Promise<ApgdCompiled | undefined> {
   const r = ready(ctx);
   if (!r) return undefined;
   const s = shapeOf(x);
   const targeted = !!targets;
-  const settings = { norm: threat.norm, loss, targeted };
-  const startG = await graphFor(r, 'apgd-start', settings, s.batch, `apgd-${loss} start`, () => ag.apgdStartGraph(r.plan, s, loss, targeted));
-  const iterG = await graphFor(r, 'apgd-iter', settings, s.batch, `apgd-${loss} iteration`, () => ag.apgdIterationGraph(r.plan, s, threat.norm, loss, targeted));
+  const anyMis = targeted && anyMisclassification;
+  const settings = { norm: threat.norm, loss, targeted, ...(anyMis ? { anyMisclassification: true } : {}) };
+  const startG = await graphFor(r, 'apgd-start', settings, s.batch, `apgd-${loss} start`, () => ag.apgdStartGraph(r.plan, s, loss, targeted, anyMis));
+  const iterG = await graphFor(r, 'apgd-iter', settings, s.batch, `apgd-${loss} iteration`, () => ag.apgdIterationGraph(r.plan, s, threat.norm, loss, targeted, anyMis));
   const tf = r.tf;
   const base = () => {
     const owned: TF.Tensor[] = [tf.scalar(threat.eps)];

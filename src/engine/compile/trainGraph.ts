@@ -170,7 +170,8 @@ export function buildTrainGraph(plan: ModelPlan, spec: TrainStepSpec, exposeAdve
     const logitsAdv = fwd(xAdv!);
     const clean = meanCe(g, logitsClean, y);
     const a = meanCe(g, logitsAdv, y);
-    const total = spec.method === 'fast' ? a : spec.cleanTerm ? add(g, clean, mul(g, a, spec.lambda)) : mul(g, a, spec.lambda);
+    // objectives/losses.ts combine(): fgsm, pgd and fast alike ([L_clean] + λ·L_adv, the catalogue's cleanTerm).
+    const total = spec.cleanTerm ? add(g, clean, mul(g, a, spec.lambda)) : mul(g, a, spec.lambda);
     parts = { total, clean, adv: a, logitsClean, logitsAdv };
   }
 

@@ -12,9 +12,23 @@ import { loadImageFolder } from './imageFolder';
 import { loadMnistSample } from './mnistSample';
 import { readTar } from './tar';
 import { pixelsOf, takeSubset, type Dataset, type Split } from './types';
+import { DATA_NAMES, DATA_SETS, dataSpec, type DataSpec } from '../../protocol/catalogue';
 
-export const DEFAULT_DATA = 'mnist-sample';
-export const DATA_NAMES = ['mnist-sample', ...Object.keys(REMOTE_DATASETS)];
+export { DEFAULT_DATA, DATA_NAMES } from '../../protocol/catalogue';
+
+/** Where the loader and the catalogue (src/protocol/catalogue/data.ts) disagree on names or sources. */
+export function catalogueMismatches(remote: readonly string[] = Object.keys(REMOTE_DATASETS), specs: readonly DataSpec[] = DATA_SETS): string[] {
+  const out: string[] = [];
+  for (const name of remote) if (!specs.some((d) => d.name === name)) out.push(`'${name}' is downloadable but not catalogued`);
+  for (const d of specs) {
+    const served = d.source === 'embedded' ? EMBEDDED.includes(d.name) : remote.includes(d.name);
+    if (!served) out.push(`'${d.name}' is catalogued as ${d.source} but the loader does not serve it that way`);
+  }
+  return out;
+}
+const EMBEDDED: readonly string[] = ['mnist-sample'];
+const mismatches = catalogueMismatches();
+if (mismatches.length) throw new Error(`the data loader does not match the catalogue: ${mismatches.join('; ')}`);
 const MAX_POINTS = 1_000_000;
 
 export interface DataOptions {
@@ -23,6 +37,8 @@ export interface DataOptions {
   testSize?: number;
   onProgress?: ProgressFn;
   tf?: Tf;
+  /** A stop request aborts a download. */
+  shouldStop?: () => boolean;
 }
 
 function checkSize(what: string, v: number | undefined): void {
@@ -49,6 +65,16 @@ function splitOne(all: Split, pixels: number, opts: DataOptions, pools: { train:
   return { train: takeSubset(all, perm.slice(0, train), pixels), test: takeSubset(all, perm.slice(pools.train, pools.train + test), pixels) };
 }
 
+/**
+ * The test points of a data set with its own test files: always the same seeded order, so any
+ * --test-size is a prefix of a larger one whatever --train-size was. A model's training evaluation
+ * and a later attack on it then score the same points, and their results combine (runs/headline.ts).
+ */
+function testPart(split: Split, size: number | undefined, pixels: number, seed: number, source: string): Split {
+  if (size !== undefined && size > split.n) throw new BadInputError(`asked for ${size} test points but ${source} has ${split.n}`);
+  return takeSubset(split, new Rng(seed).permutation(split.n).slice(0, size ?? split.n), pixels);
+}
+
 function findFile(dir: string, base: string): string | undefined {
   return [base, `${base}.gz`].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
 }
@@ -58,9 +84,8 @@ function loadIdxDir(dir: string, name: string, opts: DataOptions): Dataset {
   const tr = loadIdxPair(file('train-images-idx3-ubyte'), file('train-labels-idx1-ubyte'));
   const te = loadIdxPair(file('t10k-images-idx3-ubyte'), file('t10k-labels-idx1-ubyte'));
   const px = pixelsOf(tr.shape);
-  const rng = new Rng(opts.seed);
   return { name, inputShape: tr.shape, numClasses: 10,
-    train: subset(tr, opts.trainSize, px, rng, 'train', dir), test: subset(te, opts.testSize, px, rng, 'test', dir) };
+    train: subset(tr, opts.trainSize, px, new Rng(opts.seed), 'train', dir), test: testPart(te, opts.testSize, px, opts.seed, dir) };
 }
 
 function loadCifarDir(dir: string, name: string, opts: DataOptions): Dataset {
@@ -68,10 +93,9 @@ function loadCifarDir(dir: string, name: string, opts: DataOptions): Dataset {
   const testFile = path.join(dir, 'test_batch.bin');
   if (trainFiles.length === 0 || !fs.existsSync(testFile)) throw new BadInputError('a CIFAR-10 folder needs data_batch_1..5.bin and test_batch.bin', dir);
   const px = 3072;
-  const rng = new Rng(opts.seed);
   return { name, inputShape: [32, 32, 3], numClasses: 10, classNames: CIFAR10_CLASSES,
-    train: subset(loadCifarBatches(trainFiles), opts.trainSize, px, rng, 'train', dir),
-    test: subset(loadCifarBatches([testFile]), opts.testSize, px, rng, 'test', dir) };
+    train: subset(loadCifarBatches(trainFiles), opts.trainSize, px, new Rng(opts.seed), 'train', dir),
+    test: testPart(loadCifarBatches([testFile]), opts.testSize, px, opts.seed, dir) };
 }
 
 function unpackCifar(cacheDir: string): string {
@@ -89,13 +113,15 @@ function unpackCifar(cacheDir: string): string {
 export async function loadDataset(spec: string, opts: DataOptions): Promise<Dataset> {
   checkSize('train-size', opts.trainSize);
   checkSize('test-size', opts.testSize);
-  if (spec === 'mnist-sample') {
+  if (EMBEDDED.includes(spec)) {
     const all = loadMnistSample();
-    return { name: spec, inputShape: [28, 28, 1], numClasses: 10, ...splitOne(all, 784, opts, { train: 8000, test: 2000 }, 'the embedded MNIST sample (10,000 digits)') };
+    const d = dataSpec(spec)!;
+    const shape: [number, number, number] = [d.shape[0], d.shape[1], d.shape[2]];
+    return { name: spec, inputShape: shape, numClasses: d.classes, ...splitOne(all, pixelsOf(shape), opts, d.points, 'the embedded MNIST sample (10,000 digits)') };
   }
   const remote = REMOTE_DATASETS[spec];
   if (remote) {
-    const dir = await ensureRemoteDataset(remote, { onProgress: opts.onProgress });
+    const dir = await ensureRemoteDataset(remote, { onProgress: opts.onProgress, shouldStop: opts.shouldStop });
     return spec === 'cifar10' ? loadCifarDir(unpackCifar(dir), spec, opts) : loadIdxDir(dir, spec, opts);
   }
   if (!fs.existsSync(spec)) throw new BadInputError(`no such data set or folder; use ${DATA_NAMES.join(', ')} or a folder of IDX files, CIFAR-10 batches or class sub-folders of images`, spec);

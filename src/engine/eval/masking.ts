@@ -2,12 +2,12 @@
 // the best gradient attack at the same norm and eps, the gradients the white-box attacks followed
 // were not informative — gradient masking or obfuscation (Athalye et al. 2018) — and the
 // gradient-attack numbers overstate robustness. Pure: works on the RobustEntry list.
-import type { RobustEntry, SanityWarning } from '../../protocol';
+import { ATTACKS, pct, type RobustEntry, type SanityWarning } from '../../protocol';
 
 /** Black-box (score/decision) attacks in the catalogue. */
-export const BLACK_BOX_ATTACKS: readonly string[] = ['square'];
-/** Single gradient attacks; the ensemble is excluded because it contains Square. */
-export const GRADIENT_ATTACKS: readonly string[] = ['fgsm', 'pgd', 'pgd-l2', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'cw-l2', 'deepfool'];
+export const BLACK_BOX_ATTACKS: readonly string[] = ATTACKS.filter((a) => a.access !== 'gradient').map((a) => a.name);
+/** Single gradient attacks; composites (the ensemble) are excluded because they contain Square. */
+export const GRADIENT_ATTACKS: readonly string[] = ATTACKS.filter((a) => a.access === 'gradient' && !('composite' in a)).map((a) => a.name);
 
 export interface MaskingOptions {
   /** How much lower (absolute fraction) the black-box accuracy must be to warn: default 0.002, i.e. 0.2 percentage points. */
@@ -15,8 +15,6 @@ export interface MaskingOptions {
   blackBox?: readonly string[];
   gradient?: readonly string[];
 }
-
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 export function gradientMaskingWarnings(entries: readonly RobustEntry[], opts: MaskingOptions = {}): SanityWarning[] {
   const tol = opts.tolerance ?? 0.002;

@@ -1,7 +1,7 @@
 // The field's sanity checks, run automatically after every evaluation. Each warning names the
 // likely cause and the experiment-file field it concerns, so the editor can place it.
 import type * as TF from '@tensorflow/tfjs';
-import type { Norm, SanityWarning } from '../../protocol';
+import { ATTACKS, pct, type Norm, type SanityWarning } from '../../protocol';
 import { lossGradient } from '../attacks/common';
 import { pgd, pgdL2 } from '../attacks/pgd';
 import type { Tf } from '../backend';
@@ -11,7 +11,8 @@ import { batchTensors, range } from '../train/batches';
 import { Rng } from '../util/rng';
 import type { Evaluation } from './evaluate';
 
-const ITERATIVE = new Set(['pgd', 'pgd-l2', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'ensemble']);
+/** Iterative gradient attacks that contain FGSM's step: never weaker than it (minimal-perturbation ones excepted). */
+const ITERATIVE = new Set<string>(ATTACKS.filter((a) => a.iterative && a.access === 'gradient' && !a.minimal).map((a) => a.name));
 
 export interface SanityOptions {
   norm: Norm;
@@ -21,9 +22,9 @@ export interface SanityOptions {
   subset: number;
   /** Steps of the PGD that the more-steps check starts from. */
   pgdSteps: number;
+  /** A stop cuts the extra attacks short; the caller then discards these checks. */
+  shouldStop?: () => boolean;
 }
-
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** Checks that need only the evaluation's numbers. */
 export function staticChecks(ev: Evaluation, model: Classifier, opts: Pick<SanityOptions, 'numClasses'>): SanityWarning[] {
@@ -36,7 +37,7 @@ export function staticChecks(ev: Evaluation, model: Classifier, opts: Pick<Sanit
   }
   if (model.softmaxHandling) {
     w.push({ code: 'softmax-output', field: 'model', message: model.softmaxHandling === 'stripped'
-      ? 'the model ends in softmax: attacks used the logits before it (attacking saturated probabilities masks gradients). Export models that output logits.'
+      ? `the model ends in softmax${model.softmaxSite ? ` (${model.softmaxSite})` : ''}: attacks used the logits before it (attacking saturated probabilities masks gradients). Export models that output logits.`
       : 'the model outputs probabilities and its softmax could not be removed: attacks used log-probabilities, whose gradients vanish when the softmax saturates, so robust accuracy may be overestimated.' });
   }
   for (const r of ev.robust) {
@@ -75,9 +76,9 @@ function accuracyOn(tf: Tf, model: Classifier, x: TF.Tensor4D, y: TF.Tensor1D): 
   return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(model.logits(x), 1), tf.cast(y, 'int32')), 'float32')).dataSync()[0]);
 }
 
-async function pgdAccuracy(tf: Tf, model: Classifier, x: TF.Tensor4D, y: TF.Tensor1D, norm: Norm, eps: number, steps: number, restarts: number, seed: number, stepSize?: number): Promise<number> {
+async function pgdAccuracy(tf: Tf, shouldStop: (() => boolean) | undefined, model: Classifier, x: TF.Tensor4D, y: TF.Tensor1D, norm: Norm, eps: number, steps: number, restarts: number, seed: number, stepSize?: number): Promise<number> {
   const attack = norm === 'l2' ? pgdL2 : pgd;
-  const xAdv = await attack.run({ tf, model, rng: new Rng(seed) }, x, y, { norm, eps }, { steps, restarts, stepSize });
+  const xAdv = await attack.run({ tf, model, rng: new Rng(seed), shouldStop }, x, y, { norm, eps }, { steps, restarts, stepSize });
   const acc = accuracyOn(tf, model, xAdv, y);
   xAdv.dispose();
   return acc;
@@ -106,20 +107,20 @@ export async function dynamicChecks(tf: Tf, model: Classifier, split: Split, sha
     if (zeroFrac > 0.5) w.push({ code: 'zero-gradients', field: 'model', message: `${pct(zeroFrac)} of the ${m} checked points have an all-zero input gradient: gradient masking (rounding, argmax or a saturated layer); gradient attacks will overestimate robustness, so trust only black-box results (e.g. square).` });
     // eps = 0 must equal clean accuracy.
     const clean = accuracyOn(tf, model, x, y);
-    const at0 = await pgdAccuracy(tf, model, x, y, opts.norm, 0, 5, 1, opts.seed);
+    const at0 = await pgdAccuracy(tf, opts.shouldStop, model, x, y, opts.norm, 0, 5, 1, opts.seed);
     if (Math.abs(at0 - clean) > 1e-9) w.push({ code: 'eps0-not-clean', field: 'eps', message: `PGD at eps=0 gives ${pct(at0)} on ${m} points, clean accuracy is ${pct(clean)}: perturbations leak outside the budget or the model is not deterministic.` });
     // An unbounded attack must reach chance or below: eps=1 in L∞ (or the cube's diameter in L2) covers every image.
     const unbounded = opts.norm === 'linf' ? 1 : Math.sqrt(shape[0] * shape[1] * shape[2]);
-    const accUnb = await pgdAccuracy(tf, model, x, y, opts.norm, unbounded, 50, 1, opts.seed + 1, opts.norm === 'linf' ? 0.05 : undefined);
+    const accUnb = await pgdAccuracy(tf, opts.shouldStop, model, x, y, opts.norm, unbounded, 50, 1, opts.seed + 1, opts.norm === 'linf' ? 0.05 : undefined);
     if (accUnb > 1 / opts.numClasses) w.push({ code: 'unbounded-attack-fails', field: 'attack', message: `an unbounded PGD-50 leaves ${pct(accUnb)} of ${m} points correct (chance is ${pct(1 / opts.numClasses)}): with no budget every point should fall, so gradients are masked or the attack is broken.` });
     // More steps and more restarts must not raise accuracy.
     const epsList = [...new Set(ev.robust.map((r) => r.eps))].filter((e) => e > 0 && Number.isFinite(e));
     if (epsList.length) {
       const eps = Math.max(...epsList);
       const steps = Math.max(1, opts.pgdSteps);
-      const base = await pgdAccuracy(tf, model, x, y, opts.norm, eps, steps, 1, opts.seed + 2);
-      const more = await pgdAccuracy(tf, model, x, y, opts.norm, eps, steps * 2, 1, opts.seed + 2);
-      const restarts = await pgdAccuracy(tf, model, x, y, opts.norm, eps, steps, 2, opts.seed + 2);
+      const base = await pgdAccuracy(tf, opts.shouldStop, model, x, y, opts.norm, eps, steps, 1, opts.seed + 2);
+      const more = await pgdAccuracy(tf, opts.shouldStop, model, x, y, opts.norm, eps, steps * 2, 1, opts.seed + 2);
+      const restarts = await pgdAccuracy(tf, opts.shouldStop, model, x, y, opts.norm, eps, steps, 2, opts.seed + 2);
       if (more > base + tol) w.push({ code: 'more-steps-helped', field: 'attack', message: `at eps=${eps}, PGD-${steps * 2} leaves ${pct(more)} correct but PGD-${steps} only ${pct(base)} (${m} points): more steps should never help the model; the step size is off or the loss surface is masked.` });
       if (restarts > base + 1e-9) w.push({ code: 'more-restarts-helped', field: 'attack', message: `at eps=${eps}, PGD-${steps} with 2 restarts leaves ${pct(restarts)} correct, above 1 restart's ${pct(base)}: the per-example best restart is not being kept.` });
     }

@@ -1,9 +1,11 @@
 // Resolves an experiment file plus command-line flags into complete, validated settings.
 import fs from 'node:fs';
 import path from 'node:path';
-import { experiment as experimentCheck, METHODS, ProtocolError, type Experiment, type Method, type Norm } from '../../protocol';
+import { DEFAULT_EVAL_ATTACKS, DEFAULT_METHOD, DEFAULT_MODEL, defaultEps, EPS_GRIDS, EXPERIMENT, experiment as experimentCheck, methodSpec, METHODS, normFor, ProtocolError, weightProblem, type Experiment, type Method, type Norm } from '../../protocol';
 import { DEFAULT_DATA } from '../data';
 import { BadInputError } from '../errors';
+import { readRegularFile } from '../io/safeRead';
+import { checkField } from './ranges';
 
 export interface EvalSettings {
   attacks: string[];
@@ -16,6 +18,12 @@ export interface EvalSettings {
   restarts: number;
   testPoints?: number;
   norm: Norm;
+  /** Seed of the attacks' randomness, apart from the test points' seed (default: the same). */
+  attackSeed?: number;
+  /** Random start for attacks that have one (PGD: on, BIM: off by definition). */
+  randomStart?: boolean;
+  /** AutoAttack's version: standard (default), plus, rand. */
+  autoattackVersion?: string;
 }
 
 export interface TrainSettings {
@@ -39,24 +47,39 @@ export interface TrainSettings {
   eval: EvalSettings;
 }
 
+const MAX_EXPERIMENT_BYTES = 1024 * 1024;
+
 export function readExperimentFile(file: string): Experiment {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read experiment file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file);
-  }
+  const text = readRegularFile(file, 'experiment file', MAX_EXPERIMENT_BYTES).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     throw new BadInputError(`malformed JSON (${(err as Error).message})`, file);
   }
+  let checked: Experiment;
   try {
-    return experimentCheck(json, 'experiment');
+    checked = experimentCheck(json, 'experiment');
   } catch (err) {
     throw new BadInputError(err instanceof ProtocolError ? err.message : String(err), file);
   }
+  const unknown = unknownFields(json, checked, 'experiment');
+  if (unknown.length) throw new BadInputError(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (a typo? see schemas/advtrain.schema.json)`, file);
+  return checked;
+}
+
+/**
+ * Fields of `raw` that the checked value lacks: the protocol's object check drops unknown keys (so a
+ * newer sender never breaks an older receiver), but in a file the user wrote they are typos.
+ */
+export function unknownFields(raw: unknown, checked: unknown, at: string): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof checked !== 'object' || checked === null) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(k in checked)) out.push(`${at}.${k}`);
+    else out.push(...unknownFields(v, (checked as Record<string, unknown>)[k], `${at}.${k}`));
+  }
+  return out;
 }
 
 function checkRange(name: string, v: number, lo: number, hi: number, file?: string, integer = false): void {
@@ -72,71 +95,95 @@ function resolveRelative(spec: string | undefined, file: string | undefined): st
   return spec;
 }
 
+/** The documented defaults that do not depend on the method or data (src/protocol/experiment.ts). */
+const EXPERIMENT_DEFAULT = {
+  epochs: EXPERIMENT.properties.epochs.default, batchSize: EXPERIMENT.properties.batchSize.default, optimizer: EXPERIMENT.properties.optimizer.default,
+  seed: EXPERIMENT.properties.seed.default, trainRestarts: EXPERIMENT.properties.trainAttack.properties.restarts.default,
+  epsWarmupEpochs: EXPERIMENT.properties.epsWarmupEpochs.default, earlyStoppingPatience: EXPERIMENT.properties.earlyStoppingPatience.default,
+  evalRestarts: EXPERIMENT.properties.eval.properties.restarts.default,
+};
+
 export function resolveTrainSettings(exp: Experiment, file?: string): TrainSettings {
-  const method = exp.method ?? 'fgsm';
+  const method = exp.method ?? DEFAULT_METHOD;
   if (!METHODS.includes(method)) throw new BadInputError(`unknown method '${method}'`, file);
+  const spec = methodSpec(method);
+  for (const w of ['lambda', 'beta'] as const) {
+    const problem = exp[w] !== undefined ? weightProblem(method, w) : undefined;
+    if (problem) throw new BadInputError(problem, file);
+  }
   const norm = exp.trainAttack?.norm ?? 'linf';
-  const eps = exp.eps ?? (method === 'none' ? 0.3 : 0.3);
-  checkRange('eps', eps, 0, norm === 'linf' ? 1 : 1e4, file);
+  const data = resolveRelative(exp.data, file) ?? DEFAULT_DATA;
+  const eps = exp.eps ?? defaultEps(data, norm);
+  checkRange('eps', eps, 0, EPS_GRIDS[norm].max, file);
   if (norm === 'linf' && eps > 1) throw new BadInputError(`eps ${eps} is outside the data range: inputs are in [0,1]`, file);
-  const steps = exp.trainAttack?.steps ?? (method === 'trades' ? 10 : 7);
+  const steps = exp.trainAttack?.steps ?? spec.defaults.trainSteps ?? 1;
   const s: TrainSettings = {
-    model: resolveRelative(exp.model, file) ?? 'cnn-small',
-    data: resolveRelative(exp.data, file) ?? DEFAULT_DATA,
+    model: resolveRelative(exp.model, file) ?? DEFAULT_MODEL,
+    data,
     method,
     eps,
-    lambda: exp.lambda ?? 1,
+    lambda: exp.lambda ?? (spec.weight?.name === 'lambda' ? spec.weight.default : undefined) ?? 1,
     lambdaGiven: exp.lambda !== undefined,
-    beta: exp.beta ?? 6,
-    epochs: exp.epochs ?? 3,
-    batchSize: exp.batchSize ?? 64,
-    learningRate: exp.learningRate ?? (method === 'fast' ? 5e-3 : 1e-3),
-    optimizer: exp.optimizer ?? 'adam',
+    beta: exp.beta ?? (spec.weight?.name === 'beta' ? spec.weight.default : undefined) ?? 0,
+    epochs: exp.epochs ?? EXPERIMENT_DEFAULT.epochs,
+    batchSize: exp.batchSize ?? EXPERIMENT_DEFAULT.batchSize,
+    learningRate: exp.learningRate ?? spec.defaults.learningRate,
+    optimizer: exp.optimizer ?? EXPERIMENT_DEFAULT.optimizer,
     trainSize: exp.trainSize,
     testSize: exp.testSize,
-    seed: exp.seed ?? 0,
+    seed: exp.seed ?? EXPERIMENT_DEFAULT.seed,
     trainAttack: {
       steps,
-      stepSize: exp.trainAttack?.stepSize ?? (method === 'fast' ? 1.25 * eps : (2.5 * eps) / steps),
-      restarts: exp.trainAttack?.restarts ?? 1,
+      stepSize: exp.trainAttack?.stepSize ?? spec.defaults.stepSize?.of(eps, steps) ?? eps,
+      restarts: exp.trainAttack?.restarts ?? EXPERIMENT_DEFAULT.trainRestarts,
       norm,
     },
-    epsWarmupEpochs: exp.epsWarmupEpochs ?? 0,
-    earlyStoppingPatience: exp.earlyStoppingPatience ?? 0,
+    epsWarmupEpochs: exp.epsWarmupEpochs ?? EXPERIMENT_DEFAULT.epsWarmupEpochs,
+    earlyStoppingPatience: exp.earlyStoppingPatience ?? EXPERIMENT_DEFAULT.earlyStoppingPatience,
     eval: {
-      attacks: exp.eval?.attacks ?? ['fgsm', 'pgd'],
+      attacks: exp.eval?.attacks ?? [...DEFAULT_EVAL_ATTACKS[norm]],
       eps: exp.eval?.eps ?? [eps],
       steps: exp.eval?.steps,
       queries: exp.eval?.queries,
       stepSize: exp.eval?.stepSize,
-      restarts: exp.eval?.restarts ?? 1,
+      restarts: exp.eval?.restarts ?? EXPERIMENT_DEFAULT.evalRestarts,
       testPoints: exp.eval?.testPoints,
       norm,
     },
   };
-  checkRange('lambda', s.lambda, 0, 1e3, file);
-  checkRange('beta', s.beta, 0, 1e3, file);
-  checkRange('epochs', s.epochs, 1, 10_000, file, true);
-  checkRange('batchSize', s.batchSize, 1, 8192, file, true);
-  checkRange('learningRate', s.learningRate, 1e-8, 10, file);
-  checkRange('seed', s.seed, 0, 2 ** 31 - 1, file, true);
-  checkRange('trainAttack.steps', s.trainAttack.steps, 1, 1000, file, true);
-  checkRange('trainAttack.restarts', s.trainAttack.restarts, 1, 100, file, true);
+  for (const f of ['lambda', 'beta', 'epochs', 'batchSize', 'learningRate', 'seed'] as const) checkField(f, s[f], file);
+  checkField('trainAttack.steps', s.trainAttack.steps, file);
+  checkField('trainAttack.restarts', s.trainAttack.restarts, file);
+  if (exp.trainAttack?.stepSize !== undefined) checkPositive('trainAttack.stepSize', exp.trainAttack.stepSize, file);
+  if (s.trainSize !== undefined) checkField('trainSize', s.trainSize, file);
+  if (s.testSize !== undefined) checkField('testSize', s.testSize, file);
   checkRange('epsWarmupEpochs', s.epsWarmupEpochs, 0, s.epochs, file);
-  checkRange('earlyStoppingPatience', s.earlyStoppingPatience, 0, 10_000, file, true);
-  checkEvalSettings(s.eval, file);
+  checkField('earlyStoppingPatience', s.earlyStoppingPatience, file);
+  checkEvalSettings(s.eval, file, 'experiment');
   return s;
 }
 
-export function checkEvalSettings(e: EvalSettings, file?: string): void {
+function checkPositive(name: string, v: number, file?: string): void {
+  if (!Number.isFinite(v) || v <= 0) throw new BadInputError(`${name} must be a number > 0, got ${v}`, file);
+}
+
+/** `where`: training sets the norm with trainAttack.norm, the attack command with --norm. */
+export function checkEvalSettings(e: EvalSettings, file?: string, where: 'cli' | 'experiment' = 'cli'): void {
   if (e.attacks.length === 0) throw new BadInputError('at least one attack is needed', file);
+  for (const a of e.attacks) if (e.attacks.indexOf(a) !== e.attacks.lastIndexOf(a)) throw new BadInputError(`attack '${a}' is listed twice`, file);
   if (e.eps.length === 0) throw new BadInputError('at least one eps is needed', file);
   for (const eps of e.eps) {
     if (!Number.isFinite(eps) || eps < 0) throw new BadInputError(`eps ${eps} must be a finite number ≥ 0`, file);
     if (e.norm === 'linf' && eps > 1) throw new BadInputError(`eps ${eps} is outside the data range: inputs are in [0,1], so an L∞ eps above 1 means nothing`, file);
   }
-  if (e.steps !== undefined) checkRange('eval.steps', e.steps, 1, 100_000, file, true);
-  if (e.queries !== undefined) checkRange('queries', e.queries, 1, 1_000_000, file, true);
-  checkRange('eval.restarts', e.restarts, 1, 1000, file, true);
-  if (e.testPoints !== undefined) checkRange('eval.testPoints', e.testPoints, 1, 1_000_000, file, true);
+  const fit = normFor(e.attacks, e.norm, where);
+  if (fit !== e.norm) throw new BadInputError(fit, file);
+  if (new Set(e.eps).size !== e.eps.length) throw new BadInputError(`an eps is listed twice (${e.eps.join(', ')})`, file);
+  if (e.steps !== undefined) checkField('eval.steps', e.steps, file);
+  if (e.stepSize !== undefined) checkPositive('eval.stepSize', e.stepSize, file);
+  if (e.queries !== undefined) checkField('eval.queries', e.queries, file, 'queries');
+  checkField('eval.restarts', e.restarts, file);
+  if (e.testPoints !== undefined) checkField('eval.testPoints', e.testPoints, file);
+  if (e.attackSeed !== undefined) checkRange('attackSeed', e.attackSeed, 0, 2 ** 31 - 1, file, true);
+  if (e.autoattackVersion !== undefined && !['standard', 'plus', 'rand'].includes(e.autoattackVersion)) throw new BadInputError(`AutoAttack version must be standard, plus or rand, got '${e.autoattackVersion}'`, file);
 }

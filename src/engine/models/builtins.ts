@@ -1,6 +1,7 @@
 // Built-in architectures by name. Layer names are fixed: bench/ maps them onto PyTorch twins.
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
+import { MODEL_NAMES, modelSpec } from '../../protocol/catalogue';
 import { BadInputError } from '../errors';
 import type { Rng } from '../util/rng';
 
@@ -12,14 +13,19 @@ export interface BuiltinSpec {
   build(tf: Tf, input: [number, number, number], classes: number, rng: Rng): TF.LayersModel;
 }
 
+/** Name, description and intended inputs from the catalogue (src/protocol/catalogue/models.ts). */
+function facts(name: string): Pick<BuiltinSpec, 'name' | 'description' | 'inputs'> {
+  const m = modelSpec(name);
+  if (!m) throw new Error(`built-in model '${name}' is not in the catalogue (src/protocol/catalogue/models.ts)`);
+  return { name: m.name, description: m.description, inputs: m.inputs };
+}
+
 function init(tf: Tf, rng: Rng) {
   return { kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }), biasInitializer: 'zeros' as const };
 }
 
 const mlp: BuiltinSpec = {
-  name: 'mlp',
-  description: 'flatten, fc256, fc256, fc10 (ReLU)',
-  inputs: 'any',
+  ...facts('mlp'),
   build(tf, input, classes, rng) {
     return tf.sequential({ name: 'mlp', layers: [
       tf.layers.flatten({ inputShape: input, name: 'flatten' }),
@@ -31,9 +37,7 @@ const mlp: BuiltinSpec = {
 };
 
 const cnnSmall: BuiltinSpec = {
-  name: 'cnn-small',
-  description: 'conv16-5x5, pool, conv32-5x5, pool, fc100, fc10 (valid padding, ReLU)',
-  inputs: '28x28x1 (MNIST), 32x32x3',
+  ...facts('cnn-small'),
   build(tf, input, classes, rng) {
     return tf.sequential({ name: 'cnn_small', layers: [
       tf.layers.conv2d({ inputShape: input, filters: 16, kernelSize: 5, activation: 'relu', name: 'conv1', ...init(tf, rng) }),
@@ -48,9 +52,7 @@ const cnnSmall: BuiltinSpec = {
 };
 
 const madryMnist: BuiltinSpec = {
-  name: 'madry-mnist',
-  description: 'Madry et al. 2018: conv32-5x5, pool, conv64-5x5, pool, fc1024, fc10 (same padding)',
-  inputs: '28x28x1',
+  ...facts('madry-mnist'),
   build(tf, input, classes, rng) {
     return tf.sequential({ name: 'madry_mnist', layers: [
       tf.layers.conv2d({ inputShape: input, filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', name: 'conv1', ...init(tf, rng) }),
@@ -65,9 +67,7 @@ const madryMnist: BuiltinSpec = {
 };
 
 const wongMnist: BuiltinSpec = {
-  name: 'wong-mnist',
-  description: 'Wong, Rice & Kolter 2020: conv16 4x4 s2, conv32 4x4 s2, fc100, fc10 (padding 1)',
-  inputs: '28x28x1',
+  ...facts('wong-mnist'),
   build(tf, input, classes, rng) {
     return tf.sequential({ name: 'wong_mnist', layers: [
       // 'same' with a 4x4 kernel and stride 2 on even sizes pads 1 on each side, like PyTorch's padding=1.
@@ -81,9 +81,7 @@ const wongMnist: BuiltinSpec = {
 };
 
 const resnetSmall: BuiltinSpec = {
-  name: 'resnet-small',
-  description: 'a ResNet-8 for 32x32x3: conv16, three basic blocks (16, 32, 64; stride 1, 2, 2), global pool, fc10',
-  inputs: '32x32x3 (CIFAR-10)',
+  ...facts('resnet-small'),
   build(tf, input, classes, rng) {
     const inp = tf.input({ shape: input, name: 'image' });
     const conv = (x: TF.SymbolicTensor, filters: number, strides: number, name: string, kernel = 3) =>
@@ -106,6 +104,7 @@ const resnetSmall: BuiltinSpec = {
 };
 
 export const BUILTINS: readonly BuiltinSpec[] = [mlp, cnnSmall, madryMnist, wongMnist, resnetSmall];
+if (BUILTINS.map((b) => b.name).join() !== MODEL_NAMES.join()) throw new Error(`built-in models ${BUILTINS.map((b) => b.name).join(', ')} do not match the catalogue's ${MODEL_NAMES.join(', ')}`);
 
 export function isBuiltin(name: string): boolean {
   return BUILTINS.some((b) => b.name === name);

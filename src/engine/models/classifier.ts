@@ -13,4 +13,20 @@ export interface Classifier {
   readonly layers?: TF.LayersModel;
   /** Set when the stored model ended in softmax and logits were recovered (or only approximated). */
   readonly softmaxHandling?: 'stripped' | 'log-probabilities';
+  /** Where the stripped softmax was (`softmax-layer 'softmax'`...), for reports. */
+  readonly softmaxSite?: string;
+  /** What the stored model outputs (before any stripping): read from its layers or its graph. */
+  readonly output?: 'logits' | 'probabilities' | 'log-probabilities';
+  /** The model's own input shape without the batch axis, when it is not NHWC ([H,W] or [H·W]). */
+  readonly nativeInputShape?: number[];
+  /** The same model fed images of another [H,W,C] with the same number of values (flat inputs). */
+  reshaped?(image: [number, number, number]): Classifier;
+  /** Set when inputs are transformed before the model (x·scale + offset), e.g. [0,1] -> [0,255]. */
+  readonly inputTransform?: { scale: number; offset: number };
+  /** The layer (or graph op) that normalises inputs first, if the model has one: `Rescaling(scale=0.0039)`. */
+  readonly inputNormaliser?: string;
+  /** Layers the saved graph calls with training=True (Dropout left on...). */
+  readonly trainingModeLayers?: string[];
+  /** What loading rewrote (Keras 3 translation), one line each. */
+  readonly loadNotes?: string[];
 }

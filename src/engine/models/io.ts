@@ -1,14 +1,22 @@
 // Loading and saving TensorFlow.js models. Files are read by us (not by a URL handler) so every
-// problem names the file; saves go to a temp folder that replaces the old one only when complete.
+// problem names the file, by real path and size-checked (io/safeRead.ts); saves go to a temp folder
+// that replaces the old one only when complete (io/atomic.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import { BadInputError } from '../errors';
 import type { Classifier } from './classifier';
+import { graphClassifier } from './graph';
+import { explainLoadError } from './keras/loadErrors';
+import { registerKerasLayers } from './keras/normalization';
+import { translateKeras } from './keras/translate';
 import { layersClassifier } from './layers';
+import { mkdirDurable, publishDir, removeDurable, writeDurable, writeFileAtomic } from '../io/atomic';
+import { isInside, readExactly, readRegularFile, realRegularFile } from '../io/safeRead';
 
 const MAX_WEIGHT_BYTES = 2 * 1024 ** 3;
+const MAX_MODEL_JSON_BYTES = 256 * 1024 ** 2;
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2, string: 0 };
 
 interface ModelJson {
@@ -18,12 +26,7 @@ interface ModelJson {
 }
 
 function readModelJson(file: string): ModelJson {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read model file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file);
-  }
+  const text = readRegularFile(file, 'model file', MAX_MODEL_JSON_BYTES).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -35,22 +38,28 @@ function readModelJson(file: string): ModelJson {
   return json as ModelJson;
 }
 
-/** Reads and concatenates the weight shards, refusing paths that leave the model's folder. */
+/**
+ * Reads and concatenates the weight shards. Each path is resolved to its real path, which must be
+ * a regular file inside the model's real folder; the sizes must add up to what the manifest
+ * declares before any shard is read (a link to /dev/zero or out of the folder is refused).
+ */
 function readWeights(file: string, json: ModelJson): { specs: TF.io.WeightsManifestEntry[]; data: ArrayBuffer } {
-  const dir = path.dirname(path.resolve(file));
+  const dir = path.dirname(fs.realpathSync(file));
   const specs: TF.io.WeightsManifestEntry[] = [];
-  const chunks: Buffer[] = [];
+  const shards: { real: string; size: number; p: string }[] = [];
   for (const group of json.weightsManifest ?? []) {
     if (!Array.isArray(group.paths) || !Array.isArray(group.weights)) throw new BadInputError('weightsManifest entry needs paths and weights arrays', file);
     for (const p of group.paths) {
       if (typeof p !== 'string') throw new BadInputError('weightsManifest path is not a string', file);
       const abs = path.resolve(dir, p);
-      if (path.isAbsolute(p) || (abs !== dir && !abs.startsWith(dir + path.sep))) throw new BadInputError(`weight path '${p}' escapes the model folder`, file);
-      try {
-        chunks.push(fs.readFileSync(abs));
-      } catch (err) {
-        throw new BadInputError(`missing weight file '${p}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file);
+      if (path.isAbsolute(p) || !isInside(abs, dir)) throw new BadInputError(`weight path '${p}' escapes the model folder`, file);
+      if (!fs.existsSync(abs)) {
+        let code = 'ENOENT';
+        try { fs.lstatSync(abs); code = 'a dangling link'; } catch { /* missing */ }
+        throw new BadInputError(`missing weight file '${p}' (${code})`, file);
       }
+      const { real, size } = realRegularFile(abs, file, `weight file '${p}'`, { inside: dir });
+      shards.push({ real, size, p });
     }
     specs.push(...group.weights);
   }
@@ -61,9 +70,9 @@ function readWeights(file: string, json: ModelJson): { specs: TF.io.WeightsManif
     return s + size * (DTYPE_BYTES[w.dtype] ?? 4);
   }, 0);
   if (expected > MAX_WEIGHT_BYTES) throw new BadInputError(`weights declare ${expected} bytes, more than the ${MAX_WEIGHT_BYTES}-byte limit`, file);
-  const total = chunks.reduce((s, c) => s + c.length, 0);
+  const total = shards.reduce((s, c) => s + c.size, 0);
   if (total !== expected) throw new BadInputError(`weight files hold ${total} bytes but the manifest declares ${expected}`, file);
-  const data = Buffer.concat(chunks);
+  const data = Buffer.concat(shards.map((sh) => readExactly(sh.real, sh.size, file)));
   return { specs, data: data.buffer.slice(data.byteOffset, data.byteOffset + data.length) as ArrayBuffer };
 }
 
@@ -74,50 +83,33 @@ export function isGraphModel(json: ModelJson): boolean {
 export async function loadModelFile(tf: Tf, file: string): Promise<Classifier> {
   const json = readModelJson(file);
   const { specs, data } = readWeights(file, json);
-  const artifacts: TF.io.ModelArtifacts = { modelTopology: json.modelTopology as TF.io.ModelArtifacts['modelTopology'], weightSpecs: specs, weightData: data, format: json.format };
+  let kerasVersion: string | undefined;
   try {
-    if (isGraphModel(json)) return await graphClassifier(tf, await tf.loadGraphModel(tf.io.fromMemory(artifacts)), file);
+    if (isGraphModel(json)) {
+      const artifacts: TF.io.ModelArtifacts = { modelTopology: json.modelTopology as TF.io.ModelArtifacts['modelTopology'], weightSpecs: specs, weightData: data, format: json.format };
+      return await graphClassifier(tf, await tf.loadGraphModel(tf.io.fromMemory(artifacts)), json.modelTopology, file);
+    }
+    // Keras 3 (and some Keras 2) Layers JSON is rewritten into what tfjs-layers builds first.
+    registerKerasLayers(tf);
+    const k = translateKeras(json.modelTopology, specs);
+    kerasVersion = k.kerasVersion;
+    const artifacts: TF.io.ModelArtifacts = { modelTopology: k.topology as TF.io.ModelArtifacts['modelTopology'], weightSpecs: k.weightSpecs, weightData: data, format: json.format };
     const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-    return layersClassifier(tf, model, file);
+    return { ...layersClassifier(tf, model, file), ...(k.notes.length ? { loadNotes: k.notes } : {}) };
   } catch (err) {
     if (err instanceof BadInputError) throw err;
-    throw new BadInputError(`cannot build the model: ${(err as Error).message.split('\n')[0]}`, file);
+    throw new BadInputError(explainLoadError(err, kerasVersion), file);
   }
 }
 
-/** A Graph model can only be attacked. If it outputs probabilities, log-probabilities stand in for logits. */
-async function graphClassifier(tf: Tf, model: TF.GraphModel, file: string): Promise<Classifier> {
-  const shape = model.inputs[0]?.shape ?? [];
-  if (shape.length !== 4 || shape.slice(1).some((d) => d === undefined || d < 1)) throw new BadInputError(`expected an NHWC image input, got shape ${JSON.stringify(shape)}`, file);
-  const inputShape = shape.slice(1) as [number, number, number];
-  const probe = tf.tidy(() => model.execute(tf.randomUniform([4, ...inputShape], 0, 1, 'float32', 7)) as TF.Tensor2D);
-  const numClasses = probe.shape[1];
-  const isProb = tf.tidy(() => {
-    const rowSums = tf.sum(probe, 1);
-    return tf.min(probe).dataSync()[0] >= 0 && tf.max(tf.abs(tf.sub(rowSums, 1))).dataSync()[0] < 1e-3;
-  });
-  probe.dispose();
-  return {
-    name: file,
-    inputShape,
-    numClasses,
-    softmaxHandling: isProb ? 'log-probabilities' : undefined,
-    logits: (x) => tf.tidy(() => {
-      const out = model.execute(x) as TF.Tensor2D;
-      return (isProb ? tf.log(tf.add(out, 1e-12)) : out) as TF.Tensor2D;
-    }),
-  };
-}
-
-/** Saves model.json + weights.bin into dir atomically: a crash leaves the old model or the new one. */
-export async function saveLayersModel(tf: Tf, model: TF.LayersModel, dir: string, meta: Record<string, unknown> = {}): Promise<void> {
+/** model.json and weights.bin of a Layers model, as bytes. */
+export async function modelFiles(tf: Tf, model: TF.LayersModel, meta: Record<string, unknown> = {}): Promise<{ modelJson: Buffer; weights: Buffer }> {
   let artifacts: TF.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler(async (a) => {
     artifacts = a;
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
   if (!artifacts?.weightData || !artifacts.weightSpecs) throw new Error('model.save produced no weights');
-  const weightData = artifacts.weightData as ArrayBuffer;
   const modelJson = {
     format: 'layers-model',
     generatedBy: 'robustlab',
@@ -126,39 +118,26 @@ export async function saveLayersModel(tf: Tf, model: TF.LayersModel, dir: string
     weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
     userDefinedMetadata: meta,
   };
+  return { modelJson: Buffer.from(JSON.stringify(modelJson)), weights: Buffer.from(artifacts.weightData as ArrayBuffer) };
+}
+
+/** Saves model.json + weights.bin into dir atomically: a crash leaves the old model or the new one. */
+export async function saveLayersModel(tf: Tf, model: TF.LayersModel, dir: string, meta: Record<string, unknown> = {}): Promise<void> {
+  const files = await modelFiles(tf, model, meta);
   const parent = path.dirname(path.resolve(dir));
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  fs.mkdirSync(tmp, { recursive: true });
-  const old = `${tmp}.old`;
+  mkdirDurable(parent);
+  const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${process.pid}`);
+  removeDurable(tmp);
+  mkdirDurable(tmp);
   try {
-    writeDurable(path.join(tmp, 'weights.bin'), Buffer.from(weightData));
-    writeDurable(path.join(tmp, 'model.json'), JSON.stringify(modelJson));
-    if (fs.existsSync(dir)) fs.renameSync(dir, old);
-    fs.renameSync(tmp, dir);
+    writeDurable(path.join(tmp, 'weights.bin'), files.weights);
+    writeDurable(path.join(tmp, 'model.json'), files.modelJson);
   } catch (err) {
     // A failed save (full disk, permissions) leaves the old model in place and no temp folder.
-    if (fs.existsSync(old) && !fs.existsSync(dir)) fs.renameSync(old, dir);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    try { removeDurable(tmp); } catch { /* a frozen (simulated dead) disk */ }
     throw err;
   }
-  fs.rmSync(old, { recursive: true, force: true });
+  publishDir(tmp, path.resolve(dir));
 }
 
-export function writeDurable(file: string, data: string | Buffer): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Writes a file through a temp file and a rename. */
-export function writeFileAtomic(file: string, data: string | Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeDurable(tmp, data);
-  fs.renameSync(tmp, file);
-}
+export { writeDurable, writeFileAtomic };

@@ -1,6 +1,7 @@
 // Fast adversarial training (Wong, Rice & Kolter 2020, "Fast is better than free"): one FGSM step
 // from a uniform random start in the L∞ eps-ball, step α = 1.25·eps, projected back on the ball and
-// [0,1]; the model is trained on those examples alone, under a cyclic learning rate (linear
+// [0,1]; the model is trained on those examples alone (L_clean + λ·L_adv when λ is set, as for
+// pgd: src/protocol/catalogue/methods.ts), under a cyclic learning rate (linear
 // 0 → max over the first half of the steps, max → 0 over the second). The random start is what
 // keeps single-step training from catastrophic overfitting; the trainer still watches for it
 // (train/overfitMonitor.ts). Always L∞, as in the paper. α is config.stepSize when set (the
@@ -8,10 +9,12 @@
 // warm-up so the ratio α/eps stays fixed; 1.25·eps otherwise.
 import type * as TF from '@tensorflow/tfjs';
 import { lossGradient, project } from '../attacks/common';
-import { meanCrossEntropy } from './losses';
+import { methodSpec } from '../../protocol/catalogue';
+import { combine, meanCrossEntropy } from './losses';
 import type { BatchContext, Objective } from './types';
 
-export const FAST_STEP_FACTOR = 1.25;
+/** α = 1.25·ε: the catalogue's step rule for fast. */
+export const FAST_STEP_FACTOR = methodSpec('fast').defaults.stepSize!.of(1, 1);
 
 /** α for the current eps: the configured step scaled with the warm-up, else 1.25·eps. */
 export function fastStepSize(eps: number, config?: { eps: number; stepSize: number }): number {
@@ -46,17 +49,17 @@ export function cyclicLearningRate(step: number, totalSteps: number, maxLr: numb
 
 export const fast: Objective = {
   name: 'fast',
-  title: 'Fast adversarial training (FGSM + random start, Wong et al. 2020)',
+  title: methodSpec('fast').title,
   async prepare(ctx, x, y) {
     return fastExamples(ctx, x, y, fastStepSize(ctx.eps, ctx.config));
   },
-  loss({ tf, model }, x, y, xAdv) {
+  loss({ tf, model, config }, x, y, xAdv) {
     if (!xAdv) throw new Error('fast objective needs adversarial examples');
     const logitsClean = model.logits(x, true);
     const logitsAdv = model.logits(xAdv, true);
     const clean = meanCrossEntropy(tf, logitsClean, y);
     const adv = meanCrossEntropy(tf, logitsAdv, y);
-    return { total: adv, clean, adv, logitsClean, logitsAdv };
+    return { total: combine(tf, clean, adv, config.lambda, config.cleanTerm), clean, adv, logitsClean, logitsAdv };
   },
   learningRate: cyclicLearningRate,
 };

@@ -1,10 +1,11 @@
 // Clean training: the baseline every robustness report compares against.
+import { methodSpec } from '../../protocol/catalogue';
 import { meanCrossEntropy } from './losses';
 import type { Objective } from './types';
 
 export const none: Objective = {
   name: 'none',
-  title: 'Clean training (no adversarial examples)',
+  title: methodSpec('none').title,
   prepare: async () => undefined,
   loss({ tf, model }, x, y) {
     const logitsClean = model.logits(x, true);

@@ -9,6 +9,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import { project } from '../attacks/common';
+import { methodSpec } from '../../protocol/catalogue';
 import { meanCrossEntropy } from './losses';
 import type { Objective } from './types';
 
@@ -30,7 +31,7 @@ export function tradesLoss(tf: Tf, logitsNat: TF.Tensor2D, logitsAdv: TF.Tensor2
 
 export const trades: Objective = {
   name: 'trades',
-  title: 'TRADES (Zhang et al. 2019)',
+  title: methodSpec('trades').title,
   async prepare({ tf, model, rng, eps, config }, x) {
     const steps = Math.max(0, config.steps);
     const stepSize = config.stepSize > 0 ? config.stepSize : (2.5 * eps) / Math.max(1, steps);

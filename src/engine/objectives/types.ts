@@ -8,7 +8,7 @@ import type { Rng } from '../util/rng';
 export interface ObjectiveConfig {
   eps: number;
   lambda: number;
-  /** Whether L_clean is part of the loss (always for fgsm; for pgd only when λ was given). */
+  /** Whether L_clean is part of the loss: the catalogue's hasCleanTerm (fgsm always; pgd and fast when λ is set). */
   cleanTerm: boolean;
   norm: 'linf' | 'l2';
   /** TRADES' beta. */

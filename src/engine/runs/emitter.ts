@@ -2,6 +2,7 @@
 // (JSON lines), and a human view. Batch events are throttled so streaming stays cheap.
 import fs from 'node:fs';
 import { PROTOCOL_VERSION, type EngineEvent, type EventBody } from '../../protocol';
+import { writeAll } from '../io/atomic';
 
 export type Sink = (event: EngineEvent) => void;
 
@@ -17,11 +18,30 @@ export class Emitter {
     this.sinks.push(sink);
   }
 
-  /** Appends every event to a JSONL file; each line is written whole with one write call. */
+  /**
+   * Appends every event to a JSONL file, each line written whole (short writes retried). A line
+   * torn by an earlier kill is closed off first, so it cannot swallow the next event. A failed
+   * write (full disk) throws once and then the file sink is off: the run ends with that error.
+   */
   logTo(file: string): void {
     this.logFd = fs.openSync(file, 'a');
+    const size = fs.fstatSync(this.logFd).size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      const fd = fs.openSync(file, 'r');
+      try { fs.readSync(fd, last, 0, 1, size - 1); } finally { fs.closeSync(fd); }
+      if (last[0] !== 0x0a) writeAll(this.logFd, Buffer.from('\n'), file);
+    }
     this.addSink((e) => {
-      if (this.logFd !== undefined) fs.writeSync(this.logFd, `${JSON.stringify(e)}\n`);
+      if (this.logFd === undefined) return;
+      try {
+        writeAll(this.logFd, Buffer.from(`${JSON.stringify(e)}\n`), file);
+      } catch (err) {
+        const fd = this.logFd;
+        this.logFd = undefined;
+        try { fs.closeSync(fd); } catch { /* already broken */ }
+        throw err;
+      }
     });
   }
 
@@ -52,9 +72,9 @@ export class Emitter {
   close(): void {
     this.flushPending();
     if (this.logFd !== undefined) {
-      fs.fsyncSync(this.logFd);
-      fs.closeSync(this.logFd);
+      const fd = this.logFd;
       this.logFd = undefined;
+      try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
     }
   }
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { engineEvent, summary as summaryCheck, type EngineEvent, type Summary } from '../../protocol';
 import { runFiles } from './layout';
+import { lockHeld } from './lock';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'unknown';
 
@@ -83,7 +84,10 @@ export function readRun(runDir: string): RunInfo {
   try { config = readConfig(runDir); } catch { config = undefined; }
   const { events } = readEvents(runDir);
   const mtimes = [files.events, files.summary, files.config].filter((f) => fs.existsSync(f)).map((f) => fs.statSync(f).mtimeMs);
-  return { runId: path.basename(runDir), runDir, config, summary, status: statusFromEvents(events), mtimeMs: Math.max(0, ...mtimes) };
+  let status = statusFromEvents(events);
+  // Killed between writing a complete summary.json and its `finished` event: the results are whole.
+  if ((status === 'running' || status === 'failed') && summary && summary.complete !== false && !lockHeld(runDir)) status = 'completed';
+  return { runId: path.basename(runDir), runDir, config, summary, status, mtimeMs: Math.max(0, ...mtimes) };
 }
 
 /** All runs under a runs root, newest first. */

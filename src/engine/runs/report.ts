@@ -1,13 +1,17 @@
-// report.md and the terminal tables: the robustness table, the worst case, and the warnings.
-import type { Summary } from '../../protocol';
+// The one report generator: report.md (written by the engine after every evaluation and by
+// `robustlab report`), the CLI's terminal table, and the editor's Export Report, which adds the
+// source files and the chart images. Every report leads with the model's headline. Pure: no
+// TensorFlow, no vscode.
+import { fmtEps, lossFormula, methodSpec, pct, warningSpec, type Method, type Summary } from '../../protocol';
+import { headlineDetails, noHeadlineText, type ModelHeadline } from './headline';
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
+const pct2 = (v: number | null | undefined) => pct(v, 2);
 
 export function robustTable(s: Summary): string[][] {
   const rows: string[][] = [['attack', 'norm', 'eps', 'steps', 'restarts', 'robust acc', 'points']];
-  rows.push(['(clean)', '', '0', '', '', pct(s.cleanAccuracy), String(s.testPoints)]);
-  for (const r of s.robust) rows.push([r.attack, r.norm, String(r.eps), String(r.steps), String(r.restarts), pct(r.accuracy), String(r.testPoints)]);
-  for (const w of s.worstCase) rows.push([`worst case (${w.attacks.join(' + ')})`, w.norm, String(w.eps), '', '', pct(w.accuracy), String(s.testPoints)]);
+  rows.push(['(clean)', '', '0', '', '', pct2(s.cleanAccuracy), String(s.testPoints)]);
+  for (const r of s.robust) rows.push([r.attack, r.norm, String(r.eps), String(r.steps), String(r.restarts), pct2(r.accuracy), String(r.testPoints)]);
+  for (const w of s.worstCase) rows.push([`worst case (${w.attacks.join(' + ')})`, w.norm, String(w.eps), '', '', pct2(w.accuracy), String(s.testPoints)]);
   return rows;
 }
 
@@ -24,31 +28,87 @@ export function textTable(rows: string[][]): string {
   }).join('\n');
 }
 
-export function markdownReport(s: Summary, extra: { title?: string; config?: Record<string, unknown> } = {}): string {
-  const lines = [
-    `# Robustness report: ${extra.title ?? s.runId}`,
-    '',
-    `- model: \`${s.model}\`; data: \`${s.data}\`${s.method ? `; training method: \`${s.method}\`` : ''}${s.epochs !== undefined ? `; epochs: ${s.epochs}` : ''}`,
-    `- backend: \`${s.backend}\`; test points: **${s.testPoints}**; finished ${s.finishedAt}`,
-    s.trainingSeconds !== undefined ? `- training time: ${s.trainingSeconds.toFixed(1)} s` : '',
-    '',
-    '## Robust accuracy',
-    '',
-    'The worst case counts a point as robust only if every attack failed on it (per example, never an average of accuracies).',
-    '',
-    markdownTable(robustTable(s)),
-    '',
-  ];
-  const minimal = s.robust.filter((r) => r.meanPerturbation !== undefined);
-  if (minimal.length) {
-    lines.push('## Minimal perturbations', '', markdownTable([['attack', 'mean L2', 'median L2'], ...minimal.map((r) => [r.attack, r.meanPerturbation!.toFixed(4), (r.medianPerturbation ?? 0).toFixed(4)])]), '');
+/** The model's headline as report lines: the label in bold, then how it was computed. */
+export function headlineSection(h: ModelHeadline | undefined, asOf?: string): string[] {
+  if (!h) return [];
+  const details = headlineDetails(h).flatMap((l) => (l.startsWith('- ') ? [l] : ['', l]));
+  return ['## Headline', '', `**${h.headline?.label ?? noHeadlineText(h)}**`, ...details, '',
+    ...(asOf ? [`_From the runs stored at ${asOf}; \`robustlab report RUN_DIR\` recomputes it._`, ''] : [])];
+}
+
+export interface ReportOptions {
+  /** Defaults to the run id. */
+  title?: string;
+  /** The model's headline (engine/runs/headline.ts), the same label every surface shows. */
+  headline?: ModelHeadline;
+  /** When the headline was computed (it changes as more evaluations of the model are stored). */
+  headlineAsOf?: string;
+  /** The resolved settings, printed at the end. */
+  config?: Record<string, unknown>;
+  /** The experiment file or model the run came from. */
+  source?: { experiment?: string; model?: string };
+  /** Chart images, as links relative to the report. */
+  charts?: { name: string; href: string }[];
+  /** Shown instead of the charts when there are none (why). */
+  note?: string;
+  /** The run id when there is no summary. */
+  runId?: string;
+}
+
+/** The training line: method, its formula as the engine computed it, ε, epochs, time. */
+function trainingLine(s: Summary, config?: Record<string, unknown>): string | undefined {
+  if (!s.method) return undefined;
+  const spec = methodSpec(s.method);
+  const lambdaSet = config?.lambdaGiven === true;
+  const formula = spec ? ` (${lossFormula(spec.name as Method, lambdaSet)}${spec.weight && typeof config?.[spec.weight.name] === 'number' && (spec.weight.name !== 'lambda' || lambdaSet || spec.weight.default !== undefined) ? `, ${spec.weight.symbol} = ${config[spec.weight.name]}` : ''})` : '';
+  return `- training: \`${s.method}\`${formula}${s.eps !== undefined ? ` at ε=${fmtEps(s.eps)}` : ''}${s.epochs !== undefined ? `, ${s.epochs} epochs` : ''}${s.trainingSeconds !== undefined ? `, ${s.trainingSeconds.toFixed(1)} s` : ''}`;
+}
+
+export function markdownReport(s: Summary | undefined, o: ReportOptions = {}): string {
+  const lines: string[] = [`# Robustness report: ${o.title ?? s?.runId ?? o.runId ?? 'run'}`, ''];
+  lines.push(...headlineSection(o.headline, o.headlineAsOf));
+  if (s) {
+    lines.push(
+      `- model: \`${s.model}\`; data: \`${s.data}\``,
+      trainingLine(s, o.config) ?? '',
+      `- backend: \`${s.backend}\`; test points: **${s.testPoints}**; clean accuracy ${pct(s.cleanAccuracy)}; finished ${s.finishedAt}`,
+      '',
+      '## Robust accuracy (this run)',
+      '',
+      'The worst case counts a point as robust only if every attack failed on it (per example, never an average of accuracies).',
+      '',
+      markdownTable(robustTable(s)),
+      '',
+    );
+    const minimal = s.robust.filter((r) => r.meanPerturbation !== undefined);
+    if (minimal.length) {
+      lines.push('## Minimal perturbations', '', markdownTable([['attack', 'mean L2', 'median L2'], ...minimal.map((r) => [r.attack, r.meanPerturbation!.toFixed(4), (r.medianPerturbation ?? 0).toFixed(4)])]), '');
+    }
+    if (s.perClass?.length) {
+      lines.push('## Per-class accuracy', '', markdownTable([['class', 'points', 'clean', 'robust'], ...s.perClass.map((c) => [String(c.label), String(c.count), pct2(c.clean), pct2(c.robust)])]), '');
+    }
+    lines.push('## Sanity checks', '');
+    if (s.warnings.length === 0) lines.push('All automatic checks passed (eps=0 equals clean, monotone in eps, robust ≤ clean, unbounded attack reaches chance, more steps never help, gradients finite and non-zero, deterministic forward pass).');
+    for (const w of s.warnings) {
+      const why = warningSpec(w.code)?.explanation;
+      lines.push(`- **${w.severity ?? 'warning'}** \`${w.code}\`${w.field ? ` (\`${w.field}\`)` : ''}: ${w.message}${why ? ` — _${why}_` : ''}`);
+    }
+    lines.push('');
+  } else {
+    lines.push('_This run has no summary (it did not finish)._', '');
   }
-  if (s.perClass?.length) {
-    lines.push('## Per-class accuracy', '', markdownTable([['class', 'points', 'clean', 'robust'], ...s.perClass.map((c) => [String(c.label), String(c.count), pct(c.clean), pct(c.robust)])]), '');
+  if (o.source && (o.source.experiment || o.source.model)) {
+    lines.push('## Source', '');
+    if (o.source.experiment) lines.push(`- experiment: \`${o.source.experiment}\``);
+    if (o.source.model) lines.push(`- model: \`${o.source.model}\``);
+    lines.push('');
   }
-  lines.push('## Sanity checks', '');
-  if (s.warnings.length === 0) lines.push('All automatic checks passed (eps=0 equals clean, monotone in eps, robust ≤ clean, unbounded attack reaches chance, more steps never help, gradients finite and non-zero, deterministic forward pass).');
-  for (const w of s.warnings) lines.push(`- **${w.code}**${w.field ? ` (\`${w.field}\`)` : ''}: ${w.message}`);
-  if (extra.config) lines.push('', '## Configuration', '', '```json', JSON.stringify(extra.config, null, 2), '```');
-  return lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n') + '\n';
+  if (o.charts?.length) {
+    lines.push('## Charts', '');
+    for (const c of o.charts) lines.push(`![${c.name}](${c.href})`, '');
+  } else if (o.note) {
+    lines.push(`_${o.note}_`, '');
+  }
+  if (o.config) lines.push('## Configuration', '', '```json', JSON.stringify(o.config, null, 2), '```');
+  return lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n').trimEnd() + '\n';
 }

@@ -8,6 +8,7 @@
 // training method's own adversarial examples and PGD's on the training batch: a model right on
 // most of its FGSM examples but on few PGD ones has learned the single step, not the threat model.
 // That is reported as `suspected` (no rollback: no earlier epoch was better). Pure: no tf.
+import { pct } from '../../protocol/format';
 
 export interface OverfitMonitorOptions {
   /** Absolute drop below the best PGD accuracy that counts as a collapse (default 0.2). */
@@ -24,8 +25,6 @@ export interface OverfitStatus {
   /** Set when the gap criterion fires (without a drop): warn, keep training. */
   suspected?: string;
 }
-
-const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 export class OverfitMonitor {
   readonly threshold: number;

@@ -2,13 +2,12 @@
 // before the model has learned the clean task (seen here: wong-mnist, PGD, eps 0.3, 8,000 images).
 // The evaluation's clean-at-chance check names a broken model or input range; this names the
 // training-side cause and the fix, while the run's settings are still at hand.
-import type { SanityWarning } from '../../protocol';
+import { pct, type SanityWarning } from '../../protocol';
 
 export function stuckAtChanceWarning(method: string, eps: number, warmupEpochs: number, lastValClean: number | undefined, classes: number): SanityWarning | undefined {
   if (method === 'none' || lastValClean === undefined || classes < 2) return undefined;
   const chance = 1 / classes;
   if (lastValClean > Math.max(1.5 * chance, chance + 0.05)) return undefined;
-  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   const fix = warmupEpochs > 0
     ? `a longer eps warm-up than ${warmupEpochs} epoch(s), more epochs or data, a smaller eps`
     : 'an eps warm-up (experiment field "epsWarmupEpochs", CLI --eps-warmup 2), more epochs or data, a smaller eps';

@@ -4,18 +4,17 @@
 import type * as TF from '@tensorflow/tfjs';
 import { pgd as pgdAttack } from '../attacks/pgd';
 import type { Tf } from '../backend';
+import { pct } from '../../protocol/format';
 import { makeTrainStep } from '../compile/trainStep';
 import { makeAdam } from '../native/fusedAdam';
 import type { StepScalars } from './eagerStep';
 import type { Dataset } from '../data/types';
 import type { Classifier } from '../models/classifier';
-import { loadModelFile } from '../models/io';
 import type { Objective, ObjectiveConfig } from '../objectives/types';
 import type { Emitter } from '../runs/emitter';
-import { runFiles } from '../runs/layout';
 import { Rng } from '../util/rng';
 import { batchTensors, range } from './batches';
-import { loadOptimizerState, readState, saveCheckpoint, writeState, type TrainState } from './checkpoint';
+import { checkpointModelFile, findCheckpoint, loadCheckpointModel, restoreCheckpoint, saveCheckpoint, type Generation, type TrainState } from './checkpoint';
 
 export interface TrainOptions {
   epochs: number;
@@ -113,27 +112,30 @@ const waitWhilePaused = async (control: Control) => {
 export async function train(tf: Tf, model: Classifier, data: Dataset, opts: TrainOptions, emitter: Emitter, control: Control, onEpoch?: EpochHook): Promise<{ result: TrainResult; model: Classifier }> {
   if (!model.layers) throw new Error(`${model.name} is not trainable (a Graph model)`);
   const layers = model.layers;
-  const files = runFiles(opts.runDir);
   const optimizer = makeOptimizer(tf, opts.optimizer, opts.learningRate);
   const batches = Math.ceil(data.train.n / opts.batchSize);
   const totalSteps = batches * opts.epochs;
   const robustMetric = opts.objective.name !== 'none';
   let state: TrainState = { epoch: 0, step: 0, bestMetric: -1, bestEpoch: 0, epochsWithoutImprovement: 0, elapsedSec: 0 };
+  let best: Generation | undefined;
 
   if (opts.resume) {
-    const saved = readState(files.trainState);
-    if (saved) {
-      state = saved;
-      const restored = await loadModelFile(tf, files.lastCheckpoint);
-      layers.setWeights(restored.layers!.getWeights());
-      restored.layers!.dispose();
+    // The newest complete generation; whatever a kill left half-written is swept first.
+    const found = findCheckpoint(opts.runDir, { repair: true });
+    for (const p of found.problems) emitter.emit({ type: 'log', level: 'warn', message: `checkpoint recovery: ${p}` });
+    if (found.latest) {
+      state = { ...found.latest.state };
+      best = found.best;
       // Adam's slots only exist after a first step; take one zero-learning-rate step to create them.
       setLearningRate(optimizer, 0);
       const warm = batchTensors(tf, data.train, data.inputShape, [0]);
       optimizer.minimize(() => tf.mul(tf.sum(model.logits(warm.x, true)), 0) as TF.Scalar);
       tf.dispose([warm.x, warm.y]);
-      await loadOptimizerState(tf, optimizer, files.checkpoints + '/last');
-      emitter.emit({ type: 'log', level: 'info', message: `resumed from epoch ${state.epoch} (${files.lastCheckpoint})` });
+      const { optimizerRestored } = await restoreCheckpoint(tf, layers, optimizer, found.latest);
+      if (!optimizerRestored) emitter.emit({ type: 'log', level: 'warn', message: 'the checkpoint has no optimizer state: the optimizer starts afresh' });
+      emitter.emit({ type: 'log', level: 'info', message: `resumed from epoch ${state.epoch} (${checkpointModelFile(found.latest)})` });
+    } else {
+      emitter.emit({ type: 'log', level: 'info', message: 'no complete checkpoint yet: training restarts from epoch 1 with the run\'s settings' });
     }
   }
 
@@ -145,7 +147,9 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
   let stoppedEarly = false;
   let rolledBack: string | undefined;
   let epochsRun = 0;
-  for (let epoch = state.epoch + 1; epoch <= opts.epochs; epoch++) {
+  // Killed after early stopping had decided (its counter is in the checkpoint): stop again, do not train on.
+  if (opts.resume && opts.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= opts.earlyStoppingPatience) stoppedEarly = true;
+  for (let epoch = state.epoch + 1; epoch <= opts.epochs && !stoppedEarly; epoch++) {
     const rng = new Rng(opts.seed * 7919 + epoch);
     const order = rng.permutation(data.train.n);
     let sums = { clean: 0, adv: 0, total: 0, accClean: 0, accAdv: 0, n: 0 };
@@ -204,18 +208,20 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     const metric = robustMetric ? (valRobust ?? valClean) : valClean;
     const warmedUp = epoch >= opts.epsWarmupEpochs;
     const meta = { epoch, valAccClean: valClean, valAccRobust: valRobust ?? null, method: opts.objective.name };
-    await saveCheckpoint(tf, layers, optimizer, `${files.checkpoints}/last`, meta);
-    if (warmedUp && metric > state.bestMetric) {
+    const improved = warmedUp && metric > state.bestMetric;
+    if (improved) {
       state.bestMetric = metric;
       state.bestEpoch = epoch;
       state.epochsWithoutImprovement = 0;
-      await saveCheckpoint(tf, layers, optimizer, `${files.checkpoints}/best`, meta);
-      emitter.emit({ type: 'checkpoint', epoch, path: files.bestCheckpoint, best: true, metric });
     } else if (warmedUp) {
       state.epochsWithoutImprovement++;
     }
-    emitter.emit({ type: 'checkpoint', epoch, path: files.lastCheckpoint, best: false, metric });
-    writeState(files.trainState, state);
+    // One generation holds the epoch's model, optimizer and state; the best epoch's is kept.
+    const gen = await saveCheckpoint(tf, layers, optimizer, opts.runDir, state, meta, { best: improved });
+    state = { ...gen.state };
+    if (improved) best = gen;
+    if (improved) emitter.emit({ type: 'checkpoint', epoch, path: checkpointModelFile(gen), best: true, metric });
+    emitter.emit({ type: 'checkpoint', epoch, path: checkpointModelFile(gen), best: false, metric });
     const collapse = monitorAcc !== undefined ? onEpoch?.(epoch, { monitorAcc, trainAccAdv, fullEps: epoch - 1 >= opts.epsWarmupEpochs }) : undefined;
     if (collapse) {
       rolledBack = collapse;
@@ -223,15 +229,19 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     }
     if (opts.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= opts.earlyStoppingPatience) {
       stoppedEarly = true;
-      emitter.emit({ type: 'log', level: 'info', message: `early stopping: robust validation accuracy has not improved for ${state.epochsWithoutImprovement} epochs (best ${(state.bestMetric * 100).toFixed(1)}% at epoch ${state.bestEpoch})` });
+      emitter.emit({ type: 'log', level: 'info', message: `early stopping: robust validation accuracy has not improved for ${state.epochsWithoutImprovement} epochs (best ${pct(state.bestMetric)} at epoch ${state.bestEpoch})` });
       break;
     }
   }
   if ((rolledBack || stoppedEarly) && state.bestEpoch > 0) {
-    emitter.emit({ type: 'log', level: 'info', message: `restoring the best checkpoint: epoch ${state.bestEpoch} (${files.bestCheckpoint})` });
-    const best = await loadModelFile(tf, files.bestCheckpoint);
-    layers.setWeights(best.layers!.getWeights());
-    best.layers!.dispose();
+    if (best) {
+      emitter.emit({ type: 'log', level: 'info', message: `restoring the best checkpoint: epoch ${state.bestEpoch} (${checkpointModelFile(best)})` });
+      const restored = await loadCheckpointModel(tf, best);
+      layers.setWeights(restored.layers!.getWeights());
+      restored.layers!.dispose();
+    } else {
+      emitter.emit({ type: 'log', level: 'warn', message: `the best checkpoint (epoch ${state.bestEpoch}) is gone: keeping the last weights` });
+    }
   }
   optimizer.dispose();
   return {

@@ -1,5 +1,6 @@
 // Handling of webview -> host messages, without `vscode`: every message is validated against the
 // protocol before anything acts on it, and file paths are confined to the panel's run folders.
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseWith } from '../../protocol/schema';
 import { webviewToHost, type ExportedImage, type WebviewToHost } from '../../protocol/webview';
@@ -22,6 +23,23 @@ export function parseWebviewMessage(raw: unknown): { ok: true; value: WebviewToH
 export function isPathInside(file: string, root: string): boolean {
   const rel = path.relative(path.resolve(root), path.resolve(file));
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The real path of a file the webview asks to open, if it is a regular file whose real path lies
+ * inside the real path of one of the panel's run folders (a symlink out of a run folder is refused).
+ */
+export function confinedFile(file: string, runDirs: readonly string[]): string | undefined {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+    if (!fs.statSync(real).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  return runDirs.some((d) => {
+    try { return isPathInside(real, fs.realpathSync(d)); } catch { return false; }
+  }) ? real : undefined;
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -58,11 +76,12 @@ export async function handleWebviewMessage(raw: unknown, h: MessageHandlers): Pr
       return true;
     case 'open-file': {
       const file = path.resolve(msg.path);
-      if (!h.runDirs.some((d) => isPathInside(file, d))) {
-        h.log(`dashboard: refused to open ${msg.path}: it is outside the runs this panel shows`);
+      const real = h.runDirs.some((d) => isPathInside(file, d)) ? confinedFile(file, h.runDirs) : undefined;
+      if (!real) {
+        h.log(`dashboard: refused to open ${msg.path}: it is not a file inside the runs this panel shows (links out of a run folder are refused)`);
         return false;
       }
-      await h.openFile(file);
+      await h.openFile(real);
       return true;
     }
   }

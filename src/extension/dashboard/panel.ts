@@ -5,10 +5,11 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../../protocol/events';
 import { parseWith } from '../../protocol/schema';
-import { dashboardState, DASHBOARD_VIEW_TYPE, type ExportedImage, type HostToWebview } from '../../protocol/webview';
+import { dashboardState, DASHBOARD_VIEW_TYPE, type ExportedImage, type HeadlineInfo, type HostToWebview } from '../../protocol/webview';
 import { readEvents } from '../../engine/runs/read';
 import { makeNonce, renderDashboardHtml } from './html';
 import { decodePngDataUrl, handleWebviewMessage } from './messages';
+import { restorableRunDirs } from './restore';
 
 const READY_TIMEOUT_MS = 20_000;
 const EXPORT_TIMEOUT_MS = 30_000;
@@ -29,6 +30,8 @@ interface Entry {
   readyWaiters: (() => void)[];
   exports: Map<string, PendingExport>;
   disposables: vscode.Disposable[];
+  /** The headline label last sent per run folder, so an unchanged one is not sent again. */
+  headlines: Map<string, string>;
 }
 
 const runIdOf = (runDir: string) => path.basename(runDir);
@@ -37,7 +40,31 @@ export class DashboardPanels {
   private readonly entries = new Map<string, Entry>();
   private exportSeq = 0;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: (msg: string) => void) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: (msg: string) => void,
+    /** The headline of the model a run evaluated, from the same computation as the CodeLens. */
+    private readonly headlineOf: (runDir: string) => HeadlineInfo | undefined = () => undefined,
+    /** Where runs may live; a restored panel shows only run folders under them. */
+    private readonly runsRoots: () => string[] = () => [],
+  ) {}
+
+  /** Stored runs changed: send every shown run's headline again if it changed. */
+  refreshHeadlines(): void {
+    for (const e of this.entries.values()) {
+      if (!e.ready) continue;
+      for (const dir of e.runDirs) {
+        const h = this.safeHeadline(dir);
+        if (!h || e.headlines.get(dir) === h.label) continue;
+        e.headlines.set(dir, h.label);
+        this.send(e, { type: 'headline', runId: runIdOf(dir), headline: h });
+      }
+    }
+  }
+
+  private safeHeadline(runDir: string): HeadlineInfo | undefined {
+    try { return this.headlineOf(runDir); } catch (err) { this.log(`dashboard: no headline for ${runDir}: ${(err as Error).message}`); return undefined; }
+  }
 
   async open(runDir: string): Promise<void> {
     await this.show([path.resolve(runDir)]);
@@ -64,8 +91,10 @@ export class DashboardPanels {
     return vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => {
         const parsed = parseWith(dashboardState, state, 'dashboard state');
-        const runDirs = parsed.ok ? parsed.value.runDirs.map((d) => path.resolve(d)) : [];
+        // The state comes from the webview: only run folders that exist under a known runs root.
+        const { kept: runDirs, refused } = restorableRunDirs(parsed.ok ? parsed.value.runDirs : [], this.runsRoots());
         if (!parsed.ok) this.log(`dashboard: could not restore a panel (${parsed.error}); it opens empty`);
+        if (refused.length) this.log(`dashboard: a restored panel asked for ${refused.join(', ')}, not run folders under a runs root of this workspace; left out`);
         const key = this.keyOf(runDirs);
         const existing = this.entries.get(key);
         if (existing && runDirs.length > 0) {
@@ -146,7 +175,7 @@ export class DashboardPanels {
         events.set(dir, []);
       }
     }
-    const entry: Entry = { key, panel, runDirs, events, ready: false, readyWaiters: [], exports: new Map(), disposables: [] };
+    const entry: Entry = { key, panel, runDirs, events, ready: false, readyWaiters: [], exports: new Map(), disposables: [], headlines: new Map() };
     this.entries.set(key, entry);
     const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
     panel.webview.html = renderDashboardHtml({
@@ -188,7 +217,11 @@ export class DashboardPanels {
     entry.ready = true;
     this.send(entry, {
       type: 'load',
-      runs: entry.runDirs.map((dir) => ({ runId: runIdOf(dir), runDir: dir, label: runIdOf(dir), events: entry.events.get(dir) ?? [] })),
+      runs: entry.runDirs.map((dir) => {
+        const headline = this.safeHeadline(dir);
+        if (headline) entry.headlines.set(dir, headline.label);
+        return { runId: runIdOf(dir), runDir: dir, label: runIdOf(dir), events: entry.events.get(dir) ?? [], ...(headline ? { headline } : {}) };
+      }),
     });
     for (const w of entry.readyWaiters.splice(0)) w();
   }

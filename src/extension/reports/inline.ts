@@ -2,57 +2,13 @@
 // diagnostics and the hovers, computed from text and the latest run's summary. No `vscode` import
 // (ranges are offsets), so the logic is unit-tested in plain Node.
 import { findNodeAtLocation, getLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main';
-import { experiment, parseWith, type RobustEntry, type Summary } from '../../protocol';
-import type { RunInfo } from '../../engine/runs/read';
+import { EPS_GRIDS, EXPERIMENT, experiment, normFor, parseWith, warningSpec, weightProblem, METHODS, DEFAULT_METHOD, type FieldSpec, type Method, type Summary } from '../../protocol';
+import { attackLabel, fmtEps, pct } from '../../protocol/format';
+import { sameEps, type ModelHeadline } from '../../engine/runs/headline';
+import { headlineMarkdown } from './headlineText';
 
-export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-export const fmtEps = (e: number) => String(Number(e.toPrecision(4)));
-
-/** "PGD-40", "FGSM", "PGD-40×5". */
-export function attackLabel(e: Pick<RobustEntry, 'attack' | 'steps' | 'restarts'>): string {
-  const name = e.attack.toUpperCase();
-  const steps = e.steps > 1 ? `-${e.steps}` : '';
-  return `${name}${steps}${e.restarts > 1 ? `×${e.restarts}` : ''}`;
-}
-
-export interface Headline {
-  eps: number;
-  robust: number;
-  attack: string;
-  clean: number;
-  warnings: number;
-  testPoints: number;
-}
-
-/** The number that matters: worst-case robust accuracy at the run's ε (else the largest ε measured). */
-export function headline(s: Summary): Headline | undefined {
-  const epsList = [...new Set([...s.worstCase.map((w) => w.eps), ...s.robust.map((r) => r.eps)])];
-  if (!epsList.length) return undefined;
-  const eps = s.eps !== undefined && epsList.some((e) => Math.abs(e - s.eps!) < 1e-9) ? s.eps : Math.max(...epsList);
-  const at = (e: number) => Math.abs(e - eps) < 1e-9;
-  const entries = s.robust.filter((r) => at(r.eps));
-  const worst = s.worstCase.find((w) => at(w.eps));
-  const weakest = entries.reduce<RobustEntry | undefined>((m, r) => (!m || r.accuracy < m.accuracy ? r : m), undefined);
-  const robust = worst?.accuracy ?? weakest?.accuracy;
-  if (robust === undefined) return undefined;
-  const attacks = worst?.attacks.length ?? entries.length;
-  const attack = attacks > 1 ? `worst of ${attacks} attacks` : weakest ? attackLabel(weakest) : (worst?.attacks[0] ?? '?').toUpperCase();
-  return { eps, robust, attack, clean: s.cleanAccuracy, warnings: s.warnings.length, testPoints: s.testPoints };
-}
-
-/** "Robust 87.1% @ ε=0.3 (PGD-40) · clean 98.6% · 3 warnings" */
-export function lensTitle(s: Summary): string {
-  const h = headline(s);
-  const warn = s.warnings.length ? ` · ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}` : '';
-  if (!h) return `Clean ${pct(s.cleanAccuracy)} (no attack measured)${warn}`;
-  return `Robust ${pct(h.robust)} @ ε=${fmtEps(h.eps)} (${h.attack}) · clean ${pct(h.clean)}${warn}`;
-}
-
-export function runStatusTitle(run: RunInfo | undefined): string {
-  if (!run) return 'Robustness: no run yet';
-  if (run.summary) return lensTitle(run.summary);
-  return `Robustness: last run ${run.status}`;
-}
+// The one formatter of each kind (src/protocol/format.ts); attackLabel takes the catalogue's labels.
+export { attackLabel, fmtEps, pct };
 
 export type Severity = 'error' | 'warning' | 'info';
 export interface InlineDiagnostic {
@@ -65,8 +21,7 @@ export interface InlineDiagnostic {
   field?: string;
 }
 
-const TOP_KEYS = ['$schema', 'name', 'model', 'data', 'method', 'eps', 'lambda', 'beta', 'epochs', 'batchSize', 'learningRate', 'optimizer',
-  'trainSize', 'testSize', 'seed', 'trainAttack', 'epsWarmupEpochs', 'earlyStoppingPatience', 'eval'] as const;
+const TOP_KEYS: readonly string[] = Object.keys(EXPERIMENT.properties);
 
 /** The property node (key + value) at a dotted path such as "trainAttack.steps" or "eval.eps[1]". */
 function rangeOf(root: Node | undefined, field: string): { start: number; end: number } | undefined {
@@ -110,7 +65,7 @@ export function experimentDiagnostics(text: string, last?: Summary, runId?: stri
     } else {
       for (const [key, v] of Object.entries(value)) {
         const r = rangeOf(root, key) ?? firstLine(text);
-        if (!(TOP_KEYS as readonly string[]).includes(key)) {
+        if (!TOP_KEYS.includes(key)) {
           out.push({ ...r, message: `Unknown field "${key}" (ignored by the engine).`, severity: 'warning', code: 'unknown-field', field: key });
           continue;
         }
@@ -122,16 +77,7 @@ export function experimentDiagnostics(text: string, last?: Summary, runId?: stri
           out.push({ ...(rangeOf(root, field) ?? r), message: `${field}: ${m?.[2] ?? res.error}`, severity: 'error', code: 'schema', field });
         }
       }
-      const obj = value as { eps?: unknown; eval?: { eps?: unknown } };
-      const epsOut = (x: unknown) => typeof x === 'number' && (x < 0 || x > 1);
-      if (epsOut(obj.eps)) {
-        out.push({ ...rangeOf(root, 'eps')!, message: `ε=${obj.eps} is outside the data range [0,1]: pixels are scaled to [0,1], so ε must be too (e.g. 0.3 for MNIST, 8/255≈0.031 for CIFAR-10).`, severity: 'error', code: 'eps-range', field: 'eps' });
-      }
-      if (Array.isArray(obj.eval?.eps)) {
-        obj.eval.eps.forEach((x, i) => {
-          if (epsOut(x)) out.push({ ...rangeOf(root, `eval.eps[${i}]`)!, message: `eval.eps[${i}]=${x} is outside the data range [0,1].`, severity: 'error', code: 'eps-range', field: `eval.eps[${i}]` });
-        });
-      }
+      out.push(...catalogueDiagnostics(value as Record<string, unknown>, root));
     }
   }
   out.push(...summaryWarnings(text, last, runId, root));
@@ -142,7 +88,7 @@ export function experimentDiagnostics(text: string, last?: Summary, runId?: stri
 export function summaryWarnings(text: string, last: Summary | undefined, runId?: string, root = parseTree(text)): InlineDiagnostic[] {
   if (!last) return [];
   return last.warnings.map((w) => ({
-    ...((w.field && rangeOf(root, w.field)) || firstLine(text)),
+    ...(((w.field ?? warningSpec(w.code)?.field) && rangeOf(root, (w.field ?? warningSpec(w.code)?.field)!)) || firstLine(text)),
     message: `${w.message} [last run ${runId ?? last.runId}]`,
     severity: w.severity === 'error' ? 'error' : w.severity === 'info' ? 'info' : 'warning',
     code: w.code,
@@ -150,48 +96,59 @@ export function summaryWarnings(text: string, last: Summary | undefined, runId?:
   }));
 }
 
-const DOCS: Record<string, string> = {
-  $schema: 'The JSON Schema of experiment files (IntelliSense).',
-  name: 'A label for the run.',
-  model: 'What to train: a built-in architecture (`mlp`, `cnn-small`, …) or the path of a TensorFlow.js `model.json`.',
-  data: 'The data set: `mnist-sample` (embedded), `mnist`, `cifar10`, or a path.',
-  method: 'The adversarial-training method: `none` (standard training), `fgsm` (Goodfellow et al.: loss mixes clean and FGSM examples with weight λ), `pgd` (Madry et al.: train on PGD examples), `fast` (Wong et al.: FGSM with random start — watch for catastrophic overfitting), `trades` (Zhang et al.: clean loss + β·KL(clean‖adversarial)).',
-  eps: 'ε, the L∞ radius of the perturbations used in training, in the data range [0,1] (0.3 is the MNIST standard, 8/255 for CIFAR-10).',
-  lambda: 'λ, the weight of the adversarial loss: loss = (1−λ)·clean + λ·adversarial (0.5 in Goodfellow et al.).',
-  beta: 'β of TRADES: weight of the robustness (KL) term (6 in Zhang et al.).',
-  epochs: 'Passes over the training data.',
-  batchSize: 'Examples per gradient step.',
-  learningRate: 'The optimizer step size.',
-  optimizer: '`adam` or `sgd`.',
-  trainSize: 'How many training examples to use (a subset, for quick runs).',
-  testSize: 'How many test examples the evaluation uses.',
-  seed: 'Random seed: the same seed and settings reproduce the run.',
-  trainAttack: 'The attack that makes the training examples (pgd, fast, trades): steps, stepSize, restarts, norm.',
-  'trainAttack.steps': 'PGD iterations per training example (e.g. 40 for MNIST in Madry et al.; more is stronger and slower).',
-  'trainAttack.stepSize': 'The PGD step size α (e.g. 0.01 for ε=0.3; ≈2.5·ε/steps).',
-  'trainAttack.restarts': 'Random restarts of the training attack.',
-  'trainAttack.norm': 'The threat model: `linf` (max-pixel change ≤ ε) or `l2`.',
-  epsWarmupEpochs: 'Ramp ε up linearly over this many epochs (helps training stability).',
-  earlyStoppingPatience: 'Stop when robust validation accuracy has not improved for this many epochs (and on catastrophic overfitting).',
-  eval: 'The evaluation that ends the run: attacks, ε values, steps, restarts, test points.',
-  'eval.attacks': 'Attacks to evaluate with (`fgsm`, `pgd`, … or `ensemble`): robust accuracy is the per-example worst case over them.',
-  'eval.eps': 'The ε values the robustness curve is measured at.',
-  'eval.steps': 'Iterations of iterative attacks at evaluation (PGD-40, PGD-100…).',
-  'eval.stepSize': 'The step size of iterative attacks at evaluation.',
-  'eval.restarts': 'Random restarts at evaluation: more restarts never raise robust accuracy.',
-  'eval.testPoints': 'How many test points are attacked. Always report it with the accuracy.',
-};
+/** Hover text of each field (and nested field): the experiment definition's description and default. */
+const DOCS: Record<string, string> = Object.fromEntries(Object.entries(EXPERIMENT.properties).flatMap(([k, f]: [string, FieldSpec]) => [
+  [k, fieldDoc(f)],
+  ...(f.type === 'object' ? Object.entries(f.properties).map(([n, g]) => [`${k}.${n}`, fieldDoc(g)]) : []),
+]));
+
+function fieldDoc(f: FieldSpec): string {
+  const d = 'default' in f && f.default !== undefined ? (Array.isArray(f.default) ? f.default.join(', ') : String(f.default)) : f.defaultText;
+  const range = (f.type === 'number' || f.type === 'integer') && f.maximum !== undefined ? ` Range: ${f.minimum ?? f.exclusiveMinimum} to ${f.maximum}.` : '';
+  return `${f.description}${range}${d !== undefined && !f.description.includes('Default:') ? ` Default: ${d}.` : ''}`;
+}
+
+/**
+ * What the catalogue says about the values: ε within its norm's range, weights the method takes,
+ * attacks that exist and fit the threat model. The engine refuses each of these, so they are errors.
+ */
+function catalogueDiagnostics(v: Record<string, unknown>, root: Node | undefined): InlineDiagnostic[] {
+  const out: InlineDiagnostic[] = [];
+  const at = (field: string) => rangeOf(root, field) ?? { start: 0, end: 1 };
+  const ta = v.trainAttack as { norm?: unknown } | undefined;
+  const norm = ta?.norm === 'l2' ? 'l2' : 'linf';
+  const max = EPS_GRIDS[norm].max;
+  const epsOut = (x: unknown) => typeof x === 'number' && (x < 0 || x > max);
+  const range = norm === 'linf' ? 'the data range [0,1]: pixels are scaled to [0,1], so ε must be too (e.g. 0.3 for MNIST, 8/255≈0.031 for CIFAR-10)' : `[0, ${max}]`;
+  if (epsOut(v.eps)) out.push({ ...at('eps'), message: `ε=${v.eps} is outside ${range}.`, severity: 'error', code: 'eps-range', field: 'eps' });
+  const ev = v.eval as { eps?: unknown; attacks?: unknown } | undefined;
+  if (Array.isArray(ev?.eps)) {
+    ev.eps.forEach((x, i) => {
+      if (epsOut(x)) out.push({ ...at(`eval.eps[${i}]`), message: `eval.eps[${i}]=${x} is outside ${norm === 'linf' ? 'the data range [0,1]' : range}.`, severity: 'error', code: 'eps-range', field: `eval.eps[${i}]` });
+    });
+  }
+  const method = (typeof v.method === 'string' && (METHODS as readonly string[]).includes(v.method) ? v.method : v.method === undefined ? DEFAULT_METHOD : undefined) as Method | undefined;
+  for (const w of ['lambda', 'beta'] as const) {
+    const problem = method && v[w] !== undefined ? weightProblem(method, w) : undefined;
+    if (problem) out.push({ ...at(w), message: `${problem}.`, severity: 'error', code: 'weight-not-used', field: w });
+  }
+  if (Array.isArray(ev?.attacks)) {
+    ev.attacks.forEach((a, i) => {
+      if (typeof a !== 'string') return;
+      const fit = normFor([a], norm, 'experiment');
+      if (fit !== norm) out.push({ ...at(`eval.attacks[${i}]`), message: fit, severity: 'error', code: fit.startsWith('unknown') ? 'schema' : 'attack-norm', field: `eval.attacks[${i}]` });
+    });
+  }
+  return out;
+}
 
 function measured(key: string, s: Summary): string[] {
   const lines: string[] = [];
-  const h = headline(s);
-  const robustAt = (eps: number) => s.worstCase.find((w) => Math.abs(w.eps - eps) < 1e-9)?.accuracy;
+  const robustAt = (eps: number) => s.worstCase.find((w) => sameEps(w.eps, eps))?.accuracy;
   if (key === 'eps' || key.startsWith('eval')) {
     const rows = [...s.worstCase].sort((a, b) => a.eps - b.eps).map((w) => `| ${fmtEps(w.eps)} | ${pct(w.accuracy)} | ${w.attacks.join(', ')} |`);
-    if (rows.length) lines.push('| ε | robust (worst case) | attacks |', '| --- | --- | --- |', ...rows);
-    if (key === 'eps' && s.eps !== undefined && robustAt(s.eps) !== undefined) lines.unshift(`At the trained ε=${fmtEps(s.eps)}: robust ${pct(robustAt(s.eps)!)}, clean ${pct(s.cleanAccuracy)}.`);
-  } else if (h) {
-    lines.push(`Robust ${pct(h.robust)} @ ε=${fmtEps(h.eps)} (${h.attack}), clean ${pct(h.clean)}, ${h.testPoints} test points.`);
+    if (rows.length) lines.push(`Run \`${s.runId}\` alone:`, '', '| ε | robust (worst case of this run) | attacks |', '| --- | --- | --- |', ...rows);
+    if (key === 'eps' && s.eps !== undefined && robustAt(s.eps) !== undefined) lines.unshift(`At the trained ε=${fmtEps(s.eps)} this run measured robust ${pct(robustAt(s.eps)!)}, clean ${pct(s.cleanAccuracy)}.`, '');
   }
   if (key === 'method' && s.method) lines.push(`Method of that run: \`${s.method}\`${s.trainingSeconds !== undefined ? `, trained in ${s.trainingSeconds.toFixed(0)} s` : ''}.`);
   if (key === 'epochs' && s.epochs !== undefined) lines.push(`Epochs of that run: ${s.epochs}.`);
@@ -201,7 +158,7 @@ function measured(key: string, s: Summary): string[] {
 }
 
 /** Markdown for a hover over an experiment-file key, or undefined when the offset is not on a known key. */
-export function experimentHover(text: string, offset: number, last?: Summary, runId?: string): { markdown: string; start: number; end: number } | undefined {
+export function experimentHover(text: string, offset: number, last?: Summary, runId?: string, model?: ModelHeadline): { markdown: string; start: number; end: number } | undefined {
   const loc = getLocation(text, offset);
   const path = loc.path.filter((p): p is string => typeof p === 'string');
   if (!path.length || !loc.previousNode) return undefined;
@@ -211,6 +168,7 @@ export function experimentHover(text: string, offset: number, last?: Summary, ru
   const shownKey = DOCS[key] ? key : path[0];
   const parts = [`**${shownKey}** — ${doc}`];
   if (last) {
+    if (model) parts.push(`Headline of the model the newest training produced: ${headlineMarkdown(model)}`);
     const m = measured(shownKey, last);
     if (m.length) parts.push(`Last measured (run \`${runId ?? last.runId}\`):\n\n${m.join('\n')}`);
   } else {

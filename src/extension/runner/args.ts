@@ -1,17 +1,16 @@
-// Engine command lines (the CLI contract of dist/engine/cli.js), built from what the user chose.
-// Pure: unit-tested.
-import type { Method } from '../../protocol';
-
-export const ATTACKS = ['fgsm', 'pgd', 'bim', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'square', 'cw-l2', 'deepfool', 'ensemble'] as const;
-export const DATA_SETS = ['mnist-sample', 'mnist', 'cifar10'] as const;
-export const DEFAULT_CURVE_EPS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4];
+// Engine command lines (the CLI contract of dist/engine/cli.js), built from what the user chose,
+// and the experiment file the train wizard writes. Pure: unit-tested.
+import { DEFAULT_EVAL_ATTACKS, EPS_GRIDS, weightProblem, type Method, type Norm } from '../../protocol';
 
 export interface TrainAnswers {
   model: string;
   data: string;
   method: Method;
   eps: number;
-  lambda: number;
+  /** Only when the user set it (and the method takes it): unset keeps the method's own loss. */
+  lambda?: number;
+  /** TRADES' β, when set. */
+  beta?: number;
   epochs: number;
 }
 
@@ -19,6 +18,7 @@ export interface AttackAnswers {
   model: string;
   attacks: string[];
   eps: number[];
+  norm: Norm;
   data?: string;
   testPoints?: number;
   steps?: number;
@@ -34,6 +34,7 @@ export function trainArgs(o: { experiment?: string; answers?: Partial<TrainAnswe
   if (x.method) a.push('--method', x.method);
   if (x.eps !== undefined) a.push('--eps', String(x.eps));
   if (x.lambda !== undefined) a.push('--lambda', String(x.lambda));
+  if (x.beta !== undefined) a.push('--beta', String(x.beta));
   if (x.epochs !== undefined) a.push('--epochs', String(x.epochs));
   a.push('--out', o.outDir);
   return a;
@@ -48,6 +49,7 @@ export function attackArgs(o: AttackAnswers & { outDir: string }): string[] {
   if (o.data) a.push('--data', o.data);
   // The ensemble is AutoAttack-lite: it replaces the individual attacks.
   a.push('--attack', o.attacks.includes('ensemble') ? 'ensemble' : o.attacks.join(','));
+  a.push('--norm', o.norm);
   if (o.eps.length) a.push('--eps', o.eps.join(','));
   if (o.steps !== undefined) a.push('--steps', String(o.steps));
   if (o.restarts !== undefined) a.push('--restarts', String(o.restarts));
@@ -56,40 +58,48 @@ export function attackArgs(o: AttackAnswers & { outDir: string }): string[] {
   return a;
 }
 
-export function curveArgs(o: { model: string; attack: string; eps: number[]; data?: string; testPoints?: number; outDir: string }): string[] {
-  const a = ['curve', o.model, '--attack', o.attack, '--eps', o.eps.join(',')];
+export function curveArgs(o: { model: string; attack: string; eps: number[]; norm: Norm; data?: string; testPoints?: number; outDir: string }): string[] {
+  const a = ['curve', o.model, '--attack', o.attack, '--norm', o.norm, '--eps', o.eps.join(',')];
   if (o.data) a.push('--data', o.data);
   if (o.testPoints !== undefined) a.push('--test-size', String(o.testPoints));
   a.push('--out', o.outDir);
   return a;
 }
 
-/** "0.1, 0.3" -> [0.1, 0.3]; ε must be in the data range [0,1]. Returns an error message instead. */
-export function parseEpsList(text: string): number[] | string {
+/** "0.1, 0.3" -> [0.1, 0.3]; ε must be in the norm's range ([0,1] for L∞). Returns an error message instead. */
+export function parseEpsList(text: string, norm: Norm = 'linf'): number[] | string {
   const parts = text.split(/[,\s]+/).filter(Boolean);
-  if (!parts.length) return 'Enter at least one ε, e.g. 0.1, 0.3';
+  if (!parts.length) return `Enter at least one ε, e.g. ${EPS_GRIDS[norm].attack.join(', ')}`;
   const out: number[] = [];
   for (const p of parts) {
     const frac = /^(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(p);
     const n = frac ? Number(frac[1]) / Number(frac[2]) : Number(p);
     if (!Number.isFinite(n)) return `"${p}" is not a number`;
-    if (n < 0 || n > 1) return `ε=${p} is outside the data range [0,1]`;
+    if (n < 0 || n > EPS_GRIDS[norm].max) return norm === 'linf' ? `ε=${p} is outside the data range [0,1]` : `ε=${p} is outside [0, ${EPS_GRIDS[norm].max}]`;
     out.push(Number(n.toPrecision(6)));
   }
   return out;
 }
 
-/** The experiment file the quick picks produce, beside the model (relative paths keep it portable). */
+/** The evaluation the wizard's experiments end with: the default attacks, at ε/3 and ε, PGD-40. */
+export const WIZARD_EVAL = { steps: 40, epsFractions: [1 / 3, 1] };
+
+/**
+ * The experiment file the train wizard writes beside the model (relative paths keep it portable).
+ * It carries no `$schema`: VS Code maps *.advtrain.json to the extension's own schema, and a URL
+ * would be fetched (and fail offline). Weights appear only when chosen, so the file means what the
+ * CLI means by the same fields.
+ */
 export function experimentFromAnswers(x: TrainAnswers, testSize?: number): Record<string, unknown> {
-  const exp: Record<string, unknown> = {
-    $schema: 'https://robustlab.dev/schemas/advtrain.schema.json',
-    model: x.model, data: x.data, method: x.method, eps: x.eps,
-  };
-  if (x.method === 'fgsm' || x.method === 'pgd' || x.method === 'fast') exp.lambda = x.lambda;
-  if (x.method === 'trades') exp.beta = x.lambda;
+  for (const w of ['lambda', 'beta'] as const) {
+    const problem = x[w] !== undefined ? weightProblem(x.method, w) : undefined;
+    if (problem) throw new Error(problem);
+  }
+  const exp: Record<string, unknown> = { model: x.model, data: x.data, method: x.method, eps: x.eps };
+  if (x.lambda !== undefined) exp.lambda = x.lambda;
+  if (x.beta !== undefined) exp.beta = x.beta;
   exp.epochs = x.epochs;
   if (testSize !== undefined) exp.testSize = testSize;
-  if (x.method === 'pgd' || x.method === 'trades') exp.trainAttack = { steps: 10, stepSize: Number((2.5 * x.eps / 10).toPrecision(3)), restarts: 1, norm: 'linf' };
-  exp.eval = { attacks: ['fgsm', 'pgd'], eps: [...new Set([x.eps / 3, x.eps].map((e) => Number(e.toPrecision(3))))], steps: 40 };
+  exp.eval = { attacks: [...DEFAULT_EVAL_ATTACKS.linf], eps: [...new Set(WIZARD_EVAL.epsFractions.map((f) => Number((x.eps * f).toPrecision(3))))], steps: WIZARD_EVAL.steps };
   return exp;
 }

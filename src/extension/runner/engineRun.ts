@@ -5,6 +5,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { engineEvent, parseWith, PROTOCOL_VERSION, type EngineCommand, type EngineEvent, type RunKind } from '../../protocol';
 import { runFiles } from '../../engine/runs/layout';
+import { resumeAction, type ResumeAction } from './resume';
 
 export type Logger = (line: string) => void;
 
@@ -38,8 +39,9 @@ export interface RunOutcome {
   message: string;
   /** The last lines of the engine's stderr and log events. */
   lastLog: string[];
-  /** A training checkpoint exists: `train --resume RUN_DIR` can continue. */
+  /** The run can be continued (resumeAction says how: Resume training, or Finish Evaluation). */
   resumable: boolean;
+  resumeAction?: ResumeAction;
   eventsReceived: number;
   eventsDropped: number;
 }
@@ -87,6 +89,8 @@ export class EngineRun {
       env: { ...process.env, ...launch.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
+      // Not the host's own flags (an --inspect port, a test runner's loaders): the engine is plain Node.
+      execArgv: [],
     });
     this.done = new Promise<RunOutcome>((resolve) => {
       let settled = false;
@@ -216,23 +220,33 @@ export class EngineRun {
     }
   }
 
+  /**
+   * How the run ended, from the engine's own last event (finished or error); the exit code and
+   * signal only explain an engine that died without one (a crash, a kill).
+   */
   private outcome(code: number | null, signal: NodeJS.Signals | null): RunOutcome {
     const base = { exitCode: code, signal, runDir: this.runDir, lastLog: this.lastLog(20), eventsReceived: this.eventsReceived, eventsDropped: this.eventsDropped };
-    const resumable = this.kind === 'train' && fs.existsSync(runFiles(this.runDir).trainState);
     let status: OutcomeStatus;
     let message: string;
+    const fin = this.finished;
+    const err = this.engineError;
     if (this.startError && this.child.pid === undefined) {
       status = 'crashed';
       message = `The engine could not start: ${this.startError.message} (check the setting robustlab.nodePath).`;
-    } else if (code === 0) {
-      status = this.finished?.status === 'stopped' || this.stopRequested ? 'stopped' : 'completed';
-      message = status === 'stopped' ? `${this.label} stopped.` : `${this.label} finished.`;
-    } else if (code === 1) {
-      status = 'gate-failed';
-      message = `${this.label}: robust accuracy is below the --fail-under gate.`;
-    } else if (code === 2) {
-      status = 'bad-input';
-      message = `${this.label}: bad input — ${this.engineError?.message ?? this.lastLog(1)[0] ?? 'see the log'}`;
+    } else if (fin) {
+      if (fin.status === 'stopped') {
+        status = 'stopped';
+        message = `${this.label} stopped.`;
+      } else if (fin.exitCode === 1) {
+        status = 'gate-failed';
+        message = `${this.label}: ${fin.message ?? 'robust accuracy is below the --fail-under gate.'}`;
+      } else {
+        status = 'completed';
+        message = `${this.label} finished.`;
+      }
+    } else if (err) {
+      status = err.code === 'bad-input' ? 'bad-input' : 'crashed';
+      message = err.code === 'bad-input' ? `${this.label}: bad input — ${err.message}` : `${this.label} failed: ${err.message}`;
     } else if (this.killedByUs) {
       status = 'killed';
       message = `${this.label} did not stop within the grace period and was killed.`;
@@ -240,11 +254,13 @@ export class EngineRun {
       status = 'crashed';
       const how = signal
         ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}`
-        : code === 134 || code === 137 ? `exited with code ${code} (out of memory?)` : `exited with code ${code}`;
-      message = `${this.label} crashed: the engine ${how}.${this.engineError ? ` ${this.engineError.message}` : ''}`;
+        : code === 134 || code === 137 ? `exited with code ${code} (out of memory?)` : `exited with code ${code} without reporting how it ended`;
+      message = `${this.label} crashed: the engine ${how}.`;
     }
-    if (status === 'crashed' || status === 'killed') this.markFailed(message);
-    return { ...base, status, message, resumable: resumable && (status === 'crashed' || status === 'killed' || status === 'stopped') };
+    if ((status === 'crashed' && !err) || status === 'killed') this.markFailed(message);
+    const action = status === 'crashed' || status === 'killed' || status === 'stopped' ? resumeAction(this.runDir) : undefined;
+    if (!action) removeIfEmpty(this.runDir);
+    return { ...base, status, message, resumable: !!action, ...(action ? { resumeAction: action } : {}) };
   }
 
   /** A crashed engine could not write its own end: record it so the run does not look "running" forever. */
@@ -258,6 +274,13 @@ export class EngineRun {
       this.log(`[${this.label}] could not record the crash in ${file}: ${(err as Error).message}`);
     }
   }
+}
+
+/** A run folder the engine never used (it refused the input, or stopped before starting) goes. */
+function removeIfEmpty(runDir: string): void {
+  try {
+    if (fs.readdirSync(runDir).length === 0) fs.rmdirSync(runDir);
+  } catch { /* not there, or not empty */ }
 }
 
 function needsNewline(file: string): boolean {

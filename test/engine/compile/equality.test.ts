@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
+import { apgdRun } from '../../../src/engine/attacks/apgd';
 import { getAttack } from '../../../src/engine/attacks/registry';
 import type { AttackParams, ThreatModel } from '../../../src/engine/attacks/types';
 import { executionFor } from '../../../src/engine/compile/execution';
@@ -208,6 +209,33 @@ describe('compiled and eager attacks agree', () => {
         tf.dispose([e, c]);
       }
     }
+    tf.dispose([x, y, targets]);
+  });
+
+  it("AutoAttack's APGD-T (success = any misclassification) and EOT>1 APGD: compiled where it applies, eager-equal", async () => {
+    const [model] = twins('cnn-small');
+    const { x, y } = batch([28, 28, 1], 41);
+    const targets = tf.tidy(() => tf.cast(tf.mod(tf.add(y, 3), 10), 'int32') as TF.Tensor1D);
+    const threat: ThreatModel = { norm: 'linf', eps: 0.15 };
+    const broken: number[] = [];
+    for (const opts of [{ anyMisclassification: true }, { anyMisclassification: false }, { eot: 2 }]) {
+      const run = () => apgdRun({ tf, model, rng: new Rng(9) }, x, y, threat, 10, 1, 'dlr', targets, opts);
+      process.env.ROBUSTLAB_EXECUTION = 'eager';
+      let e;
+      try {
+        e = await run();
+      } finally {
+        delete process.env.ROBUSTLAB_EXECUTION;
+      }
+      const c = await run();
+      const what = JSON.stringify(opts);
+      assert.ok(maxAbsDiff([e.xAdv], [c.xAdv]) <= 1e-5, `${what}: adversarial examples differ by ${maxAbsDiff([e.xAdv], [c.xAdv])}`);
+      assert.deepEqual(Array.from(c.success.dataSync()), Array.from(e.success.dataSync()), `${what}: success masks differ`);
+      broken.push(Array.from(c.success.dataSync()).reduce((a, v) => a + v, 0));
+      tf.dispose([e.xAdv, e.success, e.bestLoss, c.xAdv, c.success, c.bestLoss]);
+    }
+    // Any misclassification counts more points as broken than reaching the target (the batch tells the two settings apart).
+    assert.ok(broken[0] > broken[1], `any misclassification ${broken[0]} vs target reached ${broken[1]}`);
     tf.dispose([x, y, targets]);
   });
 

@@ -23,7 +23,7 @@ async function checksFor(model: Classifier, data: Dataset, eps = [0, 0.05, 0.1])
 
 function fakeEval(clean: number, robust: Partial<RobustEntry>[]): Evaluation {
   return {
-    testPoints: 100, cleanAccuracy: clean, worstCase: [], galleryBatch: new Map(),
+    testPoints: 100, cleanAccuracy: clean, worstCase: [], galleryBatch: new Map(), complete: true, missing: [],
     points: { labels: new Int32Array(), cleanPred: new Int32Array(), cleanConf: new Float32Array(), advPred: new Map(), advConf: new Map(), advL2: new Map() },
     robust: robust.map((r) => ({ attack: 'pgd', norm: 'linf', eps: 0.1, steps: 10, restarts: 1, accuracy: 0.5, testPoints: 100, ...r })),
   };

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { EngineEvent } from '../../../src/protocol';
+import { hasCleanTerm, type EngineEvent, type Method } from '../../../src/protocol';
 import { loadDataset } from '../../../src/engine/data';
-import { loadModelFile } from '../../../src/engine/models/io';
+import { findCheckpoint, loadCheckpointModel } from '../../../src/engine/train/checkpoint';
 import { buildBuiltin } from '../../../src/engine/models/builtins';
 import { layersClassifier } from '../../../src/engine/models/layers';
 import { getObjective } from '../../../src/engine/objectives/registry';
@@ -20,7 +20,8 @@ async function setup(seed: number, method = 'fgsm', epochs = 3) {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-train-'));
   const opts: TrainOptions = {
     epochs, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed, objective: getObjective(method),
-    objectiveConfig: { eps: 0.1, lambda: 1, cleanTerm: true, beta: 6, steps: 3, stepSize: 0.05, restarts: 1, norm: 'linf' },
+    // λ unset: the catalogue's loss of each method (fast and pgd: L_adv alone).
+    objectiveConfig: { eps: 0.1, lambda: 1, cleanTerm: hasCleanTerm(method as Method, false), beta: 6, steps: 3, stepSize: 0.05, restarts: 1, norm: 'linf' },
     epsWarmupEpochs: 0, earlyStoppingPatience: 0, validationPoints: 64, runDir, resume: false,
   };
   const events: EngineEvent[] = [];
@@ -106,6 +107,11 @@ describe('trainer', () => {
     assert.ok(res.result.stoppedEarly, `ran ${epochs} epochs without stopping early`);
     assert.ok(epochs < 6);
     assert.ok(s.events.some((e) => e.type === 'log' && /early stopping/.test(e.message)));
+    // Resumed after a kill that came once early stopping had decided: it stops again, training no further epoch.
+    const again = await train(tf, s.model, s.data, { ...s.opts, learningRate: 0.5, optimizer: 'sgd', earlyStoppingPatience: 1, resume: true }, s.emitter, { stopRequested: false, paused: false });
+    assert.equal(again.result.epochsRun, 0);
+    assert.equal(again.result.stoppedEarly, true);
+    assert.equal(again.result.epochsTotal, res.result.epochsTotal);
   });
 
   it('streams the objective\'s own total (Fast-AT trains on L_adv alone)', async () => {
@@ -129,10 +135,14 @@ describe('trainer', () => {
     assert.equal(res.result.epochsRun, 3, 'no epoch after the collapse');
     assert.deepEqual(seen.map((e) => e.epoch), [1, 2, 3]);
     assert.ok(seen.every((e) => e.fullEps && e.trainAccAdv !== undefined && e.trainAccAdv >= 0 && e.trainAccAdv <= 1));
-    const best = await loadModelFile(tf, path.join(s.runDir, 'checkpoints', 'best', 'model.json'));
+    const found = findCheckpoint(s.runDir, { repair: false });
+    assert.deepEqual(found.problems, []);
+    assert.equal(found.best?.state.bestEpoch, res.result.bestEpoch, 'the best generation is kept');
+    const best = await loadCheckpointModel(tf, found.best!);
     const flat = (ws: Array<{ dataSync(): ArrayLike<number> }>) => ws.map((w) => Array.from(w.dataSync())).flat();
     assert.deepEqual(flat(s.model.layers!.getWeights()), flat(best.layers!.getWeights()), 'weights are the best checkpoint');
-    const last = await loadModelFile(tf, path.join(s.runDir, 'checkpoints', 'last', 'model.json'));
+    const last = await loadCheckpointModel(tf, found.latest!);
+    assert.equal(found.latest!.state.epoch, 3);
     const bestEpoch = res.result.bestEpoch;
     assert.ok(s.events.some((e) => e.type === 'log' && e.message.includes(`epoch ${bestEpoch}`)));
     if (bestEpoch !== 3) assert.notDeepEqual(flat(last.layers!.getWeights()), flat(best.layers!.getWeights()));

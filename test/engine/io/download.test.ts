@@ -58,7 +58,7 @@ const md5 = (b: Buffer) => crypto.createHash('md5').update(b).digest('hex');
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 const toy = (over: Partial<RemoteDataset> = {}): RemoteDataset => ({
   name: 'toy', baseUrl: 'http://127.0.0.1:9/never-used/',
-  files: [{ name: 'a.bin', md5: md5(A) }, { name: 'b.bin', sha256: sha256(B) }], ...over,
+  files: [{ name: 'a.bin', md5: md5(A), maxBytes: 1 << 20 }, { name: 'b.bin', sha256: sha256(B), maxBytes: 1 << 20 }], ...over,
 });
 const leftovers = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
 
@@ -80,12 +80,12 @@ test('files land in the cache with the right content, with progress; a second ca
 
 test('redirects are followed', async () => {
   const cache = tmpDir('redirect');
-  const dir = await ensureRemoteDataset(toy({ files: [{ name: 'a.bin', md5: md5(A) }] }), { cacheDir: cache, baseUrl: `${base}/moved/` });
+  const dir = await ensureRemoteDataset(toy({ files: [{ name: 'a.bin', md5: md5(A), maxBytes: 1 << 20 }] }), { cacheDir: cache, baseUrl: `${base}/moved/` });
   assert.ok(fs.readFileSync(path.join(dir, 'a.bin')).equals(A));
 });
 
 test('a checksum mismatch is a BadInputError and leaves no file (nor .part) in the cache', async () => {
-  for (const f of [{ name: 'a.bin', md5: md5(B) }, { name: 'b.bin', sha256: sha256(A) }]) {
+  for (const f of [{ name: 'a.bin', md5: md5(B), maxBytes: 1 << 20 }, { name: 'b.bin', sha256: sha256(A), maxBytes: 1 << 20 }]) {
     const cache = tmpDir('mismatch');
     const dest = path.join(cache, 'toy', f.name);
     await assertBadInput(() => ensureRemoteDataset(toy({ files: [f] }), { cacheDir: cache, baseUrl: `${base}/toy/` }), dest, /checksum mismatch/);
@@ -95,7 +95,7 @@ test('a checksum mismatch is a BadInputError and leaves no file (nor .part) in t
 
 test('a 404 names the dataset, the files and what to do', async () => {
   const cache = tmpDir('404');
-  const spec = toy({ files: [{ name: 'missing.bin', md5: md5(A) }] });
+  const spec = toy({ files: [{ name: 'missing.bin', md5: md5(A), maxBytes: 1 << 20 }] });
   const err = await assertBadInput(() => ensureRemoteDataset(spec, { cacheDir: cache, baseUrl: `${base}/toy/` }), path.join(cache, 'toy', 'missing.bin'), /HTTP 404/);
   assert.match(err.message, /could not download dataset 'toy'/);
   assert.match(err.message, /by hand/);
@@ -105,7 +105,7 @@ test('a 404 names the dataset, the files and what to do', async () => {
 
 test('a connection dropped mid-body is an error (no hang) and leaves no partial file', async () => {
   const cache = tmpDir('cut');
-  const spec = toy({ files: [{ name: 'cut.bin', md5: md5(A) }] });
+  const spec = toy({ files: [{ name: 'cut.bin', md5: md5(A), maxBytes: 1 << 20 }] });
   await assert.rejects(ensureRemoteDataset(spec, { cacheDir: cache, baseUrl: `${base}/toy/` }), (err: unknown) =>
     err instanceof BadInputError && err.message.includes('cut.bin'));
   assert.deepEqual(leftovers(path.join(cache, 'toy')), []);

@@ -110,3 +110,22 @@ test('loadDataset on a folder of IDX files (mixed raw and .gz) splits train and 
   fs.rmSync(path.join(d, 't10k-labels-idx1-ubyte.gz'));
   await assertBadInput(() => loadDataset(d, { seed: 3 }), d, /missing t10k-labels-idx1-ubyte/);
 });
+
+test('the test points of an IDX folder do not depend on --train-size: smaller test sizes are prefixes', async () => {
+  // A model trained with one --train-size and attacked later (which loads one training point) must
+  // be scored on the same test points, or their results cannot be combined into one headline.
+  const d = tmpDir('idxprefix');
+  fs.writeFileSync(path.join(d, 'train-images-idx3-ubyte'), idxImages(30, 4, 4));
+  fs.writeFileSync(path.join(d, 'train-labels-idx1-ubyte'), idxLabels(30));
+  fs.writeFileSync(path.join(d, 't10k-images-idx3-ubyte'), idxImages(20, 4, 4));
+  fs.writeFileSync(path.join(d, 't10k-labels-idx1-ubyte'), idxLabels(20, (i) => (i * 3) % 10));
+  const points = (s: { x: Float32Array; y: Int32Array }, n: number) => ({ x: Array.from(s.x.subarray(0, n * 16)), y: Array.from(s.y.subarray(0, n)) });
+  const trained = await loadDataset(d, { seed: 5 });
+  const trainedSubset = await loadDataset(d, { seed: 5, trainSize: 12, testSize: 15 });
+  const attacked = await loadDataset(d, { seed: 5, trainSize: 1, testSize: 8 });
+  assert.deepEqual(points(attacked.test, 8), points(trained.test, 8));
+  assert.deepEqual(points(attacked.test, 8), points(trainedSubset.test, 8));
+  assert.notDeepEqual(points((await loadDataset(d, { seed: 6, trainSize: 1, testSize: 8 })).test, 8), points(attacked.test, 8), 'another seed, other points');
+  assert.equal(trained.test.n, 20);
+  await assertBadInput(() => loadDataset(d, { seed: 5, testSize: 21 }), d, /asked for 21 test points but .* has 20/);
+});
