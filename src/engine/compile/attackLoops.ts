@@ -79,7 +79,6 @@ export async function compiledPgdLoop(ctx: AttackContext, x: TF.Tensor4D, start:
   if (!r) return undefined;
   const s = shapeOf(x);
   let xAdv = start;
-  let done = 0;
   for (const u of blocks(steps)) {
     if (ctx.shouldStop?.()) break;
     const cg = await graphFor(r, 'pgd', { norm: threat.norm, sign, u }, s.batch, `pgd attack block (${u} steps)`, () => ag.pgdBlockGraph(r.plan, s, threat.norm, sign, u));
@@ -87,8 +86,8 @@ export async function compiledPgdLoop(ctx: AttackContext, x: TF.Tensor4D, start:
     const out = runOwned(r, cg, { x, x_adv: xAdv, labels: int32(r.tf, labels, owned), eps: owned[0], step_size: owned[1] }, owned);
     xAdv.dispose();
     xAdv = out.x_adv as TF.Tensor4D;
-    done += u;
-    if (done < steps) await yieldToLoop();
+    // Every block yields, the last too: a stop (SIGTERM, the host's stop message) is seen before the next batch.
+    await yieldToLoop();
   }
   return xAdv;
 }
