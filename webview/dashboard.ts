@@ -297,6 +297,7 @@ export class Dashboard {
     if (st === 'running' && t.remainingDetail) left.title = t.remainingDetail;
     stat('Images/s', t.imagesPerSec !== undefined ? t.imagesPerSec.toFixed(0) : '–', 'speed');
     if (s) stat('Backend', s.backend === 'tensorflow' ? 'tensorflow (native)' : `${s.backend} (slow fallback)`, 'backend');
+    if (s?.execution) stat('Execution', s.execution === 'compiled' ? 'compiled (one TF call per step)' : `eager${s.executionNote ? ` · ${s.executionNote}` : ''}`, 'execution');
     if (run.headline) stat('Headline of the model', run.headline.label, 'headline');
     if (run.progress && st === 'running') stat(run.progress.stage, `${run.progress.done} / ${run.progress.total}${run.progress.message ? ` · ${run.progress.message}` : ''}`, 'progress');
     body.append(stats);

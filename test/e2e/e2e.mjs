@@ -201,6 +201,15 @@ try {
     if (!text) throw new Error('no webview frame shows the dashboard (its Training / Evaluation / Gallery tabs)');
     if (!HEADLINE || !text.includes(HEADLINE.label)) throw new Error(`the dashboard does not show the headline "${HEADLINE?.label}": ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
     record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard, with the model\'s headline', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '06-dashboard')}`);
+    // Issue 14: the header says which path the run's steps took (the built-in model compiles). The
+    // header fills in once the run's events have arrived.
+    let exec;
+    for (let i = 0; i < 40 && !exec; i++) {
+      const frames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+      exec = frames.map((t) => /Execution\s+(compiled|eager)[^\n]*/.exec(t)?.[0]).find(Boolean);
+      if (!exec) await ui.waitForTimeout(500);
+    }
+    record('[ui] the dashboard header shows the execution path (compiled for a built-in model)', /^Execution\s+compiled/.test(exec ?? ''), `${exec ?? 'no Execution stat in the header'}`);
   } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06-dashboard-FAIL')); }
   try {
     // An attack run's dashboard opens on Evaluation (it has no training), and a second dashboard opens
