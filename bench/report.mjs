@@ -39,8 +39,38 @@ function logitsSection(l) {
     l.results.map((r) => [r.model, r.points, r.maxAbsDiff.toExponential(2), r.maxAbsLogit.toFixed(2), pct(r.argmaxAgreement), r.pass ? 'yes' : '**no**']));
 }
 
+/** The paired bench (bench/speed-pairs.mjs): eager, compiled and PyTorch per cell, alternating. */
+function pairedSpeedSection(s) {
+  const range = (v) => `${f0(Math.min(...v))}–${f0(Math.max(...v))}`;
+  const us = (side, r) => (r.oneThread[side] ? f0(r.oneThread[side].cpuUsPerImage) : '—');
+  const usRange = (side, r) => (r.oneThread[side] ? ` (${range(r.oneThread[side].cpuSec.map((c) => (c / r.batch) * 1e6))})` : '');
+  const ips = (side, r) => (r.twoThreads[side] ? f0(r.twoThreads[side].imagesPerSec) : '—');
+  const ratio = (a, b) => (a && b ? `**${(a / b).toFixed(2)}**` : '—');
+  const load = (r) => ['eager', 'compiled', 'peer'].filter((k) => r.loadavg[k] !== undefined).map((k) => r.loadavg[k].toFixed(1)).join(' / ');
+  const cpuRows = s.rows.map((r) => [r.model, TASK_TITLE[r.task], r.batch, `${us('eager', r)}${usRange('eager', r)}`, `${us('compiled', r)}${usRange('compiled', r)}`, `${us('peer', r)}${usRange('peer', r)}`,
+    ratio(r.oneThread.peer?.cpuUsPerImage, (r.oneThread.compiled ?? r.oneThread.eager)?.cpuUsPerImage), ratio(r.oneThread.peer?.cpuUsPerImage, r.oneThread.eager?.cpuUsPerImage), load(r)]);
+  const ipsRows = s.rows.map((r) => [r.model, TASK_TITLE[r.task], r.batch, ips('eager', r), ips('compiled', r), ips('peer', r),
+    ratio((r.twoThreads.compiled ?? r.twoThreads.eager)?.imagesPerSec, r.twoThreads.peer?.imagesPerSec), ratio(r.twoThreads.eager?.imagesPerSec, r.twoThreads.peer?.imagesPerSec), load(r)]);
+  const first = (side, r) => (r.firstStep[side]?.['2t'] ? `${r.firstStep[side]['2t'].sec.toFixed(2)} s` : '—');
+  const firstRows = s.rows.filter((r) => r.task !== 'eval-cw').map((r) => [r.model, TASK_TITLE[r.task], first('eager', r), first('compiled', r), first('peer', r)]);
+  return [`${s.rounds} rounds × ${s.callsPerRound} call per side and cell, the sides rotating their order each round; every worker under \`nice -n ${s.nice}\`. Training batch ${s.options.batch}, evaluation batch ${s.options.evalBatch}, ε = 0.3 L∞, Adam; C&W ${s.options.cwSteps} steps × 1 binary-search step (no compiled version: "compiled" is eager there). Engine ${s.engine.versions?.['tfjs-node']} on libtensorflow ${s.engine.libtensorflow ?? '2.9.1'}, oneDNN graph rewrites ${s.engine.oneDnn}; PyTorch ${s.peer.torch}. Load average: the mean 1-minute load over each side's measurements (eager / compiled / PyTorch).`,
+    '',
+    '**1 thread: process CPU time per image (µs; median over rounds, range in brackets).** Ratio > 1: the engine needs less CPU than PyTorch for the same work. Robust to other load on the machine, unlike wall time.',
+    '',
+    table(['model', 'task', 'batch', 'eager', 'compiled', 'PyTorch', 'PyTorch ÷ compiled', 'PyTorch ÷ eager', 'load avg'], cpuRows),
+    '',
+    '**2 threads: images/s (median over rounds).** Ratio > 1: the engine is faster. Under load above 2 PyTorch\'s OpenMP threads suffer far more than TF\'s pool (see Threads above), so these ratios flatter the engine when the load column is high.',
+    '',
+    table(['model', 'task', 'batch', 'eager', 'compiled', 'PyTorch', 'compiled ÷ PyTorch', 'eager ÷ PyTorch', 'load avg'], ipsRows),
+    '',
+    '**Time to the first step or attack of a cell** (2 threads, in a warm process: making the cell, for the compiled path building the graph, loading it into a TensorFlow session and its first run, then the call itself).',
+    '',
+    table(['model', 'task', 'eager', 'compiled', 'PyTorch'], firstRows)].join('\n');
+}
+
 function speedSection(s) {
   if (!s) return '';
+  if (s.kind === 'paired') return pairedSpeedSection(s);
   const peak = Math.max(s.matmulPeak.torchGflops, s.matmulPeak.numpyGflops);
   const rows = [];
   for (const e of s.rows.filter((r) => r.side === 'engine')) {
@@ -173,6 +203,33 @@ function profileSection(e, p, r) {
   return parts.join('\n\n');
 }
 
+/** bench/experiments/libtensorflow-221.sh: the same step-cpu calls alternating between two builds of the binding (JSON lines). */
+function libtfSection() {
+  const f = path.join(results, 'libtensorflow-221.json');
+  if (!fs.existsSync(f)) return '';
+  const rows = fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const versions = [...new Set(rows.map((r) => r.libtensorflow))];
+  if (versions.length !== 2) return '';
+  const [a, b] = versions;
+  const title = { none: 'clean training step', fgsm: 'FGSM training step', pgd: 'PGD-7 training step', pgd20: 'PGD-20 evaluation' };
+  const cells = [];
+  for (const r of rows) {
+    const k = `${r.model}|${r.task}|${r.execution}`;
+    if (!cells.some((c) => c.k === k)) cells.push({ k, model: r.model, task: r.task, execution: r.execution });
+  }
+  const pick = (c, v, key) => rows.filter((r) => `${r.model}|${r.task}|${r.execution}` === c.k && r.libtensorflow === v).map((r) => r[key]);
+  const ms = (v) => v.map((x) => x.toFixed(1)).join(', ');
+  const tableRows = cells.sort((x, y) => x.execution.localeCompare(y.execution)).map((c) => {
+    const ca = pick(c, a, 'meanCpuMsPerCall');
+    const cb = pick(c, b, 'meanCpuMsPerCall');
+    return [c.model, title[c.task] ?? c.task, c.execution, ms(ca), ms(cb), `**${(mean(ca) / mean(cb)).toFixed(2)}**`, `${ms(pick(c, a, 'firstMs').map((x) => x / 1000))} s`, `${ms(pick(c, b, 'firstMs').map((x) => x / 1000))} s`];
+  });
+  const rounds = Math.max(...rows.map((r) => r.round));
+  return [`\`bench/experiments/libtensorflow-221.sh\`: ${rounds} rounds; in each, every model × path ran \`bench/experiments/step-cpu.ts\` (a fresh process, 1 thread, \`nice -n 10\`, ${rows[0].calls} calls after the first) on libtensorflow ${a} (this tree) and then ${b} (a scratch build of the binding against PyPI's tensorflow-cpu ${b} wheel). CPU time per call (ms, one value per round); ratio > 1: ${b} needs less CPU. The first call's wall time is under whatever else ran on the machine then (it includes compiling the graph on the compiled path).`,
+    '',
+    table(['model', 'task', 'path', `CPU ms/call ${a}`, `CPU ms/call ${b}`, `${a} ÷ ${b}`, `first call ${a}`, `first call ${b}`], tableRows)].join('\n');
+}
+
 function autoattackSection(a) {
   if (!a) return '';
   const e = a.engine;
@@ -203,6 +260,7 @@ function suite(sfx, title) {
   add('Converter check: PyTorch twins vs engine logits (fresh models of each architecture)', logitsSection(read(`logits-check${sfx}.json`)));
   add('Training-step speed of cnn-small on the native backend (issue 2; `node --import tsx bench/train-speed.ts`)', trainSpeedSection(read(`train-speed${sfx}.json`)));
   add('Speed: engine (tfjs-node) vs PyTorch, same work, same batch', speedSection(read(`speed${sfx}.json`)));
+  if (!sfx) add('libtensorflow 2.9.1 (tfjs-node 4.22) vs 2.21.0, CPU time per call (issue 14)', libtfSection());
   add('Profile: which ops dominate a step; and the native-ReluGrad experiment (bench/experiments/relu-grad.ts)', profileSection(read(`profile-engine${sfx}.json`), read(`profile-peer${sfx}.json`), read(`relu-grad-experiment${sfx}.json`)));
   add('Agreement: engine attacks vs ART and Foolbox on the same weights and points', agreementSection(read(`agreement${sfx}.json`)));
   add('Reproduction on the embedded MNIST sample', reproSection(read(`reproduction${sfx}.json`)));

@@ -79,30 +79,11 @@ async function main() {
   }
 
   if (want('speed')) {
-    banner('speed: engine vs PyTorch, alternating per model');
-    const models = quick ? ['cnn-small'] : MODELS;
-    const common = ['--batch', '64', '--eval-batch', '100', '--cw-batch', '100', '--cw-steps', '20', '--reps', quick ? '3' : '7', '--warmup', quick ? '1' : '2'];
-    const engineRows = [];
-    const peerRows = [];
-    let peerMeta;
-    let engineMeta;
-    models.forEach((m, i) => {
-      const ef = path.join(work, `speed${suffix}`, `engine-${m}.json`);
-      const pf = path.join(work, `speed${suffix}`, `peer-${m}.json`);
-      fs.mkdirSync(path.dirname(ef), { recursive: true });
-      tsx('speed-engine.ts', ['--models', m, ...common, '--out', ef]);
-      py('speed.py', ['--data', exportDir, '--models', m, ...common, '--out', pf, ...(i === 0 ? [] : ['--no-peak'])]);
-      const e = readJson(ef);
-      const p = readJson(pf);
-      engineRows.push(...e.rows);
-      peerRows.push(...p.rows);
-      engineMeta ??= e;
-      if (i === 0) peerMeta = p;
-    });
-    writeJson(path.join(results, `speed${suffix}.json`), {
-      quick, options: engineMeta.options, engine: { backend: engineMeta.backend, versions: engineMeta.versions, threads: engineMeta.threads },
-      peer: { torch: peerMeta.torch, threads: peerMeta.threads, config: peerMeta.config }, matmulPeak: peerMeta.matmulPeak, macs: peerMeta.macs,
-      rows: [...engineRows, ...peerRows], finishedAt: new Date().toISOString() });
+    banner('speed: engine (eager and compiled) vs PyTorch, paired and alternating per cell');
+    // Issue 14: 2-thread images/s and 1-thread process CPU time per image, with the load average and
+    // the time to the first step of each cell (bench/speed-pairs.mjs).
+    sh(process.execPath, [path.join(here, 'speed-pairs.mjs'), '--export', exportDir, '--models', (quick ? ['cnn-small'] : MODELS).join(','),
+      '--rounds', quick ? '3' : '5', '--out', path.join(results, `speed${suffix}.json`)]);
   }
 
   if (want('profile')) {

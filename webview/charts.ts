@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import type { Theme } from './theme';
 import { pct } from '../src/protocol/format';
+import type { ChartInk } from '../src/protocol/webview';
 
 export interface SeriesSpec {
   label: string;
@@ -35,6 +36,25 @@ export type Values = (number | null)[];
 const fmtPct = (v: number) => pct(v, 0);
 const fmtNum = (v: number) => (Math.abs(v) > 0 && Math.abs(v) < 0.01 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(+v.toPrecision(3)));
 
+/** The last value that is not missing: what a legend shows while the cursor is off the plot. */
+export function latest(values: ArrayLike<number | null | undefined> | undefined): number | undefined {
+  for (let i = (values?.length ?? 0) - 1; i >= 0; i--) { const v = values![i]; if (v !== null && v !== undefined) return v; }
+  return undefined;
+}
+
+/** A CSS colour as the bytes it paints over `bg` (alpha composited), read back from a canvas. */
+function paintedRgb(colour: string, bg: string): [number, number, number] {
+  const c = document.createElement('canvas');
+  c.width = c.height = 1;
+  const ctx = c.getContext('2d', { willReadFrequently: true })!;
+  ctx.fillStyle = bg;
+  ctx.fillRect(0, 0, 1, 1);
+  ctx.fillStyle = colour;
+  ctx.fillRect(0, 0, 1, 1);
+  const d = ctx.getImageData(0, 0, 1, 1).data;
+  return [d[0], d[1], d[2]];
+}
+
 export class Chart {
   readonly card: HTMLElement;
   private readonly body: HTMLElement;
@@ -47,6 +67,9 @@ export class Chart {
   private draws = 0;
   private width = 0;
   private readonly resize: ResizeObserver;
+  /** The plot was (re)built or given data and uPlot has not drawn it yet (it draws in a microtask). */
+  private pendingDraw = false;
+  private drawWaiters: (() => void)[] = [];
 
   constructor(parent: HTMLElement, readonly spec: ChartSpec, onSave: (c: Chart) => void) {
     this.card = el('section', 'rl-card rl-chart');
@@ -99,21 +122,62 @@ export class Chart {
       this.plot.setData(this.data);
     }
     this.dirty = false;
+    this.pendingDraw = true;
     this.card.dataset.draws = String(++this.draws);
     return true;
   }
 
-  /** The chart as a PNG data URL: title, plot and legend on the theme background. */
+  /** Resolves once uPlot has drawn what the last flush gave it (a PNG taken before that is blank). */
+  whenDrawn(timeoutMs = 5000): Promise<void> {
+    if (!this.pendingDraw) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the chart "${this.spec.title}" was not drawn within ${timeoutMs / 1000}s`)), timeoutMs);
+      this.drawWaiters.push(() => { clearTimeout(timer); resolve(); });
+    });
+  }
+
+  private onDraw(): void {
+    this.pendingDraw = false;
+    for (const w of this.drawWaiters.splice(0)) w();
+  }
+
+  /** The chart as a PNG data URL: title, plot and legend (with the latest values) on the theme background. */
   toPng(theme: Theme): string {
+    return this.compose(theme).canvas.toDataURL('image/png');
+  }
+
+  /** The PNG plus where its data lies and in which colours, for the host's pixel check. */
+  exportImage(theme: Theme): { dataUrl: string; ink: ChartInk } {
+    const { canvas, ink } = this.compose(theme);
+    return { dataUrl: canvas.toDataURL('image/png'), ink };
+  }
+
+  private compose(theme: Theme): { canvas: HTMLCanvasElement; ink: ChartInk } {
     const src = this.plot?.ctx.canvas;
     const ratio = src && this.plot ? src.width / this.plot.width : 1;
     const w = src?.width ?? 600;
     const titleH = Math.round(28 * ratio);
-    const legendH = Math.round(24 * ratio);
     const out = document.createElement('canvas');
+    const ctx = out.getContext('2d')!;
+    // The legend (each series with its latest value) wraps onto as many rows as it needs.
+    const legendFont = `${Math.round(12 * ratio)}px ${theme.font}`;
+    ctx.font = legendFont;
+    const items = this.series.map((s, i) => {
+      const v = latest(this.data[i + 1] as Values | undefined);
+      const text = v === undefined ? s.label : `${s.label} ${this.fmtValue(s, v)}`;
+      return { s, text, width: (24 + 16) * ratio + ctx.measureText(text).width };
+    });
+    const rowH = Math.round(20 * ratio);
+    const rows: (typeof items)[] = [[]];
+    let used = 8 * ratio;
+    for (const it of items) {
+      if (rows.at(-1)!.length && used + it.width > w) { rows.push([]); used = 8 * ratio; }
+      rows.at(-1)!.push(it);
+      used += it.width;
+    }
+    const legendH = rows.length * rowH + Math.round(6 * ratio);
     out.width = w;
     out.height = (src?.height ?? 0) + titleH + legendH;
-    const ctx = out.getContext('2d')!;
     ctx.fillStyle = theme.bg;
     ctx.fillRect(0, 0, out.width, out.height);
     ctx.fillStyle = theme.fg;
@@ -121,23 +185,36 @@ export class Chart {
     ctx.textBaseline = 'middle';
     ctx.fillText(this.spec.title, 8 * ratio, titleH / 2);
     if (src) ctx.drawImage(src, 0, titleH);
-    let x = 8 * ratio;
-    const y = out.height - legendH / 2;
-    ctx.font = `${Math.round(12 * ratio)}px ${theme.font}`;
-    this.series.forEach((s) => {
-      ctx.strokeStyle = theme.palette[s.color % theme.palette.length];
-      ctx.lineWidth = 2 * ratio;
-      ctx.setLineDash((s.dash ?? []).map((d) => d * ratio));
-      ctx.beginPath();
-      ctx.moveTo(x, y);
-      ctx.lineTo(x + 18 * ratio, y);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = theme.fg;
-      ctx.fillText(s.label, x + 24 * ratio, y);
-      x += (30 + ctx.measureText(s.label).width / ratio + 16) * ratio;
+    ctx.font = legendFont;
+    rows.forEach((row, r) => {
+      let x = 8 * ratio;
+      const y = titleH + (src?.height ?? 0) + r * rowH + rowH / 2;
+      for (const { s, text, width } of row) {
+        ctx.strokeStyle = theme.palette[s.color % theme.palette.length];
+        ctx.lineWidth = 2 * ratio;
+        ctx.setLineDash((s.dash ?? []).map((d) => d * ratio));
+        ctx.beginPath();
+        ctx.moveTo(x, y);
+        ctx.lineTo(x + 18 * ratio, y);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = theme.fg;
+        ctx.fillText(text, x + 24 * ratio, y);
+        x += width;
+      }
     });
-    return out.toDataURL('image/png');
+    const bb = this.plot?.bbox;
+    const ink: ChartInk = {
+      plot: bb ? { x: Math.round(bb.left), y: titleH + Math.round(bb.top), width: Math.round(bb.width), height: Math.round(bb.height) } : { x: 0, y: titleH, width: 0, height: 0 },
+      background: paintedRgb(theme.bg, theme.bg),
+      series: this.series.map((s) => paintedRgb(theme.palette[s.color % theme.palette.length], theme.bg)),
+      axes: [paintedRgb(theme.fg, theme.bg), paintedRgb(theme.grid, theme.bg)],
+    };
+    return { canvas: out, ink };
+  }
+
+  private fmtValue(s: SeriesSpec, v: number): string {
+    return this.spec.percent && (s.scale ?? 'y') === 'y' ? pct(v) : fmtNum(v);
   }
 
   destroy(): void {
@@ -180,9 +257,11 @@ export class Chart {
       scales,
       axes,
       legend: { show: true, live: true },
+      hooks: { draw: [() => this.onDraw()], ready: [(u) => { u.root.querySelector('.u-legend')?.setAttribute('title', 'Latest values; point at the plot for the values at a step.'); }] },
       cursor: { drag: { x: true, y: false } },
       series: [
-        { label: this.spec.xLabel, value: (_u, v) => (v === null || v === undefined ? '–' : fmtNum(v)) },
+        // Off the plot (no cursor) the legend shows each series' latest value, not a dash.
+        { label: this.spec.xLabel, value: (u, v, _s, idx) => { const x = idx === null ? latest(u.data[0]) : v; return x === null || x === undefined ? '–' : fmtNum(x); } },
         ...this.series.map((s): uPlot.Series => ({
           label: s.label,
           scale: s.scale ?? 'y',
@@ -191,7 +270,7 @@ export class Chart {
           dash: s.dash,
           spanGaps: true,
           points: { show: s.points ?? this.spec.points ?? false, size: 6, fill: t.bg },
-          value: (_u, v) => (v === null || v === undefined ? '–' : this.spec.percent && (s.scale ?? 'y') === 'y' ? pct(v) : fmtNum(v)),
+          value: (u, v, si, idx) => { const y = idx === null ? latest(u.data[si] as Values) : v; return y === null || y === undefined ? '–' : this.fmtValue(s, y); },
         })),
       ],
     };

@@ -3,12 +3,16 @@
 // the panel with redraws.
 import { parseWith } from '../src/protocol/schema';
 import { dashboardState, hostToWebview, type DashboardState, type ExportedImage, type HostToWebview, type WebviewToHost } from '../src/protocol/webview';
-import { Chart, el, type ChartSpec, type SeriesSpec, type Values } from './charts';
+import { Chart, el, type ChartSpec } from './charts';
+import { EVALUATION_CHARTS, TRAINING_CHARTS, evaluationData, trainingData } from './chartData';
+import { renderRunCharts, safeName } from './exportCharts';
 import type { AdvExample } from '../src/protocol/events';
 import { epochSeries, epsSeries, fillCompareTable } from './compareView';
 import { fillExampleModal, renderGallery } from './galleryView';
-import { applyEvents, newRun, robustTable, runState, timing, type RunData, type Section } from './model';
+import { applyEvents, newRun, robustTable, runState, type RunData, type Section } from './model';
+import { timing } from './eta';
 import { readTheme, watchTheme, type Theme } from './theme';
+import { initialTab, type Tab } from './initialTab';
 import { fillPerClass, fillRobustTable, fillWarnings, fmtPct1 } from './evaluationView';
 import { ExperimentsView } from './experimentsView';
 import { GeneralizationCharts } from './generalizationView';
@@ -19,8 +23,7 @@ export interface VsCodeApi {
   setState(state: unknown): void;
 }
 
-type Tab = NonNullable<DashboardState['tab']>;
-type Dirty = Section | 'compare' | 'picker' | 'experiments';
+type Dirty = Section | 'compare' | 'picker' | 'clock' | 'experiments';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'training', label: 'Training' },
@@ -37,7 +40,6 @@ const fmtTime = (sec: number | undefined) => {
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
   return h ? `${h}h ${String(m).padStart(2, '0')}m` : m ? `${m}m ${String(r).padStart(2, '0')}s` : `${r}s`;
 };
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+/, '').slice(0, 80) || 'chart';
 
 export class Dashboard {
   private runs = new Map<string, RunData>();
@@ -52,12 +54,16 @@ export class Dashboard {
   private readonly views: Record<Tab, HTMLElement>;
   private readonly header: HTMLElement;
   private readonly modal: HTMLElement;
+  private readonly panels: HTMLElement;
+  /** A tab was restored or picked by the user: the first load keeps it instead of choosing one. */
+  private tabChosen: boolean;
 
   constructor(root: HTMLElement, private readonly vscode: VsCodeApi) {
     this.root = root;
     const restored = parseWith(dashboardState, vscode.getState() ?? { runDirs: [] }, 'state');
     if (!restored.ok) console.error(`robustlab dashboard: ignored the saved state (${restored.error})`);
     this.state = restored.ok ? restored.value : { runDirs: [] };
+    this.tabChosen = this.state.tab !== undefined;
     this.theme = readTheme();
     root.textContent = '';
     root.classList.add('rl-root');
@@ -81,6 +87,10 @@ export class Dashboard {
       panels.append(view);
       views[t.id] = inner;
     }
+    this.panels = panels;
+    const picked = (e: Event) => { if ((e.target as HTMLElement).closest?.('vscode-panel-tab')) this.tabChosen = true; };
+    panels.addEventListener('click', picked);
+    panels.addEventListener('keydown', picked);
     panels.addEventListener('change', (e) => {
       const id = (e.target as HTMLElement & { activeid?: string }).activeid;
       const tab = TABS.find((t) => `tab-${t.id}` === id)?.id;
@@ -131,6 +141,7 @@ export class Dashboard {
           const run = newRun(r.runId, r.runDir, r.label);
           applyEvents(run, r.events);
           run.headline = r.headline;
+          run.lastEventAt = Date.now();
           this.runs.set(r.runId, run);
           this.order.push(r.runId);
         }
@@ -138,6 +149,12 @@ export class Dashboard {
         this.saveState({ runDirs: msg.runs.map((r) => r.runDir), selectedRunId: selected });
         // A panel of no run (the experiments table): say so instead of waiting for events.
         if (!msg.runs.length) this.header.replaceChildren(el('h1', 'rl-title', 'Experiments of this workspace'));
+        if (!this.tabChosen && this.order.length) {
+          this.tabChosen = true;
+          const tab = initialTab(this.order.map((id) => this.runs.get(id)!));
+          this.saveState({ tab });
+          this.panels.setAttribute('activeid', `tab-${tab}`);
+        }
         this.request('status', 'training', 'evaluation', 'gallery', 'compare', 'picker');
         break;
       }
@@ -148,6 +165,7 @@ export class Dashboard {
           return;
         }
         const changed = applyEvents(run, msg.events);
+        run.lastEventAt = Date.now();
         if (run.runId === this.selected()?.runId) this.request(...changed);
         if (this.order.length > 1 && (changed.has('training') || changed.has('evaluation'))) this.request('compare');
         break;
@@ -171,8 +189,11 @@ export class Dashboard {
         break;
       }
       case 'export-request':
-        this.renderNow();
-        this.post({ type: 'export-result', id: msg.id, images: this.exportImages() });
+        // From the events the host read from events.jsonl, not from what this panel drew.
+        renderRunCharts(msg.run, this.theme).then(
+          (r) => this.post({ type: 'export-result', id: msg.id, images: r.images, skipped: r.skipped }),
+          (err: Error) => this.post({ type: 'export-result', id: msg.id, images: [], skipped: [], error: err.message }),
+        );
         break;
     }
   }
@@ -204,9 +225,9 @@ export class Dashboard {
     this.dirty.clear();
     const run = this.selected();
     if (dirty.size && run) {
-      this.frames++;
-      this.root.dataset.frames = String(this.frames);
-      if (dirty.has('status') || dirty.has('picker')) this.renderHeader(run, dirty.has('picker'));
+      // Frames that drew data (the once-a-second clock only rewrites the header).
+      if ([...dirty].some((d) => d !== 'clock')) this.root.dataset.frames = String(++this.frames);
+      if (dirty.has('status') || dirty.has('picker') || dirty.has('clock')) this.renderHeader(run, dirty.has('picker'));
       if (dirty.has('training') || dirty.has('status')) this.renderTraining(run);
       if (dirty.has('evaluation')) this.renderEvaluation(run);
       if (dirty.has('gallery')) this.renderGallery(run);
@@ -229,16 +250,10 @@ export class Dashboard {
     return { name: `${safeName(prefix)}-${c.spec.id}.png`, dataUrl: c.toPng(this.theme) };
   }
 
-  private exportImages(): ExportedImage[] {
-    return [...this.charts.values()]
-      .filter((c) => c.card.dataset.x !== undefined && c.card.dataset.x !== '0')
-      .filter((c) => !c.spec.id.startsWith('cmp-') || this.order.length > 1)
-      .map((c) => this.imageOf(c));
-  }
-
   // --- header --------------------------------------------------------------------------------------
 
   private headerTitle?: HTMLElement;
+  private clock?: ReturnType<typeof setTimeout>;
   private headerBody?: HTMLElement;
 
   /** The title row (with the run picker) is only rebuilt when the runs change, not per frame. */
@@ -293,18 +308,24 @@ export class Dashboard {
       d.dataset.stat = id;
       d.append(el('dt', '', k), el('dd', '', v));
       stats.append(d);
+      return d;
     };
     const s = run.started;
     if (s) stat('Model · data', `${s.model} · ${s.data}${typeof s.config.method === 'string' ? ` · ${s.config.method}` : ''}`, 'model');
     if (t.epoch !== undefined) stat('Epoch', `${t.epoch}${t.epochs ? ` / ${t.epochs}` : ''}`, 'epoch');
     if (t.batch !== undefined) stat('Batch', `${t.batch}${t.batches ? ` / ${t.batches}` : ''}`, 'batch');
     stat('Elapsed', fmtTime(t.elapsedSec), 'elapsed');
-    stat('Remaining', st === 'running' ? fmtTime(t.remainingSec) : st === 'completed' ? 'done' : '–', 'remaining');
+    const left = stat('Remaining', st === 'running' ? fmtTime(t.remainingSec) : st === 'completed' ? 'done' : '–', 'remaining');
+    if (st === 'running' && t.remainingDetail) left.title = t.remainingDetail;
     stat('Images/s', t.imagesPerSec !== undefined ? t.imagesPerSec.toFixed(0) : '–', 'speed');
     if (s) stat('Backend', s.backend === 'tensorflow' ? 'tensorflow (native)' : `${s.backend} (slow fallback)`, 'backend');
+    if (s?.execution) stat('Execution', s.execution === 'compiled' ? 'compiled (one TF call per step)' : `eager${s.executionNote ? ` · ${s.executionNote}` : ''}`, 'execution');
     if (run.headline) stat('Headline of the model', run.headline.label, 'headline');
     if (run.progress && st === 'running') stat(run.progress.stage, `${run.progress.done} / ${run.progress.total}${run.progress.message ? ` · ${run.progress.message}` : ''}`, 'progress');
     body.append(stats);
+    // Between events (a long evaluation sends few) the clock still moves.
+    clearTimeout(this.clock);
+    if (st === 'running') this.clock = setTimeout(() => this.request('clock'), 1000);
     if (s?.backendWarning) body.append(el('p', 'rl-note rl-sev-warning', s.backendWarning));
     if (run.error) body.append(el('p', 'rl-note rl-sev-error', `Run failed: ${run.error.message}`));
   }
@@ -318,52 +339,14 @@ export class Dashboard {
   private buildTraining(): void {
     const grid = el('div', 'rl-grid');
     this.views.training.append(grid);
-    const pctRange: [number, number] = [0, 1];
-    this.chart(grid, { id: 'loss-batch', title: 'Loss per batch', xLabel: 'step', yLabel: 'loss', xInteger: true, emptyText: 'Waiting for the first batch…' });
-    this.chart(grid, { id: 'acc-batch', title: 'Accuracy per batch', xLabel: 'step', yLabel: 'accuracy', percent: true, yRange: pctRange, xInteger: true, emptyText: 'Waiting for the first batch…' });
-    this.chart(grid, { id: 'loss-epoch', title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true, xInteger: true, emptyText: 'Waiting for the first epoch to end…' });
-    this.chart(grid, { id: 'acc-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: pctRange, points: true, xInteger: true, emptyText: 'Waiting for the first epoch to end…' });
-    this.chart(grid, { id: 'schedule', title: 'Learning rate and ε schedule', xLabel: 'step', yLabel: 'learning rate', y2Label: 'ε', xInteger: true, emptyText: 'Waiting for the first batch…' });
-    this.chart(grid, { id: 'speed', title: 'Throughput', xLabel: 'step', yLabel: 'images/s', xInteger: true, emptyText: 'Waiting for the first batch…' });
+    for (const spec of TRAINING_CHARTS) this.chart(grid, spec);
     this.generalization = new GeneralizationCharts((spec) => this.chart(grid, spec));
     this.checkpointsEl = el('section', 'rl-card rl-checkpoints');
     this.views.training.append(this.checkpointsEl);
   }
 
   private renderTraining(run: RunData): void {
-    const b = run.batches;
-    const x = b.map((e) => e.step);
-    const series = (spec: SeriesSpec, values: Values) => ({ spec, values });
-    const present = (s: { values: Values }) => s.values.some((v) => v !== null && v !== undefined);
-    const pick = <T>(list: T[], f: (e: T) => number | null | undefined): Values => list.map((e) => f(e) ?? null);
-    this.charts.get('loss-batch')!.set(x, [
-      series({ label: 'clean', color: 0 }, pick(b, (e) => e.lossClean)),
-      series({ label: 'adversarial', color: 1 }, pick(b, (e) => e.lossAdv)),
-      series({ label: 'total', color: 6, dash: [4, 3] }, pick(b, (e) => e.lossTotal)),
-    ].filter(present));
-    this.charts.get('acc-batch')!.set(x, [
-      series({ label: 'clean', color: 0 }, pick(b, (e) => e.accClean)),
-      series({ label: 'robust (adversarial)', color: 1 }, pick(b, (e) => e.accAdv)),
-    ].filter(present));
-    this.charts.get('schedule')!.set(x, [
-      series({ label: 'learning rate', color: 2 }, pick(b, (e) => e.lr)),
-      series({ label: 'ε', color: 3, scale: 'y2' }, pick(b, (e) => e.eps)),
-    ]);
-    this.charts.get('speed')!.set(x, [series({ label: 'images/s', color: 4 }, pick(b, (e) => e.imagesPerSec))]);
-    const ep = run.epochs;
-    const xe = ep.map((e) => e.epoch);
-    this.charts.get('loss-epoch')!.set(xe, [
-      series({ label: 'clean', color: 0 }, pick(ep, (e) => e.lossClean)),
-      series({ label: 'adversarial', color: 1 }, pick(ep, (e) => e.lossAdv)),
-      series({ label: 'total', color: 6, dash: [4, 3] }, pick(ep, (e) => e.lossTotal)),
-    ].filter(present));
-    this.charts.get('acc-epoch')!.set(xe, [
-      series({ label: 'train clean', color: 0, dash: [4, 3] }, pick(ep, (e) => e.trainAccClean)),
-      series({ label: 'train adversarial', color: 1, dash: [4, 3] }, pick(ep, (e) => e.trainAccAdv)),
-      series({ label: 'val clean', color: 0 }, pick(ep, (e) => e.valAccClean)),
-      series({ label: 'val robust', color: 1 }, pick(ep, (e) => e.valAccRobust)),
-      series({ label: 'PGD monitor', color: 3 }, pick(ep, (e) => e.monitorAcc)),
-    ].filter(present));
+    for (const [id, d] of Object.entries(trainingData(run))) this.charts.get(id)!.set(d.x, d.series);
     this.generalization?.render(run);
     const box = this.checkpointsEl!;
     box.textContent = '';
@@ -399,7 +382,7 @@ export class Dashboard {
     const perClass = el('section', 'rl-card');
     const warnings = el('section', 'rl-card rl-warnings');
     v.append(headline, warnings, table, grid);
-    this.chart(grid, { id: 'acc-eps', title: 'Accuracy versus ε', xLabel: 'ε', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true, emptyText: 'No attack results yet.' });
+    for (const spec of EVALUATION_CHARTS) this.chart(grid, spec);
     grid.append(perClass);
     this.evalEls = { headline, table, perClass, warnings };
   }
@@ -423,12 +406,7 @@ export class Dashboard {
 
     fillRobustTable(table, t, s);
 
-    // Accuracy-versus-eps curves.
-    const x = t.epsValues;
-    const curves = t.rows.map((r, i) => ({ spec: { label: `${r.attack} (${r.norm})`, color: i % 5 }, values: x.map((e) => r.cells.get(e)?.accuracy ?? null) }));
-    if (t.worstCase) curves.push({ spec: { label: t.worstCase.fromSummary ? 'worst case' : 'min over attacks', color: 6, dash: [4, 3] } as SeriesSpec & { dash: number[] }, values: x.map((e) => t.worstCase!.cells.get(e) ?? null) });
-    if (t.cleanAccuracy !== undefined && x.length) curves.push({ spec: { label: 'clean', color: 2, dash: [2, 4] } as SeriesSpec & { dash: number[] }, values: x.map(() => t.cleanAccuracy!) });
-    this.charts.get('acc-eps')!.set(x, curves);
+    for (const [id, d] of Object.entries(evaluationData(run, t))) this.charts.get(id)!.set(d.x, d.series);
 
     fillPerClass(perClass, s);
     fillWarnings(warnings, run);

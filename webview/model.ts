@@ -24,6 +24,8 @@ export interface RunData {
   lastLog?: EventOf<'log'>;
   /** The headline of the model this run evaluated, as the host computed it for every surface. */
   headline?: HeadlineInfo;
+  /** Wall time (ms) the latest live event arrived: a running run's clock between events. */
+  lastEventAt?: number;
 }
 
 export const evalKey = (e: { attack: string; norm: string; eps: number }) => `${e.attack}|${e.norm}|${e.eps}`;
@@ -114,38 +116,6 @@ export function runState(run: RunData): RunState {
   if (run.error) return 'failed';
   if (run.finished) return run.finished.status;
   return run.started || run.batches.length ? 'running' : 'waiting';
-}
-
-export interface Timing {
-  elapsedSec?: number;
-  remainingSec?: number;
-  imagesPerSec?: number;
-  epoch?: number;
-  epochs?: number;
-  batch?: number;
-  batches?: number;
-}
-
-/** Elapsed and remaining time, from the latest batch (live) or epoch, or the finished event. */
-export function timing(run: RunData): Timing {
-  const b = run.batches[run.batches.length - 1];
-  const ep = run.epochs[run.epochs.length - 1];
-  const epochs = run.started?.epochs ?? ep?.epochs;
-  const t: Timing = { epochs, epoch: b?.epoch ?? ep?.epoch, batch: b?.batch, batches: b?.batches ?? run.started?.batchesPerEpoch };
-  const latest = [b?.elapsedSec, ep?.elapsedSec].filter((x): x is number => x !== undefined);
-  if (latest.length) t.elapsedSec = Math.max(...latest);
-  t.imagesPerSec = b?.imagesPerSec ?? ep?.imagesPerSec;
-  if (run.finished) {
-    t.elapsedSec = run.finished.elapsedSec;
-    t.remainingSec = 0;
-  } else if (b && epochs) {
-    const totalSteps = epochs * b.batches;
-    const done = (b.epoch - 1) * b.batches + b.batch;
-    t.remainingSec = done > 0 ? (b.elapsedSec / done) * Math.max(0, totalSteps - done) : undefined;
-  } else if (ep) {
-    t.remainingSec = ep.etaSec;
-  }
-  return t;
 }
 
 export interface RobustTable {

@@ -1,15 +1,15 @@
 // Steady-state timing of the engine's own code paths: a training step exactly as the trainer runs
-// it (batch tensors -> objective.prepare -> optimizer.minimize(objective.loss) -> read the scalars),
-// and attack runs as the evaluation calls them.
+// it (batch tensors -> the trainer's step function, compiled or eager -> the scalars read back), and
+// attack runs as the evaluation calls them.
 import os from 'node:os';
-import type * as TF from '@tensorflow/tfjs';
 import { getAttack } from '../../src/engine/attacks/registry';
 import type { Tf } from '../../src/engine/backend';
 import type { Split } from '../../src/engine/data/types';
 import { buildBuiltin } from '../../src/engine/models/builtins';
 import type { Classifier } from '../../src/engine/models/classifier';
 import { layersClassifier } from '../../src/engine/models/layers';
-import { accuracy } from '../../src/engine/objectives/losses';
+import { makeTrainStep } from '../../src/engine/compile/trainStep';
+import { makeAdam } from '../../src/engine/native/fusedAdam';
 import { getObjective } from '../../src/engine/objectives/registry';
 import { objectiveConfig as resolvedObjectiveConfig } from '../../src/engine/jobs/objectiveConfig';
 import { resolveTrainSettings } from '../../src/engine/jobs/settings';
@@ -65,7 +65,19 @@ async function time(fn: () => Promise<void>, warmup: number, reps: number): Prom
   return out;
 }
 
-export async function measure(tf: Tf, arch: string, task: Task, data: Split, o: SpeedOptions): Promise<SpeedRow> {
+export interface Cell {
+  batch: number;
+  params?: Record<string, unknown>;
+  /** One call: a training step, or one attack on one batch, with its results read back. */
+  fn: () => Promise<void>;
+  dispose(): void;
+}
+
+/**
+ * One bench cell on the current execution path (ROBUSTLAB_EXECUTION when the cell is made: the
+ * training step picks its path then; attacks pick per call, so callers keep the variable set).
+ */
+export function makeCell(tf: Tf, arch: string, task: Task, data: Split, o: SpeedOptions): Cell {
   const model = makeModel(tf, arch);
   const rng = new Rng(1);
   let cursor = 0;
@@ -74,44 +86,45 @@ export async function measure(tf: Tf, arch: string, task: Task, data: Split, o: 
     cursor = (cursor + b) % data.n;
     return idx;
   };
-  let fn: () => Promise<void>;
-  let batch = o.batch;
-  let params: Record<string, unknown> | undefined;
   if (task.startsWith('train-')) {
     const method = task === 'train-clean' ? 'none' : task === 'train-fgsm' ? 'fgsm' : 'pgd';
-    const objective = getObjective(method);
     const config = objectiveConfig(o.eps, method);
-    const optimizer = tf.train.adam(1e-3);
-    params = { optimizer: 'adam', lr: 1e-3, eps: o.eps, ...(method === 'pgd' ? { steps: 7, stepSize: config.stepSize } : {}) };
-    fn = async () => {
-      const { x, y } = batchTensors(tf, data, [28, 28, 1], nextIdx(batch));
-      const ctx = { tf, model, rng, eps: o.eps, config };
-      const xAdv = await objective.prepare(ctx, x, y);
-      let kept: TF.Scalar[] = [];
-      optimizer.minimize(() => {
-        const parts = objective.loss(ctx, x, y, xAdv);
-        kept = [parts.clean, parts.adv ?? parts.clean, accuracy(tf, parts.logitsClean, y), parts.logitsAdv ? accuracy(tf, parts.logitsAdv, y) : tf.scalar(-1)].map((t) => tf.keep(t.clone()));
-        return parts.total;
-      }, false);
-      kept.forEach((t) => t.dataSync());
-      tf.dispose([x, y, ...(xAdv ? [xAdv] : []), ...kept]);
-    };
-  } else {
-    const attack = getAttack(task === 'eval-pgd20' ? 'pgd' : 'cw-l2');
-    batch = task === 'eval-pgd20' ? o.evalBatch : o.cwBatch;
-    const threat = task === 'eval-pgd20' ? { norm: 'linf' as const, eps: o.eps } : { norm: 'l2' as const, eps: Infinity };
-    params = task === 'eval-pgd20' ? { steps: 20, restarts: 1, stepSize: (2.5 * o.eps) / 20 } : { steps: o.cwSteps, binarySteps: 1, initialConst: 0.1, learningRate: 0.01 };
-    const p = params;
-    fn = async () => {
-      const { x, y } = batchTensors(tf, data, [28, 28, 1], nextIdx(batch));
-      const xAdv = await attack.run({ tf, model, rng }, x, y, threat, p);
-      tf.tidy(() => tf.sum(xAdv).dataSync());
-      tf.dispose([x, y, xAdv]);
+    const optimizer = makeAdam(tf, 1e-3);
+    // The trainer's own step function (compiled or eager, compile/trainStep.ts).
+    const step = makeTrainStep(tf, model, optimizer, getObjective(method), config);
+    return {
+      batch: o.batch,
+      params: { optimizer: 'adam', lr: 1e-3, eps: o.eps, execution: step.execution.path, ...(method === 'pgd' ? { steps: 7, stepSize: config.stepSize } : {}) },
+      fn: async () => {
+        const { x, y } = batchTensors(tf, data, [28, 28, 1], nextIdx(o.batch));
+        await step.run(x, y, { eps: o.eps, lr: 1e-3, rng });
+        tf.dispose([x, y]);
+      },
+      dispose: () => { optimizer.dispose(); model.layers?.dispose(); },
     };
   }
+  const attack = getAttack(task === 'eval-pgd20' ? 'pgd' : 'cw-l2');
+  const batch = task === 'eval-pgd20' ? o.evalBatch : o.cwBatch;
+  const threat = task === 'eval-pgd20' ? { norm: 'linf' as const, eps: o.eps } : { norm: 'l2' as const, eps: Infinity };
+  const params = task === 'eval-pgd20' ? { steps: 20, restarts: 1, stepSize: (2.5 * o.eps) / 20 } : { steps: o.cwSteps, binarySteps: 1, initialConst: 0.1, learningRate: 0.01 };
+  return {
+    batch,
+    params,
+    fn: async () => {
+      const { x, y } = batchTensors(tf, data, [28, 28, 1], nextIdx(batch));
+      const xAdv = await attack.run({ tf, model, rng }, x, y, threat, params);
+      tf.tidy(() => tf.sum(xAdv).dataSync());
+      tf.dispose([x, y, xAdv]);
+    },
+    dispose: () => model.layers?.dispose(),
+  };
+}
+
+export async function measure(tf: Tf, arch: string, task: Task, data: Split, o: SpeedOptions): Promise<SpeedRow> {
+  const cell = makeCell(tf, arch, task, data, o);
   const loadBefore = os.loadavg()[0];
-  const secs = await time(fn, o.warmup, o.reps);
-  model.layers?.dispose();
+  const secs = await time(cell.fn, o.warmup, o.reps);
+  cell.dispose();
   const s = stats(secs);
-  return { side: 'engine', model: arch, task, batch, seconds: s, imagesPerSec: batch / s.median, imagesPerSecSpread: [batch / s.max, batch / s.min], params, loadavg: [loadBefore, os.loadavg()[0]] };
+  return { side: 'engine', model: arch, task, batch: cell.batch, seconds: s, imagesPerSec: cell.batch / s.median, imagesPerSecSpread: [cell.batch / s.max, cell.batch / s.min], params: cell.params, loadavg: [loadBefore, os.loadavg()[0]] };
 }

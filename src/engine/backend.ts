@@ -1,6 +1,8 @@
 // The one place that picks the TensorFlow.js backend. Everything else imports `tf` from here.
 import type * as TF from '@tensorflow/tfjs';
+import { useNativeMaxPool } from './native/maxPool';
 import { useNativeReluGrad } from './native/reluGrad';
+import { useNativeSparseXent } from './native/sparseXent';
 
 export type Tf = typeof TF;
 export type BackendName = 'tensorflow' | 'cpu';
@@ -36,6 +38,8 @@ export function chooseBackend(loaders: BackendLoaders = defaultLoaders, env: Nod
     const tf = loaders.native();
     if (tf.getBackend() !== 'tensorflow') throw new Error(`tfjs-node loaded but the active backend is '${tf.getBackend()}'`);
     useNativeReluGrad(tf);
+    useNativeMaxPool(tf);
+    useNativeSparseXent(tf);
     return { tf, name: 'tensorflow' };
   } catch (err) {
     const cause = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -56,6 +60,10 @@ let chosen: BackendChoice | undefined;
 export function backend(): BackendChoice {
   if (!chosen) {
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    // libtensorflow 2.9.1 from the PyPI wheel leaves oneDNN's graph rewrites off on this CPU class;
+    // with them, compiled steps get oneDNN's convolution, matmul and pooling kernels (MaxPoolGrad
+    // 5.5 ms instead of 30 ms at batch 100 on madry-mnist's first pool, 1 thread; bench/README.md).
+    process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
     chosen = chooseBackend();
     if (chosen.warning) process.stderr.write(`\n*** robustlab: ${chosen.warning}\n\n`);
   }

@@ -11,7 +11,7 @@ import { askAttack, askCurve, type CurveAnswers } from './wizard/attack';
 import { vscodePrompter } from './wizard/vscodePrompter';
 import type { EngineRun } from './runner/engineRun';
 import { allRunsRoots, isExperimentFile, isModelFile, runsRootFor, settings, baseFolder } from './config';
-import { CHARTS_DIR, REPORT_WITH_CHARTS, reportWithCharts } from './reports/markdown';
+import { writeReportWithCharts } from './reports/exportReport';
 import { runOwnText } from './reports/headlineText';
 import type { EngineHost } from './engineHost';
 import { installEngineRuntime } from './engineRuntime';
@@ -25,6 +25,9 @@ export interface TrainOptions { experiment?: string; model?: string; answers?: P
 export interface AttackOptions extends Partial<AttackAnswers> { model?: string }
 export interface CurveOptions extends Partial<Omit<CurveAnswers, 'model'>> { model?: string }
 export interface StartedRun { runDir: string }
+
+/** What a run in progress is doing, for pickers that list several. */
+const liveDetail = (r: EngineRun) => r.lastEpoch ? `epoch ${r.lastEpoch.epoch}/${r.lastEpoch.epochs}` : r.lastProgress ? `${r.lastProgress.stage} ${r.lastProgress.done}/${r.lastProgress.total}` : 'starting';
 
 export class Commands {
   private gate?: PreflightGate;
@@ -241,13 +244,30 @@ export class Commands {
   }
 
   async openDashboard(arg?: unknown): Promise<void> {
-    const runDir = this.runDirFrom(arg) ?? this.host.manager.active().at(-1)?.runDir ?? await this.pickRun('Open Dashboard');
+    // A run named by the caller (tree, status bar with a run, API) opens directly; otherwise the
+    // runs in progress (those of the file in the editor first), asking which when there are several.
+    const named = arg !== undefined && !(arg instanceof vscode.Uri) ? this.runDirFrom(arg) : undefined;
+    let runDir = named;
+    if (!runDir) {
+      const file = this.activeFile(arg instanceof vscode.Uri ? arg : undefined);
+      const live = this.host.manager.active();
+      const ofFile = file ? live.filter((r) => this.host.sourceOf(r.runDir) === path.resolve(file)) : [];
+      const candidates = ofFile.length ? ofFile : live;
+      if (candidates.length > 1) {
+        const pick = await vscode.window.showQuickPick(candidates.map((r) => ({ label: r.label, description: path.basename(r.runDir), detail: liveDetail(r), runDir: r.runDir })),
+          { title: 'Open Dashboard: which run?', placeHolder: `${candidates.length} runs are in progress` });
+        if (!pick) return;
+        runDir = pick.runDir;
+      } else runDir = candidates[0]?.runDir ?? this.runDirFrom(arg) ?? await this.pickRun('Open Dashboard');
+    }
     if (runDir) await this.dashboards().open(runDir);
   }
 
   async stop(arg?: unknown): Promise<void> {
     const active = this.host.manager.active();
-    let run = typeof arg === 'string' || (arg && typeof arg === 'object' && 'kind' in arg) ? this.host.manager.get(this.runDirFrom(arg) ?? '') : undefined;
+    // A run in progress by its folder, even before the engine has written its config.json.
+    const live = typeof arg === 'string' ? this.host.manager.get(path.resolve(arg)) : undefined;
+    let run = live ?? (typeof arg === 'string' || (arg && typeof arg === 'object' && 'kind' in arg) ? this.host.manager.get(this.runDirFrom(arg) ?? '') : undefined);
     if (!run) {
       if (!active.length) { void vscode.window.showInformationMessage('Robustness Lab: no run is in progress.'); return; }
       if (active.length === 1) run = active[0];
@@ -277,32 +297,21 @@ export class Commands {
   async exportReport(arg?: unknown): Promise<string | undefined> {
     const runDir = this.runDirFrom(arg) ?? await this.pickRun('Export Report');
     if (!runDir) return undefined;
-    let charts: { name: string; png: Buffer }[] = [];
-    let note: string | undefined;
-    try {
-      charts = await this.dashboards().exportChartImages(runDir);
-    } catch (err) {
-      note = `Charts unavailable: ${(err as Error).message}`;
-      this.log.warn(`export report: ${note}`);
-    }
-    const chartDir = path.join(runDir, CHARTS_DIR);
-    if (charts.length) fs.mkdirSync(chartDir, { recursive: true });
-    const names: string[] = [];
-    for (const c of charts) {
-      const name = path.basename(c.name).replace(/[^A-Za-z0-9_.-]/g, '-').replace(/(\.png)?$/, '.png');
-      fs.writeFileSync(path.join(chartDir, name), c.png);
-      names.push(name);
-    }
+    // Drawn from the stored events and checked pixel by pixel before anything is written: a failure
+    // is an error that says why, never a report that claims charts it does not hold.
+    const failed = (err: unknown) => { throw new Error(`Export Report of ${path.basename(runDir)}: ${(err as Error).message}`); };
+    const charts = await this.dashboards().exportChartImages(runDir).catch(failed);
     let summary; try { summary = readSummary(runDir); } catch { summary = undefined; }
     // The headline as of now (the engine's report.md holds it as of its run's end): one label everywhere.
     const headline = summary ? this.host.headlines.forRunDir(runDir) : undefined;
-    const md = reportWithCharts({ runId: path.basename(runDir), summary, config: readConfig(runDir), charts: names, note, headline });
-    const out = path.join(runDir, REPORT_WITH_CHARTS);
-    fs.writeFileSync(out, md);
+    let written: ReturnType<typeof writeReportWithCharts>;
+    try { written = writeReportWithCharts({ runDir, runId: path.basename(runDir), summary, config: readConfig(runDir), charts, headline }); } catch (err) { return failed(err); }
     writeModelCardIfAny(runDir, summary, (m) => this.log.info(m));
-    await vscode.window.showTextDocument(vscode.Uri.file(out), { preview: true });
-    void vscode.window.showInformationMessage(`Robustness Lab: report written to ${out} (${names.length} chart${names.length === 1 ? '' : 's'}).`);
-    return out;
+    this.log.info(`export report: ${written.report} with ${written.charts.length} chart(s): ${written.charts.join(', ')}`);
+    await vscode.window.showTextDocument(vscode.Uri.file(written.report), { preview: true });
+    const n = written.charts.length;
+    void vscode.window.showInformationMessage(`Robustness Lab: report written to ${written.report} (${n} chart${n === 1 ? '' : 's'}).`);
+    return written.report;
   }
 
   async deleteRun(arg?: unknown): Promise<boolean> {

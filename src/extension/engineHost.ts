@@ -15,6 +15,7 @@ import type { Headlines } from './headlines';
 import type { DashboardApi } from './dashboardApi';
 import type { RunsCache } from './runsCache';
 import { engineLocation } from './engineRuntime';
+import { distinctLabel, freeRunDir } from './runLabels';
 
 export interface StartRequest {
   kind: RunKind;
@@ -80,7 +81,9 @@ export class EngineHost implements vscode.Disposable {
       }
       return undefined;
     }
-    const runDir = req.runDir ?? path.join(req.runsRoot, newRunId(req.kind, req.label));
+    const active = this.manager.active();
+    const runDir = req.runDir ?? freeRunDir(req.runsRoot, newRunId(req.kind, req.label), active.map((r) => r.runDir));
+    const label = distinctLabel(req.label, active.map((r) => r.label));
     // The engine makes the run folder once it has accepted the input: a refused start leaves none.
     // The runs root must exist, as the engine's working directory may be beside it.
     fs.mkdirSync(req.runsRoot, { recursive: true });
@@ -88,7 +91,7 @@ export class EngineHost implements vscode.Disposable {
     let run: EngineRun;
     try {
       run = this.manager.start({
-        enginePath: loc.enginePath, args: req.args(runDir), runDir, kind: req.kind, label: req.label,
+        enginePath: loc.enginePath, args: req.args(runDir), runDir, kind: req.kind, label,
         execPath: s.nodePath || undefined, cwd: baseFolder(req.source) ?? path.dirname(runDir), env: loc.env,
         stopGraceMs: Math.max(1, s.stopGraceSeconds) * 1000,
       });
@@ -180,6 +183,9 @@ export class EngineHost implements vscode.Disposable {
     const suffix = action.label === 'Resume' ? 'resumed' : 'finishing evaluation';
     return this.start({ kind: action.kind, label: `${label.replace(/ \((resumed|finishing evaluation)\)$/, '')} (${suffix})`, runsRoot: path.dirname(runDir), runDir, source, args: () => action.args });
   }
+
+  /** The file a run came from (experiment or model), if it was started here. */
+  sourceOf(runDir: string): string | undefined { return this.sources.get(runDir); }
 
   liveFor(file: string): EngineRun | undefined {
     const abs = path.resolve(file);

@@ -7,16 +7,16 @@ import { groupDescription, headlineMarkdown, runOwnText } from './reports/headli
 import type { RunsCache } from './runsCache';
 import type { EngineHost } from './engineHost';
 import type { Headlines } from './headlines';
+import { groupShortName, runRows } from './reports/treeText';
 
-export type TreeNode = { kind: 'group'; key: string; label: string; runs: RunInfo[] } | { kind: 'run'; run: RunInfo; live: boolean };
+export type TreeNode = { kind: 'group'; key: string; label: string; runs: RunInfo[] } | { kind: 'run'; run: RunInfo; live: boolean; label: string; description: string };
 
 const ICON: Record<string, string> = { completed: 'pass', stopped: 'debug-stop', failed: 'error', running: 'sync~spin', unknown: 'circle-outline' };
 
 export function groupKey(r: RunInfo): { key: string; label: string } {
   const src = r.config?.source.experiment ?? r.config?.source.model;
   if (!src) return { key: '(other)', label: r.summary?.model ?? '(other runs)' };
-  const label = path.basename(src) === 'model.json' ? `${path.basename(path.dirname(src))}/model.json` : path.basename(src);
-  return { key: src, label };
+  return { key: src, label: groupShortName(src, path.basename(src)) };
 }
 
 export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
@@ -29,7 +29,11 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
 
   getChildren(node?: TreeNode): TreeNode[] {
     if (node?.kind === 'run') return [];
-    if (node?.kind === 'group') return node.runs.map((run) => ({ kind: 'run', run, live: !!this.host.manager.get(run.runDir)?.running }));
+    if (node?.kind === 'group') {
+      const live = (run: RunInfo) => !!this.host.manager.get(run.runDir)?.running;
+      const rows = runRows(node.runs, (id) => live(node.runs.find((r) => r.runId === id)!));
+      return node.runs.map((run, i) => ({ kind: 'run', run, live: live(run), ...rows[i] }));
+    }
     const groups = new Map<string, TreeNode & { kind: 'group' }>();
     for (const root of allRunsRoots()) {
       for (const r of this.cache.runs(root)) {
@@ -48,7 +52,7 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
       // The file's headline, the same label as its CodeLens.
       const model = path.isAbsolute(node.key) ? this.headlines.forFile(node.key) : undefined;
       item.description = groupDescription(model, node.runs.length);
-      item.tooltip = new vscode.MarkdownString([`\`${node.key}\` · ${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`, model ? headlineMarkdown(model) : ''].filter(Boolean).join('\n\n'));
+      item.tooltip = new vscode.MarkdownString([`\`${node.key}\` · ${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`, model ? `Headline of the model: ${headlineMarkdown(model)}` : ''].filter(Boolean).join('\n\n'));
       item.iconPath = new vscode.ThemeIcon(node.key.endsWith('.advtrain.json') ? 'beaker' : 'symbol-class');
       item.contextValue = 'robustlab.group';
       if (path.isAbsolute(node.key)) item.resourceUri = vscode.Uri.file(node.key);
@@ -56,12 +60,15 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
     }
     const r = node.run;
     const status = node.live ? 'running' : r.status;
-    const item = new vscode.TreeItem(r.runId, vscode.TreeItemCollapsibleState.None);
-    // A run row shows the run's own result, labelled as such; the model's headline is in the tooltip.
-    item.description = [status, r.summary ? runOwnText(r.summary) : '', r.summary?.warnings.length ? `⚠ ${r.summary.warnings.length}` : ''].filter(Boolean).join(' · ');
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    // A run row: a short name and the run's own result; the tooltip says what that number is and
+    // gives the model's headline, the run id and its folder.
+    item.description = node.description;
     const model = r.summary ? this.headlines.forRunDir(r.runDir) : undefined;
-    item.tooltip = new vscode.MarkdownString([`**${r.runId}** (${r.config?.kind ?? '?'}, ${status})`, r.summary ? runOwnText(r.summary) : '',
+    item.tooltip = new vscode.MarkdownString([`**${r.runId}** (${r.config?.kind ?? '?'}, ${status})`, r.summary ? `${runOwnText(r.summary)} (the run's own result, not the model's headline)${r.summary.warnings.length ? ` · ${r.summary.warnings.length} sanity warning${r.summary.warnings.length === 1 ? '' : 's'}` : ''}` : '',
       model ? `Headline of its model: ${headlineMarkdown(model)}` : '', `\`${r.runDir}\``].filter(Boolean).join('\n\n'));
+    // A screen reader (and a search by id) gets what the short row leaves out.
+    item.accessibilityInformation = { label: `${node.label}, ${status}${node.description ? `, ${node.description}` : ''}, run ${r.runId}` };
     item.iconPath = new vscode.ThemeIcon(ICON[status] ?? 'circle-outline');
     item.contextValue = node.live ? 'robustlab.run.live' : 'robustlab.run';
     item.command = { command: 'robustlab.runs.open', title: 'Open Dashboard', arguments: [node] };

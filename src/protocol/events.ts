@@ -14,6 +14,13 @@ export const runStarted = obj({
   backend: str,
   /** Set when the native backend did not load: the cause and the fix. */
   backendWarning: opt(str),
+  /**
+   * compiled: training steps and gradient attacks (FGSM, PGD, BIM, MI-FGSM, APGD) ran as TensorFlow
+   * graphs (src/engine/compile); eager: op by op through tfjs. Absent in runs made before it existed.
+   */
+  execution: opt(lit('compiled', 'eager')),
+  /** Why the eager path ran, when it did. */
+  executionNote: opt(str),
   versions: record(str),
   /** The resolved configuration (experiment file plus flags). */
   config: record((x) => x),
@@ -21,6 +28,7 @@ export const runStarted = obj({
   trainSize: opt(int), testSize: opt(int), epochs: opt(int), batchesPerEpoch: opt(int),
 });
 
+/** `batch` counts from 0 (the last of an epoch is `batches - 1`); `epoch` and `step` count from 1. */
 export const batchEvent = obj({
   type: lit('batch'), v, epoch: int, batch: int, batches: int, step: int,
   lossClean: numOrNull, lossAdv: opt(numOrNull), lossTotal: numOrNull,

@@ -59,6 +59,13 @@ export const summary = obj({
   runId: str,
   kind: lit('train', 'attack', 'curve'),
   backend: str,
+  /**
+   * compiled: training steps and gradient attacks (FGSM, PGD, BIM, MI-FGSM, APGD) ran as TensorFlow
+   * graphs (src/engine/compile); eager: op by op through tfjs. Absent in runs made before it existed.
+   */
+  execution: opt(lit('compiled', 'eager')),
+  /** Why the eager path ran, when it did. */
+  executionNote: opt(str),
   model: str,
   data: str,
   method: opt(str),

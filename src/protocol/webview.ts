@@ -54,17 +54,47 @@ export const hostToWebview = tagged({
   experiments: obj({ type: lit('experiments'), rows: experimentRows, sweeps: arr(sweepSummary, 1000) }),
   /** Show a tab (and, in the experiments table, one sweep). */
   focus: obj({ type: lit('focus'), tab: dashboardTab, sweep: opt(str) }),
-  /** Asks for every chart as PNG; answered by `export-result` with the same id. */
-  'export-request': obj({ type: lit('export-request'), id: str }),
+  /**
+   * Asks for the run's charts as PNG, drawn from `run` (the host reads events.jsonl again), never
+   * from what the panel last drew; answered by `export-result` with the same id.
+   */
+  'export-request': obj({ type: lit('export-request'), id: str, run: runPayload }),
 });
 export type HostToWebview = Infer<typeof hostToWebview>;
 
 export const exportedImage = obj({ name: imageName, dataUrl: pngDataUrl });
 export type ExportedImage = Infer<typeof exportedImage>;
 
+/** An sRGB colour as three bytes. */
+export const rgb: Check<[number, number, number]> = (v, p) => {
+  const a = arr(int, 3)(v, p);
+  if (a.length !== 3 || a.some((x) => x < 0 || x > 255)) throw new ProtocolError(p, 'expected [r, g, b] bytes');
+  return [a[0], a[1], a[2]];
+};
+
+/**
+ * Where an exported chart draws its data and in which colours, in image pixels: the host decodes the
+ * PNG and counts series-coloured pixels inside `plot` before it writes the file (a plot that shows
+ * only its title, axes and legend is refused).
+ */
+export const chartInk = obj({
+  plot: obj({ x: int, y: int, width: int, height: int }),
+  background: rgb,
+  /** The series' stroke colours. */
+  series: arr(rgb, 32),
+  /** Axis, tick-label and grid colours: pixels of these are not data. */
+  axes: arr(rgb, 8),
+});
+export type ChartInk = Infer<typeof chartInk>;
+
+/** `points`: how many x values the chart drew (steps, epochs or ε values). */
+export const exportedChart = obj({ id: str, title: str, name: imageName, dataUrl: pngDataUrl, ink: chartInk, points: int });
+export type ExportedChart = Infer<typeof exportedChart>;
+
 export const webviewToHost = tagged({
   ready: obj({ type: lit('ready') }),
-  'export-result': obj({ type: lit('export-result'), id: str, images: arr(exportedImage, 64) }),
+  /** The charts that have data, drawn; `skipped` names those without data; `error` when drawing failed. */
+  'export-result': obj({ type: lit('export-result'), id: str, images: arr(exportedChart, 64), skipped: arr(str, 64), error: opt(str) }),
   /** One chart's PNG button: the host asks where to save it. */
   'save-image': obj({ type: lit('save-image'), image: exportedImage }),
   error: obj({ type: lit('error'), message: str }),

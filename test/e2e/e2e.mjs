@@ -143,14 +143,25 @@ try {
     // The "Robustness Runs" view in its activity-bar container: runs grouped by experiment.
     await ui.locator('.activitybar .action-item a[aria-label*="Robustness Lab"]').first().click();
     const view = ui.locator('.pane', { hasText: 'Robustness Runs' });
-    await view.locator('.monaco-list-row', { hasText: 'tiny.advtrain.json' }).first().waitFor({ timeout: 20000 });
-    const rows = await view.locator('.monaco-list-row').allInnerTexts();
-    const runRow = rows.find((r) => /train-fgsm-cnn-small/.test(r) && /completed/.test(r) && /this run: \d/.test(r));
-    if (!runRow) throw new Error(`no completed run row with its own metrics: ${rows.join(' | ')}`);
-    // The experiment's row carries its model's headline: the label the host tests read off the CodeLens.
-    const groupRow = rows.find((r) => r.includes('tiny.advtrain.json'));
-    if (!HEADLINE || !groupRow?.includes(HEADLINE.label)) throw new Error(`the tiny.advtrain.json row "${groupRow}" lacks the headline "${HEADLINE?.label}"`);
-    record('[ui] the Robustness Runs view groups runs by experiment: the headline on the group, each run\'s own result on its row', true, `${groupRow.replace(/\s+/g, ' ')} | ${runRow.replace(/\s+/g, ' ')} ${await shot(ui, '05-runs-view')}`);
+    // Short rows for a sidebar: the experiment's stem on the group, "train HH:MM" and the run's own
+    // metric on a run (the run id is in its tooltip and its accessible label).
+    // Each row's label and description as shown (innerText runs them together).
+    const parts = (rows) => rows.evaluateAll((els) => els.map((e) => [e.querySelector('.label-name')?.textContent?.trim() ?? '', e.querySelector('.label-description')?.textContent?.trim() ?? '']));
+    await view.locator('.monaco-list-row', { hasText: /^tiny/ }).first().waitFor({ timeout: 20000 });
+    const runRowEl = view.locator(`.monaco-list-row[aria-label*="${HEADLINE?.runId ?? '(no run id from the host tests)'}"]`);
+    await runRowEl.first().waitFor({ timeout: 20000 });
+    const [[runName, runDesc]] = await parts(runRowEl);
+    const runRow = `${runName} · ${runDesc}`;
+    if (!/^train (\d\d-\d\d )?\d\d:\d\d(:\d\d)?$/.test(runName) || !/^\d+\.\d% @ ε=0\.1( · ⚠\d+)?$/.test(runDesc)) throw new Error(`the trained run's row is not "train [MM-DD ]HH:MM" · "<its robust accuracy> @ ε=0.1": "${runRow}"`);
+    // The experiment's row carries its model's headline: the number and ε of the CodeLens's label.
+    const all = await parts(view.locator('.monaco-list-row'));
+    const group = all.find(([name]) => name === 'tiny');
+    const groupRow = group?.join(' · ');
+    if (!HEADLINE || !group || !HEADLINE.label.startsWith(`${group[1]} — `)) throw new Error(`the tiny group row "${groupRow}" does not start the headline "${HEADLINE?.label}"`);
+    // Fits a sidebar: no row is cut off with an ellipsis.
+    const cut = await view.locator('.monaco-list-row .monaco-icon-label-container').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+    if (cut.length) throw new Error(`rows cut off in a ${await view.boundingBox().then((b) => Math.round(b?.width ?? 0))}px sidebar: ${cut.join(' | ')}`);
+    record('[ui] the Robustness Runs view groups runs by experiment: the headline on the group, each run\'s own result on its row, nothing cut off', true, `${groupRow} | ${runRow} ${await shot(ui, '05-runs-view')}`);
   } catch (e) { record('[ui] Robustness Runs view', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05-runs-view-FAIL')); }
   try {
     // The experiment in the editor: its headline in the status bar, the same label as its CodeLens.
@@ -191,6 +202,15 @@ try {
     if (!text) throw new Error('no webview frame shows the dashboard (its Training / Evaluation / Gallery tabs)');
     if (!HEADLINE || !text.includes(HEADLINE.label)) throw new Error(`the dashboard does not show the headline "${HEADLINE?.label}": ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
     record('[ui] F1 → "Robustness: Open Dashboard" renders the dashboard, with the model\'s headline', true, `"${text.trim().replace(/\s+/g, ' ').slice(0, 60)}…" ${await shot(ui, '06-dashboard')}`);
+    // Issue 14: the header says which path the run's steps took (the built-in model compiles). The
+    // header fills in once the run's events have arrived.
+    let exec;
+    for (let i = 0; i < 40 && !exec; i++) {
+      const frames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+      exec = frames.map((t) => /Execution\s+(compiled|eager)[^\n]*/.exec(t)?.[0]).find(Boolean);
+      if (!exec) await ui.waitForTimeout(500);
+    }
+    record('[ui] the dashboard header shows the execution path (compiled for a built-in model)', /^Execution\s+compiled/.test(exec ?? ''), `${exec ?? 'no Execution stat in the header'}`);
   } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06-dashboard-FAIL')); }
   try {
     // Sweep λ from the palette on the experiment in the editor: the quick picks (λ values with the
@@ -239,6 +259,43 @@ try {
     if (!/Robust versus clean accuracy/.test(text)) throw new Error('no trade-off plot in the experiments tab');
     record('[ui] F1 → "Robustness: Open Experiments Table" shows the runs grouped by sweep, with the trade-off plots', true, `"${text.replace(/\s+/g, ' ').slice(0, 80)}…" ${await shot(ui, '06i-experiments-table')}`);
   } catch (e) { record('[ui] F1 → "Robustness: Open Experiments Table"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06i-experiments-FAIL')); }
+    // An attack run's dashboard opens on Evaluation (it has no training), and a second dashboard opens
+    // in the column of the first instead of adding one.
+    const runsDir = path.join(WS, '.robustlab', 'runs');
+    const attackId = fs.readdirSync(runsDir).filter((d) => /-attack-/.test(d) && fs.existsSync(path.join(runsDir, d, 'summary.json'))).sort()[0];
+    if (!attackId) throw new Error(`no finished attack run in ${runsDir}`);
+    await palette(ui, 'View: Close All Editors');
+    await ui.waitForTimeout(800);
+    const groups = () => ui.locator('.editor-group-container').count();
+    const before = await groups();
+    await palette(ui, 'Robustness: Open Dashboard');
+    await ui.locator('.quick-input-widget', { hasText: 'Open Dashboard' }).waitFor({ timeout: 15000 });
+    await ui.locator('.quick-input-widget input.input').fill(attackId);
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: attackId }).first().waitFor({ timeout: 15000 });
+    await ui.keyboard.press('Enter');
+    let active;
+    for (let i = 0; i < 40 && !active; i++) {
+      await ui.waitForTimeout(500);
+      const ids = await Promise.all(ui.frames().map((f) => f.evaluate(() => {
+        const p = document.querySelector('vscode-panels');
+        return p ? `${p.getAttribute('activeid')}|${document.querySelector('.rl-top')?.textContent ?? ''}` : '';
+      }).catch(() => '')));
+      active = ids.filter(Boolean).find((x) => x.includes(attackId));
+    }
+    if (!active) throw new Error(`no dashboard frame of ${attackId}`);
+    if (!active.startsWith('tab-evaluation|')) throw new Error(`the attack run's dashboard opened on ${active.split('|')[0]}`);
+    const shotFile = await shot(ui, '06a-attack-dashboard-evaluation');
+    const withOne = await groups();
+    await palette(ui, 'Robustness: Open Dashboard');
+    await ui.locator('.quick-input-widget input.input').fill(HEADLINE?.runId ?? '(no run id)');
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: HEADLINE?.runId ?? '(no run id)' }).first().waitFor({ timeout: 15000 });
+    await ui.keyboard.press('Enter');
+    await ui.locator('.tab', { hasText: HEADLINE?.runId ?? '(no run id)' }).first().waitFor({ timeout: 30000 });
+    await ui.waitForTimeout(1000);
+    const withTwo = await groups();
+    if (withTwo !== withOne) throw new Error(`the second dashboard added an editor column (${before} → ${withOne} → ${withTwo} groups)`);
+    record('[ui] an attack run\'s dashboard opens on Evaluation; a second dashboard opens in the same editor column', true, `${attackId}: ${active.split('|')[0]}; editor groups ${before} → ${withOne} → ${withTwo} ${shotFile} ${await shot(ui, '06a-two-dashboards-one-column')}`);
+  } catch (e) { record('[ui] dashboard tab by run kind, one column', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06a-dashboard-tab-FAIL')); }
   try {
     // A run started from the palette on the experiment file in the editor: the status bar shows its
     // live epoch and robust accuracy, clicking it opens the dashboard, and "Stop Run" ends it.
@@ -280,7 +337,7 @@ try {
       // Clicking the activity-bar icon of the container already shown would hide the side bar.
       const pane = ui.locator('.pane', { hasText: 'Robustness Runs' });
       if (!(await pane.first().isVisible())) await ui.locator('.activitybar .action-item a[aria-label*="Robustness Lab"]').first().click();
-      const row = pane.locator('.monaco-list-row', { hasText: runId }).first();
+      const row = pane.locator(`.monaco-list-row[aria-label*="${runId}"]`).first();
       await row.waitFor({ timeout: 20000 });
       await row.click({ button: 'right' });
       await ui.locator('.monaco-menu .action-menu-item', { hasText: label }).first().waitFor({ timeout: 10000 });
@@ -300,7 +357,7 @@ try {
     await dialog.locator('.monaco-button', { hasText: 'Delete' }).first().click();
     for (let i = 0; i < 40 && fs.existsSync(runDir); i++) await ui.waitForTimeout(250);
     if (fs.existsSync(runDir)) throw new Error(`${runDir} still exists after Delete`);
-    await ui.locator('.pane', { hasText: 'Robustness Runs' }).locator('.monaco-list-row', { hasText: runId }).first().waitFor({ state: 'detached', timeout: 20000 });
+    await ui.locator('.pane', { hasText: 'Robustness Runs' }).locator(`.monaco-list-row[aria-label*="${runId}"]`).first().waitFor({ state: 'detached', timeout: 20000 });
     record('[ui] runs view → Delete Run… asks in a modal, then removes the folder and the row', true, `"${asked}" ${await shot(ui, '06e-deleted')}`);
   } catch (e) { record('[ui] runs view context menu (reveal, delete)', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06d-runs-menu-FAIL')); }
   if (errors.length) console.log(`page errors during host tests: ${errors.length} (first: ${errors[0].slice(0, 200)})`);

@@ -22,6 +22,8 @@ say "build"
 ( cd "$REPO" && node scripts/build.mjs >/dev/null )
 
 rm -rf "$RUN" "$SHOTS"; mkdir -p "$RUN"/{ud/User,exts,xdg-config,xdg-data,ws} "$SHOTS"
+# The export test decodes the chart files it checks with the extension's PNG decoder (unit-tested).
+( cd "$REPO" && npx esbuild src/extension/reports/png.ts --bundle --platform=node --format=cjs --log-level=warning --outfile="$RUN/png-decode.js" )
 cat > "$RUN/ud/User/settings.json" <<'JSON'
 {
   "workbench.startupEditor": "none",

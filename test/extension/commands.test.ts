@@ -12,9 +12,9 @@ import { ensureBuilt } from '../engine/cli/helpers';
 const ROOT = path.resolve(__dirname, '../..');
 const BUNDLE = path.join(ROOT, 'dist', 'extension.js');
 
-interface Recorder { errors: string[]; infos: string[]; prompts: string[]; panels: number }
+interface Recorder { errors: string[]; infos: string[]; prompts: string[]; panels: number; picks: string[][] }
 
-function stubVscode(ws: string, rec: Recorder, callbacks: Map<string, (...a: unknown[]) => unknown>) {
+function stubVscode(ws: string, rec: Recorder, callbacks: Map<string, (...a: unknown[]) => unknown>, config: Record<string, unknown> = {}) {
   const noop: any = new Proxy(function () {}, {
     get: (_t, k) => (k === Symbol.toPrimitive ? () => 'stub' : k === Symbol.iterator ? function* () {} : k === 'then' ? undefined : noop),
     apply: () => noop, construct: () => noop, set: () => true,
@@ -40,7 +40,11 @@ function stubVscode(ws: string, rec: Recorder, callbacks: Map<string, (...a: unk
     window: new Proxy({
       showErrorMessage: record(rec.errors), showWarningMessage: record(rec.errors), showInformationMessage: record(rec.infos),
       createQuickPick: prompt, createInputBox: prompt,
-      showQuickPick: (_i: unknown, o: { title?: string }) => { rec.prompts.push(String(o?.title)); return Promise.resolve(undefined); },
+      showQuickPick: async (items: unknown, o: { title?: string }) => {
+        rec.prompts.push(String(o?.title));
+        rec.picks.push((await items as { label: string }[]).map((i) => i.label));
+        return undefined;
+      },
       showInputBox: (o: { title?: string }) => { rec.prompts.push(String(o?.title)); return Promise.resolve(undefined); },
       showOpenDialog: () => { rec.prompts.push('open dialog'); return Promise.resolve(undefined); },
       createWebviewPanel: () => { rec.panels++; return noop; },
@@ -48,7 +52,7 @@ function stubVscode(ws: string, rec: Recorder, callbacks: Map<string, (...a: unk
     }, { get: (t: any, k) => (k in t ? t[k] : noop) }),
     workspace: new Proxy({
       workspaceFolders: [{ uri: Uri.file(ws), name: 'ws', index: 0 }], getWorkspaceFolder: () => ({ uri: Uri.file(ws), name: 'ws', index: 0 }),
-      textDocuments: [], isTrusted: true, getConfiguration: () => ({ get: (_k: string, d: unknown) => d }),
+      textDocuments: [], isTrusted: true, getConfiguration: () => ({ get: (k: string, d: unknown) => (k in config ? config[k] : d) }),
       findFiles: async () => [],
     }, { get: (t: any, k) => (k in t ? t[k] : noop) }),
   };
@@ -58,12 +62,12 @@ function stubVscode(ws: string, rec: Recorder, callbacks: Map<string, (...a: unk
 
 type Api = { whenDone(runDir: string): Promise<{ status: string; message: string; lastLog: string[] }> | undefined };
 
-async function withExtension(body: (commands: Map<string, (...a: unknown[]) => unknown>, rec: Recorder, ws: string, api: Api) => Promise<void>): Promise<void> {
+async function withExtension(body: (commands: Map<string, (...a: unknown[]) => unknown>, rec: Recorder, ws: string, api: Api) => Promise<void>, config: Record<string, unknown> = {}): Promise<void> {
   ensureBuilt();
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-cmd-'));
-  const rec: Recorder = { errors: [], infos: [], prompts: [], panels: 0 };
+  const rec: Recorder = { errors: [], infos: [], prompts: [], panels: 0, picks: [] };
   const callbacks = new Map<string, (...a: unknown[]) => unknown>();
-  const vscode = stubVscode(ws, rec, callbacks);
+  const vscode = stubVscode(ws, rec, callbacks, config);
   const M = Module as unknown as { _load: (req: string, parent: unknown, isMain: boolean) => unknown };
   const original = M._load;
   // As in VS Code's extension host: no test-runner loader flags for forked children to inherit.
@@ -117,4 +121,29 @@ test('a start the engine refuses leaves no run folder, opens no dashboard, and s
     assert.equal(rec.errors[0].split(problem).length - 1, 1, `the problem appears once: ${rec.errors[0]}`);
     assert.match(rec.errors[0], /too-big\.advtrain\.json|mlp/);
   });
+});
+
+test('two runs of one experiment at once are told apart: distinct labels and folders, Open Dashboard asks which, each says its own end', async () => {
+  const fake = path.join(ROOT, 'test', 'fixtures', 'fake-engine.js');
+  const mode = process.env.FAKE_MODE;
+  process.env.FAKE_MODE = 'stoppable';
+  try {
+    await withExtension(async (commands, rec, ws, api) => {
+      const exp = path.join(ws, 'same.advtrain.json');
+      fs.writeFileSync(exp, JSON.stringify({ model: 'cnn-small', data: 'mnist-sample', method: 'fgsm', epochs: 50 }));
+      const a = await commands.get('robustlab.train')!({ experiment: exp }) as { runDir: string };
+      const b = await commands.get('robustlab.train')!({ experiment: exp }) as { runDir: string };
+      assert.ok(a?.runDir && b?.runDir);
+      assert.notEqual(a.runDir, b.runDir, 'two folders even when started in the same second');
+      await commands.get('robustlab.openDashboard')!();
+      assert.equal(rec.prompts.at(-1), 'Open Dashboard: which run?', `prompts: ${JSON.stringify(rec.prompts)}`);
+      assert.deepEqual(rec.picks.at(-1), ['fgsm cnn-small', 'fgsm cnn-small #2']);
+      for (const r of [a, b]) await commands.get('robustlab.stop')!(r.runDir);
+      await Promise.all([api.whenDone(a.runDir), api.whenDone(b.runDir)]);
+      for (let i = 0; i < 40 && rec.infos.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.deepEqual(rec.infos.map((m) => m.replace(/ Robustness: .*$/, '')).sort(), ['Robustness Lab: fgsm cnn-small #2 stopped.', 'Robustness Lab: fgsm cnn-small stopped.']);
+    }, { enginePath: fake });
+  } finally {
+    if (mode === undefined) delete process.env.FAKE_MODE; else process.env.FAKE_MODE = mode;
+  }
 });

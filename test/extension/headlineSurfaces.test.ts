@@ -63,8 +63,9 @@ test('every surface shows the same headline string, for the experiment and its t
   assert.equal(modelJsonHover(modelText, modelText.indexOf('layers-model') + 2, onModel), undefined, 'only on a top-level key');
   // Status bar and runs tree.
   assert.equal(statusBarText(onExperiment), `$(shield) ${LABEL}`);
-  assert.equal(groupDescription(onExperiment, 1), LABEL);
-  assert.equal(groupDescription(onModel, 1), LABEL);
+  // The runs tree's group row is narrow: the label's number and ε (its start); the whole label is in its tooltip.
+  assert.equal(groupDescription(onExperiment, 1), 'Robust 50.0% @ ε=0.3');
+  assert.ok(LABEL.startsWith(`${groupDescription(onModel, 1)} — `));
   // Dashboard (what the host sends for either run) and both reports.
   for (const dir of [trainDir, attackDir]) assert.equal(headlineInfo(headlineForRun(runs, readRun(dir))).label, LABEL);
   const report = reportWithCharts({ runId: 'x', summary: trainSummary, config: readConfig(trainDir), charts: [], headline: headlineForRun(runs, readRun(trainDir)) });

@@ -9,9 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { readEvents } from '../../src/engine/runs/read';
 import type { EngineEvent, EventOf } from '../../src/protocol/events';
-import type { HostToWebview } from '../../src/protocol/webview';
+import type { ExportedChart, HostToWebview } from '../../src/protocol/webview';
 import { attackTitle, warningSpec } from '../../src/protocol';
 import { decodePngDataUrl } from '../../src/extension/dashboard/messages';
+import { checkChartImage } from '../../src/extension/reports/chartCheck';
 import { startHarness, type Harness } from './harness/server';
 
 // Debian's Chromium (`apt-get install -y chromium`); ROBUSTLAB_CHROMIUM overrides the path.
@@ -266,21 +267,131 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await p.close();
   });
 
-  it('exports every chart as PNG on export-request, and a chart PNG button posts save-image', async () => {
+  const exportResult = async (p: Page, id: string) => {
+    await p.waitForFunction((id) => (window as unknown as { __messages: Posted[] }).__messages.some((m) => m.type === 'export-result' && m.id === id), id, { timeout: 20_000 });
+    return (await posted(p)).find((m) => m.type === 'export-result' && m.id === id) as unknown as { images: ExportedChart[]; skipped: string[]; error?: string };
+  };
+  const checked = (images: ExportedChart[]) => images.map((img) => ({ id: img.id, points: img.points, check: checkChartImage(decodePngDataUrl(img.dataUrl), img.ink) }));
+
+  it('exports the charts drawn from the events it is sent, even in the same task as the first load (issue 11: 7 blank images)', async () => {
+    // What the host does for a panel it just opened or revealed: `load` and `export-request` back to
+    // back, before any animation frame. The old export snapshot uPlot's canvas before uPlot had drawn
+    // it (still its 300×150 default): title and legend only.
+    const p = await openPage('light');
+    const head = EVENTS.slice(0, EVENTS.indexOf(of('batch')[4]) + 1);
+    await p.evaluate(({ head, all, run }) => {
+      const host = (window as unknown as { __host(m: unknown): void }).__host;
+      host({ type: 'load', runs: [{ ...run, events: head }] });
+      host({ type: 'export-request', id: 'exp-1', run: { ...run, events: all } });
+    }, { head, all: EVENTS, run: RUN });
+    const res = await exportResult(p, 'exp-1');
+    assert.equal(res.error, undefined);
+    assert.deepEqual(res.images.map((i) => i.name), ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed', 'acc-eps'].map((n) => `sample-fgsm-${n}.png`));
+    assert.deepEqual(res.skipped, []);
+    for (const c of checked(res.images)) {
+      assert.ok(c.check.ok, `${c.id}: ${c.check.ok ? '' : c.check.problem}`);
+      assert.ok(c.check.ok && c.check.dataPixels > 300 && c.check.width >= 600, `${c.id}: ${JSON.stringify(c.check)}`);
+    }
+    // From the events sent with the request (every batch), not from what the panel shows (5 batches).
+    assert.equal(res.images.find((i) => i.id === 'loss-batch')!.points, of('batch').length);
+    assert.equal(await p.$eval('[data-chart="loss-batch"]', (e) => (e as HTMLElement).dataset.x), '5');
+    for (const img of res.images) fs.writeFileSync(path.join(SHOTS, `export-${img.id}.png`), decodePngDataUrl(img.dataUrl));
+    assert.deepEqual(consoleErrors, []);
+    await p.close();
+  });
+
+  it('exports an attack run (recorded from the engine) from a panel on another tab: its ε curve only, the rest named as without data', async () => {
+    const p = await openPage('dark');
+    await loadFixture(p);
+    await tab(p, 'gallery');
+    const attack = readEvents(path.join(ROOT, 'test', 'fixtures', 'runs', 'real-attack-tiny')).events;
+    await send(p, { type: 'export-request', id: 'exp-2', run: { runId: 'real-attack-tiny', runDir: '/r', label: 'real-attack-tiny', events: attack } });
+    const res = await exportResult(p, 'exp-2');
+    assert.deepEqual(res.images.map((i) => [i.id, i.points]), [['acc-eps', 2]]);
+    assert.deepEqual(res.skipped, ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed']);
+    const [c] = checked(res.images);
+    assert.ok(c.check.ok, c.check.ok ? '' : c.check.problem);
+    fs.writeFileSync(path.join(SHOTS, 'export-attack-acc-eps-dark.png'), decodePngDataUrl(res.images[0].dataUrl));
+    await p.close();
+  });
+
+  it('a chart\'s PNG button posts save-image with the chart as drawn', async () => {
     const p = await openPage('light');
     await loadFixture(p);
-    await send(p, { type: 'export-request', id: 'exp-1' });
-    await p.waitForFunction(() => (window as unknown as { __messages: Posted[] }).__messages.some((m) => m.type === 'export-result'));
-    const res = (await posted(p)).find((m) => m.type === 'export-result') as unknown as { id: string; images: { name: string; dataUrl: string }[] };
-    assert.equal(res.id, 'exp-1');
-    assert.deepEqual(res.images.map((i) => i.name).sort(), ['acc-batch', 'acc-epoch', 'acc-eps', 'gen-acc', 'gen-gap', 'loss-batch', 'loss-epoch', 'schedule', 'speed'].map((n) => `sample-fgsm-${n}.png`).sort());
-    for (const img of res.images) assert.ok(decodePngDataUrl(img.dataUrl).length > 2000, `${img.name} is a real PNG`);
-    fs.writeFileSync(path.join(SHOTS, 'export-acc-eps.png'), decodePngDataUrl(res.images.find((i) => i.name.endsWith('acc-eps.png'))!.dataUrl));
     await p.click('[data-chart="acc-batch"] .rl-png');
     await p.waitForFunction(() => (window as unknown as { __messages: Posted[] }).__messages.some((m) => m.type === 'save-image'));
     const save = (await posted(p)).find((m) => m.type === 'save-image') as unknown as { image: { name: string; dataUrl: string } };
     assert.equal(save.image.name, 'sample-fgsm-acc-batch.png');
     assert.ok(decodePngDataUrl(save.image.dataUrl).length > 2000);
+    await p.close();
+  });
+
+  it('legends show each series\' latest value while the cursor is off the plot, and the point\'s value under it', async () => {
+    const p = await openPage('light');
+    await loadFixture(p);
+    const legend = (id: string) => p.$$eval(`[data-chart="${id}"] .u-legend .u-series`, (rows) => rows.map((r) => [r.querySelector('.u-label')?.textContent, r.querySelector('.u-value')?.textContent]));
+    const last = of('batch').at(-1)!;
+    const fmt = (v: number) => String(+v.toPrecision(3));
+    assert.deepEqual(await legend('loss-batch'), [['step', String(last.step)], ['clean', fmt(last.lossClean!)], ['adversarial', fmt(last.lossAdv!)], ['total', fmt(last.lossTotal!)]]);
+    const lastEpoch = of('epoch').at(-1)!;
+    const acc = await legend('acc-epoch');
+    assert.deepEqual(acc.find(([l]) => l === 'val robust'), ['val robust', `${(lastEpoch.valAccRobust! * 100).toFixed(1)}%`]);
+    assert.match(await p.$eval('[data-chart="loss-batch"] .u-legend', (e) => (e as HTMLElement).title), /Latest values/);
+    // Under the cursor: that step's values; off the plot again: the latest.
+    const box = (await p.$('[data-chart="loss-batch"] .u-over'))!;
+    const bb = (await box.boundingBox())!;
+    await p.mouse.move(bb.x + 2, bb.y + bb.height / 2);
+    await p.waitForFunction(() => document.querySelector('[data-chart="loss-batch"] .u-legend .u-series .u-value')?.textContent === '1');
+    await p.mouse.move(5, 5);
+    await p.waitForFunction((s) => document.querySelector('[data-chart="loss-batch"] .u-legend .u-series .u-value')?.textContent === s, String(last.step));
+    await p.screenshot({ path: path.join(SHOTS, 'legend-latest-light.png'), clip: { x: 0, y: 0, width: 1280, height: 700 } });
+    await p.close();
+  });
+
+  it('opens on the tab that fits: Training for a training run, Evaluation for an attack, Compare for several runs; a tab the user picked stays', async () => {
+    const activeTab = (p: Page) => p.$eval('vscode-panels', (e) => e.getAttribute('activeid'));
+    const attack = readEvents(path.join(ROOT, 'test', 'fixtures', 'runs', 'real-attack-tiny')).events;
+    const openWith = async (runs: unknown[]) => {
+      const p = await openPage('light');
+      await p.evaluate(() => sessionStorage.clear());
+      await p.reload();
+      await waitForReady(p, 1);
+      await send(p, { type: 'load', runs });
+      await p.waitForFunction(() => (window as unknown as { __getState(): { tab?: string } | undefined }).__getState()?.tab !== undefined);
+      await nextFrame(p);
+      return p;
+    };
+    let p = await openWith([{ ...RUN, events: EVENTS }]);
+    assert.equal(await activeTab(p), 'tab-training');
+    await p.close();
+    p = await openWith([{ runId: 'a', runDir: '/a', label: 'a', events: attack }]);
+    assert.equal(await activeTab(p), 'tab-evaluation');
+    assert.ok(await p.$eval('#view-evaluation', (e) => (e as HTMLElement).offsetHeight > 0), 'the Evaluation view is the one shown');
+    await p.screenshot({ path: path.join(SHOTS, 'attack-run-opens-on-evaluation.png') });
+    // The user picks Gallery: a reload (VS Code re-creates a hidden webview) keeps it.
+    await tab(p, 'gallery');
+    await p.reload();
+    await waitForReady(p, 1);
+    await send(p, { type: 'load', runs: [{ runId: 'a', runDir: '/a', label: 'a', events: attack }] });
+    await nextFrame(p);
+    assert.equal(await activeTab(p), 'tab-gallery');
+    await p.close();
+    p = await openWith([{ ...RUN, events: EVENTS }, { runId: 'a', runDir: '/a', label: 'a', events: attack }]);
+    assert.equal(await activeTab(p), 'tab-compare');
+    await p.close();
+  });
+
+  it('shows the batch counter up to N / N and a remaining time that counts the final evaluation', async () => {
+    const p = await openPage('light');
+    const train = readEvents(path.join(ROOT, 'test', 'fixtures', 'runs', 'real-train-tiny')).events;
+    const lastBatch = train.reduce((f, e, i) => (e.type === 'batch' ? i : f), -1);
+    await send(p, { type: 'load', runs: [{ runId: 'real-train-tiny', runDir: '/r', label: 'real-train-tiny', events: train.slice(0, lastBatch + 1) }] });
+    await p.waitForSelector('[data-stat="batch"]', { state: 'attached' });
+    assert.equal(await p.$eval('[data-stat="batch"] dd', (e) => e.textContent), '8 / 8');
+    const left = await p.$eval('[data-stat="remaining"] dd', (e) => e.textContent);
+    const m = /^(?:(\d+)m )?(\d+)s$/.exec(left ?? '');
+    assert.ok(m && Number(m[1] ?? 0) * 60 + Number(m[2]) > 60, `remaining at the last batch: ${left} (the evaluation took 68 s)`);
+    assert.match(await p.$eval('[data-stat="remaining"]', (e) => (e as HTMLElement).title), /final evaluation ≈/);
     await p.close();
   });
 

@@ -62,6 +62,8 @@ describe('dashboard html', () => {
   });
 });
 
+const INK = { plot: { x: 0, y: 0, width: 10, height: 10 }, background: [255, 255, 255], series: [[26, 133, 255]], axes: [[59, 59, 59]] };
+
 describe('webview -> host messages', () => {
   const calls: string[] = [];
   // A real run folder: open-file resolves real paths, so the files must exist.
@@ -88,7 +90,7 @@ describe('webview -> host messages', () => {
   it('accepts the protocol messages and dispatches them', async () => {
     calls.length = 0;
     assert.equal(await handleWebviewMessage({ type: 'ready' }, handlers()), true);
-    assert.equal(await handleWebviewMessage({ type: 'export-result', id: 'e1', images: [{ name: 'run-loss.png', dataUrl: PNG }] }, handlers()), true);
+    assert.equal(await handleWebviewMessage({ type: 'export-result', id: 'e1', images: [{ id: 'loss', title: 'Loss', name: 'run-loss.png', dataUrl: PNG, ink: INK, points: 3 }], skipped: [] }, handlers()), true);
     assert.equal(await handleWebviewMessage({ type: 'save-image', image: { name: 'run-acc.png', dataUrl: PNG } }, handlers()), true);
     assert.equal(await handleWebviewMessage({ type: 'error', message: 'boom' }, handlers()), true);
     assert.equal(await handleWebviewMessage({ type: 'open-file', path: MODEL }, handlers()), true);
@@ -97,9 +99,12 @@ describe('webview -> host messages', () => {
 
   it('refuses malformed messages without acting, and says why in the log', async () => {
     const bad: unknown[] = [
-      null, 'ready', 42, {}, { type: 'nope' }, { type: 'export-result', id: 1, images: [] },
-      { type: 'export-result', id: 'e', images: [{ name: 'x.png', dataUrl: 'data:text/html;base64,PGI+' }] },
-      { type: 'export-result', id: 'e', images: [{ name: 'x.png', dataUrl: 'https://evil.example/x.png' }] },
+      null, 'ready', 42, {}, { type: 'nope' }, { type: 'export-result', id: 1, images: [], skipped: [] },
+      { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: 'data:text/html;base64,PGI+', ink: INK, points: 1 }], skipped: [] },
+      { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: 'https://evil.example/x.png', ink: INK, points: 1 }], skipped: [] },
+      // An image without the ink the host needs to check its pixels, or with colours that are not bytes.
+      { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: PNG, points: 1 }], skipped: [] },
+      { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: PNG, ink: { ...INK, background: [0, 0, 300] }, points: 1 }], skipped: [] },
       { type: 'save-image', image: { name: '../../.bashrc', dataUrl: PNG } },
       { type: 'save-image', image: { name: '/etc/passwd', dataUrl: PNG } },
       { type: 'open-file', path: 7 }, { type: 'error' },
@@ -181,6 +186,7 @@ describe('host -> webview messages and state', () => {
     assert.equal(badEvent.ok, false);
     assert.match((badEvent as { error: string }).error, /accClean/);
     assert.equal(parseWith(hostToWebview, { type: 'export-request' }).ok, false);
+    assert.equal(parseWith(hostToWebview, { type: 'export-request', id: 'e', run: { runId: 'r', runDir: '/r', label: 'r', events } }).ok, true, 'an export carries the run\'s stored events');
   });
 
   it('keeps a small state: run folders and view settings only', () => {

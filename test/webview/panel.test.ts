@@ -19,6 +19,7 @@ fs.writeFileSync(path.join(RUN_DIR, 'config.json'), JSON.stringify({ runId: 'sam
 fs.writeFileSync(path.join(RUN_DIR, 'summary.json'), '{}');
 process.on('exit', () => fs.rmSync(RUNS_ROOT, { recursive: true, force: true }));
 const EXT = '/ext/robustlab';
+const INK = { plot: { x: 0, y: 0, width: 1, height: 1 }, background: [255, 255, 255], series: [[26, 133, 255]], axes: [[59, 59, 59]] };
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 type Listener = (x: unknown) => void;
@@ -29,7 +30,13 @@ class FakePanel {
   sent: { type: string; [k: string]: unknown }[] = [];
   html = '';
   visible = true;
+  active = false;
   reveals = 0;
+  revealedTo: unknown[] = [];
+  /** Where VS Code put it: "Beside" (-2) resolves to the column after the active editor's (1). */
+  viewColumn: number | undefined;
+  /** What the webview answers to an export request (the default: one drawn chart). */
+  exportAnswer: (id: string) => unknown = (id) => ({ type: 'export-result', id, images: [{ id: 'loss-batch', title: 'Loss per batch', name: 'r-loss-batch.png', dataUrl: PNG, ink: INK, points: 60 }], skipped: ['speed'] });
   disposed = false;
   private onMessage: Listener[] = [];
   private onView: Listener[] = [];
@@ -44,17 +51,18 @@ class FakePanel {
     asWebviewUri: (u: FakeUri) => ({ toString: () => `https://vscode-resource.test${u.fsPath}` }),
     postMessage: (m: { type: string; id?: string }) => {
       this.sent.push(m as FakePanel['sent'][number]);
-      if (m.type === 'export-request' && this.autoExport) {
-        setImmediate(() => this.fromWebview({ type: 'export-result', id: m.id, images: [{ name: 'r-loss-batch.png', dataUrl: PNG }] }));
-      }
+      if (m.type === 'export-request' && this.autoExport) setImmediate(() => this.fromWebview(this.exportAnswer(m.id!)));
       return Promise.resolve(this.visible);
     },
     onDidReceiveMessage: (l: Listener) => { this.onMessage.push(l); return { dispose: () => {} }; },
   };
-  constructor(readonly viewType: string, public title: string, readonly showOptions: unknown, readonly options: Record<string, unknown>) {}
+  constructor(readonly viewType: string, public title: string, readonly showOptions: unknown, readonly options: Record<string, unknown>) {
+    const col = (showOptions as { viewColumn?: number } | undefined)?.viewColumn;
+    this.viewColumn = col === -2 ? 2 : col;
+  }
   onDidChangeViewState(l: Listener) { this.onView.push(l); return { dispose: () => {} }; }
   onDidDispose(l: Listener) { this.onDispose.push(l); return { dispose: () => {} }; }
-  reveal() { this.reveals++; if (!this.visible) { this.visible = true; this.onView.forEach((l) => l({})); } }
+  reveal(column?: unknown) { this.reveals++; this.revealedTo.push(column); if (!this.visible) { this.visible = true; this.onView.forEach((l) => l({})); } }
   dispose() { this.disposed = true; this.onDispose.forEach((l) => l(undefined)); }
   fromWebview(m: unknown) { this.onMessage.forEach((l) => l(m)); }
   hide() { this.visible = false; this.onView.forEach((l) => l({})); }
@@ -180,7 +188,7 @@ describe('DashboardPanels (fake vscode)', () => {
     panels.dispose();
   });
 
-  it('exports chart images as PNG buffers, opening the panel when needed', async () => {
+  it('exports chart images drawn from events.jsonl as it is on disk, opening the panel when needed', async () => {
     created.length = 0;
     const panels = new DashboardPanels(context, () => {});
     const pending = panels.exportChartImages(RUN_DIR);
@@ -188,14 +196,43 @@ describe('DashboardPanels (fake vscode)', () => {
     assert.equal(created.length, 1);
     created[0].fromWebview({ type: 'ready' });
     const images = await pending;
-    assert.deepEqual(images.map((i) => i.name), ['r-loss-batch.png']);
+    assert.deepEqual(images.map((i) => [i.id, i.name, i.points]), [['loss-batch', 'r-loss-batch.png', 60]]);
+    assert.deepEqual(images[0].ink, INK);
     assert.equal(images[0].png.subarray(1, 4).toString('latin1'), 'PNG');
+    // The request carries the run's stored events (those drawn in charts), read when the export starts.
+    const req = created[0].sent.find((m) => m.type === 'export-request') as unknown as { run: { runDir: string; events: EngineEvent[] } };
+    assert.equal(req.run.runDir, RUN_DIR);
+    assert.deepEqual(req.run.events, EVENTS.filter((e) => e.type !== 'examples' && e.type !== 'log'));
+    // The webview could not draw: the export fails with its reason.
+    created[0].exportAnswer = (id) => ({ type: 'export-result', id, images: [], skipped: [], error: 'the chart "Loss per batch" was not drawn within 5s' });
+    await assert.rejects(panels.exportChartImages(RUN_DIR), /the dashboard could not draw the charts: the chart "Loss per batch" was not drawn/);
     // Closing the panel while an export waits rejects it.
     created[0].autoExport = false;
     const waiting = panels.exportChartImages(RUN_DIR);
     await tick();
     created[0].dispose();
     await assert.rejects(waiting, /closed before the export finished/);
+    // A run folder without events: nothing to draw, said before any panel opens.
+    const n = created.length;
+    await assert.rejects(panels.exportChartImages(path.resolve(RUN_DIR, '..', 'no-such-run')), /events\.jsonl holds no events: there is nothing to draw/);
+    assert.equal(created.length, n);
+    panels.dispose();
+  });
+
+  it('keeps dashboards in one editor column: a second run opens where the first is, an open one is revealed where it is', async () => {
+    created.length = 0;
+    const panels = new DashboardPanels(context, () => {});
+    const other = path.resolve(RUN_DIR, '..', 'ext-20261124-100000-train-fgsm');
+    await panels.open(RUN_DIR);
+    // The user clicks into the dashboard: it is the active editor now, in column 2.
+    created[0].active = true;
+    await panels.open(other);
+    assert.equal(created.length, 2);
+    assert.deepEqual(created[1].showOptions, { viewColumn: 2, preserveFocus: true }, 'not "Beside" the dashboard (a third column)');
+    await panels.compare([RUN_DIR, other]);
+    assert.equal((created[2].showOptions as { viewColumn: number }).viewColumn, 2);
+    await panels.open(RUN_DIR);
+    assert.deepEqual(created[0].revealedTo, [undefined], 'revealed in its own column, not moved beside the active editor');
     panels.dispose();
   });
 

@@ -11,6 +11,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Norm } from '../../protocol/summary';
 import type { Tf } from '../backend';
+import { compiledApgd } from '../compile/attackLoops';
 import { crossEntropy, project, steepest } from './common';
 import { dlrLoss, dlrTargetedLoss, lossAndGrad, numParam, successMask, yieldToLoop } from './margins';
 import { catalogued } from './catalogued';
@@ -84,8 +85,16 @@ export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1
     if (s[name] && s[name] !== t) s[name].dispose();
     s[name] = t;
   };
+  // The compiled iteration computes one gradient per step: EOT (randomised models) stays eager.
+  const compiled = eot === 1 ? await compiledApgd(ctx, x, y, threat, loss, targets, !!opts.anyMisclassification) : undefined;
   set('xAdv', apgdStart(tf, x, norm, eps, rng.seed()));
-  {
+  if (compiled) {
+    const first = compiled.start(s.xAdv as TF.Tensor4D);
+    set('grad', first.grad);
+    set('loss', first.loss);
+    set('lossBest', tf.clone(first.loss));
+    set('success', first.success);
+  } else {
     const first = eotLossAndGrad(tf, model, s.xAdv as TF.Tensor4D, f, eot);
     set('grad', first.grad);
     set('loss', first.loss);
@@ -106,9 +115,9 @@ export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1
   try {
     for (let i = 0; i < steps; i++) {
       if (ctx.shouldStop?.()) break;
-      const out = tf.tidy(() => {
+      const a = i > 0 ? 0.75 : 1.0;
+      const out = compiled ? fromCompiled(compiled.iterate(toCompiled(s), a)) : tf.tidy(() => {
         const xAdv = s.xAdv as TF.Tensor4D;
-        const a = i > 0 ? 0.75 : 1.0;
         const momentumDir = tf.sub(xAdv, s.xOld);
         const z = project(tf, x, tf.add(xAdv, tf.mul(s.step, steepest(tf, s.grad as TF.Tensor4D, norm))) as TF.Tensor4D, norm, eps);
         const xNew = project(tf, x, tf.add(tf.add(xAdv, tf.mul(tf.sub(z, xAdv), a)), tf.mul(momentumDir, 1 - a)) as TF.Tensor4D, norm, eps);
@@ -162,6 +171,20 @@ export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1
   } finally {
     Object.values(s).forEach((t) => t.dispose());
   }
+}
+
+const STATE_NAMES: Record<string, string> = {
+  x_adv: 'xAdv', x_old: 'xOld', grad: 'grad', x_best_adv: 'xBestAdv', success: 'success', increases: 'increases',
+  loss: 'loss', x_best: 'xBest', grad_best: 'gradBest', loss_best: 'lossBest', step: 'step',
+};
+
+/** The loop state under the compiled iteration's input names (not copied). */
+function toCompiled(s: Record<string, TF.Tensor>): Record<string, TF.Tensor> {
+  return Object.fromEntries(Object.entries(STATE_NAMES).map(([k, v]) => [k, s[v]]));
+}
+
+function fromCompiled(out: Record<string, TF.Tensor>): Record<string, TF.Tensor> {
+  return Object.fromEntries(Object.entries(out).map(([k, t]) => [STATE_NAMES[k], t]));
 }
 
 /** APGD with restarts: per example, success beats failure, then the higher loss wins. */

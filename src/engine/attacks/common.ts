@@ -4,11 +4,14 @@ import type { Norm } from '../../protocol/summary';
 import type { Tf } from '../backend';
 import type { Classifier } from '../models/classifier';
 import type { Rng } from '../util/rng';
+import { fusedCrossEntropy } from '../native/sparseXent';
 
 const L2_FLOOR = 1e-12;
 
-/** Per-example cross-entropy of logits against integer labels. */
+/** Per-example cross-entropy of logits against integer labels (TF's fused kernel on the native backend). */
 export function crossEntropy(tf: Tf, logits: TF.Tensor2D, y: TF.Tensor1D): TF.Tensor1D {
+  const fused = fusedCrossEntropy(tf, logits, y);
+  if (fused) return fused;
   return tf.tidy(() => {
     const oneHot = tf.oneHot(tf.cast(y, 'int32'), logits.shape[1]);
     return tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(oneHot, logits), 1)) as TF.Tensor1D;

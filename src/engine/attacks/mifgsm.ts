@@ -2,6 +2,7 @@
 // g ← μ·g + ∇/‖∇‖₁, x ← Π(x + α·sign(g)) with μ = 1 (decay) and α = eps/steps. For L2 the step is
 // along the unit-L2 momentum. No random start unless asked (then restarts keep the best per example).
 import type * as TF from '@tensorflow/tfjs';
+import { compiledMiFgsmLoop } from '../compile/attackLoops';
 import { attackLabels, bestOfRestarts, lossGradient, project, randomStart, steepest } from './common';
 import { numParam, yieldToLoop } from './margins';
 import { catalogued, specOf } from './catalogued';
@@ -10,6 +11,8 @@ import type { Attack, AttackContext, AttackParams, ThreatModel } from './types';
 async function oneRun(ctx: AttackContext, x: TF.Tensor4D, labels: TF.Tensor1D, sign: 1 | -1, threat: ThreatModel, steps: number, alpha: number, decay: number, random: boolean): Promise<TF.Tensor4D> {
   const { tf, model, rng } = ctx;
   let xAdv = random ? randomStart(tf, x, threat.norm, threat.eps, rng) : tf.clone(x);
+  const compiled = await compiledMiFgsmLoop(ctx, x, xAdv, labels, sign, threat, steps, alpha, decay);
+  if (compiled) return compiled;
   let g = tf.zerosLike(x) as TF.Tensor4D;
   for (let i = 0; i < steps; i++) {
     if (ctx.shouldStop?.()) break;

@@ -3,6 +3,7 @@
 // BIM (Kurakin et al.) is PGD without the random start.
 import type * as TF from '@tensorflow/tfjs';
 import { pgdStepSize } from '../../protocol/catalogue';
+import { compiledPgdLoop } from '../compile/attackLoops';
 import type { Norm } from '../../protocol/summary';
 import { catalogued } from './catalogued';
 import { attackLabels, bestOfRestarts, lossGradient, project, randomStart, steepest } from './common';
@@ -15,6 +16,8 @@ export function defaultStepSize(_norm: Norm, eps: number, steps: number): number
 async function onePgdRun(ctx: AttackContext, x: TF.Tensor4D, labels: TF.Tensor1D, sign: 1 | -1, threat: ThreatModel, steps: number, stepSize: number, random: boolean): Promise<TF.Tensor4D> {
   const { tf, model, rng } = ctx;
   let xAdv = random ? randomStart(tf, x, threat.norm, threat.eps, rng) : tf.clone(x);
+  const compiled = await compiledPgdLoop(ctx, x, xAdv, labels, sign, threat, steps, stepSize);
+  if (compiled) return compiled;
   for (let i = 0; i < steps; i++) {
     if (ctx.shouldStop?.()) break;
     const next = tf.tidy(() => {

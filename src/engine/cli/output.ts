@@ -16,7 +16,7 @@ const pct = (v: number | null | undefined) => fmtPct(v, 1, '  —  ');
 function humanLine(e: EngineEvent, tty: boolean): string | undefined {
   switch (e.type) {
     case 'run-started':
-      return `run ${e.runId} (${e.kind}) on backend ${e.backend}: model ${e.model}, data ${e.data}${e.trainSize ? ` (${e.trainSize} train / ${e.testSize} test)` : ` (${e.testSize ?? '?'} test)`}\n  folder ${e.runDir}`;
+      return `run ${e.runId} (${e.kind}) on backend ${e.backend}${e.execution ? `, ${e.execution} steps${e.executionNote ? ` (${e.executionNote})` : ''}` : ''}: model ${e.model}, data ${e.data}${e.trainSize ? ` (${e.trainSize} train / ${e.testSize} test)` : ` (${e.testSize ?? '?'} test)`}\n  folder ${e.runDir}`;
     case 'batch': {
       if (!tty) return undefined;
       const width = 24;
@@ -28,6 +28,7 @@ function humanLine(e: EngineEvent, tty: boolean): string | undefined {
     case 'eval':
       return `  ${e.attack} eps=${e.eps} (${e.steps} steps x${e.restarts}): ${pct(e.accuracy)} of ${e.testPoints} points robust, ${e.seconds.toFixed(1)} s`;
     case 'progress':
+      if (e.stage === 'compile') return e.done === e.total ? `  ${e.message}` : undefined;
       return e.stage === 'download' ? (tty ? `\r  downloading ${e.message}: ${(e.done / 1e6).toFixed(1)} MB\x1b[K` : undefined) : e.stage === 'sanity-checks' ? '  running sanity checks...' : undefined;
     case 'warning':
       return `WARNING [${e.warning.code}] ${e.warning.message}`;

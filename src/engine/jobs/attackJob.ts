@@ -1,6 +1,8 @@
 // "Attack Current Model" and "Evaluate Robustness Curve": load a model.json, attack it, store a run.
 import path from 'node:path';
 import type { BackendChoice } from '../backend';
+import { executionFor } from '../compile/execution';
+import { reportCompiles } from '../compile/progress';
 import { loadDataset } from '../data';
 import { BadInputError, StoppedError } from '../errors';
 import { loadModelFile } from '../models/io';
@@ -79,9 +81,12 @@ export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emit
     : createRunDir({ kind: input.kind, label: path.basename(path.dirname(path.resolve(input.modelPath))), out: input.out, runsRoot: input.runsRoot,
       source: { model: path.resolve(input.modelPath) }, settings, argv: input.argv }, onStale);
   emitter.logTo(runFiles(run.runDir).events);
-  emitStarted(emitter, b, run, { model: input.modelPath, data: data.name, testSize: data.test.n });
-  const { complete } = await runEvaluation({ tf, backend: b.name, model, data, settings: input.settings, seed: input.seed!, runId: run.runId, runDir: run.runDir, kind: input.kind, emitter, control,
+  const execution = executionFor(tf, model);
+  emitStarted(emitter, b, run, { model: input.modelPath, data: data.name, testSize: data.test.n }, execution);
+  const stopReporting = reportCompiles(emitter);
+  const { complete } = await runEvaluation({ tf, backend: b.name, execution, model, data, settings: input.settings, seed: input.seed!, runId: run.runId, runDir: run.runDir, kind: input.kind, emitter, control,
     modelLabel: input.modelPath, modelFingerprint: fingerprint, extraWarnings: [...(b.warning ? [{ code: 'slow-backend', message: b.warning }] : []), ...findingWarnings(report.findings.filter((f) => f.code !== 'softmax-output' && f.code !== 'clean-at-chance' && (f.severity !== 'info' || f.code === 'input-rescaled')))], config: settings,
     resumeHint: `robustlab ${input.kind} --resume ${run.runDir}` });
+  stopReporting();
   return { runDir: run.runDir, stopped: !complete };
 }

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { attackSpec, type Norm, type SanityWarning, type Summary } from '../../protocol';
 import type { Tf } from '../backend';
+import type { ExecutionChoice } from '../compile/execution';
 import type { Dataset } from '../data/types';
 import { takeSubset } from '../data/types';
 import { evaluate, galleryExamples, type AttackSpec, type Evaluation } from '../eval/evaluate';
@@ -24,6 +25,8 @@ import { headlineForRunDir } from '../runs/modelHeadline';
 export interface EvalPhaseInput {
   tf: Tf;
   backend: string;
+  /** The path the run's steps and attacks took (recorded in summary.json). */
+  execution?: ExecutionChoice;
   model: Classifier;
   data: Dataset;
   settings: EvalSettings;
@@ -105,7 +108,9 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   }
   const perPoint = perPointFields(ev, split, { data: data.name, seed: input.seed });
   const summary: Summary = {
-    version: 1, runId: input.runId, kind: input.kind, backend: input.backend, model: input.modelLabel, data: data.name,
+    version: 1, runId: input.runId, kind: input.kind, backend: input.backend,
+    ...(input.execution ? { execution: input.execution.path, ...(input.execution.reason ? { executionNote: input.execution.reason } : {}) } : {}),
+    model: input.modelLabel, data: data.name,
     ...(input.method ? { method: input.method } : {}),
     ...(input.trainEps !== undefined ? { eps: input.trainEps } : {}),
     testPoints: ev.testPoints, cleanAccuracy: ev.cleanAccuracy, robust: perPoint.robust, worstCase: ev.worstCase,

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BackendChoice } from '../backend';
+import type { ExecutionChoice } from '../compile/execution';
 import { BadInputError } from '../errors';
 import { mkdirDurable, writeFileAtomic } from '../io/atomic';
 import type { Emitter } from '../runs/emitter';
@@ -68,10 +69,11 @@ export function versions(tf: { version: Record<string, string> }): Record<string
   return { node: process.versions.node, napi: process.versions.napi ?? '', ...Object.fromEntries(Object.entries(tf.version).map(([k, v]) => [k, String(v)])) };
 }
 
-export function emitStarted(emitter: Emitter, b: BackendChoice, run: { runId: string; runDir: string; config: RunConfigFile }, extra: { model: string; data: string; trainSize?: number; testSize?: number; epochs?: number; batchesPerEpoch?: number }): void {
+export function emitStarted(emitter: Emitter, b: BackendChoice, run: { runId: string; runDir: string; config: RunConfigFile }, extra: { model: string; data: string; trainSize?: number; testSize?: number; epochs?: number; batchesPerEpoch?: number }, execution?: ExecutionChoice): void {
   emitter.emit({
     type: 'run-started', runId: run.runId, kind: run.config.kind, runDir: run.runDir, startedAt: new Date().toISOString(),
     backend: b.name, ...(b.warning ? { backendWarning: b.warning } : {}),
+    ...(execution ? { execution: execution.path, ...(execution.reason ? { executionNote: execution.reason } : {}) } : {}),
     versions: versions(b.tf as unknown as { version: Record<string, string> }),
     config: run.config.settings, ...extra,
   });

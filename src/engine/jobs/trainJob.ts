@@ -3,6 +3,8 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { epochPointOf, type SanityWarning } from '../../protocol';
 import type { BackendChoice } from '../backend';
+import { reportCompiles } from '../compile/progress';
+import { trainExecution } from '../compile/trainStep';
 import { loadDataset } from '../data';
 import { BadInputError, StoppedError } from '../errors';
 import { repairPublishedDir } from '../io/atomic';
@@ -98,7 +100,9 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
       source: { experiment: input.experimentFile && path.resolve(input.experimentFile), model: isBuiltin(s.model) ? undefined : path.resolve(s.model) },
       settings: s as unknown as Record<string, unknown>, argv: input.argv }, onStale);
   emitter.logTo(runFiles(run.runDir).events);
-  emitStarted(emitter, b, run, { model: s.model, data: data.name, trainSize: data.train.n, testSize: data.test.n, epochs: s.epochs, batchesPerEpoch: Math.ceil(data.train.n / s.batchSize) });
+  const execution = trainExecution(tf, model, s.method);
+  emitStarted(emitter, b, run, { model: s.model, data: data.name, trainSize: data.train.n, testSize: data.test.n, epochs: s.epochs, batchesPerEpoch: Math.ceil(data.train.n / s.batchSize) }, execution);
+  const stopReporting = reportCompiles(emitter);
   const warnings: SanityWarning[] = [];
   if (b.warning) warnings.push({ code: 'slow-backend', message: b.warning, severity: 'warning' });
   let lastValClean: number | undefined;
@@ -127,6 +131,7 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
       trainingComplete: !result.stopped, trainingSeconds: result.seconds });
   }
   if (result.stopped) {
+    stopReporting();
     return { runDir: run.runDir, stopped: true };
   }
   // Only for a run that trained to its end: a stopped run is at chance because it was stopped.
@@ -140,9 +145,10 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
     emitter.emit({ type: 'warning', warning: w });
   }
   const { complete } = await runEvaluation({
-    tf, backend: b.name, model, data, settings: s.eval, seed: s.seed, runId: run.runId, runDir: run.runDir, kind: 'train', emitter, control,
+    tf, backend: b.name, execution, model, data, settings: s.eval, seed: s.seed, runId: run.runId, runDir: run.runDir, kind: 'train', emitter, control,
     modelLabel: s.model, method: s.method, trainEps: s.eps, trainingSeconds: result.seconds, epochs: result.epochsTotal, extraWarnings: warnings,
     config: s as unknown as Record<string, unknown>, modelFingerprint: modelFingerprint(runFiles(run.runDir).model), resumeHint: `robustlab train --resume ${run.runDir}`,
   });
+  stopReporting();
   return { runDir: run.runDir, stopped: !complete };
 }

@@ -3,6 +3,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import type { Classifier } from './classifier';
+import { markLayersForward } from './forward';
 
 type LayerWithActivation = TF.layers.Layer & { activation?: { getClassName(): string } };
 
@@ -136,6 +137,8 @@ export function layersClassifier(tf: Tf, model: TF.LayersModel, name: string, im
   // the twin, so a trained model always outputs logits.
   const logitsModel = nhwcModel(tf, site ? stripSoftmax(tf, model, site) : model, inputShape);
   const outShape = logitsModel.outputs[0].shape;
+  const logits = (x: TF.Tensor4D, training = false) => logitsModel.apply(x, { training }) as TF.Tensor2D;
+  markLayersForward(logits, logitsModel);
   return {
     name,
     inputShape,
@@ -145,7 +148,7 @@ export function layersClassifier(tf: Tf, model: TF.LayersModel, name: string, im
     softmaxHandling: site ? 'stripped' : undefined,
     softmaxSite: site ? `${site.kind} '${site.layer.name}'` : undefined,
     output: site ? 'probabilities' : endsInLogSoftmax(model) ? 'log-probabilities' : 'logits',
-    logits: (x, training = false) => logitsModel.apply(x, { training }) as TF.Tensor2D,
+    logits,
     inputNormaliser: inputNormaliser(model),
     trainingModeLayers: trainingModeLayers(model),
     reshaped: (image) => layersClassifier(tf, model, name, image),

@@ -5,9 +5,11 @@ import type * as TF from '@tensorflow/tfjs';
 import { pgd as pgdAttack } from '../attacks/pgd';
 import type { Tf } from '../backend';
 import { pct } from '../../protocol/format';
+import { makeTrainStep } from '../compile/trainStep';
+import { makeAdam } from '../native/fusedAdam';
+import type { StepScalars } from './eagerStep';
 import type { Dataset } from '../data/types';
 import type { Classifier } from '../models/classifier';
-import { accuracy } from '../objectives/losses';
 import type { Objective, ObjectiveConfig } from '../objectives/types';
 import type { Emitter } from '../runs/emitter';
 import { Rng } from '../util/rng';
@@ -64,11 +66,14 @@ export type EpochHook = (epoch: number, signals: EpochSignals) => string | undef
 const MONITOR_POINTS = 256;
 
 function makeOptimizer(tf: Tf, kind: 'adam' | 'sgd', lr: number): TF.Optimizer {
-  return kind === 'sgd' ? tf.train.momentum(lr, 0.9) : tf.train.adam(lr);
+  return kind === 'sgd' ? tf.train.momentum(lr, 0.9) : makeAdam(tf, lr);
 }
 
 function setLearningRate(opt: TF.Optimizer, lr: number): void {
-  (opt as unknown as { learningRate: number }).learningRate = lr;
+  // SGD and Momentum apply their own scalar (-lr), which only setLearningRate updates.
+  const o = opt as unknown as { learningRate: number; setLearningRate?: (v: number) => void };
+  if (o.setLearningRate) o.setLearningRate(lr);
+  else o.learningRate = lr;
 }
 
 /** PGD-10 accuracy at eps on a fixed set of points: the robust validation metric. */
@@ -134,6 +139,10 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     }
   }
 
+  // The step function, compiled or eager, chosen in one place (compile/trainStep.ts); compiling for
+  // the epoch's batch sizes here keeps that one-off cost out of the first epoch's images/s.
+  const trainStep = makeTrainStep(tf, model, optimizer, opts.objective, opts.objectiveConfig);
+  await trainStep.prepare([Math.min(opts.batchSize, data.train.n), data.train.n % opts.batchSize]);
   const started = Date.now() - state.elapsedSec * 1000;
   let stoppedEarly = false;
   let rolledBack: string | undefined;
@@ -155,17 +164,13 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
       setLearningRate(optimizer, lr);
       const idx = order.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
       const { x, y } = batchTensors(tf, data.train, data.inputShape, idx);
-      const ctx = { tf, model, rng, eps, config: opts.objectiveConfig };
-      const xAdv = await opts.objective.prepare(ctx, x, y);
-      let kept: TF.Scalar[] = [];
-      optimizer.minimize(() => {
-        const parts = opts.objective.loss(ctx, x, y, xAdv);
-        kept = [parts.clean, parts.adv ?? parts.clean, accuracy(tf, parts.logitsClean, y), parts.logitsAdv ? accuracy(tf, parts.logitsAdv, y) : tf.scalar(-1), parts.total].map((t) => tf.keep(t.clone()));
-        return parts.total;
-      }, false);
-      // The objective's own total: Fast-AT and TRADES do not use L_clean + λ·L_adv.
-      const [lc, la, ac, aa, total] = kept.map((t) => t.dataSync()[0]);
-      tf.dispose([x, y, ...(xAdv ? [xAdv] : []), ...kept]);
+      let scalars: StepScalars;
+      try {
+        scalars = await trainStep.run(x, y, { eps, lr, rng });
+      } finally {
+        tf.dispose([x, y]);
+      }
+      const [lc, la, ac, aa, total] = scalars;
       const hasAdv = aa >= 0;
       sums = { clean: sums.clean + lc * idx.length, adv: sums.adv + la * idx.length, total: sums.total + total * idx.length, accClean: sums.accClean + ac * idx.length, accAdv: sums.accAdv + aa * idx.length, n: sums.n + idx.length };
       state.step++;

@@ -3,14 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseWith } from '../../protocol/schema';
-import { webviewToHost, type ExportedImage, type WebviewToHost } from '../../protocol/webview';
+import { webviewToHost, type ExportedChart, type ExportedImage, type WebviewToHost } from '../../protocol/webview';
 
 export interface MessageHandlers {
   /** The run folders the panel shows: `open-file` may only open files inside them. */
   runDirs: readonly string[];
   log: (msg: string) => void;
   ready(): void;
-  exportResult(id: string, images: ExportedImage[]): void;
+  exportResult(id: string, images: ExportedChart[], error?: string): void;
   saveImage(image: ExportedImage): void | Promise<void>;
   openFile(file: string): void | Promise<void>;
   /** The experiments table's actions (SweepCommands.tableActions in src/extension/sweep/commands.ts); each checks its run folders. */
@@ -75,7 +75,7 @@ export async function handleWebviewMessage(raw: unknown, h: MessageHandlers): Pr
       h.ready();
       return true;
     case 'export-result':
-      h.exportResult(msg.id, msg.images);
+      h.exportResult(msg.id, msg.images, msg.error);
       return true;
     case 'save-image':
       await h.saveImage(msg.image);

@@ -5,8 +5,9 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../../protocol/events';
 import { parseWith } from '../../protocol/schema';
-import { dashboardState, DASHBOARD_VIEW_TYPE, type ExportedImage, type HeadlineInfo, type HostToWebview, type SweepSummary } from '../../protocol/webview';
+import { dashboardState, DASHBOARD_VIEW_TYPE, type ExportedChart, type ExportedImage, type HeadlineInfo, type HostToWebview, type SweepSummary } from '../../protocol/webview';
 import type { ExperimentRow } from '../../protocol/experiments';
+import type { ChartImage } from '../dashboardApi';
 import { readEvents } from '../../engine/runs/read';
 import { makeNonce, renderDashboardHtml } from './html';
 import { decodePngDataUrl, handleWebviewMessage, type TableActions } from './messages';
@@ -24,7 +25,7 @@ const READY_TIMEOUT_MS = 20_000;
 const EXPORT_TIMEOUT_MS = 30_000;
 
 interface PendingExport {
-  resolve(images: ExportedImage[]): void;
+  resolve(result: { images: ExportedChart[]; error?: string }): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -144,8 +145,17 @@ export class DashboardPanels {
     });
   }
 
-  async exportChartImages(runDir: string): Promise<{ name: string; png: Buffer }[]> {
+  /**
+   * The run's charts as PNG, drawn by the webview from events.jsonl as it is on disk now (not from
+   * what the panel drew), with what the host needs to check their pixels (reports/chartCheck.ts).
+   */
+  async exportChartImages(runDir: string): Promise<ChartImage[]> {
     const dir = path.resolve(runDir);
+    const { events, skipped } = readEvents(dir);
+    if (skipped) this.log(`export: skipped ${skipped} unreadable line(s) of ${dir}/events.jsonl`);
+    // The gallery's pixels and the log are not drawn in any chart.
+    const drawn = events.filter((e) => e.type !== 'examples' && e.type !== 'log');
+    if (!drawn.length) throw new Error(`${path.join(dir, 'events.jsonl')} holds no events: there is nothing to draw`);
     let entry = this.entries.get(this.keyOf([dir])) ?? [...this.entries.values()].find((e) => e.runDirs.includes(dir));
     if (!entry) entry = await this.show([dir]);
     if (!entry.panel.visible) {
@@ -155,15 +165,16 @@ export class DashboardPanels {
     await this.whenReady(entry);
     const id = `export-${++this.exportSeq}`;
     const target = entry;
-    const images = await new Promise<ExportedImage[]>((resolve, reject) => {
+    const result = await new Promise<{ images: ExportedChart[]; error?: string }>((resolve, reject) => {
       const timer = setTimeout(() => {
         target.exports.delete(id);
         reject(new Error(`dashboard: the chart export timed out after ${EXPORT_TIMEOUT_MS / 1000}s`));
       }, EXPORT_TIMEOUT_MS);
       target.exports.set(id, { resolve, reject, timer });
-      this.send(target, { type: 'export-request', id });
+      this.send(target, { type: 'export-request', id, run: { runId: runIdOf(dir), runDir: dir, label: runIdOf(dir), events: drawn } });
     });
-    return images.map((img) => ({ name: img.name, png: decodePngDataUrl(img.dataUrl) }));
+    if (result.error) throw new Error(`the dashboard could not draw the charts: ${result.error}`);
+    return result.images.map((img) => ({ id: img.id, title: img.title, name: img.name, png: decodePngDataUrl(img.dataUrl), ink: img.ink, points: img.points }));
   }
 
   dispose(): void {
@@ -181,12 +192,19 @@ export class DashboardPanels {
     const key = this.keyOf(runDirs);
     const existing = this.entries.get(key);
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      // Where it is: "Beside" the active editor would move it into a new column each time.
+      existing.panel.reveal(undefined, true);
       return existing;
     }
     const title = runDirs.length === 1 ? `Robustness: ${runIdOf(runDirs[0])}` : `Robustness: compare ${runDirs.length} runs`;
-    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, title, { viewColumn: this.dashboardColumn(), preserveFocus: true }, this.webviewOptions());
     return this.setup(panel, runDirs, key);
+  }
+
+  /** Dashboards share one column: the one the last shown dashboard is in, else beside the editor. */
+  private dashboardColumn(): vscode.ViewColumn {
+    const shown = [...this.entries.values()].map((e) => e.panel).filter((p) => p.viewColumn !== undefined);
+    return (shown.find((p) => p.active) ?? shown.find((p) => p.visible) ?? shown.at(-1))?.viewColumn ?? vscode.ViewColumn.Beside;
   }
 
   private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -227,12 +245,12 @@ export class DashboardPanels {
           runDirs: entry.runDirs,
           log: this.log,
           ready: () => this.onReady(entry),
-          exportResult: (id, images) => {
+          exportResult: (id, images, error) => {
             const p = entry.exports.get(id);
             if (!p) return this.log(`dashboard: export result ${id} arrived after it was given up`);
             entry.exports.delete(id);
             clearTimeout(p.timer);
-            p.resolve(images);
+            p.resolve({ images, error });
           },
           saveImage: (image) => this.saveImage(entry, image),
           openFile: async (file) => {

@@ -39,8 +39,20 @@ export const headlinePlain = (m: ModelHeadline | undefined) => [headlineText(m),
 /** The status-bar item of the file in the editor. */
 export const statusBarText = (m: ModelHeadline | undefined) => `$(shield) ${headlineText(m)}`;
 
-/** The runs tree: a file's group row carries its headline. */
-export const groupDescription = (m: ModelHeadline | undefined, runs: number) => (hasEvaluation(m) ? headlineText(m) : `${runs} run${runs === 1 ? '' : 's'}`);
+/**
+ * The headline's number and ε, as a narrow row shows it ("Robust 61.8% @ ε=0.3", the start of the
+ * label; the attacks and points are in the row's tooltip with the whole label).
+ */
+export function headlineShort(m: ModelHeadline | undefined): string {
+  const h = m?.headline;
+  if (h) return `Robust ${pct(h.accuracy)} @ ${epsText(h.eps, h.norm)}`;
+  if (m?.notMeasured) return `not measured at ${epsText(m.notMeasured.eps, m.notMeasured.norm)}`;
+  if (m?.earlierVersions.length) return 'changed since its evaluation';
+  return 'no evaluation yet';
+}
+
+/** The runs tree: a file's group row carries its headline (short: the row must fit a sidebar). */
+export const groupDescription = (m: ModelHeadline | undefined, runs: number) => (hasEvaluation(m) ? headlineShort(m) : `${runs} run${runs === 1 ? '' : 's'}`);
 
 /** A run's own result, never the headline: "this run: 64.0% @ ε=0.3 (PGD-20) · clean 98.6%". */
 export function runOwnText(s: Summary): string {

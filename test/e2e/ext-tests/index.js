@@ -134,14 +134,41 @@ exports.run = async function run() {
     return text.split('\n')[0].slice(0, 80);
   });
 
-  await t('Export Report writes report-with-charts.md with the same headline', async () => {
+  await t('Export Report writes report-with-charts.md with the same headline and every chart it lists drawn (pixel check of the files)', async () => {
     const out = await withTimeout(vscode.commands.executeCommand('robustlab.exportReport', runDir), 60000, 'export');
     assert(out && fs.existsSync(out), `no report at ${out}`);
     const md = fs.readFileSync(out, 'utf8');
     const label = lensBefore.split(' · ')[0];
     assert(/^# Robustness report/.test(md) && md.includes(`**${label}**`), `no "**${label}**" in ${md.slice(0, 300)}`);
-    const charts = fs.existsSync(path.join(runDir, 'charts')) ? fs.readdirSync(path.join(runDir, 'charts')) : [];
-    return `${path.basename(out)}; charts: ${charts.length ? charts.join(', ') : 'none (' + (md.match(/_Charts unavailable[^_]*_/) || ['?'])[0] + ')'}`;
+    const dir = path.join(runDir, 'charts');
+    const charts = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+    // A training run has all seven: loss and accuracy per batch and per epoch, schedule, throughput, accuracy versus ε.
+    const want = ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed', 'acc-eps'].map((id) => `${path.basename(runDir)}-${id}.png`).sort();
+    assert(JSON.stringify(charts) === JSON.stringify(want), `charts written: ${charts.join(', ') || 'none'}; expected ${want.join(', ')}`);
+    for (const c of charts) assert(md.includes(`charts/${encodeURI(c)}`), `the report does not show ${c}`);
+    // What a user sees in each file, checked here without the webview's notes on where it drew: the
+    // series colours are saturated, the title, axes, grid and text are not. The old blank images (title
+    // and legend only) have none between the title (top 10%) and the legend (in the bottom 20%). A
+    // chart may be a flat line (a constant learning rate) or a few points (one ε): pixels, not rows.
+    const { decodePng } = require(path.join(OUT, 'png-decode.js'));
+    const seen = charts.map((c) => {
+      const img = decodePng(fs.readFileSync(path.join(dir, c)));
+      const top = Math.floor(img.height * 0.1), bottom = Math.floor(img.height * 0.8);
+      let pixels = 0;
+      const rows = new Set();
+      for (let y = top; y < bottom; y++) {
+        for (let x = 0; x < img.width; x++) {
+          const o = (y * img.width + x) * 4;
+          const r = img.data[o], g = img.data[o + 1], b = img.data[o + 2];
+          if (img.data[o + 3] > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) { pixels++; rows.add(y); }
+        }
+      }
+      if (process.env.SHOTS) fs.copyFileSync(path.join(dir, c), path.join(process.env.SHOTS, `export-${c}`));
+      return { c, w: img.width, h: img.height, pixels, rows: rows.size };
+    });
+    const blank = seen.filter((s) => s.w < 600 || s.pixels < 20);
+    assert(!blank.length, `blank chart images: ${blank.map((s) => `${s.c} ${s.w}×${s.h}: ${s.pixels} series pixels on ${s.rows} rows of the plot`).join('; ')}`);
+    return `${path.basename(out)}; ${seen.map((s) => `${s.c.replace(`${path.basename(runDir)}-`, '')} ${s.w}×${s.h} ${s.pixels}px/${s.rows} rows`).join(', ')}`;
   });
 
   await t('Attack Current Model with a weaker attack (FGSM) at the headline ε=0.1 and at 0.3: the CodeLens is unchanged', async () => {

@@ -93,7 +93,8 @@ export function noGradient(base: Classifier): { model: Classifier; calls: () => 
 
 /** A tf namespace whose gradient functions throw: proves an attack never asks for a gradient. */
 export function tfWithoutGradients(): Tf {
-  const banned = new Set(['grad', 'grads', 'valueAndGrad', 'valueAndGrads', 'variableGrads', 'customGrad']);
+  // `node` too: compiled gradient graphs (src/engine/compile/) run through tf.node.loadSavedModel.
+  const banned = new Set(['grad', 'grads', 'valueAndGrad', 'valueAndGrads', 'variableGrads', 'customGrad', 'node']);
   return new Proxy(tf, {
     get(target, prop, recv) {
       if (typeof prop === 'string' && banned.has(prop)) return () => { throw new Error(`tf.${prop} called by a black-box attack`); };

@@ -9,6 +9,9 @@ import { ensureBuilt, jsonEvents, ofType, ROOT, runCli, tmpDir, TINY_TRAIN } fro
 
 before(() => ensureBuilt());
 
+// Issue 14: the built-in models run compiled unless ROBUSTLAB_EXECUTION=eager (CI runs these tests both ways).
+const EXPECTED_EXECUTION = process.env.ROBUSTLAB_EXECUTION === 'eager' ? 'eager' : 'compiled';
+
 const work = tmpDir('e2e');
 const trainDir = path.join(work, 'train-run');
 const modelJson = path.join(trainDir, 'model', 'model.json');
@@ -43,6 +46,8 @@ test('train --json streams valid events and writes a complete run folder', async
   }
   const s: Summary = summaryCheck(JSON.parse(fs.readFileSync(path.join(trainDir, 'summary.json'), 'utf8')), 'summary.json');
   assert.equal(s.backend, 'tensorflow');
+  assert.equal(first.type === 'run-started' && first.execution, EXPECTED_EXECUTION);
+  assert.equal(s.execution, EXPECTED_EXECUTION, `summary.json execution (${s.executionNote ?? 'no note'})`);
   assert.equal(s.kind, 'train');
   assert.equal(s.testPoints, 100);
   assert.ok(s.cleanAccuracy >= 0 && s.cleanAccuracy <= 1);
@@ -78,6 +83,7 @@ test('attack on the trained model: worst case never above any attack at any eps'
   const [{ summary: s }] = ofType(events, 'summary');
   assert.deepEqual(s, summaryCheck(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')), 'summary.json'));
   assert.equal(s.kind, 'attack');
+  assert.equal(s.execution, EXPECTED_EXECUTION, `summary.json execution (${s.executionNote ?? 'no note'})`);
   assert.equal(s.testPoints, 100);
   assert.equal(s.robust.length, 6);
   assert.deepEqual(s.worstCase.map((w) => w.eps).sort(), [0, 0.1, 0.3]);
@@ -90,6 +96,19 @@ test('attack on the trained model: worst case never above any attack at any eps'
   for (const e of eps0) assert.equal(e.accuracy, s.cleanAccuracy, 'eps=0 is clean accuracy');
   const pgd3 = s.robust.find((e) => e.attack === 'pgd' && e.eps === 0.3)!;
   assert.ok(pgd3.accuracy < s.cleanAccuracy, 'the attack does something');
+});
+
+test('curve on the trained model: the header and summary.json name the execution path, accuracy falls with eps', async () => {
+  const out = path.join(work, 'curve-run');
+  const r = await runCli(['curve', modelJson, '--attack', 'pgd', '--eps', '0,0.1,0.3', '--steps', '5', '--test-size', '50', '--out', out], { cwd: work });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`on backend tensorflow, ${EXPECTED_EXECUTION} steps`), r.stderr.slice(0, 400));
+  const s: Summary = summaryCheck(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')), 'summary.json');
+  assert.equal(s.kind, 'curve');
+  assert.equal(s.execution, EXPECTED_EXECUTION, `summary.json execution (${s.executionNote ?? 'no note'})`);
+  const acc = [0, 0.1, 0.3].map((eps) => s.robust.find((e) => e.attack === 'pgd' && e.eps === eps)!.accuracy);
+  assert.equal(acc[0], s.cleanAccuracy);
+  assert.ok(acc[2] <= acc[1] && acc[1] <= acc[0], `pgd accuracy by eps: ${acc.join(', ')}`);
 });
 
 test('--fail-under above the robust accuracy exits 1 with the gate message', async () => {
