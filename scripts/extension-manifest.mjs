@@ -18,6 +18,14 @@ const commands = [
   ['robustlab.exportReport', 'Export Report', '$(export)'],
   ['robustlab.showLog', 'Show Log', '$(output)'],
   ['robustlab.installEngineRuntime', 'Install Engine Runtime', '$(cloud-download)'],
+  ['robustlab.sweepLambda', 'Sweep λ', '$(symbol-numeric)'],
+  ['robustlab.sweepEps', 'Sweep ε', '$(symbol-numeric)'],
+  ['robustlab.sweepMethod', 'Sweep Method', '$(list-tree)'],
+  ['robustlab.sweep', 'Sweep Experiment…', '$(run-all)'],
+  ['robustlab.stopSweep', 'Stop Sweep', '$(debug-stop)'],
+  ['robustlab.resumeSweep', 'Resume Sweep', '$(debug-continue)'],
+  ['robustlab.openExperiments', 'Open Experiments Table', '$(table)'],
+  ['robustlab.saveAsExperiment', 'Save Run as Experiment', '$(save)'],
 ];
 const viewCommands = [
   ['robustlab.runs.open', 'Open Dashboard', '$(dashboard)'],
@@ -57,10 +65,11 @@ pkg.contributes = {
     ...viewCommands.map(([command, title, icon]) => ({ command, title, category: cat, icon })),
   ],
   menus: {
-    commandPalette: viewCommands.map(([command]) => ({ command, when: 'false' })),
+    commandPalette: [...viewCommands.map(([command]) => ({ command, when: 'false' })), { command: 'robustlab.saveAsExperiment', when: 'false' }],
     'editor/title': [
       { command: 'robustlab.train', when: 'resourceFilename =~ /\\.advtrain\\.json$/', group: 'navigation@1' },
       { command: 'robustlab.attack', when: 'resourceFilename == model.json', group: 'navigation@1' },
+      { command: 'robustlab.sweepLambda', when: 'resourceFilename =~ /\\.advtrain\\.json$/', group: 'navigation@2' },
     ],
     'explorer/context': [
       { command: 'robustlab.train', when: experimentOrModel, group: 'robustlab@1' },
@@ -70,7 +79,8 @@ pkg.contributes = {
     'view/title': [
       { command: 'robustlab.train', when: 'view == robustlab.runs', group: 'navigation@1' },
       { command: 'robustlab.compare', when: 'view == robustlab.runs', group: 'navigation@2' },
-      { command: 'robustlab.runs.refresh', when: 'view == robustlab.runs', group: 'navigation@3' },
+      { command: 'robustlab.openExperiments', when: 'view == robustlab.runs', group: 'navigation@3' },
+      { command: 'robustlab.runs.refresh', when: 'view == robustlab.runs', group: 'navigation@4' },
       { command: 'robustlab.showLog', when: 'view == robustlab.runs', group: 'more' },
     ],
     'view/item/context': [

@@ -14,6 +14,8 @@ import { timing } from './eta';
 import { readTheme, watchTheme, type Theme } from './theme';
 import { initialTab, type Tab } from './initialTab';
 import { fillPerClass, fillRobustTable, fillWarnings, fmtPct1 } from './evaluationView';
+import { ExperimentsView } from './experimentsView';
+import { GeneralizationCharts } from './generalizationView';
 
 export interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -21,13 +23,14 @@ export interface VsCodeApi {
   setState(state: unknown): void;
 }
 
-type Dirty = Section | 'compare' | 'picker' | 'clock';
+type Dirty = Section | 'compare' | 'picker' | 'clock' | 'experiments';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'training', label: 'Training' },
   { id: 'evaluation', label: 'Evaluation' },
   { id: 'gallery', label: 'Gallery' },
   { id: 'compare', label: 'Compare' },
+  { id: 'experiments', label: 'Experiments' },
 ];
 
 
@@ -103,11 +106,15 @@ export class Dashboard {
     this.buildTraining();
     this.buildEvaluation();
     this.buildCompare();
+    this.experiments = new ExperimentsView(this.views.experiments, {
+      post: (m) => this.post(m), state: () => this.state.experiments ?? {}, save: (patch) => this.saveState({ experiments: { ...this.state.experiments, ...patch } }),
+      theme: () => this.theme, request: () => this.request('experiments'),
+    });
     this.header.append(el('p', 'rl-empty', 'Waiting for the run’s events…'));
     watchTheme((t) => {
       this.theme = t;
       for (const c of this.charts.values()) c.themeChanged();
-      this.request('training', 'evaluation', 'compare');
+      this.request('training', 'evaluation', 'compare', 'experiments');
     });
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
     window.addEventListener('error', (e) => this.post({ type: 'error', message: `${e.message} (${e.filename}:${e.lineno})` }));
@@ -140,6 +147,8 @@ export class Dashboard {
         }
         const selected = this.state.selectedRunId && this.runs.has(this.state.selectedRunId) ? this.state.selectedRunId : this.order[0];
         this.saveState({ runDirs: msg.runs.map((r) => r.runDir), selectedRunId: selected });
+        // A panel of no run (the experiments table): say so instead of waiting for events.
+        if (!msg.runs.length) this.header.replaceChildren(el('h1', 'rl-title', 'Experiments of this workspace'));
         if (!this.tabChosen && this.order.length) {
           this.tabChosen = true;
           const tab = initialTab(this.order.map((id) => this.runs.get(id)!));
@@ -166,6 +175,17 @@ export class Dashboard {
         if (!run) return;
         run.headline = msg.headline;
         if (run.runId === this.selected()?.runId) this.request('status', 'evaluation');
+        break;
+      }
+      case 'experiments':
+        this.experiments.setData(msg.rows, msg.sweeps);
+        this.request('experiments');
+        break;
+      case 'focus': {
+        document.querySelector('vscode-panels')?.setAttribute('activeid', `tab-${msg.tab}`);
+        this.saveState({ tab: msg.tab });
+        if (msg.tab === 'experiments') this.experiments.focus(msg.sweep);
+        this.request('experiments');
         break;
       }
       case 'export-request':
@@ -213,6 +233,8 @@ export class Dashboard {
       if (dirty.has('gallery')) this.renderGallery(run);
       if (dirty.has('compare')) this.renderCompare();
     }
+    // The experiments table needs no run of its own.
+    if (dirty.has('experiments')) this.experiments.render();
     for (const c of this.charts.values()) c.flush(this.theme);
   }
 
@@ -311,17 +333,21 @@ export class Dashboard {
   // --- training ------------------------------------------------------------------------------------
 
   private checkpointsEl?: HTMLElement;
+  private generalization?: GeneralizationCharts;
+  private readonly experiments: ExperimentsView;
 
   private buildTraining(): void {
     const grid = el('div', 'rl-grid');
     this.views.training.append(grid);
     for (const spec of TRAINING_CHARTS) this.chart(grid, spec);
+    this.generalization = new GeneralizationCharts((spec) => this.chart(grid, spec));
     this.checkpointsEl = el('section', 'rl-card rl-checkpoints');
     this.views.training.append(this.checkpointsEl);
   }
 
   private renderTraining(run: RunData): void {
     for (const [id, d] of Object.entries(trainingData(run))) this.charts.get(id)!.set(d.x, d.series);
+    this.generalization?.render(run);
     const box = this.checkpointsEl!;
     box.textContent = '';
     const head = el('header', 'rl-card-head');

@@ -1,6 +1,7 @@
 // Dashboard webview entry (bundled by esbuild into dist/webview/dashboard.js + dashboard.css).
 import 'uplot/dist/uPlot.min.css';
 import './dashboard.css';
+import './experiments.css';
 import { Dashboard, type VsCodeApi } from './dashboard';
 import { registerToolkit } from './toolkit';
 

@@ -15,4 +15,8 @@ export interface DashboardApi {
   exportChartImages(runDir: string): Promise<ChartImage[]>;
   /** Stored runs changed: shown runs get their model's headline again. */
   refreshHeadlines(): void;
+  /** The experiments table (the Experiments tab), optionally on one sweep. */
+  openExperiments(sweep?: string): Promise<void>;
+  /** Stored runs or sweeps changed: every panel's experiments table gets its rows again. */
+  refreshExperiments(): void;
 }

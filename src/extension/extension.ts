@@ -14,6 +14,13 @@ import { Headlines } from './headlines';
 import { HeadlineStatus } from './headlineStatus';
 import { headlineInfo } from './reports/headlineText';
 import type { RunOutcome } from './runner/engineRun';
+import { SweepHost } from './sweep/sweepHost';
+import { SweepCommands } from './sweep/commands';
+import { SweepCodeLens } from './sweep/lenses';
+import { experimentsPayload } from './sweep/experimentsData';
+import type { SweepOutcome } from './sweep/sweepProcess';
+import { sweepsRootFor } from '../engine/sweep/store';
+import { settings } from './config';
 
 let host: EngineHost | undefined;
 
@@ -26,6 +33,10 @@ export interface RobustLabApi {
   enginePid(runDir: string): number | undefined;
   /** Continues a stopped or crashed training run from its last checkpoint, as the Resume action does. */
   resume(runDir: string): boolean;
+  /** Sweeps started in this window: label, whether running, its folder once known. */
+  sweeps(): { label: string; running: boolean; sweepDir?: string }[];
+  /** Resolves when the sweep with this label ends. */
+  whenSweepDone(label: string): Promise<SweepOutcome> | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): RobustLabApi {
@@ -36,10 +47,21 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   const cache = new RunsCache();
   const headlines = new Headlines(cache);
   let dashboards: DashboardApi | undefined;
+  // The experiments table: every run of the workspace and its sweeps (sweepHost and its commands below).
+  const experiments = {
+    payload: () => experimentsPayload(allRunsRoots().map((root) => ({ root, runs: cache.runs(root) })), sweepHost.active().map((s) => ({ sweepDir: s.sweepDir, progress: s.progress })), settings().headlineEps),
+    actions: { compare: (d: string[]) => sweepCommands.tableActions().compare(d), openRun: (d: string) => sweepCommands.tableActions().openRun(d),
+      saveExperiment: (d: string) => sweepCommands.tableActions().saveExperiment(d), openSweepReport: (d: string) => sweepCommands.tableActions().openSweepReport(d) },
+  };
   const getDashboards = (): DashboardApi => (dashboards ??= new DashboardPanels(context, (m) => log.info(m), (runDir) => {
     const m = headlines.forRunDir(runDir);
     return m ? headlineInfo(m) : undefined;
-  }, allRunsRoots));
+  }, allRunsRoots, experiments));
+  const sweepHost = new SweepHost(context, log, cache, getDashboards);
+  const sweepCommands = new SweepCommands(sweepHost, getDashboards, log);
+  const sweepLens = new SweepCodeLens(sweepHost, (dir) => experiments.payload().sweeps.find((x) => x.dir === dir)?.recommendation);
+  let tableTimer: NodeJS.Timeout | undefined;
+  const refreshTable = () => { clearTimeout(tableTimer); tableTimer = setTimeout(() => { dashboards?.refreshExperiments(); sweepLens.refresh(); }, 500); };
 
   host = new EngineHost(context, log, getDashboards, cache, headlines);
   const lens = new RobustCodeLens(cache, host, headlines);
@@ -52,12 +74,16 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   context.subscriptions.push(
     getDashboards().registerSerializer(),
     ...commands.register(),
+    ...sweepCommands.register(),
+    vscode.languages.registerCodeLensProvider(SELECTOR, sweepLens),
+    { dispose: () => { clearTimeout(tableTimer); void sweepHost.dispose(); } },
+    sweepHost.onDidChange(() => sweepLens.refresh()),
     view,
     diagnostics,
     vscode.languages.registerCodeLensProvider(SELECTOR, lens),
     vscode.languages.registerHoverProvider(SELECTOR, new ExperimentHover(cache, headlines)),
     headlineStatus,
-    cache.onDidChange(() => { lens.refresh(); tree.refresh(); diagnostics.updateAll(); headlineStatus.update(); dashboards?.refreshHeadlines(); }),
+    cache.onDidChange(() => { lens.refresh(); tree.refresh(); diagnostics.updateAll(); headlineStatus.update(); dashboards?.refreshHeadlines(); refreshTable(); }),
     vscode.workspace.onDidOpenTextDocument((d) => diagnostics.update(d)),
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.updateSoon(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.collection.delete(d.uri)),
@@ -72,11 +98,15 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   const changed = () => { clearTimeout(timer); timer = setTimeout(() => cache.invalidate(), 500); };
   function watch() {
     watchers.forEach((w) => w.dispose());
-    watchers = allRunsRoots().map((root) => {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '*/{config.json,summary.json}'));
+    watchers = allRunsRoots().flatMap((root) => [
+      new vscode.RelativePattern(vscode.Uri.file(root), '*/{config.json,summary.json}'),
+      // Sweeps beside the runs: a new or rewritten sweep (its plan, its report) refreshes the table.
+      new vscode.RelativePattern(vscode.Uri.file(sweepsRootFor(root)), '*/{sweep.json,table.json}'),
+    ].map((pattern) => {
+      const w = vscode.workspace.createFileSystemWatcher(pattern);
       w.onDidCreate(changed); w.onDidChange(changed); w.onDidDelete(changed);
       return w;
-    });
+    }));
   }
   watch();
   diagnostics.updateAll();
@@ -89,6 +119,8 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
     activeRuns: () => activeHost.manager.active().map((r) => r.runDir),
     enginePid: (runDir) => activeHost.manager.get(path.resolve(runDir))?.pid,
     resume: (runDir) => !!activeHost.resume(path.resolve(runDir), path.basename(runDir)),
+    sweeps: () => sweepHost.all().map((s) => ({ label: s.label, running: s.running, ...(s.sweepDir ? { sweepDir: s.sweepDir } : {}) })),
+    whenSweepDone: (label) => sweepHost.all().reverse().find((s) => s.label === label)?.done,
   };
 }
 

@@ -43,6 +43,8 @@ export const epochEvent = obj({
   valAccClean: fraction, valAccRobust: opt(fraction),
   /** PGD accuracy on a training batch: the catastrophic-overfitting monitor. */
   monitorAcc: opt(fraction),
+  /** Clean accuracy on the same training points after the epoch: the train side of the generalization gap. */
+  monitorCleanAcc: opt(fraction),
   lr: finite, eps: finite, imagesPerSec: finite, elapsedSec: finite, etaSec: finite,
 });
 

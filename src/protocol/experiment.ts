@@ -74,6 +74,49 @@ export const EXPERIMENT = {
     },
     epsWarmupEpochs: { type: 'number', minimum: 0, default: 0, description: 'Ramp ε up linearly over this many epochs (at most `epochs`; helps training start).' },
     earlyStoppingPatience: { type: 'integer', minimum: 0, maximum: 10000, default: 0, description: 'Stop when robust validation accuracy has not improved for this many epochs (0: never; a catastrophic-overfitting collapse always stops).' },
+    sweep: {
+      type: 'object',
+      description: 'A grid of runs for `robustlab sweep` (and Sweep λ / ε / method in VS Code): every combination of the listed values is one ordinary run, with this file\'s other settings. An axis left out keeps the file\'s value. A method that takes no λ (or β) runs once per other combination. `robustlab train` ignores the sweep and trains the file\'s own settings.',
+      properties: {
+        method: { type: 'array', items: { type: 'string', enum: METHODS, enumDescriptions: METHOD_SPECS.map(methodLine), description: 'A training method.' }, description: `Training methods to compare (${fmtList(METHODS)}).` },
+        lambda: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1000, description: 'A λ.' }, description: `λ values (L_total = L_clean + λ·L_adv) for the methods that take λ: ${weightUsers('lambda').map((m) => `\`${m.name}\``).join(', ')}.` },
+        beta: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1000, description: 'A β.' }, description: `β values for ${weightUsers('beta').map((m) => `\`${m.name}\``).join(', ')}.` },
+        eps: { type: 'array', items: { type: 'number', minimum: 0, maximum: EPS_GRIDS.l2.max, description: 'A training ε.' }, description: 'Training ε values (the evaluation measures each run at its own ε unless `eval.eps` is set).' },
+        seed: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'A seed.' }, description: 'Seeds: every point is repeated once per seed, and the plots show the spread as error bars.' },
+        parallel: { type: 'integer', minimum: 1, maximum: 64, defaultText: 'what the machine\'s cores and memory fit', description: 'Engine processes at once; each gets its share of the cores as TensorFlow threads, so they do not oversubscribe the machine. `--parallel` overrides it.' },
+        target: {
+          type: 'object',
+          description: 'What the sweep\'s recommendation looks for: among the runs that meet these limits, the one best at `maximize` (it is on the Pareto front of clean versus robust accuracy). Seeds of one setting count as one, by their mean.',
+          properties: {
+            minClean: { type: 'number', minimum: 0, maximum: 1, description: 'Clean accuracy at least this fraction (0.97 is 97%).' },
+            minRobust: { type: 'number', minimum: 0, maximum: 1, description: 'Robust accuracy (the headline) at least this fraction.' },
+            maxSeconds: { type: 'number', minimum: 0, description: 'Training time at most this many seconds.' },
+            maximize: { type: 'string', enum: ['robust', 'clean'], default: 'robust', description: '`robust` (the headline robust accuracy) or `clean` accuracy.' },
+          },
+        },
+      },
+    },
+    sweepPoint: {
+      type: 'object',
+      description: 'Written by `robustlab sweep` into the experiment file of each point it runs: the sweep the run belongs to and the point\'s parameters. The run keeps it in its config.json, so the experiments table can group and plot it. Not for files you write.',
+      properties: {
+        id: { type: 'string', description: 'The sweep\'s id (its folder under .robustlab/sweeps).' },
+        index: { type: 'integer', minimum: 0, maximum: 100_000, description: 'The point\'s place in the sweep, from 0.' },
+        of: { type: 'integer', minimum: 1, maximum: 100_000, description: 'How many points the sweep has.' },
+        source: { type: 'string', description: 'The experiment file the sweep came from.' },
+        params: {
+          type: 'object',
+          description: 'The values this point takes on the sweep\'s axes.',
+          properties: {
+            method: { type: 'string', enum: METHODS, description: 'The training method.' },
+            lambda: { type: 'number', minimum: 0, maximum: 1000, description: 'λ, when the method takes it.' },
+            beta: { type: 'number', minimum: 0, maximum: 1000, description: 'β, when the method takes it.' },
+            eps: { type: 'number', minimum: 0, maximum: EPS_GRIDS.l2.max, description: 'The training ε.' },
+            seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'The seed.' },
+          },
+        },
+      },
+    },
     eval: {
       type: 'object',
       description: 'The evaluation that ends the run: attacks, ε values, steps, restarts, test points.',
@@ -95,3 +138,10 @@ export const EXPERIMENT = {
 
 export type Experiment = ValueOf<typeof EXPERIMENT>;
 export const experiment = checkOf(EXPERIMENT);
+export type SweepGrid = NonNullable<Experiment['sweep']>;
+export type SweepTarget = NonNullable<SweepGrid['target']>;
+export type SweepPointTag = NonNullable<Experiment['sweepPoint']>;
+export type SweepParams = NonNullable<SweepPointTag['params']>;
+export const sweepParams = checkOf(EXPERIMENT.properties.sweepPoint.properties.params);
+export const sweepPointTag = checkOf(EXPERIMENT.properties.sweepPoint);
+export const sweepTargetCheck = checkOf(EXPERIMENT.properties.sweep.properties.target);

@@ -2,7 +2,10 @@
 // from the webview with `webviewToHost` before acting on it; the webview validates what it receives
 // with `hostToWebview` and ignores (with a console.error) anything malformed.
 import { engineEvent } from './events';
-import { arr, fraction, int, lit, num, obj, opt, ProtocolError, str, tagged, type Check, type Infer } from './schema';
+import { experimentRows } from './experiments';
+import { sweepTargetCheck } from './experiment';
+import { recommendationInfo } from './sweep';
+import { arr, bool, fraction, int, lit, num, obj, opt, ProtocolError, str, tagged, type Check, type Infer } from './schema';
 
 /** A PNG as a data URL; anything else (other types, scripts, remote URLs) is refused. */
 export const pngDataUrl: Check<string> = (v, p) => {
@@ -28,6 +31,18 @@ export type HeadlineInfo = Infer<typeof headlineInfo>;
 export const runPayload = obj({ runId: str, runDir: str, label: str, events: arr(engineEvent), headline: opt(headlineInfo) });
 export type RunPayload = Infer<typeof runPayload>;
 
+export const dashboardTab = lit('training', 'evaluation', 'gallery', 'compare', 'experiments');
+
+/** A sweep as the experiments table groups it: its plan, how far it is, and the recommendation's target. */
+export const sweepSummary = obj({
+  id: str, dir: str, experiment: str, total: int, completed: int, failed: int,
+  /** A sweep process is running it now (started from this window). */
+  running: bool, fraction: opt(fraction), etaSec: opt(num),
+  target: opt(sweepTargetCheck),
+  recommendation: opt(recommendationInfo),
+});
+export type SweepSummary = Infer<typeof sweepSummary>;
+
 export const hostToWebview = tagged({
   /** Replaces everything the dashboard shows: one run, or several to compare. */
   load: obj({ type: lit('load'), runs: arr(runPayload, 16) }),
@@ -35,6 +50,10 @@ export const hostToWebview = tagged({
   events: obj({ type: lit('events'), runId: str, events: arr(engineEvent) }),
   /** The headline of a shown run's model changed (a run of that model finished). */
   headline: obj({ type: lit('headline'), runId: str, headline: headlineInfo }),
+  /** Every stored run as a row of the experiments table, and the sweeps they belong to. */
+  experiments: obj({ type: lit('experiments'), rows: experimentRows, sweeps: arr(sweepSummary, 1000) }),
+  /** Show a tab (and, in the experiments table, one sweep). */
+  focus: obj({ type: lit('focus'), tab: dashboardTab, sweep: opt(str) }),
   /**
    * Asks for the run's charts as PNG, drawn from `run` (the host reads events.jsonl again), never
    * from what the panel last drew; answered by `export-result` with the same id.
@@ -81,6 +100,12 @@ export const webviewToHost = tagged({
   error: obj({ type: lit('error'), message: str }),
   /** Open a file of a shown run (a checkpoint, the report); the host refuses paths outside its runs. */
   'open-file': obj({ type: lit('open-file'), path: str }),
+  /** From the experiments table: compare these runs, open one's dashboard, save one's settings as an experiment file. */
+  'compare-runs': obj({ type: lit('compare-runs'), runDirs: arr(str, 16) }),
+  'open-run': obj({ type: lit('open-run'), runDir: str }),
+  'save-experiment': obj({ type: lit('save-experiment'), runDir: str }),
+  /** A sweep's report.md. */
+  'open-sweep-report': obj({ type: lit('open-sweep-report'), sweepDir: str }),
 });
 export type WebviewToHost = Infer<typeof webviewToHost>;
 
@@ -88,9 +113,14 @@ export type WebviewToHost = Infer<typeof webviewToHost>;
 export const dashboardState = obj({
   runDirs: arr(str, 16),
   selectedRunId: opt(str),
-  tab: opt(lit('training', 'evaluation', 'gallery', 'compare')),
+  tab: opt(dashboardTab),
   successOnly: opt(lit(true, false)),
   galleryKey: opt(str),
+  /** The experiments table: sort, filter, grouping, selection, which plot axes. */
+  experiments: opt(obj({
+    sort: opt(str), desc: opt(bool), filter: opt(str), changedOnly: opt(bool), sweep: opt(str),
+    selected: opt(arr(str, 200)), cost: opt(lit('seconds', 'gradEvals')), param: opt(lit('lambda', 'eps', 'beta')),
+  })),
 });
 export type DashboardState = Infer<typeof dashboardState>;
 

@@ -12,7 +12,8 @@ const PORT = process.env.PORT;
 const WS = process.env.ROBUSTLAB_E2E_WS;
 const SHOTS = process.env.SHOTS;
 const RESULT = path.join(process.env.ROBUSTLAB_E2E_OUT, 'ext-tests-result.json');
-const HOST_TESTS_TIMEOUT = Number(process.env.HOST_TESTS_TIMEOUT ?? 600000);
+// The host tests train, attack and run a 2-point sweep with the real engine: minutes on a loaded 2-core machine.
+const HOST_TESTS_TIMEOUT = Number(process.env.HOST_TESTS_TIMEOUT ?? 900000);
 const t0 = Date.now();
 const ms = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const remote = (p) => `vscode-remote://127.0.0.1:${PORT}${p}`;
@@ -212,6 +213,52 @@ try {
     record('[ui] the dashboard header shows the execution path (compiled for a built-in model)', /^Execution\s+compiled/.test(exec ?? ''), `${exec ?? 'no Execution stat in the header'}`);
   } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06-dashboard-FAIL')); }
   try {
+    // Sweep λ from the palette on the experiment in the editor: the quick picks (λ values with the
+    // loss of each, seeds, processes, target), then the sweep runs (status bar) and Stop Sweep stops it.
+    await palette(ui, 'View: Close All Editors');
+    await ui.keyboard.press('Control+P');
+    const open = ui.locator('.quick-input-widget input.input');
+    await open.waitFor({ state: 'visible', timeout: 15000 });
+    await open.fill('sweep.advtrain.json');
+    await ui.locator('.quick-input-list .monaco-list-row', { hasText: 'sweep.advtrain.json' }).first().click({ timeout: 15000 });
+    await ui.waitForTimeout(1000);
+    await palette(ui, 'Robustness: Sweep λ');
+    const widget = ui.locator('.quick-input-widget');
+    await widget.filter({ hasText: 'λ values' }).waitFor({ timeout: 20000 });
+    const lambdaRows = (await ui.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((x) => x.replace(/\s+/g, ' '));
+    if (!lambdaRows.some((r) => /L_clean \+ 1·L_adv/.test(r))) throw new Error(`λ picks: ${lambdaRows.join(' | ')}`);
+    const picksShot = await shot(ui, '06f-sweep-lambda-picks');
+    // Two λ values only (0 and 1): untick 0.5 and 2 of the offered 0, 0.5, 1, 2.
+    // (a click on a row of a multi-select quick pick toggles its box)
+    for (const v of ['0.5', '2']) await ui.locator('.quick-input-list .monaco-list-row', { hasText: `L_clean + ${v}·L_adv` }).first().click();
+    await ui.keyboard.press('Enter');
+    await widget.filter({ hasText: 'seeds' }).waitFor({ timeout: 15000 });
+    await ui.keyboard.press('Enter');
+    await widget.filter({ hasText: 'parallel engine processes' }).waitFor({ timeout: 15000 });
+    await ui.keyboard.press('Enter');
+    await widget.filter({ hasText: 'target of the recommendation' }).waitFor({ timeout: 15000 });
+    await ui.keyboard.press('Enter');
+    const status = ui.locator('.statusbar-item', { hasText: /Sweep λ 0, 1/ }).first();
+    await status.waitFor({ timeout: 30000 });
+    const statusText = (await status.innerText()).replace(/\s+/g, ' ');
+    const runningShot = await shot(ui, '06g-sweep-running');
+    await palette(ui, 'Robustness: Stop Sweep');
+    await status.waitFor({ state: 'detached', timeout: 120000 });
+    record('[ui] F1 → "Robustness: Sweep λ" asks λ (with each loss), seeds, processes and target, starts the sweep (status bar), and Stop Sweep stops it', true, `"${statusText}" ${picksShot} ${runningShot} ${await shot(ui, '06h-sweep-stopped')}`);
+  } catch (e) { record('[ui] F1 → "Robustness: Sweep λ"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06f-sweep-FAIL')); await ui.keyboard.press('Escape').catch(() => {}); }
+  try {
+    // The experiments table of the workspace: the host tests' sweep grouped, its runs' robust numbers, the plots.
+    await palette(ui, 'Robustness: Open Experiments Table');
+    let text = '';
+    for (let i = 0; i < 60 && !/Sweep \d{8}-\d{6}-sweep/.test(text); i++) {
+      await ui.waitForTimeout(500);
+      const inFrames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+      text = inFrames.find((t) => /robust \(headline\)/.test(t)) ?? '';
+    }
+    if (!/Sweep \d{8}-\d{6}-sweep/.test(text)) throw new Error(`no sweep group in the experiments table: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+    if (!/Robust versus clean accuracy/.test(text)) throw new Error('no trade-off plot in the experiments tab');
+    record('[ui] F1 → "Robustness: Open Experiments Table" shows the runs grouped by sweep, with the trade-off plots', true, `"${text.replace(/\s+/g, ' ').slice(0, 80)}…" ${await shot(ui, '06i-experiments-table')}`);
+  } catch (e) { record('[ui] F1 → "Robustness: Open Experiments Table"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06i-experiments-FAIL')); }
     // An attack run's dashboard opens on Evaluation (it has no training), and a second dashboard opens
     // in the column of the first instead of adding one.
     const runsDir = path.join(WS, '.robustlab', 'runs');

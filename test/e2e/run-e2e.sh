@@ -41,6 +41,8 @@ JSON
 echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.1,"epochs":2,"trainSize":512,"testSize":128}' > "$RUN/ws/tiny.advtrain.json"
 echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":50,"trainSize":512,"testSize":128}' > "$RUN/ws/long.advtrain.json"
 cp "$RUN/ws/long.advtrain.json" "$RUN/ws/ui.advtrain.json"
+# sweep: the 2-point λ sweep of the host tests, and the palette's Sweep λ in the UI phase.
+echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.1,"epochs":1,"trainSize":256,"testSize":64}' > "$RUN/ws/sweep.advtrain.json"
 # Quick training, a long final evaluation: Stop Run lands in the evaluation.
 echo '{"model":"cnn-small","data":"mnist-sample","method":"fgsm","eps":0.3,"epochs":1,"trainSize":256,"testSize":1000,"eval":{"attacks":["fgsm","pgd"],"eps":[0.1,0.2,0.3],"steps":20,"testPoints":1000}}' > "$RUN/ws/evalstop.advtrain.json"
 cp "$RUN/ws/tiny.advtrain.json" "$RUN/ws/vsix.advtrain.json"

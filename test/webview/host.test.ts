@@ -118,6 +118,28 @@ describe('webview -> host messages', () => {
     assert.equal(parseWebviewMessage({ type: 'ready', extra: 'dropped' }).ok, true);
   });
 
+  it('hands the experiments table\'s actions to the table handlers, refuses them in a panel without a table, and refuses malformed ones', async () => {
+    calls.length = 0;
+    const table = {
+      compare: (d: string[]) => { calls.push(`compare ${d.join(',')}`); }, openRun: (d: string) => { calls.push(`run ${d}`); },
+      saveExperiment: (d: string) => { calls.push(`save-exp ${d}`); }, openSweepReport: (d: string) => { calls.push(`report ${d}`); },
+    };
+    const withTable = { ...handlers(), table };
+    assert.equal(await handleWebviewMessage({ type: 'compare-runs', runDirs: ['/r/a', '/r/b'] }, withTable), true);
+    assert.equal(await handleWebviewMessage({ type: 'open-run', runDir: '/r/a' }, withTable), true);
+    assert.equal(await handleWebviewMessage({ type: 'save-experiment', runDir: '/r/b' }, withTable), true);
+    assert.equal(await handleWebviewMessage({ type: 'open-sweep-report', sweepDir: '/s/1' }, withTable), true);
+    assert.deepEqual(calls, ['compare /r/a,/r/b', 'run /r/a', 'save-exp /r/b', 'report /s/1']);
+    calls.length = 0;
+    assert.equal(await handleWebviewMessage({ type: 'open-run', runDir: '/r/a' }, handlers()), false);
+    assert.match(calls[0], /open-run is not handled by this panel/);
+    for (const m of [{ type: 'compare-runs', runDirs: '/r/a' }, { type: 'compare-runs', runDirs: Array.from({ length: 17 }, (_, i) => `/r/${i}`) }, { type: 'open-run' }]) {
+      calls.length = 0;
+      assert.equal(await handleWebviewMessage(m, withTable), false, JSON.stringify(m));
+      assert.match(calls[0], /ignored an invalid message/);
+    }
+  });
+
   it('opens only files inside the panel\'s run folders', async () => {
     const runs = path.join(WS, '.robustlab', 'runs');
     // Lexically outside, a symlink out of the run folder (file or folder), a folder, a missing file.

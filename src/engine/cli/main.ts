@@ -10,8 +10,8 @@ import { DATA_NAMES } from '../data';
 import { BadInputError, EXIT, StoppedError, UsageError } from '../errors';
 import { BUILTINS } from '../models/builtins';
 import { Emitter } from '../runs/emitter';
-import { listRuns, readSummary } from '../runs/read';
-import { defaultRunsRoot, runFiles } from '../runs/layout';
+import { readSummary } from '../runs/read';
+import { runFiles } from '../runs/layout';
 import { markdownReport, robustTable, textTable } from '../runs/report';
 import { headlineForRunDir } from '../runs/modelHeadline';
 import { noHeadlineText } from '../runs/headline';
@@ -23,6 +23,8 @@ import { checkOutFolder } from '../jobs/runDir';
 import { readExperimentFile, resolveTrainSettings, type EvalSettings } from '../jobs/settings';
 import { runTrainJob } from '../jobs/trainJob';
 import { parseArgs, type FlagType } from './args';
+import { LIST_USAGE, listCommand } from './list';
+import { SWEEP_USAGE, sweepCommand } from './sweep';
 import { attachOutput, pickMode, type Mode } from './output';
 import { runCard } from './card';
 import { runCheck } from './check';
@@ -52,7 +54,8 @@ usage:
                   the pre-flight check alone: input shape and range, outputs, inference mode
   robustlab card RUN_DIR [--out FILE] [--json]   a RobustBench-style model card (model-card.json)
   robustlab report RUN_DIR [--headline-eps E]   print the table and the model's headline, rewrite report.md
-  robustlab list [--runs-dir DIR]
+\${SWEEP_USAGE}
+\${LIST_USAGE}
 
 built-in models: ${BUILTINS.map((b) => b.name).join(', ')}
 data: ${DATA_NAMES.join(', ')}, or a folder (IDX files, CIFAR-10 batches, class sub-folders of images)
@@ -62,7 +65,7 @@ attacks (--norm defaults to the one the attacks share, L∞ first; default attac
 ${ATTACKS.map((a) => `  ${a.name.padEnd(9)} ${a.norms.map(normLabel).join(', ').padEnd(7)} ${a.title}`).join('\n')}
 default eps: the data set's (${DATA_SETS.map((d) => `${d.name} ${Number(d.defaultEps.linf.toPrecision(4))}`).join(', ')}; L2: ${DATA_SETS.map((d) => d.defaultEps.l2).join(', ')})
 --out must be a new or empty folder; one process writes a run folder at a time (a lock file).
-exit codes: 0 ok, 1 gate failed (--fail-under), 2 bad input or usage, 3 internal error, 130 stopped`;
+exit codes: 0 ok, 1 gate failed (--fail-under), 2 bad input or usage, 3 internal error, 130 stopped (resumable); sweep: 4 some points failed`;
 
 const COMMON: Record<string, FlagType> = { json: 'bool', out: 'string', 'runs-dir': 'string', data: 'string', 'test-size': 'int', seed: 'int', help: 'bool' };
 const TRAIN_FLAGS: Record<string, FlagType> = { ...COMMON, model: 'string', method: 'string', eps: 'number', lambda: 'number', beta: 'number', epochs: 'int', 'batch-size': 'int', lr: 'number', 'train-size': 'int', resume: 'string',
@@ -179,16 +182,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(flags.json ? `${JSON.stringify(info)}\n` : `backend: ${info.backend}${b.warning ? `\n${b.warning}` : ''}\nnode: ${info.node}\ntfjs: ${info.versions.tfjs ?? info.versions['tfjs-core']}\nmodels: ${info.models.join(', ')}\nattacks: ${info.attacks.map((a) => `${a} (${attackSpec(a)?.norms.map(normLabel).join(', ')})`).join(', ')}\nmethods: ${METHOD_SPECS.map((m) => `${m.name} (${methodFormulaText(m)})`).join('; ')}\ndata: ${info.data.join(', ')}\n`);
     return EXIT.ok;
   }
-  if (command === 'list') {
-    const { flags } = parseArgs(rest, { 'runs-dir': 'string', json: 'bool' });
-    const runs = listRuns((flags['runs-dir'] as string | undefined) ?? defaultRunsRoot(process.cwd()));
-    for (const r of runs) {
-      const s = r.summary;
-      process.stdout.write(flags.json ? `${JSON.stringify({ runId: r.runId, runDir: r.runDir, status: r.status, clean: s?.cleanAccuracy, worstCase: s?.worstCase })}\n`
-        : `${r.runId}  ${r.status.padEnd(9)}  ${s ? `clean ${pct(s.cleanAccuracy)}  worst ${s.worstCase.map((w) => `${pct(w.accuracy)}@${w.eps}`).join(' ')}` : ''}\n`);
-    }
-    return EXIT.ok;
-  }
+  if (command === 'list') return listCommand(rest);
+  if (command === 'sweep') return sweepCommand(rest);
   if (command === 'check') return runCheck(rest);
   if (command === 'card') return runCard(rest);
   if (command === 'report') {

@@ -1,7 +1,7 @@
 // Resolves an experiment file plus command-line flags into complete, validated settings.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_EVAL_ATTACKS, DEFAULT_METHOD, DEFAULT_MODEL, defaultEps, EPS_GRIDS, EXPERIMENT, experiment as experimentCheck, methodSpec, METHODS, normFor, ProtocolError, weightProblem, type Experiment, type Method, type Norm } from '../../protocol';
+import { DEFAULT_EVAL_ATTACKS, DEFAULT_METHOD, DEFAULT_MODEL, defaultEps, EPS_GRIDS, EXPERIMENT, experiment as experimentCheck, methodSpec, METHODS, normFor, ProtocolError, weightProblem, type Experiment, type Method, type Norm, type SweepPointTag } from '../../protocol';
 import { DEFAULT_DATA } from '../data';
 import { BadInputError } from '../errors';
 import { readRegularFile } from '../io/safeRead';
@@ -45,6 +45,8 @@ export interface TrainSettings {
   epsWarmupEpochs: number;
   earlyStoppingPatience: number;
   eval: EvalSettings;
+  /** Set when `robustlab sweep` runs this as one of its points: kept in config.json. */
+  sweepPoint?: SweepPointTag;
 }
 
 const MAX_EXPERIMENT_BYTES = 1024 * 1024;
@@ -89,7 +91,7 @@ function checkRange(name: string, v: number, lo: number, hi: number, file?: stri
 }
 
 /** Paths in an experiment file are relative to the file. */
-function resolveRelative(spec: string | undefined, file: string | undefined): string | undefined {
+export function resolveRelative(spec: string | undefined, file: string | undefined): string | undefined {
   if (!spec || !file) return spec;
   if (spec.includes('/') || spec.includes('\\') || spec.endsWith('.json')) return path.resolve(path.dirname(file), spec);
   return spec;
@@ -150,6 +152,7 @@ export function resolveTrainSettings(exp: Experiment, file?: string): TrainSetti
       testPoints: exp.eval?.testPoints,
       norm,
     },
+    ...(exp.sweepPoint ? { sweepPoint: exp.sweepPoint } : {}),
   };
   for (const f of ['lambda', 'beta', 'epochs', 'batchSize', 'learningRate', 'seed'] as const) checkField(f, s[f], file);
   checkField('trainAttack.steps', s.trainAttack.steps, file);

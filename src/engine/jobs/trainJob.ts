@@ -1,7 +1,7 @@
 // "Adversarially Train Model": data -> model -> objective -> trainer -> evaluation -> stored run.
 import path from 'node:path';
 import fs from 'node:fs';
-import type { SanityWarning } from '../../protocol';
+import { epochPointOf, type SanityWarning } from '../../protocol';
 import type { BackendChoice } from '../backend';
 import { reportCompiles } from '../compile/progress';
 import { trainExecution } from '../compile/trainStep';
@@ -17,8 +17,9 @@ import type { Emitter } from '../runs/emitter';
 import { runFiles } from '../runs/layout';
 import { modelFingerprint } from '../runs/fingerprint';
 import { acquireRunLock, type RunLock } from '../runs/lock';
-import { readConfig, readSummary, type RunConfigFile } from '../runs/read';
+import { readConfig, readEvents, readSummary, type RunConfigFile } from '../runs/read';
 import { makeOverfitHook } from '../train/monitorHook';
+import { GeneralizationMonitor, robustOverfittingWarning } from '../train/generalization';
 import { stuckAtChanceWarning } from '../train/stuck';
 import { train, type Control, type TrainResult } from '../train/trainer';
 import { Rng } from '../util/rng';
@@ -105,7 +106,10 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
   const warnings: SanityWarning[] = [];
   if (b.warning) warnings.push({ code: 'slow-backend', message: b.warning, severity: 'warning' });
   let lastValClean: number | undefined;
-  emitter.addSink((e) => { if (e.type === 'epoch') lastValClean = e.valAccClean; });
+  const generalization = new GeneralizationMonitor(Math.min(500, data.test.n));
+  // A resumed run's earlier epochs are in its event log.
+  if (existing) for (const e of readEvents(run.runDir).events) if (e.type === 'epoch') generalization.add(epochPointOf(e));
+  emitter.addSink((e) => { if (e.type === 'epoch') { lastValClean = e.valAccClean; generalization.add(epochPointOf(e)); } });
   const hook = makeOverfitHook(s.method, (w) => { warnings.push(w); emitter.emit({ type: 'warning', warning: w }); });
   let result: TrainResult;
   if (existing && finishedTraining(run.runDir)) {
@@ -133,6 +137,13 @@ export async function runTrainJob(b: BackendChoice, input: TrainJobInput, emitte
   // Only for a run that trained to its end: a stopped run is at chance because it was stopped.
   const stuck = stuckAtChanceWarning(s.method, s.eps, s.epsWarmupEpochs, lastValClean, data.numClasses);
   if (stuck) { warnings.push(stuck); emitter.emit({ type: 'warning', warning: stuck }); }
+  const overfit = s.method !== 'none' ? generalization.robustOverfitting() : undefined;
+  if (overfit) {
+    const kept = result.stoppedEarly || result.rolledBack || (s.earlyStoppingPatience > 0 && result.bestEpoch > 0) ? result.bestEpoch : result.epochsTotal;
+    const w = robustOverfittingWarning(overfit, kept, s.earlyStoppingPatience);
+    warnings.push(w);
+    emitter.emit({ type: 'warning', warning: w });
+  }
   const { complete } = await runEvaluation({
     tf, backend: b.name, execution, model, data, settings: s.eval, seed: s.seed, runId: run.runId, runDir: run.runDir, kind: 'train', emitter, control,
     modelLabel: s.model, method: s.method, trainEps: s.eps, trainingSeconds: result.seconds, epochs: result.epochsTotal, extraWarnings: warnings,

@@ -90,11 +90,11 @@ async function robustAccuracy(tf: Tf, model: Classifier, data: Dataset, split: '
   return correct / Math.max(1, idx.length);
 }
 
-function cleanAccuracy(tf: Tf, model: Classifier, data: Dataset, n: number): number {
-  const idx = range(0, Math.min(n, data.test.n));
+function cleanAccuracy(tf: Tf, model: Classifier, data: Dataset, n: number, split: 'train' | 'test' = 'test'): number {
+  const idx = range(0, Math.min(n, data[split].n));
   let correct = 0;
   for (let i = 0; i < idx.length; i += 512) {
-    const { x, y } = batchTensors(tf, data.test, data.inputShape, idx.slice(i, i + 512));
+    const { x, y } = batchTensors(tf, data[split], data.inputShape, idx.slice(i, i + 512));
     correct += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(model.logits(x), 1), tf.cast(y, 'int32')), 'float32')).dataSync()[0]);
     tf.dispose([x, y]);
   }
@@ -190,6 +190,8 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     const valClean = cleanAccuracy(tf, model, data, opts.validationPoints);
     const valRobust = epsNow > 0 ? await robustAccuracy(tf, model, data, 'test', Math.min(opts.validationPoints, 500), epsNow, opts.objectiveConfig, opts.seed) : undefined;
     const monitorAcc = robustMetric && epsNow > 0 ? await robustAccuracy(tf, model, data, 'train', MONITOR_POINTS, epsNow, opts.objectiveConfig, opts.seed + 1) : undefined;
+    // The same training points clean: with valClean, the clean train/test gap (robust: monitorAcc vs valRobust).
+    const monitorCleanAcc = cleanAccuracy(tf, model, data, MONITOR_POINTS, 'train');
     // Accuracy on the objective's own adversarial examples (none when it makes none).
     const trainAccAdv = robustMetric && sums.accAdv >= 0 ? sums.accAdv / sums.n : undefined;
     epochsRun++;
@@ -199,7 +201,7 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
       type: 'epoch', epoch, epochs: opts.epochs,
       lossClean: finiteOrNull(sums.clean / sums.n), lossAdv: robustMetric ? finiteOrNull(sums.adv / sums.n) : undefined, lossTotal: finiteOrNull(sums.total / sums.n),
       trainAccClean: sums.accClean / sums.n, trainAccAdv: robustMetric ? trainAccAdv ?? 0 : undefined,
-      valAccClean: valClean, valAccRobust: valRobust, monitorAcc,
+      valAccClean: valClean, valAccRobust: valRobust, monitorAcc, monitorCleanAcc,
       lr: opts.objective.learningRate ? opts.objective.learningRate(state.step, totalSteps, opts.learningRate) : opts.learningRate,
       eps: epsNow, imagesPerSec: sums.n / Math.max(epochSec, 1e-3), elapsedSec: state.elapsedSec,
       etaSec: epochSec * (opts.epochs - epoch),
@@ -233,7 +235,9 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
       break;
     }
   }
-  if ((rolledBack || stoppedEarly) && state.bestEpoch > 0) {
+  // With early stopping on, the model kept is the best epoch's even when patience never ran out (Rice et al. 2020).
+  const keepBest = opts.earlyStoppingPatience > 0 && !control.stopRequested && state.bestEpoch < state.epoch;
+  if ((rolledBack || stoppedEarly || keepBest) && state.bestEpoch > 0) {
     if (best) {
       emitter.emit({ type: 'log', level: 'info', message: `restoring the best checkpoint: epoch ${state.bestEpoch} (${checkpointModelFile(best)})` });
       const restored = await loadCheckpointModel(tf, best);

@@ -13,6 +13,15 @@ export interface MessageHandlers {
   exportResult(id: string, images: ExportedChart[], error?: string): void;
   saveImage(image: ExportedImage): void | Promise<void>;
   openFile(file: string): void | Promise<void>;
+  /** The experiments table's actions (SweepCommands.tableActions in src/extension/sweep/commands.ts); each checks its run folders. */
+  table?: TableActions;
+}
+
+export interface TableActions {
+  compare(runDirs: string[]): void | Promise<void>;
+  openRun(runDir: string): void | Promise<void>;
+  saveExperiment(runDir: string): void | Promise<void>;
+  openSweepReport(sweepDir: string): void | Promise<void>;
 }
 
 export function parseWebviewMessage(raw: unknown): { ok: true; value: WebviewToHost } | { ok: false; error: string } {
@@ -84,5 +93,15 @@ export async function handleWebviewMessage(raw: unknown, h: MessageHandlers): Pr
       await h.openFile(real);
       return true;
     }
+    case 'compare-runs':
+    case 'open-run':
+    case 'save-experiment':
+    case 'open-sweep-report':
+      if (!h.table) { h.log(`dashboard: ${msg.type} is not handled by this panel`); return false; }
+      if (msg.type === 'compare-runs') await h.table.compare(msg.runDirs);
+      else if (msg.type === 'open-run') await h.table.openRun(msg.runDir);
+      else if (msg.type === 'save-experiment') await h.table.saveExperiment(msg.runDir);
+      else await h.table.openSweepReport(msg.sweepDir);
+      return true;
   }
 }

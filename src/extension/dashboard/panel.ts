@@ -5,12 +5,21 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../../protocol/events';
 import { parseWith } from '../../protocol/schema';
-import { dashboardState, DASHBOARD_VIEW_TYPE, type ExportedChart, type ExportedImage, type HeadlineInfo, type HostToWebview } from '../../protocol/webview';
+import { dashboardState, DASHBOARD_VIEW_TYPE, type ExportedChart, type ExportedImage, type HeadlineInfo, type HostToWebview, type SweepSummary } from '../../protocol/webview';
+import type { ExperimentRow } from '../../protocol/experiments';
 import type { ChartImage } from '../dashboardApi';
 import { readEvents } from '../../engine/runs/read';
 import { makeNonce, renderDashboardHtml } from './html';
-import { decodePngDataUrl, handleWebviewMessage } from './messages';
+import { decodePngDataUrl, handleWebviewMessage, type TableActions } from './messages';
 import { restorableRunDirs } from './restore';
+
+/** What the Experiments tab shows: every stored run as a row, and the sweeps. */
+export interface ExperimentsSource {
+  payload(): { rows: ExperimentRow[]; sweeps: SweepSummary[] };
+  actions: TableActions;
+}
+
+const EXPERIMENTS_KEY = 'experiments:';
 
 const READY_TIMEOUT_MS = 20_000;
 const EXPORT_TIMEOUT_MS = 30_000;
@@ -48,7 +57,34 @@ export class DashboardPanels {
     private readonly headlineOf: (runDir: string) => HeadlineInfo | undefined = () => undefined,
     /** Where runs may live; a restored panel shows only run folders under them. */
     private readonly runsRoots: () => string[] = () => [],
+    private readonly experiments?: ExperimentsSource,
   ) {}
+
+  /** Opens (or shows) the experiments panel on its Experiments tab, optionally on one sweep. */
+  async openExperiments(sweep?: string): Promise<void> {
+    let entry = this.entries.get(EXPERIMENTS_KEY);
+    if (entry) entry.panel.reveal(vscode.ViewColumn.Active, false);
+    else {
+      const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Robustness: experiments', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.webviewOptions());
+      entry = this.setup(panel, [], EXPERIMENTS_KEY);
+    }
+    const target = entry;
+    if (target.ready) this.send(target, { type: 'focus', tab: 'experiments', ...(sweep ? { sweep } : {}) });
+    else target.readyWaiters.push(() => this.send(target, { type: 'focus', tab: 'experiments', ...(sweep ? { sweep } : {}) }));
+  }
+
+  /** Stored runs or sweeps changed: every ready panel gets the table's rows again. */
+  refreshExperiments(): void {
+    for (const e of this.entries.values()) if (e.ready) this.sendExperiments(e);
+  }
+
+  private sendExperiments(entry: Entry): void {
+    if (!this.experiments) return;
+    try {
+      const { rows, sweeps } = this.experiments.payload();
+      this.send(entry, { type: 'experiments', rows, sweeps });
+    } catch (err) { this.log(`dashboard: could not build the experiments table: ${(err as Error).message}`); }
+  }
 
   /** Stored runs changed: send every shown run's headline again if it changed. */
   refreshHeadlines(): void {
@@ -220,6 +256,7 @@ export class DashboardPanels {
           openFile: async (file) => {
             await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One, preview: true });
           },
+          ...(this.experiments ? { table: this.experiments.actions } : {}),
         }).catch((err: unknown) => this.log(`dashboard: handling a webview message failed: ${(err as Error).message}`));
       }),
       panel.onDidChangeViewState(() => {
@@ -241,6 +278,7 @@ export class DashboardPanels {
         return { runId: runIdOf(dir), runDir: dir, label: runIdOf(dir), events: entry.events.get(dir) ?? [], ...(headline ? { headline } : {}) };
       }),
     });
+    this.sendExperiments(entry);
     for (const w of entry.readyWaiters.splice(0)) w();
   }
 

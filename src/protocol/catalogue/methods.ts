@@ -112,3 +112,15 @@ export function methodFormulaText(m: MethodSpec): string {
   if (m.lossWithLambda) return `${m.loss}; with λ set: ${m.lossWithLambda}`;
   return `${m.loss} (${w.symbol} = ${w.default})`;
 }
+
+/**
+ * Gradient evaluations a method spends per training example: one for the weight update plus one
+ * per step of its training attack and restart (none: 1, fgsm and fast: 2, pgd-7: 8). The cost
+ * axis of the trade-off plots; validation and the final evaluation are not counted.
+ */
+export function gradEvalsPerExample(method: Method, trainSteps: number, restarts = 1): number {
+  if (method === 'none') return 1;
+  // Only the methods with a training attack read trainAttack's steps and restarts.
+  if (!methodSpec(method).defaults.stepSize) return 2;
+  return 1 + Math.max(1, trainSteps) * Math.max(1, restarts);
+}

@@ -51,6 +51,8 @@ export const WARNINGS = [
     explanation: 'The model resists the examples it is trained on but not PGD: it learned the training attack, not the threat model.' },
   { code: 'catastrophic-overfitting', source: 'training', field: 'method', title: 'catastrophic overfitting',
     explanation: 'FGSM training can suddenly stop resisting multi-step attacks; lower the step size or switch to PGD training.' },
+  { code: 'robust-overfitting', source: 'training', field: 'earlyStoppingPatience', title: 'robust overfitting',
+    explanation: 'Adversarially trained models overfit: after a peak, robust test accuracy falls while robust training accuracy keeps rising (Rice et al. 2020); the best epoch, not the last, is the model to keep.' },
   // The pre-flight check of a model before it is attacked (src/engine/models/preflight.ts).
   { code: 'input-shape-mismatch', source: 'preflight', field: 'model', title: 'the model\'s input shape does not fit the data\'s images',
     explanation: 'A model fed images of another shape is not evaluated at all: every number would be about garbage inputs.' },

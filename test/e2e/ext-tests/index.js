@@ -329,6 +329,30 @@ exports.run = async function run() {
     return `crash: ${outcome.message.slice(0, 80)}; resumed from the checkpoint, then stopped`;
   });
 
+  await t('Sweep λ (the quick picks answered through the command) runs a 2-point sweep in parallel; the CodeLens shows the sweep\'s recommendation with the table\'s numbers', async () => {
+    const file = path.join(WS, 'sweep.advtrain.json');
+    const started = await vscode.commands.executeCommand('robustlab.sweepLambda', { experiment: file, answers: { lambda: [0, 1], seeds: [0], parallel: 2, target: undefined } });
+    assert(started && started.label, 'Sweep λ started nothing');
+    const done = api.whenSweepDone(started.label);
+    assert(done, `no sweep "${started.label}" in the API`);
+    const outcome = await withTimeout(done, 420000, 'the sweep');
+    assert(outcome.status === 'completed' && outcome.sweepDir, `sweep ended ${outcome.status}: ${outcome.message} ${outcome.lastLog.join(' | ')}`);
+    const table = JSON.parse(fs.readFileSync(path.join(outcome.sweepDir, 'table.json'), 'utf8'));
+    assert(table.length === 2 && table.every((r) => r.status === 'completed' && typeof r.robust === 'number'), `table: ${JSON.stringify(table.map((r) => [r.lambda, r.status, r.robust]))}`);
+    // The default target maximizes robust accuracy: the lens names the most robust λ with its numbers.
+    const best = [...table].sort((a, b) => b.robust - a.robust || b.clean - a.clean)[0];
+    const pct = (x) => `${(x * 100).toFixed(1)}%`;
+    // The lens provider runs on an open document (the workbench refuses a file it has no model of).
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
+    const lens = await poll('the sweep CodeLens', async () => {
+      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', vscode.Uri.file(file), 10);
+      return (lenses || []).map((l) => l.command && l.command.title).find((x) => x && x.startsWith('Sweep: 2/2 runs · recommended'));
+    }, 30000);
+    assert(lens.includes(`λ=${best.lambda}`) && lens.includes(`robust ${pct(best.robust)}`) && lens.includes(`clean ${pct(best.clean)}`), `lens "${lens}" does not match the table's best run λ=${best.lambda} robust ${pct(best.robust)} clean ${pct(best.clean)}`);
+    assert(fs.existsSync(path.join(outcome.sweepDir, 'plots', 'tradeoff.svg')), 'no trade-off plot');
+    return `${lens}`;
+  });
+
   // Leave the experiment in the editor for the screenshot.
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(tiny));
   fs.writeFileSync(path.join(OUT, 'ext-tests-result.json'), JSON.stringify({ host: `node ${process.version}`, results }, null, 1));
