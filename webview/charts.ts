@@ -163,7 +163,7 @@ export class Chart {
     const legendFont = `${Math.round(12 * ratio)}px ${theme.font}`;
     ctx.font = legendFont;
     const items = this.series.map((s, i) => {
-      const v = latest(this.data[i + 1] as Values | undefined);
+      const v = latest(this.data[i + 1]);
       const text = v === undefined ? s.label : `${s.label} ${this.fmtValue(s, v)}`;
       return { s, text, width: (24 + 16) * ratio + ctx.measureText(text).width };
     });
@@ -270,7 +270,7 @@ export class Chart {
           dash: s.dash,
           spanGaps: true,
           points: { show: s.points ?? this.spec.points ?? false, size: 6, fill: t.bg },
-          value: (u, v, si, idx) => { const y = idx === null ? latest(u.data[si] as Values) : v; return y === null || y === undefined ? '–' : this.fmtValue(s, y); },
+          value: (u, v, si, idx) => { const y = idx === null ? latest(u.data[si]) : v; return y === null || y === undefined ? '–' : this.fmtValue(s, y); },
         })),
       ],
     };

@@ -39,7 +39,7 @@ export function fillCompareTable(table: HTMLElement, runs: RunData[], tables: Ta
     const method = s?.method ?? (typeof r.started?.config.method === 'string' ? r.started.config.method : '–');
     const eps = s?.eps ?? (typeof r.started?.config.eps === 'number' ? r.started.config.eps : undefined);
     tr.append(el('td', '', r.label), el('td', '', r.started ? `${r.started.model} · ${r.started.data}` : '–'), el('td', '', method),
-      el('td', 'rl-num', eps !== undefined ? String(eps) : '–'), el('td', 'rl-num', tables[i].cleanAccuracy !== undefined ? fmtPct1(tables[i].cleanAccuracy!) : '–'));
+      el('td', 'rl-num', eps !== undefined ? String(eps) : '–'), el('td', 'rl-num', tables[i].cleanAccuracy !== undefined ? fmtPct1(tables[i].cleanAccuracy) : '–'));
     for (const e of epsAll) { const v = worstAt(tables[i], e); tr.append(el('td', 'rl-num', v === null ? '–' : fmtPct1(v))); }
     tbody.append(tr);
   });

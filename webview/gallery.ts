@@ -26,7 +26,7 @@ export function perturbationPixels(ex: AdvExample): { pixels: number[]; maxAbs: 
   const n = ex.shape[0] * ex.shape[1] * ex.shape[2];
   for (let i = 0; i < n; i++) maxAbs = Math.max(maxAbs, Math.abs(ex.adversarial[i] - ex.original[i]));
   const scale = maxAbs > 0 ? 127 / maxAbs : 0;
-  const pixels: number[] = new Array(n);
+  const pixels: number[] = new Array<number>(n);
   for (let i = 0; i < n; i++) pixels[i] = Math.round(128 + (ex.adversarial[i] - ex.original[i]) * scale);
   return { pixels, maxAbs: maxAbs / 255 };
 }

@@ -31,7 +31,7 @@ const defaultLoaders: BackendLoaders = {
 export function chooseBackend(loaders: BackendLoaders = defaultLoaders, env: NodeJS.ProcessEnv = process.env): BackendChoice {
   if (env.ROBUSTLAB_BACKEND === 'cpu') {
     const tf = loaders.cpu();
-    tf.setBackend('cpu');
+    void tf.setBackend('cpu');
     return { tf, name: 'cpu', warning: 'ROBUSTLAB_BACKEND=cpu: running on the pure-JS cpu backend on request (about 500x slower than native).' };
   }
   try {
@@ -44,7 +44,7 @@ export function chooseBackend(loaders: BackendLoaders = defaultLoaders, env: Nod
   } catch (err) {
     const cause = err instanceof Error ? err.message.split('\n')[0] : String(err);
     const tf = loaders.cpu();
-    tf.setBackend('cpu');
+    void tf.setBackend('cpu');
     return {
       tf,
       name: 'cpu',

@@ -42,7 +42,7 @@ export interface RobustLabApi {
 export function activate(context: vscode.ExtensionContext): RobustLabApi {
   const log = vscode.window.createOutputChannel('Robustness Lab', { log: true });
   context.subscriptions.push(log);
-  log.info(`Robustness Lab ${context.extension.packageJSON.version} activated (extension host Node ${process.version})`);
+  log.info(`Robustness Lab ${String((context.extension.packageJSON as { version?: unknown }).version)} activated (extension host Node ${process.version})`);
 
   const cache = new RunsCache();
   const headlines = new Headlines(cache);

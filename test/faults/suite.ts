@@ -233,7 +233,7 @@ async function closedPipe(): Promise<void> {
       child.stdout.setEncoding('utf8').on('data', (c: string) => { read += c.split('\n').length - 1; if (read >= lines) child.stdout.destroy(); });
       child.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr, ms: Date.now() - t0, read }));
     });
-    const quiet = !/EPIPE|Error:|    at /.test(r.stderr);
+    const quiet = !/EPIPE|Error:| {4}at /.test(r.stderr);
     const check = checkRunFolder(runDir, { settled: true });
     const res = r.code === 130 ? await resumeToEnd('train', runDir, check.problems) : { ok: r.code === 0, resumes: 0, inconsistent: false, detail: `exit ${r.code}` };
     record({ suite: 'closed-pipe', name: `reader gone after ${lines} lines: exit ${r.code}${quiet ? ', quiet' : ', NOT quiet'}`, ok: (r.code === 130 || r.code === 0) && quiet && res.ok,

@@ -96,7 +96,7 @@ M._resolveFilename = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? '/virtual/vscode.js' : resolve.call(this, request, ...rest);
 };
 require.cache['/virtual/vscode.js'] = { id: '/virtual/vscode.js', filename: '/virtual/vscode.js', loaded: true, exports: fakeVscode } as unknown as NodeJS.Module;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { DashboardPanels } = require('../../src/extension/dashboard/panel') as typeof import('../../src/extension/dashboard/panel');
 
 const tick = () => new Promise((r) => setImmediate(r));

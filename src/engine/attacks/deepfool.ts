@@ -22,9 +22,9 @@ export const deepfool: Attack = {
     const numClasses = model.numClasses;
     const k = Math.max(2, Math.min(numClasses, Math.round(numParam(params.candidates, 10))));
     const yInt = tf.cast(y, 'int32') as TF.Tensor1D;
-    const [candidates, isLabel, oneHotY] = tf.tidy(() => {
-      const cand = tf.topk(model.logits(x), k).indices as TF.Tensor2D;
-      return [cand, tf.equal(cand, tf.reshape(yInt, [-1, 1])), tf.oneHot(yInt, numClasses)];
+    const [candidates, isLabel, oneHotY] = tf.tidy((): [TF.Tensor2D, TF.Tensor2D, TF.Tensor2D] => {
+      const cand = tf.topk(model.logits(x), k).indices;
+      return [cand, tf.equal(cand, tf.reshape(yInt, [-1, 1])), tf.oneHot(yInt, numClasses) as TF.Tensor2D];
     });
     // Per-class one-hots of the k candidates, [n, K] each.
     const candHots = tf.tidy(() => tf.unstack(candidates, 1).map((c) => tf.oneHot(c as TF.Tensor1D, numClasses)));

@@ -95,7 +95,7 @@ export async function runEnsemble(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tens
   const targets = params.targets;
   const broken = (logits: TF.Tensor2D, yy: TF.Tensor1D, tt?: TF.Tensor1D) =>
     tf.tidy(() => (tt ? tf.equal(tf.argMax(logits, 1), tf.cast(tt, 'int32')) : tf.notEqual(tf.argMax(logits, 1), tf.cast(yy, 'int32'))).dataSync());
-  const perExample: (string | null)[] = new Array(n).fill(null);
+  const perExample: (string | null)[] = Array.from({ length: n }, () => null);
   const cleanBroken = tf.tidy(() => broken(model.logits(x), y, targets));
   cleanBroken.forEach((b, i) => { if (b) perExample[i] = 'clean'; });
   const brokenBy: Record<string, number> = {};

@@ -35,7 +35,7 @@ export const square: Attack = {
     const [n, h, w, c] = x.shape;
     const targeted = params.targets !== undefined;
     // Loss to drive below zero: the label's margin (untargeted) or minus the target's margin.
-    const loss = (logits: TF.Tensor2D) => (targeted ? tf.neg(margin(tf, logits, params.targets!)) : margin(tf, logits, y)) as TF.Tensor1D;
+    const loss = (logits: TF.Tensor2D) => (targeted ? tf.neg(margin(tf, logits, params.targets!)) : margin(tf, logits, y));
 
     let xBest = tf.tidy(() => {
       const stripes = tf.sign(tf.randomUniform([n, 1, w, c], -1, 1, 'float32', rng.seed()));

@@ -2,7 +2,7 @@
 // Exit codes: 0 success, 1 a gate failed (only that), 2 bad input or usage, 3 internal error,
 // 130 stopped (SIGINT, SIGTERM, the extension's stop, or a closed output pipe).
 import path from 'node:path';
-import { engineCommand, parseWith, pct, type Experiment, type Norm, type Summary } from '../../protocol';
+import { engineCommand, parseWith, pct, type Experiment, type Summary } from '../../protocol';
 import { attackSpec, ATTACKS, DATA_SETS, DEFAULT_ATTACK, DEFAULT_METHOD, defaultEps, EPS_GRIDS, METHOD_SPECS, METHODS, methodFormulaText, normFor, normLabel } from '../../protocol/catalogue';
 import { attackNames } from '../attacks/registry';
 import { backend } from '../backend';
@@ -142,7 +142,7 @@ function attackSettings(args: ReturnType<typeof parseArgs>, curve: boolean): Eva
   const attacks = (f.attack as string[] | undefined) ?? [DEFAULT_ATTACK[norm]];
   const fit = normFor(attacks, norm);
   if (fit !== norm) throw new UsageError(fit);
-  const epsDefault = curve ? [...EPS_GRIDS[norm as Norm].curve] : [defaultEps(f.data as string | undefined, norm)];
+  const epsDefault = curve ? [...EPS_GRIDS[norm].curve] : [defaultEps(f.data as string | undefined, norm)];
   return { attacks, eps: (f.eps as number[] | undefined) ?? epsDefault, steps: f.steps as number | undefined, queries: f.queries as number | undefined, stepSize: f['step-size'] as number | undefined,
     restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm,
     attackSeed: f['attack-seed'] as number | undefined, randomStart: f['random-start'] as boolean | undefined, autoattackVersion: f['aa-version'] as string | undefined };
@@ -270,7 +270,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const bad = err instanceof BadInputError;
     const code = bad ? EXIT.badInput : EXIT.internal;
-    emitter.emit({ type: 'error', code: bad ? 'bad-input' : 'internal', message: (err as Error).message, ...(bad && (err as BadInputError).file ? { file: (err as BadInputError).file } : {}) });
+    emitter.emit({ type: 'error', code: bad ? 'bad-input' : 'internal', message: (err as Error).message, ...(bad && (err).file ? { file: (err).file } : {}) });
     if (mode !== 'human') process.stderr.write(`error: ${(err as Error).message}\n`);
     // A full disk is said plainly (the message names the file and what to do), without a stack.
     if (!bad && mode === 'human' && !(err instanceof WriteError)) process.stderr.write(`${(err as Error).stack}\n`);

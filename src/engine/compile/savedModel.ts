@@ -8,6 +8,7 @@ import { type AttrValue, type ConstTensor, type DType, type Graph, type Sym, TF_
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Pb = any;
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- tfjs-node's generated protobuf classes (GraphDef, SavedModel) ship without types. */
 let pbModule: Pb | undefined;
 function pb(): Pb {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,7 +44,7 @@ function tensorProto(t: ConstTensor): Pb {
   }
   const ctor: Record<DType, { new (v: ArrayLike<number>): ArrayBufferView }> = {
     float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array,
-    int64: BigInt64Array as unknown as { new (v: ArrayLike<number>): ArrayBufferView },
+    int64: BigInt64Array,
   };
   const values = t.dtype === 'int64' ? BigInt64Array.from(Array.from(t.values), (v) => BigInt(v)) : new ctor[t.dtype](t.values);
   p.setTensorContent(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));

@@ -117,7 +117,7 @@ class CompiledTrainStep implements TrainStep {
     this.plan.weights.forEach((v, i) => {
       const t = out[`w${i}`];
       if (!t) return;
-      v.read().assign(t as TF.Tensor);
+      v.read().assign(t);
       t.dispose();
     });
     this.slots.update(out);

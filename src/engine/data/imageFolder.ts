@@ -26,7 +26,7 @@ export function loadImageFolder(tf: Tf, dir: string): { x: Float32Array; y: Int3
       } catch (err) {
         throw new BadInputError(`cannot decode image (${(err as Error).message.split('\n')[0]})`, file);
       }
-      const s = img.shape as [number, number, number];
+      const s = img.shape;
       if (!shape) shape = s;
       if (s.join() !== shape.join()) {
         img.dispose();

@@ -2,7 +2,6 @@
 // evaluation used `autoattack`: a randomised forward pass (use version rand), outputs that are a
 // probability distribution (attack logits), input gradients that are exactly zero, and Square (a
 // black box) breaking points that every white-box attack before it left robust.
-import type * as TF from '@tensorflow/tfjs';
 import type { SanityWarning } from '../../protocol';
 import { lossGradient } from '../attacks/common';
 import type { Tf } from '../backend';
@@ -29,7 +28,7 @@ export function autoAttackFlags(tf: Tf, model: Classifier, split: Split, shape: 
     });
     if (diff > 1e-5) flag(F.randomized, `the model's outputs differ between two passes on the same ${m} points (by ${diff.toPrecision(3)}): it looks like a randomised defence; evaluate it with version rand (EOT)`);
     if (minZ >= 0 && sumErr < 1e-3) flag(F.softmax, 'the attacked outputs form a probability distribution: make sure logits are attacked (a softmax at the output masks gradients)');
-    const g = lossGradient(tf, model, x as TF.Tensor4D, y);
+    const g = lossGradient(tf, model, x, y);
     const zero = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.max(tf.abs(g), [1, 2, 3]), 0), 'float32')).dataSync()[0]);
     g.dispose();
     if (zero > 0) flag(F.zeroGradients, `${zero} of ${m} points (${pct(zero / m)}) have an all-zero input gradient: gradient masking; the white-box attacks cannot move them`);

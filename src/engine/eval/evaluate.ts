@@ -115,11 +115,11 @@ export async function evaluate(tf: Tf, model: Classifier, split: Split, shape: [
       points.advConf.set(key, advConf);
       points.advL2.set(key, advL2);
       const defaults = attack.defaults({ norm: opts.norm, eps });
-      const budget = attackSpec(spec.name)?.budget === 'queries' ? (spec.params.queries as number | undefined) : (spec.params.steps as number | undefined);
+      const budget = attackSpec(spec.name)?.budget === 'queries' ? (spec.params.queries as number | undefined) : (spec.params.steps);
       const base: RobustEntry = {
         attack: spec.name, norm: opts.norm, eps,
         steps: budget ?? defaults.steps,
-        restarts: (spec.params.restarts as number | undefined) ?? defaults.restarts,
+        restarts: (spec.params.restarts) ?? defaults.restarts,
         accuracy: correct.filter(Boolean).length / Math.max(1, n), testPoints: n,
         seconds,
         ...(Object.keys(brokenBy).length ? { brokenBy } : {}),

@@ -78,7 +78,7 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   });
   progress?.close();
   emitter.emit({ type: 'progress', stage: 'sanity-checks', done: 0, total: 1, message: 'running the automatic sanity checks' });
-  const pgdSteps = (specs.find((s) => s.name.startsWith('pgd'))?.params.steps as number | undefined) ?? 20;
+  const pgdSteps = (specs.find((s) => s.name.startsWith('pgd'))?.params.steps) ?? 20;
   const warnings: SanityWarning[] = [
     ...(input.extraWarnings ?? []),
     ...staticChecks(ev, model, { numClasses: data.numClasses }),

@@ -74,7 +74,7 @@ export function emitStarted(emitter: Emitter, b: BackendChoice, run: { runId: st
     type: 'run-started', runId: run.runId, kind: run.config.kind, runDir: run.runDir, startedAt: new Date().toISOString(),
     backend: b.name, ...(b.warning ? { backendWarning: b.warning } : {}),
     ...(execution ? { execution: execution.path, ...(execution.reason ? { executionNote: execution.reason } : {}) } : {}),
-    versions: versions(b.tf as unknown as { version: Record<string, string> }),
+    versions: versions(b.tf),
     config: run.config.settings, ...extra,
   });
 }

@@ -1,5 +1,4 @@
 // Resolves an experiment file plus command-line flags into complete, validated settings.
-import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_EVAL_ATTACKS, DEFAULT_METHOD, DEFAULT_MODEL, defaultEps, EPS_GRIDS, EXPERIMENT, experiment as experimentCheck, methodSpec, METHODS, normFor, ProtocolError, weightProblem, type Experiment, type Method, type Norm, type SweepPointTag } from '../../protocol';
 import { DEFAULT_DATA } from '../data';

@@ -32,7 +32,7 @@ export async function graphClassifier(tf: Tf, model: TF.GraphModel, topology: un
   const shape = model.inputs[0]?.shape ?? [];
   const image = imageShapeFor(shape.map((d) => (d === -1 ? null : d)));
   if (!image || shape.length < 2) throw new BadInputError(`expected an image input ([N,H,W,C], [N,H,W] or [N,H·W]), got shape ${JSON.stringify(shape)}`, file);
-  const native = shape.slice(1) as number[];
+  const native = shape.slice(1);
   const outName = model.outputs[0]?.name ?? model.outputNodes[0];
   const cut = logitsNodeName(topology, outName);
   const run = (x: TF.Tensor4D): TF.Tensor2D => {

@@ -35,7 +35,7 @@ function readModelJson(file: string): ModelJson {
   }
   if (typeof json !== 'object' || json === null || !('modelTopology' in json)) throw new BadInputError('not a TensorFlow.js model.json (no modelTopology)', file);
   if (!Array.isArray((json as ModelJson).weightsManifest)) throw new BadInputError('not a TensorFlow.js model.json (no weightsManifest array)', file);
-  return json as ModelJson;
+  return json;
 }
 
 /**
@@ -73,7 +73,7 @@ function readWeights(file: string, json: ModelJson): { specs: TF.io.WeightsManif
   const total = shards.reduce((s, c) => s + c.size, 0);
   if (total !== expected) throw new BadInputError(`weight files hold ${total} bytes but the manifest declares ${expected}`, file);
   const data = Buffer.concat(shards.map((sh) => readExactly(sh.real, sh.size, file)));
-  return { specs, data: data.buffer.slice(data.byteOffset, data.byteOffset + data.length) as ArrayBuffer };
+  return { specs, data: data.buffer.slice(data.byteOffset, data.byteOffset + data.length) };
 }
 
 export function isGraphModel(json: ModelJson): boolean {

@@ -39,7 +39,7 @@ export interface SoftmaxSite {
 export function findSoftmax(model: TF.LayersModel): SoftmaxSite | undefined {
   if (model.outputs.length !== 1) return undefined;
   const after: TF.layers.Layer[] = [];
-  let layer: TF.layers.Layer | undefined = model.outputs[0].sourceLayer as TF.layers.Layer;
+  let layer: TF.layers.Layer | undefined = model.outputs[0].sourceLayer;
   for (let hops = 0; layer && hops < 16; hops++) {
     const cls = layer.getClassName();
     const act = activationOf(layer);

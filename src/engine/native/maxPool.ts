@@ -73,8 +73,8 @@ export function useNativeMaxPool(tf: Tf): boolean {
   } catch {
     return false;
   }
-  const stockPool = tf.getKernel('MaxPool', 'tensorflow')!;
-  const stockGrad = tf.getKernel('MaxPoolGrad', 'tensorflow')!;
+  const stockPool = tf.getKernel('MaxPool', 'tensorflow');
+  const stockGrad = tf.getKernel('MaxPoolGrad', 'tensorflow');
   const warn = console.warn;
   console.warn = () => undefined; // tfjs announces that the kernels are re-registered
   try {

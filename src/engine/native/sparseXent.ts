@@ -34,7 +34,7 @@ export function useNativeSparseXent(tf: Tf): boolean {
     outputsToSave: [false, true],
     gradFunc: (dy, saved) => {
       const [labels, backprop] = saved;
-      const dLoss = (Array.isArray(dy) ? dy[0] : dy) as TF.Tensor;
+      const dLoss = (Array.isArray(dy) ? dy[0] : dy);
       return {
         logits: () => tf.mul(backprop, tf.expandDims(dLoss, 1)),
         labels: () => tf.zerosLike(labels),

@@ -15,7 +15,7 @@ export function accuracy(tf: Tf, logits: TF.Tensor2D, y: TF.Tensor1D): TF.Scalar
 
 /** L_clean + λ·L_adv, with the clean term optional (Madry's PGD training uses L_adv alone). */
 export function combine(tf: Tf, clean: TF.Scalar, adv: TF.Scalar, lambda: number, cleanTerm: boolean): TF.Scalar {
-  return tf.tidy(() => (cleanTerm ? tf.add(clean, tf.mul(adv, lambda)) : tf.mul(adv, lambda)) as TF.Scalar);
+  return tf.tidy(() => (cleanTerm ? tf.add(clean, tf.mul(adv, lambda)) : tf.mul(adv, lambda)));
 }
 
 /** L_total = [L_clean] + λ·L_adv on clean and adversarial logits (fgsm and pgd training). */

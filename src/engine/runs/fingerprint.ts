@@ -26,7 +26,7 @@ function weightFiles(file: string, json: Manifest): string[] {
 function parse(file: string, bytes: Buffer): Manifest {
   const json = JSON.parse(bytes.toString('utf8')) as unknown;
   if (typeof json !== 'object' || json === null || !Array.isArray((json as Manifest).weightsManifest)) throw new Error(`${file}: not a TensorFlow.js model.json`);
-  return json as Manifest;
+  return json;
 }
 
 /** `sha256:<hex>` of model.json and its weights. Throws when a file is missing or unreadable. */

@@ -7,7 +7,7 @@
 // the extension host, the engine's report and the CLI all call it.
 import { countBits, decodeBits } from '../../protocol/bitset';
 import { attackLabel, fmtEps, pct } from '../../protocol/format';
-import type { Norm, RobustEntry, Summary } from '../../protocol/summary';
+import type { Norm, Summary } from '../../protocol/summary';
 
 export interface EvalRun {
   runId: string;

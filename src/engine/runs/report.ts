@@ -2,7 +2,7 @@
 // `robustlab report`), the CLI's terminal table, and the editor's Export Report, which adds the
 // source files and the chart images. Every report leads with the model's headline. Pure: no
 // TensorFlow, no vscode.
-import { fmtEps, lossFormula, methodSpec, pct, warningSpec, type Method, type Summary } from '../../protocol';
+import { fmtEps, lossFormula, methodSpec, pct, warningSpec, type Summary } from '../../protocol';
 import { headlineDetails, noHeadlineText, type ModelHeadline } from './headline';
 
 const pct2 = (v: number | null | undefined) => pct(v, 2);
@@ -60,7 +60,7 @@ function trainingLine(s: Summary, config?: Record<string, unknown>): string | un
   if (!s.method) return undefined;
   const spec = methodSpec(s.method);
   const lambdaSet = config?.lambdaGiven === true;
-  const formula = spec ? ` (${lossFormula(spec.name as Method, lambdaSet)}${spec.weight && typeof config?.[spec.weight.name] === 'number' && (spec.weight.name !== 'lambda' || lambdaSet || spec.weight.default !== undefined) ? `, ${spec.weight.symbol} = ${config[spec.weight.name]}` : ''})` : '';
+  const formula = spec ? ` (${lossFormula(spec.name, lambdaSet)}${spec.weight && typeof config?.[spec.weight.name] === 'number' && (spec.weight.name !== 'lambda' || lambdaSet || spec.weight.default !== undefined) ? `, ${spec.weight.symbol} = ${String(config[spec.weight.name])}` : ''})` : '';
   return `- training: \`${s.method}\`${formula}${s.eps !== undefined ? ` at ε=${fmtEps(s.eps)}` : ''}${s.epochs !== undefined ? `, ${s.epochs} epochs` : ''}${s.trainingSeconds !== undefined ? `, ${s.trainingSeconds.toFixed(1)} s` : ''}`;
 }
 

@@ -27,7 +27,7 @@ export function dashboardCsp(cspSource: string, nonce: string): string {
   // VS Code gives a list such as "'self' https://*.vscode-cdn.net": every token must be 'self' or a
   // scheme/host source; anything that could widen the policy ('unsafe-*', ';') is refused.
   const tokens = cspSource.trim().split(/\s+/);
-  const sourceToken = /^('self'|[a-z][a-z0-9+.-]*:(\/\/[A-Za-z0-9*.:_+-]+(\/[A-Za-z0-9*._~\/-]*)?)?)$/;
+  const sourceToken = /^('self'|[a-z][a-z0-9+.-]*:(\/\/[A-Za-z0-9*.:_+-]+(\/[A-Za-z0-9*._~/-]*)?)?)$/;
   if (!cspSource.trim() || tokens.some((t) => !sourceToken.test(t))) throw new Error(`dashboard: unexpected cspSource ${JSON.stringify(cspSource)}`);
   return [
     "default-src 'none'",

@@ -18,7 +18,7 @@ export function restorableRunDirs(wanted: readonly string[], runsRoots: readonly
     } catch {
       real = undefined;
     }
-    if (real && roots.some((r) => isPathInside(real!, r) && real !== r)) kept.push(path.resolve(dir));
+    if (real && roots.some((r) => isPathInside(real, r) && real !== r)) kept.push(path.resolve(dir));
     else refused.push(dir);
   }
   return { kept, refused };

@@ -69,7 +69,7 @@ export function experimentDiagnostics(text: string, last?: Summary, runId?: stri
           out.push({ ...r, message: `Unknown field "${key}" (ignored by the engine).`, severity: 'warning', code: 'unknown-field', field: key });
           continue;
         }
-        const res = parseWith(experiment, { [key]: v }, 'experiment');
+        const res = parseWith(experiment, { [key]: v as unknown }, 'experiment');
         if (!res.ok) {
           // "experiment.trainAttack.steps: expected an integer" -> at trainAttack.steps
           const m = /^experiment\.([^:]+): (.*)$/.exec(res.error);
@@ -97,6 +97,7 @@ export function summaryWarnings(text: string, last: Summary | undefined, runId?:
 }
 
 /** Hover text of each field (and nested field): the experiment definition's description and default. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- EXPERIMENT.properties is a const literal; entries() widens it
 const DOCS: Record<string, string> = Object.fromEntries(Object.entries(EXPERIMENT.properties).flatMap(([k, f]: [string, FieldSpec]) => [
   [k, fieldDoc(f)],
   ...(f.type === 'object' ? Object.entries(f.properties).map(([n, g]) => [`${k}.${n}`, fieldDoc(g)]) : []),
@@ -120,7 +121,7 @@ function catalogueDiagnostics(v: Record<string, unknown>, root: Node | undefined
   const max = EPS_GRIDS[norm].max;
   const epsOut = (x: unknown) => typeof x === 'number' && (x < 0 || x > max);
   const range = norm === 'linf' ? 'the data range [0,1]: pixels are scaled to [0,1], so ε must be too (e.g. 0.3 for MNIST, 8/255≈0.031 for CIFAR-10)' : `[0, ${max}]`;
-  if (epsOut(v.eps)) out.push({ ...at('eps'), message: `ε=${v.eps} is outside ${range}.`, severity: 'error', code: 'eps-range', field: 'eps' });
+  if (epsOut(v.eps)) out.push({ ...at('eps'), message: `ε=${String(v.eps)} is outside ${range}.`, severity: 'error', code: 'eps-range', field: 'eps' });
   const ev = v.eval as { eps?: unknown; attacks?: unknown } | undefined;
   if (Array.isArray(ev?.eps)) {
     ev.eps.forEach((x, i) => {
@@ -148,7 +149,7 @@ function measured(key: string, s: Summary): string[] {
   if (key === 'eps' || key.startsWith('eval')) {
     const rows = [...s.worstCase].sort((a, b) => a.eps - b.eps).map((w) => `| ${fmtEps(w.eps)} | ${pct(w.accuracy)} | ${w.attacks.join(', ')} |`);
     if (rows.length) lines.push(`Run \`${s.runId}\` alone:`, '', '| ε | robust (worst case of this run) | attacks |', '| --- | --- | --- |', ...rows);
-    if (key === 'eps' && s.eps !== undefined && robustAt(s.eps) !== undefined) lines.unshift(`At the trained ε=${fmtEps(s.eps)} this run measured robust ${pct(robustAt(s.eps)!)}, clean ${pct(s.cleanAccuracy)}.`, '');
+    if (key === 'eps' && s.eps !== undefined && robustAt(s.eps) !== undefined) lines.unshift(`At the trained ε=${fmtEps(s.eps)} this run measured robust ${pct(robustAt(s.eps))}, clean ${pct(s.cleanAccuracy)}.`, '');
   }
   if (key === 'method' && s.method) lines.push(`Method of that run: \`${s.method}\`${s.trainingSeconds !== undefined ? `, trained in ${s.trainingSeconds.toFixed(0)} s` : ''}.`);
   if (key === 'epochs' && s.epochs !== undefined) lines.push(`Epochs of that run: ${s.epochs}.`);

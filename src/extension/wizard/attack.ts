@@ -64,7 +64,7 @@ export async function askAttack(p: Prompter, given: Partial<AttackAnswers> & { m
   const eps = given.eps ?? (noPrompt ? epsDefaults(norm, d) : await p.epsList(next(`ε values (${normLabel(norm)})`), { value: epsDefaults(norm, d).join(', '), norm }));
   if (!eps) return undefined;
   const data = given.data ?? (noPrompt ? d.data : await p.pick(next('test data'),
-    DATA_SETS.map((s) => ({ value: s.name as string, label: s.name, description: s.name === d.data ? `${s.description} — the model's data` : s.description })), d.data));
+    DATA_SETS.map((s) => ({ value: s.name, label: s.name, description: s.name === d.data ? `${s.description} — the model's data` : s.description })), d.data));
   if (!data) return undefined;
   const testPoints = given.testPoints ?? (noPrompt ? d.testPoints : await p.number(next('test points'), { value: String(d.testPoints), min: 1, max: 100000, integer: true }));
   if (testPoints === undefined || testPoints === null) return undefined;

@@ -39,7 +39,7 @@ export async function askTrain(p: Prompter, given: Partial<TrainAnswers>, noProm
   const next = (what: string) => counter.next(what, totalSteps);
 
   const data = given.data ?? (noPrompt ? dataDefault : await p.pick(next('data'),
-    DATA_SETS.map((d) => ({ value: d.name as string, label: d.name, description: d.description })), dataDefault));
+    DATA_SETS.map((d) => ({ value: d.name, label: d.name, description: d.description })), dataDefault));
   if (!data) return undefined;
 
   const epsDefault = defaultEps(data, 'linf');

@@ -35,14 +35,14 @@ export const vscodePrompter: Prompter = {
     const qp = vscode.window.createQuickPick<Item<T>>();
     qp.items = items.map((c) => ({ label: c.label, description: c.description, detail: c.detail, value: c.value }));
     qp.activeItems = qp.items.filter((i) => i.value === active);
-    return show<T>(qp as unknown as vscode.QuickPick<vscode.QuickPickItem>, s, (finish) => qp.onDidAccept(() => finish(qp.selectedItems[0]?.value)));
+    return show<T>(qp, s, (finish) => qp.onDidAccept(() => finish(qp.selectedItems[0]?.value)));
   },
   pickMany<T extends string>(s: Step, items: Choice<T>[]) {
     const qp = vscode.window.createQuickPick<Item<T>>();
     qp.canSelectMany = true;
     qp.items = items.map((c) => ({ label: c.label, description: c.description, detail: c.detail, value: c.value }));
     qp.selectedItems = qp.items.filter((i) => items.find((c) => c.value === i.value)?.picked);
-    return show<T[]>(qp as unknown as vscode.QuickPick<vscode.QuickPickItem>, s, (finish) => qp.onDidAccept(() => finish(qp.selectedItems.map((i) => i.value))));
+    return show<T[]>(qp, s, (finish) => qp.onDidAccept(() => finish(qp.selectedItems.map((i) => i.value))));
   },
   number(s: Step, q: NumberQuestion) {
     const box = vscode.window.createInputBox();

@@ -73,7 +73,7 @@ describe('checkpoint generations under a kill at every file operation', () => {
         try {
           writeGeneration(dir, files(before + 1), state(before + 1), { best: false });
         } catch (err) {
-          assert.ok(err instanceof SimulatedCrash, `kill point ${k}: ${err}`);
+          assert.ok(err instanceof SimulatedCrash, `kill point ${k}: ${String(err)}`);
           crashed = true;
         } finally {
           setFaultPlan(undefined);
@@ -128,7 +128,7 @@ describe('checkpoint generations on a full disk', () => {
         setFaultPlan(undefined);
       }
       if (err === undefined) continue; // the budget was enough
-      assert.ok(err instanceof WriteError && err.code === 'ENOSPC', `budget ${budget}: ${err}`);
+      assert.ok(err instanceof WriteError && err.code === 'ENOSPC', `budget ${budget}: ${String(err)}`);
       assert.match(err.message, /no space left on device writing .* \(\d+ of \d+ bytes written\)/);
       cases++;
       // The failed write cleaned up after itself: only the old generation and its pointer.

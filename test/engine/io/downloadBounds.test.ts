@@ -14,7 +14,7 @@ import { tmpDir } from './helpers';
 
 let server: http.Server;
 let base = '';
-let streamed = 0;
+let _streamed = 0;
 
 before(async () => {
   server = http.createServer((req, res) => {
@@ -22,7 +22,7 @@ before(async () => {
       // A mirror that never stops sending.
       res.writeHead(200);
       const chunk = Buffer.alloc(64 * 1024, 7);
-      const pump = () => { while (res.write(chunk)) streamed += chunk.length; };
+      const pump = () => { while (res.write(chunk)) _streamed += chunk.length; };
       res.on('drain', pump);
       pump();
       return;

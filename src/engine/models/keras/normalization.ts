@@ -30,7 +30,7 @@ export function registerKerasLayers(tf: Tf): void {
     private varianceW?: TF.LayerVariable;
 
     constructor(args: NormalizationArgs) {
-      super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
+      super(args);
       this.axis = args.axis == null ? [] : Array.isArray(args.axis) ? args.axis : [args.axis];
       const list = (v: number | number[] | null | undefined) => (v == null ? null : Array.isArray(v) ? v.flat(Infinity as 1) as number[] : [v]);
       this.meanConfig = list(args.mean);

@@ -57,7 +57,7 @@ function drop(cfg: Json, keys: string[]): void {
 
 function fixLayer(layer: Json, notes: Set<string>): Json {
   const cls = String(layer.class_name);
-  const cfg = (isObj(layer.config) ? layer.config : {}) as Json;
+  const cfg = (isObj(layer.config) ? layer.config : {});
   const name = String(cfg.name ?? layer.name ?? cls);
   const refuse = (why: string) => { throw new KerasTranslationError(`layer '${name}' (${cls}): ${why}`); };
   if (typeof cfg.activation === 'string' && ACTIVATION_ALIASES[cfg.activation] && ACTIVATION_ALIASES[cfg.activation] !== cfg.activation) {
@@ -132,7 +132,7 @@ function nested(v: unknown): unknown {
 
 function translateModel(model: Json, notes: Set<string>): Json {
   const cls = String(model.class_name);
-  const cfg = (isObj(model.config) ? { ...model.config } : {}) as Json;
+  const cfg = (isObj(model.config) ? { ...model.config } : {});
   let layers = Array.isArray(cfg.layers) ? (cfg.layers as Json[]) : [];
   layers = layers.map((l) => (l.class_name === 'Sequential' || l.class_name === 'Functional' || l.class_name === 'Model') ? { ...translateModel(l, notes), inbound_nodes: inboundNodes(l.inbound_nodes, notes) } : fixLayer(l, notes));
   if (cls === 'Sequential') {
