@@ -38,7 +38,7 @@ export default tseslint.config(
   },
   {
     files: ['src/extension/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noTf, { regex: '(^|/)engine/(?!runs/)', message: 'The extension reads run folders through src/engine/runs/ only; everything else of the engine runs in its own process.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTf, { regex: '(^|/)engine/(?!runs/|sweep/store$)', message: 'The extension reads run and sweep folders through src/engine/runs/ and src/engine/sweep/store only; everything else of the engine runs in its own process.' }] }] },
   },
   {
     files: ['webview/**/*.ts'],

@@ -67,8 +67,8 @@ export function sortRows(rows: readonly ExperimentRow[], key: ColumnKey, dir: 'a
 
 type Clause = { key: ColumnKey; op: '=' | '!=' | '<' | '<=' | '>' | '>='; value: string } | { text: string };
 
-const ALIASES: Record<string, ColumnKey> = Object.fromEntries([
-  ...TABLE_COLUMNS.map((c) => [c.key.toLowerCase(), c.key]), ...TABLE_COLUMNS.map((c) => [c.header.toLowerCase(), c.key]),
+const ALIASES: Record<string, ColumnKey> = Object.fromEntries<ColumnKey>([
+  ...TABLE_COLUMNS.map((c): [string, ColumnKey] => [c.key.toLowerCase(), c.key]), ...TABLE_COLUMNS.map((c): [string, ColumnKey] => [c.header.toLowerCase(), c.key]),
   ['λ', 'lambda'], ['ε', 'eps'], ['β', 'beta'], ['seconds', 'trainingSeconds'], ['time', 'trainingSeconds'], ['run', 'runId'],
 ]);
 

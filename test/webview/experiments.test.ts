@@ -39,7 +39,6 @@ describe('experiments tab in Chromium', { skip }, () => {
 
   const send = (p: Page, msg: HostToWebview) => p.evaluate((m) => (window as unknown as { __host(m: unknown): void }).__host(m), msg);
   const posted = (p: Page) => p.evaluate(() => (window as unknown as { __messages: Posted[] }).__messages);
-  const runIds = (p: Page) => p.$$eval('#rl-exp-table tbody tr[data-run]', (trs) => trs.map((t) => (t as HTMLElement).dataset.run!));
   const cells = (p: Page, col: string) => p.$$eval(`#rl-exp-table tbody td[data-col="${col}"]`, (tds) => tds.map((t) => t.textContent ?? ''));
   const waitRows = (p: Page, n: number) => p.waitForFunction((n) => document.querySelectorAll('#rl-exp-table tbody tr[data-run]').length === n, n);
 

@@ -54,8 +54,8 @@ usage:
                   the pre-flight check alone: input shape and range, outputs, inference mode
   robustlab card RUN_DIR [--out FILE] [--json]   a RobustBench-style model card (model-card.json)
   robustlab report RUN_DIR [--headline-eps E]   print the table and the model's headline, rewrite report.md
-\${SWEEP_USAGE}
-\${LIST_USAGE}
+${SWEEP_USAGE}
+${LIST_USAGE}
 
 built-in models: ${BUILTINS.map((b) => b.name).join(', ')}
 data: ${DATA_NAMES.join(', ')}, or a folder (IDX files, CIFAR-10 batches, class sub-folders of images)

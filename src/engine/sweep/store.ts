@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { arr, int, lit, obj, opt, str, sweepParams, type Infer, type SweepMessage, type SweepParams, type SweepTarget, EXPERIMENT, checkOf, sweepTargetCheck } from '../../protocol';
 import { BadInputError } from '../errors';
-import { writeFileAtomic } from '../models/io';
+import { writeFileAtomic } from '../io/atomic';
 import { newRunId, runFiles } from '../runs/layout';
 import { readEvents, readJsonFile } from '../runs/read';
 import type { PlannedPoint, SweepAxes } from './grid';

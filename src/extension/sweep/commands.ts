@@ -22,9 +22,10 @@ export class SweepCommands {
   constructor(private readonly host: SweepHost, private readonly dashboards: () => DashboardApi, private readonly log: vscode.LogOutputChannel) {}
 
   register(): vscode.Disposable[] {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command takes its own VS Code arguments
     const r = (id: string, f: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try { return await f.apply(this, args); } catch (err) {
-        this.log.error(`${id}: ${(err as Error).stack ?? err}`);
+        this.log.error(`${id}: ${(err as Error).stack ?? String(err)}`);
         void vscode.window.showErrorMessage(`Robustness Lab: ${(err as Error).message}`);
         return undefined;
       }
