@@ -20,13 +20,21 @@ const remote = (p) => `vscode-remote://127.0.0.1:${PORT}${p}`;
 const url = (payload) => `http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(WS)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const outcomes = [];
 let HEADLINE;
-const record = (name, ok, detail) => { outcomes.push({ name, ok, detail }); console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`); };
-const shot = async (page, name) => { const f = path.join(SHOTS, `${name}.png`); await page.screenshot({ path: f }).catch(() => {}); return f; };
+const record = (name, ok, detail) => {
+  outcomes.push({ name, ok, detail });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+};
+const shot = async (page, name) => {
+  const f = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: f }).catch(() => {});
+  return f;
+};
 
 async function workbench(page) {
   await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
@@ -40,12 +48,23 @@ async function palette(page, title) {
   // A fresh window's extension host may not have registered the command yet: reopen and retry.
   for (let listed = 1; ; listed++) {
     for (let attempt = 1; ; attempt++) {
-      await page.locator('.part.titlebar').click({ position: { x: 300, y: 15 } }).catch(() => {});
+      await page
+        .locator('.part.titlebar')
+        .click({ position: { x: 300, y: 15 } })
+        .catch(() => {});
       await page.keyboard.press('F1');
-      try { await input.waitFor({ state: 'visible', timeout: 5000 }); break; } catch (e) { if (attempt === 3) throw e; }
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
     }
     await input.fill(`>${title}`);
-    try { await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 }); break; } catch (e) {
+    try {
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
+      break;
+    } catch (e) {
       if (listed === 5) throw e;
       await page.keyboard.press('Escape');
       await page.waitForTimeout(2000);
@@ -59,7 +78,12 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url([['extensionDevelopmentPath', remote(REPO)], ['extensionTestsPath', remote(path.join(REPO, 'test/e2e/ext-tests/index.js'))]]));
+  await page.goto(
+    url([
+      ['extensionDevelopmentPath', remote(REPO)],
+      ['extensionTestsPath', remote(path.join(REPO, 'test/e2e/ext-tests/index.js'))],
+    ]),
+  );
   await workbench(page);
   console.log(`workbench (extension-host tests) at ${ms()}`);
   const deadline = Date.now() + HOST_TESTS_TIMEOUT;
@@ -88,7 +112,11 @@ try {
     const out = ui.locator('.part.panel', { hasText: 'Robustness Lab' });
     // On a loaded machine the window's extension host can take a minute to list the commands.
     for (let attempt = 1; ; attempt++) {
-      try { await palette(ui, 'Robustness: Show Log'); await out.waitFor({ timeout: 15000 }); break; } catch (e) {
+      try {
+        await palette(ui, 'Robustness: Show Log');
+        await out.waitFor({ timeout: 15000 });
+        break;
+      } catch (e) {
         if (attempt === 5) throw e;
         console.log(`  Show Log: not there yet (${String(e).split('\n')[0].slice(0, 80)}), retrying`);
         await ui.keyboard.press('Escape');
@@ -97,7 +125,9 @@ try {
     }
     await ui.waitForTimeout(800);
     record('[ui] F1 → "Robustness: Show Log" opens the Robustness Lab output', true, await shot(ui, '02-show-log'));
-  } catch (e) { record('[ui] F1 → "Robustness: Show Log"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '02-show-log-FAIL')); }
+  } catch (e) {
+    record('[ui] F1 → "Robustness: Show Log"', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '02-show-log-FAIL')));
+  }
   try {
     await palette(ui, 'Robustness: Adversarially Train Model');
     // With no experiment or model.json in the editor it offers the built-in CNN.
@@ -105,14 +135,18 @@ try {
     await item.waitFor({ timeout: 20000 });
     record('[ui] F1 → "Robustness: Adversarially Train Model" offers the built-in cnn-small', true, await shot(ui, '03-train-quick-pick'));
     await ui.keyboard.press('Escape');
-  } catch (e) { record('[ui] F1 → "Robustness: Adversarially Train Model"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '03-train-FAIL')); }
+  } catch (e) {
+    record('[ui] F1 → "Robustness: Adversarially Train Model"', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '03-train-FAIL')));
+  }
   try {
     await palette(ui, 'Robustness: Compare Runs');
     await ui.locator('.quick-input-widget', { hasText: 'Compare Runs' }).waitFor({ timeout: 15000 });
     const rows = await ui.locator('.quick-input-list .monaco-list-row').count();
     record('[ui] F1 → "Robustness: Compare Runs" lists the stored runs', rows >= 2, `${rows} runs listed; ${await shot(ui, '04-compare-runs')}`);
     await ui.keyboard.press('Escape');
-  } catch (e) { record('[ui] F1 → "Robustness: Compare Runs"', false, `${e}`.split('\n')[0]); }
+  } catch (e) {
+    record('[ui] F1 → "Robustness: Compare Runs"', false, `${e}`.split('\n')[0]);
+  }
   try {
     // Attack Current Model asks the threat model first and then offers only its attacks (cw-l2 and
     // deepfool under L2, never PGD L∞ or Square), with the step counter of the steps shown.
@@ -138,7 +172,10 @@ try {
     for (const a of ['pgd', 'square', 'bim']) if (rows.includes(a)) problems.push(`${a} offered under L2`);
     if (problems.length) throw new Error(`${problems.join('; ')} (rows: ${rows.join(', ')})`);
     record('[ui] Attack Current Model asks the threat model first; under L2 it offers only L2 attacks', true, `${rows.join(', ')} ${shotFile}`);
-  } catch (e) { record('[ui] Attack Current Model threat model first', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '04b-attack-picker-FAIL')); await ui.keyboard.press('Escape').catch(() => {}); }
+  } catch (e) {
+    record('[ui] Attack Current Model threat model first', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '04b-attack-picker-FAIL')));
+    await ui.keyboard.press('Escape').catch(() => {});
+  }
   try {
     // The "Robustness Runs" view in its activity-bar container: runs grouped by experiment.
     await ui.locator('.activitybar .action-item a[aria-label*="Robustness Lab"]').first().click();
@@ -152,7 +189,8 @@ try {
     await runRowEl.first().waitFor({ timeout: 20000 });
     const [[runName, runDesc]] = await parts(runRowEl);
     const runRow = `${runName} · ${runDesc}`;
-    if (!/^train (\d\d-\d\d )?\d\d:\d\d(:\d\d)?$/.test(runName) || !/^\d+\.\d% @ ε=0\.1( · ⚠\d+)?$/.test(runDesc)) throw new Error(`the trained run's row is not "train [MM-DD ]HH:MM" · "<its robust accuracy> @ ε=0.1": "${runRow}"`);
+    if (!/^train (\d\d-\d\d )?\d\d:\d\d(:\d\d)?$/.test(runName) || !/^\d+\.\d% @ ε=0\.1( · ⚠\d+)?$/.test(runDesc))
+      throw new Error(`the trained run's row is not "train [MM-DD ]HH:MM" · "<its robust accuracy> @ ε=0.1": "${runRow}"`);
     // The experiment's row carries its model's headline: the number and ε of the CodeLens's label.
     const all = await parts(view.locator('.monaco-list-row'));
     const group = all.find(([name]) => name === 'tiny');
@@ -161,8 +199,14 @@ try {
     // Fits a sidebar: no row is cut off with an ellipsis.
     const cut = await view.locator('.monaco-list-row .monaco-icon-label-container').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
     if (cut.length) throw new Error(`rows cut off in a ${await view.boundingBox().then((b) => Math.round(b?.width ?? 0))}px sidebar: ${cut.join(' | ')}`);
-    record('[ui] the Robustness Runs view groups runs by experiment: the headline on the group, each run\'s own result on its row, nothing cut off', true, `${groupRow} | ${runRow} ${await shot(ui, '05-runs-view')}`);
-  } catch (e) { record('[ui] Robustness Runs view', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05-runs-view-FAIL')); }
+    record(
+      "[ui] the Robustness Runs view groups runs by experiment: the headline on the group, each run's own result on its row, nothing cut off",
+      true,
+      `${groupRow} | ${runRow} ${await shot(ui, '05-runs-view')}`,
+    );
+  } catch (e) {
+    record('[ui] Robustness Runs view', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '05-runs-view-FAIL')));
+  }
   try {
     // The experiment in the editor: its headline in the status bar, the same label as its CodeLens.
     await ui.keyboard.press('Control+P');
@@ -172,8 +216,14 @@ try {
     await ui.locator('.quick-input-list .monaco-list-row', { hasText: 'tiny.advtrain.json' }).first().click({ timeout: 15000 });
     const item = ui.locator('.statusbar-item', { hasText: HEADLINE?.label ?? '(no headline from the host tests)' }).first();
     await item.waitFor({ timeout: 20000 });
-    record('[ui] the status bar shows the headline of the experiment in the editor, with the CodeLens\'s label', true, `"${(await item.innerText()).replace(/\s+/g, ' ')}" ${await shot(ui, '05b-status-headline')}`);
-  } catch (e) { record('[ui] status bar headline', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '05b-status-headline-FAIL')); }
+    record(
+      "[ui] the status bar shows the headline of the experiment in the editor, with the CodeLens's label",
+      true,
+      `"${(await item.innerText()).replace(/\s+/g, ' ')}" ${await shot(ui, '05b-status-headline')}`,
+    );
+  } catch (e) {
+    record('[ui] status bar headline', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '05b-status-headline-FAIL')));
+  }
   await palette(ui, 'View: Close All Editors').catch(() => {});
   await ui.waitForTimeout(800);
   try {
@@ -181,9 +231,15 @@ try {
     await ui.locator('.quick-input-widget', { hasText: 'Open Dashboard' }).waitFor({ timeout: 15000 });
     // The trained run of tiny.advtrain.json (its dashboard shows its model's headline).
     if (HEADLINE) await ui.locator('.quick-input-widget input.input').fill(HEADLINE.runId);
-    await ui.locator('.quick-input-list .monaco-list-row', { hasText: HEADLINE?.runId ?? '' }).first().waitFor({ timeout: 15000 });
+    await ui
+      .locator('.quick-input-list .monaco-list-row', { hasText: HEADLINE?.runId ?? '' })
+      .first()
+      .waitFor({ timeout: 15000 });
     await ui.keyboard.press('Enter');
-    await ui.locator('.tab', { hasText: /Robust|Dashboard|run/i }).first().waitFor({ timeout: 30000 });
+    await ui
+      .locator('.tab', { hasText: /Robust|Dashboard|run/i })
+      .first()
+      .waitFor({ timeout: 30000 });
     // The panel must also render: no error toast, and text inside the webview's frames.
     let text = '';
     // Until the run's events (and its headline) have arrived, not only the empty tabs.
@@ -193,7 +249,12 @@ try {
       const err = ui.locator('.notification-toast', { hasText: 'Robustness Lab: dashboard' });
       if (await err.count()) throw new Error(`error notification: ${(await err.first().innerText()).split('\n')[0]}`);
       // The dashboard's own frame: the one that shows its tabs (the outer frames only hold VS Code's loader script).
-      const inFrames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+      const inFrames = await Promise.all(
+        ui
+          .frames()
+          .filter((f) => f !== ui.mainFrame())
+          .map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')),
+      );
       text = inFrames.find((t) => /Training/.test(t) && /Evaluation/.test(t) && /Gallery/.test(t)) ?? '';
       shown = text || shown;
       if (!HEADLINE && text) break;
@@ -206,12 +267,19 @@ try {
     // header fills in once the run's events have arrived.
     let exec;
     for (let i = 0; i < 40 && !exec; i++) {
-      const frames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+      const frames = await Promise.all(
+        ui
+          .frames()
+          .filter((f) => f !== ui.mainFrame())
+          .map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')),
+      );
       exec = frames.map((t) => /Execution\s+(compiled|eager)[^\n]*/.exec(t)?.[0]).find(Boolean);
       if (!exec) await ui.waitForTimeout(500);
     }
     record('[ui] the dashboard header shows the execution path (compiled for a built-in model)', /^Execution\s+compiled/.test(exec ?? ''), `${exec ?? 'no Execution stat in the header'}`);
-  } catch (e) { record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06-dashboard-FAIL')); }
+  } catch (e) {
+    record('[ui] F1 → "Robustness: Open Dashboard"', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '06-dashboard-FAIL')));
+  }
   try {
     // Sweep λ from the palette on the experiment in the editor: the quick picks (λ values with the
     // loss of each, seeds, processes, target), then the sweep runs (status bar) and Stop Sweep stops it.
@@ -230,7 +298,11 @@ try {
     const picksShot = await shot(ui, '06f-sweep-lambda-picks');
     // Two λ values only (0 and 1): untick 0.5 and 2 of the offered 0, 0.5, 1, 2.
     // (a click on a row of a multi-select quick pick toggles its box)
-    for (const v of ['0.5', '2']) await ui.locator('.quick-input-list .monaco-list-row', { hasText: `L_clean + ${v}·L_adv` }).first().click();
+    for (const v of ['0.5', '2'])
+      await ui
+        .locator('.quick-input-list .monaco-list-row', { hasText: `L_clean + ${v}·L_adv` })
+        .first()
+        .click();
     await ui.keyboard.press('Enter');
     await widget.filter({ hasText: 'seeds' }).waitFor({ timeout: 15000 });
     await ui.keyboard.press('Enter');
@@ -244,25 +316,47 @@ try {
     const runningShot = await shot(ui, '06g-sweep-running');
     await palette(ui, 'Robustness: Stop Sweep');
     await status.waitFor({ state: 'detached', timeout: 120000 });
-    record('[ui] F1 → "Robustness: Sweep λ" asks λ (with each loss), seeds, processes and target, starts the sweep (status bar), and Stop Sweep stops it', true, `"${statusText}" ${picksShot} ${runningShot} ${await shot(ui, '06h-sweep-stopped')}`);
-  } catch (e) { record('[ui] F1 → "Robustness: Sweep λ"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06f-sweep-FAIL')); await ui.keyboard.press('Escape').catch(() => {}); }
+    record(
+      '[ui] F1 → "Robustness: Sweep λ" asks λ (with each loss), seeds, processes and target, starts the sweep (status bar), and Stop Sweep stops it',
+      true,
+      `"${statusText}" ${picksShot} ${runningShot} ${await shot(ui, '06h-sweep-stopped')}`,
+    );
+  } catch (e) {
+    record('[ui] F1 → "Robustness: Sweep λ"', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '06f-sweep-FAIL')));
+    await ui.keyboard.press('Escape').catch(() => {});
+  }
   try {
     // The experiments table of the workspace: the host tests' sweep grouped, its runs' robust numbers, the plots.
     await palette(ui, 'Robustness: Open Experiments Table');
     let text = '';
     for (let i = 0; i < 60 && !/Sweep \d{8}-\d{6}-sweep/.test(text); i++) {
       await ui.waitForTimeout(500);
-      const inFrames = await Promise.all(ui.frames().filter((f) => f !== ui.mainFrame()).map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+      const inFrames = await Promise.all(
+        ui
+          .frames()
+          .filter((f) => f !== ui.mainFrame())
+          .map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')),
+      );
       text = inFrames.find((t) => /robust \(headline\)/.test(t)) ?? '';
     }
     if (!/Sweep \d{8}-\d{6}-sweep/.test(text)) throw new Error(`no sweep group in the experiments table: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
     if (!/Robust versus clean accuracy/.test(text)) throw new Error('no trade-off plot in the experiments tab');
-    record('[ui] F1 → "Robustness: Open Experiments Table" shows the runs grouped by sweep, with the trade-off plots', true, `"${text.replace(/\s+/g, ' ').slice(0, 80)}…" ${await shot(ui, '06i-experiments-table')}`);
-  } catch (e) { record('[ui] F1 → "Robustness: Open Experiments Table"', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06i-experiments-FAIL')); }
+    record(
+      '[ui] F1 → "Robustness: Open Experiments Table" shows the runs grouped by sweep, with the trade-off plots',
+      true,
+      `"${text.replace(/\s+/g, ' ').slice(0, 80)}…" ${await shot(ui, '06i-experiments-table')}`,
+    );
+  } catch (e) {
+    record('[ui] F1 → "Robustness: Open Experiments Table"', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '06i-experiments-FAIL')));
+  }
+  try {
     // An attack run's dashboard opens on Evaluation (it has no training), and a second dashboard opens
     // in the column of the first instead of adding one.
     const runsDir = path.join(WS, '.robustlab', 'runs');
-    const attackId = fs.readdirSync(runsDir).filter((d) => /-attack-/.test(d) && fs.existsSync(path.join(runsDir, d, 'summary.json'))).sort()[0];
+    const attackId = fs
+      .readdirSync(runsDir)
+      .filter((d) => /-attack-/.test(d) && fs.existsSync(path.join(runsDir, d, 'summary.json')))
+      .sort()[0];
     if (!attackId) throw new Error(`no finished attack run in ${runsDir}`);
     await palette(ui, 'View: Close All Editors');
     await ui.waitForTimeout(800);
@@ -276,10 +370,16 @@ try {
     let active;
     for (let i = 0; i < 40 && !active; i++) {
       await ui.waitForTimeout(500);
-      const ids = await Promise.all(ui.frames().map((f) => f.evaluate(() => {
-        const p = document.querySelector('vscode-panels');
-        return p ? `${p.getAttribute('activeid')}|${document.querySelector('.rl-top')?.textContent ?? ''}` : '';
-      }).catch(() => '')));
+      const ids = await Promise.all(
+        ui.frames().map((f) =>
+          f
+            .evaluate(() => {
+              const p = document.querySelector('vscode-panels');
+              return p ? `${p.getAttribute('activeid')}|${document.querySelector('.rl-top')?.textContent ?? ''}` : '';
+            })
+            .catch(() => ''),
+        ),
+      );
       active = ids.filter(Boolean).find((x) => x.includes(attackId));
     }
     if (!active) throw new Error(`no dashboard frame of ${attackId}`);
@@ -288,14 +388,26 @@ try {
     const withOne = await groups();
     await palette(ui, 'Robustness: Open Dashboard');
     await ui.locator('.quick-input-widget input.input').fill(HEADLINE?.runId ?? '(no run id)');
-    await ui.locator('.quick-input-list .monaco-list-row', { hasText: HEADLINE?.runId ?? '(no run id)' }).first().waitFor({ timeout: 15000 });
+    await ui
+      .locator('.quick-input-list .monaco-list-row', { hasText: HEADLINE?.runId ?? '(no run id)' })
+      .first()
+      .waitFor({ timeout: 15000 });
     await ui.keyboard.press('Enter');
-    await ui.locator('.tab', { hasText: HEADLINE?.runId ?? '(no run id)' }).first().waitFor({ timeout: 30000 });
+    await ui
+      .locator('.tab', { hasText: HEADLINE?.runId ?? '(no run id)' })
+      .first()
+      .waitFor({ timeout: 30000 });
     await ui.waitForTimeout(1000);
     const withTwo = await groups();
     if (withTwo !== withOne) throw new Error(`the second dashboard added an editor column (${before} → ${withOne} → ${withTwo} groups)`);
-    record('[ui] an attack run\'s dashboard opens on Evaluation; a second dashboard opens in the same editor column', true, `${attackId}: ${active.split('|')[0]}; editor groups ${before} → ${withOne} → ${withTwo} ${shotFile} ${await shot(ui, '06a-two-dashboards-one-column')}`);
-  } catch (e) { record('[ui] dashboard tab by run kind, one column', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06a-dashboard-tab-FAIL')); }
+    record(
+      "[ui] an attack run's dashboard opens on Evaluation; a second dashboard opens in the same editor column",
+      true,
+      `${attackId}: ${active.split('|')[0]}; editor groups ${before} → ${withOne} → ${withTwo} ${shotFile} ${await shot(ui, '06a-two-dashboards-one-column')}`,
+    );
+  } catch (e) {
+    record('[ui] dashboard tab by run kind, one column', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '06a-dashboard-tab-FAIL')));
+  }
   try {
     // A run started from the palette on the experiment file in the editor: the status bar shows its
     // live epoch and robust accuracy, clicking it opens the dashboard, and "Stop Run" ends it.
@@ -310,26 +422,43 @@ try {
     await palette(ui, 'Robustness: Adversarially Train Model');
     const item = ui.locator('.statusbar-item', { hasText: 'fgsm cnn-small' }).first();
     await item.waitFor({ timeout: 30000 });
-    await ui.locator('.statusbar-item', { hasText: /fgsm cnn-small · E\d+\/50 · val robust \d+\.\d% @ ε=/ }).first().waitFor({ timeout: 120000 });
+    await ui
+      .locator('.statusbar-item', { hasText: /fgsm cnn-small · E\d+\/50 · val robust \d+\.\d% @ ε=/ })
+      .first()
+      .waitFor({ timeout: 120000 });
     const text = (await item.innerText()).replace(/\s+/g, ' ');
     await palette(ui, 'View: Close All Editors');
     await ui.waitForTimeout(1000);
     const tabsBefore = await ui.locator('.tab').count();
     await item.click();
-    await ui.locator('.tab', { hasText: /cnn-small/ }).first().waitFor({ timeout: 30000 });
+    await ui
+      .locator('.tab', { hasText: /cnn-small/ })
+      .first()
+      .waitFor({ timeout: 30000 });
     const tabsAfter = await ui.locator('.tab').count();
     if (tabsAfter <= tabsBefore) throw new Error(`clicking the status bar opened no dashboard tab (${tabsBefore} → ${tabsAfter})`);
-    record('[ui] a run started from the palette shows its epoch and its validation robust accuracy, labelled so, in the status bar; clicking it opens the dashboard', true, `"${text}" ${await shot(ui, '06b-status-bar')}`);
+    record(
+      '[ui] a run started from the palette shows its epoch and its validation robust accuracy, labelled so, in the status bar; clicking it opens the dashboard',
+      true,
+      `"${text}" ${await shot(ui, '06b-status-bar')}`,
+    );
     await palette(ui, 'Robustness: Stop Run');
     await item.waitFor({ state: 'hidden', timeout: 60000 });
-    const note = await toast(ui, 'stopped', 30000).then(() => true, () => false);
+    const note = await toast(ui, 'stopped', 30000).then(
+      () => true,
+      () => false,
+    );
     record('[ui] F1 → "Robustness: Stop Run" stops it and the status bar item goes away', true, `${note ? 'with a "stopped" notification' : 'no notification seen'} ${await shot(ui, '06c-stopped')}`);
-  } catch (e) { record('[ui] status bar of a live run and Stop Run', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06b-status-bar-FAIL')); }
+  } catch (e) {
+    record('[ui] status bar of a live run and Stop Run', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '06b-status-bar-FAIL')));
+  }
   try {
     // The stopped run in the "Robustness Runs" view: context menu → Reveal Run Folder shows its files in
     // the explorer; context menu → Delete Run… asks in a modal and removes the folder.
     const runsDir = path.join(WS, '.robustlab', 'runs');
-    const runDir = fs.readdirSync(runsDir).map((d) => path.join(runsDir, d))
+    const runDir = fs
+      .readdirSync(runsDir)
+      .map((d) => path.join(runsDir, d))
       .filter((d) => fs.existsSync(path.join(d, 'config.json')) && fs.readFileSync(path.join(d, 'config.json'), 'utf8').includes('ui.advtrain.json'))[0];
     if (!runDir) throw new Error('no run of ui.advtrain.json on disk');
     const runId = path.basename(runDir);
@@ -349,7 +478,7 @@ try {
     };
     await menuOn('Reveal Run Folder');
     await ui.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'config.json' }).first().waitFor({ timeout: 20000 });
-    record('[ui] runs view → Reveal Run Folder selects the run\'s files in the explorer', true, await shot(ui, '06d-reveal'));
+    record("[ui] runs view → Reveal Run Folder selects the run's files in the explorer", true, await shot(ui, '06d-reveal'));
     await menuOn('Delete Run');
     const dialog = ui.locator('.monaco-dialog-box', { hasText: runId });
     await dialog.waitFor({ timeout: 15000 });
@@ -359,7 +488,9 @@ try {
     if (fs.existsSync(runDir)) throw new Error(`${runDir} still exists after Delete`);
     await ui.locator('.pane', { hasText: 'Robustness Runs' }).locator(`.monaco-list-row[aria-label*="${runId}"]`).first().waitFor({ state: 'detached', timeout: 20000 });
     record('[ui] runs view → Delete Run… asks in a modal, then removes the folder and the row', true, `"${asked}" ${await shot(ui, '06e-deleted')}`);
-  } catch (e) { record('[ui] runs view context menu (reveal, delete)', false, `${e}`.split('\n')[0] + ' ' + await shot(ui, '06d-runs-menu-FAIL')); }
+  } catch (e) {
+    record('[ui] runs view context menu (reveal, delete)', false, `${e}`.split('\n')[0] + ' ' + (await shot(ui, '06d-runs-menu-FAIL')));
+  }
   if (errors.length) console.log(`page errors during host tests: ${errors.length} (first: ${errors[0].slice(0, 200)})`);
   await ui.close();
 
@@ -398,17 +529,27 @@ async function vsixPhase() {
     const done = await toast(page, /finished\.|crashed|bad input/, 300000);
     const text = (await done.innerText()).replace(/\s+/g, ' ').trim();
     await page.waitForTimeout(1500);
-    const lens = await page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').first().innerText().catch(() => '');
+    const lens = await page
+      .locator('.contentWidgets .codelens-decoration, .codelens-decoration')
+      .first()
+      .innerText()
+      .catch(() => '');
     // The run the packaged extension made must say it trained on the native backend.
     const runsDir = path.join(WS, '.robustlab', 'runs');
-    const latest = fs.readdirSync(runsDir).map((d) => path.join(runsDir, d))
+    const latest = fs
+      .readdirSync(runsDir)
+      .map((d) => path.join(runsDir, d))
       .filter((d) => fs.existsSync(path.join(d, 'summary.json')) && fs.existsSync(path.join(d, 'config.json')) && fs.readFileSync(path.join(d, 'config.json'), 'utf8').includes('vsix.advtrain.json'))
-      .map((d) => path.join(d, 'summary.json')).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+      .map((d) => path.join(d, 'summary.json'))
+      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
     const backend = latest ? JSON.parse(fs.readFileSync(latest, 'utf8')).backend : 'no summary';
-    record('[vsix] training with the installed runtime finishes on the native backend; CodeLens shows the headline', /finished\./.test(text) && /Robust/.test(lens) && backend === 'tensorflow',
-      `${text} | lens: ${lens} | backend ${backend} (${latest ?? 'no run'}) ${await shot(page, '08-vsix-trained')}`);
+    record(
+      '[vsix] training with the installed runtime finishes on the native backend; CodeLens shows the headline',
+      /finished\./.test(text) && /Robust/.test(lens) && backend === 'tensorflow',
+      `${text} | lens: ${lens} | backend ${backend} (${latest ?? 'no run'}) ${await shot(page, '08-vsix-trained')}`,
+    );
   } catch (e) {
-    record('[vsix] packaged extension', false, `${e}`.split('\n')[0] + ' ' + await shot(page, '07-vsix-FAIL'));
+    record('[vsix] packaged extension', false, `${e}`.split('\n')[0] + ' ' + (await shot(page, '07-vsix-FAIL')));
   } finally {
     await page.close();
   }
