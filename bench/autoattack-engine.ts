@@ -34,8 +34,19 @@ async function main(): Promise<void> {
     const x = tf.tensor4d(xs.data.subarray(i * 784, (i + m) * 784) as Float32Array, [m, 28, 28, 1]);
     const y = tf.tensor1d(ys.data.subarray(i, i + m) as Int32Array, 'int32');
     const cleanPred = tf.tidy(() => Array.from(tf.argMax(model.logits(x), 1).dataSync()));
-    const { xAdv } = await runAttackChecked({ tf, model, rng }, getAttack('autoattack'), x, y, { norm: 'linf', eps }, {
-      version, onBreakdown: (b: { brokenBy: Record<string, number> }) => { for (const [k, v] of Object.entries(b.brokenBy)) brokenBy[k] = (brokenBy[k] ?? 0) + v; } });
+    const { xAdv } = await runAttackChecked(
+      { tf, model, rng },
+      getAttack('autoattack'),
+      x,
+      y,
+      { norm: 'linf', eps },
+      {
+        version,
+        onBreakdown: (b: { brokenBy: Record<string, number> }) => {
+          for (const [k, v] of Object.entries(b.brokenBy)) brokenBy[k] = (brokenBy[k] ?? 0) + v;
+        },
+      },
+    );
     const pred = tf.tidy(() => Array.from(tf.argMax(model.logits(xAdv as TF.Tensor4D), 1).dataSync()));
     pred.forEach((p, k) => {
       clean.push(Number(cleanPred[k] === labels[i + k]));
@@ -47,8 +58,19 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const accuracy = correct.reduce((a, b) => a + b, 0) / n;
   process.stdout.write(`engine autoattack ${version} eps=${eps}: ${(accuracy * 100).toFixed(2)}% of ${n} (${JSON.stringify(brokenBy)})\n`);
-  writeJson(str(f, 'out', 'bench/.work/autoattack-engine.json'), { tool: 'robustlab', version, eps, seed, points: n, cleanAccuracy: clean.reduce((a, b) => a + b, 0) / n, accuracy, correct, brokenBy,
-    seconds: (Date.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+  writeJson(str(f, 'out', 'bench/.work/autoattack-engine.json'), {
+    tool: 'robustlab',
+    version,
+    eps,
+    seed,
+    points: n,
+    cleanAccuracy: clean.reduce((a, b) => a + b, 0) / n,
+    accuracy,
+    correct,
+    brokenBy,
+    seconds: (Date.now() - t0) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  });
 }
 
 main().catch((err: unknown) => {

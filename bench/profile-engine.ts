@@ -29,7 +29,12 @@ async function main(): Promise<void> {
       const objective = getObjective(method);
       const config = objectiveConfig(resolveTrainSettings({ method, eps: 0.3 }));
       const step = async () => {
-        const { x, y } = batchTensors(tf, data.train, [28, 28, 1], Array.from({ length: batch }, (_, i) => i));
+        const { x, y } = batchTensors(
+          tf,
+          data.train,
+          [28, 28, 1],
+          Array.from({ length: batch }, (_, i) => i),
+        );
         if (task === 'eval-pgd20') {
           const xa = await getAttack('pgd').run({ tf, model, rng }, x, y, { norm: 'linf', eps: 0.3 }, { steps: 20 });
           tf.dispose([x, y, xa]);
@@ -62,7 +67,12 @@ async function main(): Promise<void> {
       const kernelMs = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
       const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([name, e]) => ({ name, ms: +e.ms.toFixed(2), calls: e.calls, share: +(e.ms / kernelMs).toFixed(3) }));
       out.push({ model: arch, task, batch: task === 'eval-pgd20' ? batch : batch, wallMs, kernelMsSum: kernelMs, kernelCalls: info.kernels.length, top: top.slice(0, 12) });
-      process.stdout.write(`${arch} ${task}: wall ${wallMs.toFixed(1)} ms, ${info.kernels.length} kernels summing to ${kernelMs.toFixed(1)} ms; top: ${top.slice(0, 6).map((t) => `${t.name} ${(t.share * 100).toFixed(0)}%`).join(', ')}\n`);
+      process.stdout.write(
+        `${arch} ${task}: wall ${wallMs.toFixed(1)} ms, ${info.kernels.length} kernels summing to ${kernelMs.toFixed(1)} ms; top: ${top
+          .slice(0, 6)
+          .map((t) => `${t.name} ${(t.share * 100).toFixed(0)}%`)
+          .join(', ')}\n`,
+      );
       optimizer.dispose();
       model.layers?.dispose();
     }

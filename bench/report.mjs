@@ -27,16 +27,21 @@ const TASK_TITLE = { 'train-clean': 'clean training step', 'train-fgsm': 'FGSM t
 
 function machineSection(m) {
   if (!m) return '';
-  return [`- date: ${m.date}`, `- machine: ${m.cores} cores (${m.cpuModel}), ${m.memGiB} GiB; SIMD flags from /proc/cpuinfo: ${m.simdFlags.join(', ')}`,
+  return [
+    `- date: ${m.date}`,
+    `- machine: ${m.cores} cores (${m.cpuModel}), ${m.memGiB} GiB; SIMD flags from /proc/cpuinfo: ${m.simdFlags.join(', ')}`,
     `- versions: node ${m.node}, @tensorflow/tfjs-node ${m.tfjsNode} (libtensorflow CPU), ${m.python}, torch ${m.peer?.torch}, numpy ${m.peer?.numpy}, ART ${m.peer?.art}, Foolbox ${m.peer?.foolbox} (torchvision installed: ${m.peer?.torchvision ? 'yes' : 'no'})`,
     `- threads: engine TF_NUM_INTRAOP_THREADS=${m.threadEnv.TF_NUM_INTRAOP_THREADS}, TF_NUM_INTEROP_THREADS=${m.threadEnv.TF_NUM_INTEROP_THREADS}; PyTorch torch.set_num_threads(2)`,
-    `- 1-minute load average at the start: ${m.loadavgAtStart[0].toFixed(1)} on ${m.cores} cores${m.loadavgAtStart[0] > m.cores ? ' — **the machine was shared with other work: every timing below is inflated and noisy**' : ''}`].join('\n');
+    `- 1-minute load average at the start: ${m.loadavgAtStart[0].toFixed(1)} on ${m.cores} cores${m.loadavgAtStart[0] > m.cores ? ' — **the machine was shared with other work: every timing below is inflated and noisy**' : ''}`,
+  ].join('\n');
 }
 
 function logitsSection(l) {
   if (!l) return '';
-  return table(['model', 'points', 'max abs logit diff', 'max abs logit', 'argmax agreement', 'within 1e-4'],
-    l.results.map((r) => [r.model, r.points, r.maxAbsDiff.toExponential(2), r.maxAbsLogit.toFixed(2), pct(r.argmaxAgreement), r.pass ? 'yes' : '**no**']));
+  return table(
+    ['model', 'points', 'max abs logit diff', 'max abs logit', 'argmax agreement', 'within 1e-4'],
+    l.results.map((r) => [r.model, r.points, r.maxAbsDiff.toExponential(2), r.maxAbsLogit.toFixed(2), pct(r.argmaxAgreement), r.pass ? 'yes' : '**no**']),
+  );
 }
 
 /** The paired bench (bench/speed-pairs.mjs): eager, compiled and PyTorch per cell, alternating. */
@@ -46,26 +51,50 @@ function pairedSpeedSection(s) {
   const usRange = (side, r) => (r.oneThread[side] ? ` (${range(r.oneThread[side].cpuSec.map((c) => (c / r.batch) * 1e6))})` : '');
   const ips = (side, r) => (r.twoThreads[side] ? f0(r.twoThreads[side].imagesPerSec) : '—');
   const ratio = (a, b) => (a && b ? `**${(a / b).toFixed(2)}**` : '—');
-  const load = (r) => ['eager', 'compiled', 'peer'].filter((k) => r.loadavg[k] !== undefined).map((k) => r.loadavg[k].toFixed(1)).join(' / ');
-  const cpuRows = s.rows.map((r) => [r.model, TASK_TITLE[r.task], r.batch, `${us('eager', r)}${usRange('eager', r)}`, `${us('compiled', r)}${usRange('compiled', r)}`, `${us('peer', r)}${usRange('peer', r)}`,
-    ratio(r.oneThread.peer?.cpuUsPerImage, (r.oneThread.compiled ?? r.oneThread.eager)?.cpuUsPerImage), ratio(r.oneThread.peer?.cpuUsPerImage, r.oneThread.eager?.cpuUsPerImage), load(r)]);
-  const ipsRows = s.rows.map((r) => [r.model, TASK_TITLE[r.task], r.batch, ips('eager', r), ips('compiled', r), ips('peer', r),
-    ratio((r.twoThreads.compiled ?? r.twoThreads.eager)?.imagesPerSec, r.twoThreads.peer?.imagesPerSec), ratio(r.twoThreads.eager?.imagesPerSec, r.twoThreads.peer?.imagesPerSec), load(r)]);
+  const load = (r) =>
+    ['eager', 'compiled', 'peer']
+      .filter((k) => r.loadavg[k] !== undefined)
+      .map((k) => r.loadavg[k].toFixed(1))
+      .join(' / ');
+  const cpuRows = s.rows.map((r) => [
+    r.model,
+    TASK_TITLE[r.task],
+    r.batch,
+    `${us('eager', r)}${usRange('eager', r)}`,
+    `${us('compiled', r)}${usRange('compiled', r)}`,
+    `${us('peer', r)}${usRange('peer', r)}`,
+    ratio(r.oneThread.peer?.cpuUsPerImage, (r.oneThread.compiled ?? r.oneThread.eager)?.cpuUsPerImage),
+    ratio(r.oneThread.peer?.cpuUsPerImage, r.oneThread.eager?.cpuUsPerImage),
+    load(r),
+  ]);
+  const ipsRows = s.rows.map((r) => [
+    r.model,
+    TASK_TITLE[r.task],
+    r.batch,
+    ips('eager', r),
+    ips('compiled', r),
+    ips('peer', r),
+    ratio((r.twoThreads.compiled ?? r.twoThreads.eager)?.imagesPerSec, r.twoThreads.peer?.imagesPerSec),
+    ratio(r.twoThreads.eager?.imagesPerSec, r.twoThreads.peer?.imagesPerSec),
+    load(r),
+  ]);
   const first = (side, r) => (r.firstStep[side]?.['2t'] ? `${r.firstStep[side]['2t'].sec.toFixed(2)} s` : '—');
   const firstRows = s.rows.filter((r) => r.task !== 'eval-cw').map((r) => [r.model, TASK_TITLE[r.task], first('eager', r), first('compiled', r), first('peer', r)]);
-  return [`${s.rounds} rounds × ${s.callsPerRound} call per side and cell, the sides rotating their order each round; every worker under \`nice -n ${s.nice}\`. Training batch ${s.options.batch}, evaluation batch ${s.options.evalBatch}, ε = 0.3 L∞, Adam; C&W ${s.options.cwSteps} steps × 1 binary-search step (no compiled version: "compiled" is eager there). Engine ${s.engine.versions?.['tfjs-node']} on libtensorflow ${s.engine.libtensorflow ?? '2.9.1'}, oneDNN graph rewrites ${s.engine.oneDnn}; PyTorch ${s.peer.torch}. Load average: the mean 1-minute load over each side's measurements (eager / compiled / PyTorch).`,
+  return [
+    `${s.rounds} rounds × ${s.callsPerRound} call per side and cell, the sides rotating their order each round; every worker under \`nice -n ${s.nice}\`. Training batch ${s.options.batch}, evaluation batch ${s.options.evalBatch}, ε = 0.3 L∞, Adam; C&W ${s.options.cwSteps} steps × 1 binary-search step (no compiled version: "compiled" is eager there). Engine ${s.engine.versions?.['tfjs-node']} on libtensorflow ${s.engine.libtensorflow ?? '2.9.1'}, oneDNN graph rewrites ${s.engine.oneDnn}; PyTorch ${s.peer.torch}. Load average: the mean 1-minute load over each side's measurements (eager / compiled / PyTorch).`,
     '',
     '**1 thread: process CPU time per image (µs; median over rounds, range in brackets).** Ratio > 1: the engine needs less CPU than PyTorch for the same work. Robust to other load on the machine, unlike wall time.',
     '',
     table(['model', 'task', 'batch', 'eager', 'compiled', 'PyTorch', 'PyTorch ÷ compiled', 'PyTorch ÷ eager', 'load avg'], cpuRows),
     '',
-    '**2 threads: images/s (median over rounds).** Ratio > 1: the engine is faster. Under load above 2 PyTorch\'s OpenMP threads suffer far more than TF\'s pool (see Threads above), so these ratios flatter the engine when the load column is high.',
+    "**2 threads: images/s (median over rounds).** Ratio > 1: the engine is faster. Under load above 2 PyTorch's OpenMP threads suffer far more than TF's pool (see Threads above), so these ratios flatter the engine when the load column is high.",
     '',
     table(['model', 'task', 'batch', 'eager', 'compiled', 'PyTorch', 'compiled ÷ PyTorch', 'eager ÷ PyTorch', 'load avg'], ipsRows),
     '',
     '**Time to the first step or attack of a cell** (2 threads, in a warm process: making the cell, for the compiled path building the graph, loading it into a TensorFlow session and its first run, then the call itself).',
     '',
-    table(['model', 'task', 'eager', 'compiled', 'PyTorch'], firstRows)].join('\n');
+    table(['model', 'task', 'eager', 'compiled', 'PyTorch'], firstRows),
+  ].join('\n');
 }
 
 function speedSection(s) {
@@ -77,17 +106,26 @@ function speedSection(s) {
     const p = s.rows.find((r) => r.side === 'peer' && r.model === e.model && r.task === e.task);
     const flops = 2 * s.macs[e.model] * forwardUnits(e.task, s.options);
     const g = (ips) => (flops * ips) / 1e9;
-    rows.push([e.model, TASK_TITLE[e.task], e.batch, `${f0(e.imagesPerSec)} (${f0(e.imagesPerSecSpread[0])}–${f0(e.imagesPerSecSpread[1])})`,
-      p ? `${f0(p.imagesPerSec)} (${f0(p.imagesPerSecSpread[0])}–${f0(p.imagesPerSecSpread[1])})` : 'n/a', p ? `**${(e.imagesPerSec / p.imagesPerSec).toFixed(2)}**` : 'n/a',
-      p ? (e.seconds.min > 0 ? (p.seconds.min / e.seconds.min * (e.batch / p.batch)).toFixed(2) : 'n/a') : 'n/a',
-      `${f0(g(e.imagesPerSec))} / ${p ? f0(g(p.imagesPerSec)) : 'n/a'}`, `${(100 * g(e.imagesPerSec) / peak).toFixed(1)}% / ${p ? (100 * g(p.imagesPerSec) / peak).toFixed(1) : 'n/a'}%`,
-      `${e.loadavg?.[0]?.toFixed(1) ?? '?'} / ${p?.loadavg?.[0]?.toFixed(1) ?? '?'}`]);
+    rows.push([
+      e.model,
+      TASK_TITLE[e.task],
+      e.batch,
+      `${f0(e.imagesPerSec)} (${f0(e.imagesPerSecSpread[0])}–${f0(e.imagesPerSecSpread[1])})`,
+      p ? `${f0(p.imagesPerSec)} (${f0(p.imagesPerSecSpread[0])}–${f0(p.imagesPerSecSpread[1])})` : 'n/a',
+      p ? `**${(e.imagesPerSec / p.imagesPerSec).toFixed(2)}**` : 'n/a',
+      p ? (e.seconds.min > 0 ? ((p.seconds.min / e.seconds.min) * (e.batch / p.batch)).toFixed(2) : 'n/a') : 'n/a',
+      `${f0(g(e.imagesPerSec))} / ${p ? f0(g(p.imagesPerSec)) : 'n/a'}`,
+      `${((100 * g(e.imagesPerSec)) / peak).toFixed(1)}% / ${p ? ((100 * g(p.imagesPerSec)) / peak).toFixed(1) : 'n/a'}%`,
+      `${e.loadavg?.[0]?.toFixed(1) ?? '?'} / ${p?.loadavg?.[0]?.toFixed(1) ?? '?'}`,
+    ]);
   }
-  return [`Images/s: median over ${s.options.reps} repetitions after ${s.options.warmup} warm-up calls (slowest–fastest repetition in brackets). Training batch ${s.options.batch}, evaluation batch ${s.options.evalBatch}; C&W = ${s.options.cwSteps} Adam steps × 1 binary-search step (the default 100 × 6 costs 30× more). ε = 0.3 L∞. Ratio > 1: the engine is faster. "best-rep ratio" compares the fastest repetitions (less sensitive to other load).`,
-    `Measured matmul peak on 2 threads (2048² fp32, best of 7): torch ${s.matmulPeak.torchGflops.toFixed(1)} GFLOP/s, numpy ${s.matmulPeak.numpyGflops.toFixed(1)} GFLOP/s. FLOPs counted analytically: F = 2·MACs of a forward pass (cnn-small ${(2 * s.macs['cnn-small'] / 1e6).toFixed(2)} MFLOP, madry-mnist ${(2 * s.macs['madry-mnist'] / 1e6).toFixed(2)}, wong-mnist ${(2 * s.macs['wong-mnist'] / 1e6).toFixed(2)} per image), fwd+bwd = 3F; a clean step 3F, FGSM step 9F (attack 3F + clean and adversarial 6F), PGD-7 step 26F (7·3F + scoring F + clean F + 3F), PGD-20 61F, C&W steps·3F.`,
+  return [
+    `Images/s: median over ${s.options.reps} repetitions after ${s.options.warmup} warm-up calls (slowest–fastest repetition in brackets). Training batch ${s.options.batch}, evaluation batch ${s.options.evalBatch}; C&W = ${s.options.cwSteps} Adam steps × 1 binary-search step (the default 100 × 6 costs 30× more). ε = 0.3 L∞. Ratio > 1: the engine is faster. "best-rep ratio" compares the fastest repetitions (less sensitive to other load).`,
+    `Measured matmul peak on 2 threads (2048² fp32, best of 7): torch ${s.matmulPeak.torchGflops.toFixed(1)} GFLOP/s, numpy ${s.matmulPeak.numpyGflops.toFixed(1)} GFLOP/s. FLOPs counted analytically: F = 2·MACs of a forward pass (cnn-small ${((2 * s.macs['cnn-small']) / 1e6).toFixed(2)} MFLOP, madry-mnist ${((2 * s.macs['madry-mnist']) / 1e6).toFixed(2)}, wong-mnist ${((2 * s.macs['wong-mnist']) / 1e6).toFixed(2)} per image), fwd+bwd = 3F; a clean step 3F, FGSM step 9F (attack 3F + clean and adversarial 6F), PGD-7 step 26F (7·3F + scoring F + clean F + 3F), PGD-20 61F, C&W steps·3F.`,
     `Engine threads: ${JSON.stringify(s.engine.threads.env)}; process threads after the run: ${s.engine.threads.processThreadsAfterRun}. PyTorch: ${JSON.stringify(s.peer.threads)}.`,
     '',
-    table(['model', 'task', 'batch', 'engine img/s', 'PyTorch img/s', 'engine/peer', 'best-rep ratio', 'GFLOP/s engine / peer', '% of matmul peak engine / peer', 'load avg engine / peer'], rows)].join('\n');
+    table(['model', 'task', 'batch', 'engine img/s', 'PyTorch img/s', 'engine/peer', 'best-rep ratio', 'GFLOP/s engine / peer', '% of matmul peak engine / peer', 'load avg engine / peer'], rows),
+  ].join('\n');
 }
 
 function agreementSection(a) {
@@ -97,7 +135,12 @@ function agreementSection(a) {
   const n = e.points;
   const eng = (attack) => e.results.filter((r) => r.attack === attack);
   const peer = (tool, attack) => p.results.filter((r) => r.tool === tool && r.attack === attack);
-  const fmtSeeds = (rs) => (rs.length === 0 ? 'n/a' : rs.length === 1 ? pct(rs[0].accuracy) : `${pct(mean(rs.map((r) => r.accuracy)))} ± ${(100 * sd(rs.map((r) => r.accuracy))).toFixed(2)} (${rs.length} seeds: ${rs.map((r) => (r.accuracy * 100).toFixed(1)).join(', ')})`);
+  const fmtSeeds = (rs) =>
+    rs.length === 0
+      ? 'n/a'
+      : rs.length === 1
+        ? pct(rs[0].accuracy)
+        : `${pct(mean(rs.map((r) => r.accuracy)))} ± ${(100 * sd(rs.map((r) => r.accuracy))).toFixed(2)} (${rs.length} seeds: ${rs.map((r) => (r.accuracy * 100).toFixed(1)).join(', ')})`;
   const diffPts = (a1, b1) => (a1.length && b1.length ? ((mean(a1.map((r) => r.accuracy)) - mean(b1.map((r) => r.accuracy))) * 100).toFixed(2) : 'n/a');
   // Per-point disagreement between two single runs: points robust under one and broken under the other.
   const disagree = (r1, r2) => (r1 && r2 ? r1.correct.filter((c, i) => c !== r2.correct[i]).length : undefined);
@@ -107,8 +150,15 @@ function agreementSection(a) {
     const A = peer('art', attack);
     const F = peer('foolbox', attack);
     const withinEngine = E.length > 1 ? mean(E.slice(1).map((r) => disagree(E[0], r))) : undefined;
-    rows.push([attack === 'fgsm' ? 'FGSM ε=0.3' : `PGD-${E[0]?.steps} step ${E[0]?.stepSize}, ε=0.3, 1 random start`, fmtSeeds(E), fmtSeeds(A), fmtSeeds(F), diffPts(E, A), diffPts(E, F),
-      `${disagree(E[0], A[0]) ?? 'n/a'} / ${disagree(E[0], F[0]) ?? 'n/a'}${withinEngine !== undefined ? ` (engine seed vs seed: ${withinEngine.toFixed(1)})` : ''}`]);
+    rows.push([
+      attack === 'fgsm' ? 'FGSM ε=0.3' : `PGD-${E[0]?.steps} step ${E[0]?.stepSize}, ε=0.3, 1 random start`,
+      fmtSeeds(E),
+      fmtSeeds(A),
+      fmtSeeds(F),
+      diffPts(E, A),
+      diffPts(E, F),
+      `${disagree(E[0], A[0]) ?? 'n/a'} / ${disagree(E[0], F[0]) ?? 'n/a'}${withinEngine !== undefined ? ` (engine seed vs seed: ${withinEngine.toFixed(1)})` : ''}`,
+    ]);
   }
   // C&W: accuracy at L2 radii from the unbounded run's per-point norms, on the first m points (ART's
   // C&W runs on a prefix: the engine's figure is then given on the same prefix too).
@@ -122,7 +172,10 @@ function agreementSection(a) {
   const medL2 = (r, m) => {
     if (!r) return undefined;
     const k = Math.min(m ?? r.correct.length, r.correct.length);
-    const s = r.l2.slice(0, k).filter((v, i) => a.engine.cleanCorrect[i] === 1 && r.correct[i] === 0).sort((x, y) => x - y);
+    const s = r.l2
+      .slice(0, k)
+      .filter((v, i) => a.engine.cleanCorrect[i] === 1 && r.correct[i] === 0)
+      .sort((x, y) => x - y);
     return s.length ? s[Math.floor(s.length / 2)] : undefined;
   };
   const ecw = eng('cw-l2')[0];
@@ -134,16 +187,33 @@ function agreementSection(a) {
     const [x1, x2, x3] = [cwAt(ecw, radius), cwAt(acw, radius), cwAt(fcw, radius)];
     const x1a = cwAt(ecw, radius, artN);
     const xs1 = cwAt(ecw1, radius);
-    rows.push([`C&W L2 (${ecw?.params?.steps}×${ecw?.params?.binarySteps}), accuracy at ‖δ‖₂ ≤ ${radius}`, `${pct(x1)}${ecw1 ? ` [s≈1: ${pct(xs1)}]` : ''}${artN && artN < n ? ` (first ${artN}: ${pct(x1a)})` : ''}`, `${pct(x2)}${artN && artN < n ? ` (first ${artN})` : ''}`, pct(x3),
-      x1a !== undefined && x2 !== undefined ? ((x1a - x2) * 100).toFixed(2) : 'n/a', x1 !== undefined && x3 !== undefined ? ((x1 - x3) * 100).toFixed(2) : 'n/a', '']);
+    rows.push([
+      `C&W L2 (${ecw?.params?.steps}×${ecw?.params?.binarySteps}), accuracy at ‖δ‖₂ ≤ ${radius}`,
+      `${pct(x1)}${ecw1 ? ` [s≈1: ${pct(xs1)}]` : ''}${artN && artN < n ? ` (first ${artN}: ${pct(x1a)})` : ''}`,
+      `${pct(x2)}${artN && artN < n ? ` (first ${artN})` : ''}`,
+      pct(x3),
+      x1a !== undefined && x2 !== undefined ? ((x1a - x2) * 100).toFixed(2) : 'n/a',
+      x1 !== undefined && x3 !== undefined ? ((x1 - x3) * 100).toFixed(2) : 'n/a',
+      '',
+    ]);
   }
-  rows.push(['C&W median ‖δ‖₂ of successes', `${f0(medL2(ecw))}${ecw1 ? ` [s≈1: ${f0(medL2(ecw1))}]` : ''}${artN && artN < n ? ` (first ${artN}: ${f0(medL2(ecw, artN))})` : ''}`, f0(medL2(acw)), f0(medL2(fcw)), '', '', '']);
-  return [`Model: cnn-small trained by the engine (\`${a.model.trainedBy}\`), converted to PyTorch (max |Δlogit| ${a.logits.results.find((r) => r.model === 'agreement')?.maxAbsDiff.toExponential(2)} on the ${n} points). Same ${n} test points (seed 0 test pool), clean accuracy engine ${pct(e.cleanAccuracy)} / PyTorch twin ${pct(p.cleanAccuracy)}. A point is robust when it is classified correctly clean and after the attack. Differences in percentage points (engine − peer); the seed spread of the random start is the ± (sample sd over seeds). `
-    + `The engine CLI (\`robustlab attack … --attack fgsm,pgd --steps 40 --step-size 0.01 --seed 0\`) on the same model and points: ${a.cli.robust.map((r) => `${r.attack} ${pct(r.accuracy)}`).join(', ')}.`,
+  rows.push([
+    'C&W median ‖δ‖₂ of successes',
+    `${f0(medL2(ecw))}${ecw1 ? ` [s≈1: ${f0(medL2(ecw1))}]` : ''}${artN && artN < n ? ` (first ${artN}: ${f0(medL2(ecw, artN))})` : ''}`,
+    f0(medL2(acw)),
+    f0(medL2(fcw)),
+    '',
+    '',
+    '',
+  ]);
+  return [
+    `Model: cnn-small trained by the engine (\`${a.model.trainedBy}\`), converted to PyTorch (max |Δlogit| ${a.logits.results.find((r) => r.model === 'agreement')?.maxAbsDiff.toExponential(2)} on the ${n} points). Same ${n} test points (seed 0 test pool), clean accuracy engine ${pct(e.cleanAccuracy)} / PyTorch twin ${pct(p.cleanAccuracy)}. A point is robust when it is classified correctly clean and after the attack. Differences in percentage points (engine − peer); the seed spread of the random start is the ± (sample sd over seeds). ` +
+      `The engine CLI (\`robustlab attack … --attack fgsm,pgd --steps 40 --step-size 0.01 --seed 0\`) on the same model and points: ${a.cli.robust.map((r) => `${r.attack} ${pct(r.accuracy)}`).join(', ')}.`,
     '',
     table(['attack', 'engine', 'ART', 'Foolbox', 'engine − ART (pts)', 'engine − Foolbox (pts)', 'points that differ (seed 0) vs ART / Foolbox'], rows),
     '',
-    `C&W settings: engine cw-l2 (Adam, lr 0.01, c₀ 0.1, κ 0, its default s=0.9 tanh change of variables; [s≈1] = the same run with the paper's s = 0.999999, which ART and Foolbox use), ART CarliniL2Method (learning_rate 0.01, initial_const 0.1, confidence 0, its own step-size search), Foolbox L2CarliniWagnerAttack (Adam stepsize 0.01, initial_const 0.1, confidence 0, abort_early off); all unbounded, then cut at each radius.`].join('\n');
+    `C&W settings: engine cw-l2 (Adam, lr 0.01, c₀ 0.1, κ 0, its default s=0.9 tanh change of variables; [s≈1] = the same run with the paper's s = 0.999999, which ART and Foolbox use), ART CarliniL2Method (learning_rate 0.01, initial_const 0.1, confidence 0, its own step-size search), Foolbox L2CarliniWagnerAttack (Adam stepsize 0.01, initial_const 0.1, confidence 0, abort_early off); all unbounded, then cut at each radius.`,
+  ].join('\n');
 }
 
 const PAPER = {
@@ -159,26 +229,68 @@ function reproSection(r) {
     const fgsmR = x.robust?.find((e) => e.attack === 'fgsm');
     const pgdR = x.robust?.find((e) => e.attack === 'pgd');
     const ens = x.robust?.find((e) => e.attack === 'ensemble');
-    return [x.model, x.method, `${x.plan.epochs} × ${x.plan.trainSize} (batch ${x.plan.batch}${x.plan.warmup ? `, ε warm-up ${x.plan.warmup} epochs` : ''})`, x.testPoints, pct(x.cleanAccuracy), pct(fgsmR?.accuracy), pct(pgdR?.accuracy), pct(ens?.accuracy), pct(x.worstCase?.[0]?.accuracy),
-      `${x.trainingSeconds?.toFixed(0)} s`, `${x.wallSeconds.toFixed(0)} s`, (x.warnings ?? []).map((w) => w.code).join(', ') || '—', PAPER[`${x.model}|${x.method}`] ?? '—'];
+    return [
+      x.model,
+      x.method,
+      `${x.plan.epochs} × ${x.plan.trainSize} (batch ${x.plan.batch}${x.plan.warmup ? `, ε warm-up ${x.plan.warmup} epochs` : ''})`,
+      x.testPoints,
+      pct(x.cleanAccuracy),
+      pct(fgsmR?.accuracy),
+      pct(pgdR?.accuracy),
+      pct(ens?.accuracy),
+      pct(x.worstCase?.[0]?.accuracy),
+      `${x.trainingSeconds?.toFixed(0)} s`,
+      `${x.wallSeconds.toFixed(0)} s`,
+      (x.warnings ?? []).map((w) => w.code).join(', ') || '—',
+      PAPER[`${x.model}|${x.method}`] ?? '—',
+    ];
   });
-  return [`Embedded MNIST sample (train from the seed-0 train pool, test points from its test pool), ε = 0.3 L∞, engine defaults otherwise (Adam; PGD training: 7 steps of 2.5ε/7; Fast-AT: cyclic lr up to 5e-3, step 1.25ε). Evaluation (\`--eval-attack fgsm,pgd,ensemble\`): FGSM, PGD-${r.rows[0]?.plan.evalSteps} × ${r.rows[0]?.plan.restarts} restarts (step 2.5ε/steps, the engine's default; the paper used 0.01) and the AutoAttack-lite ensemble (APGD-CE, APGD-T, Square) with the same steps and restarts; worst case per point over all three. The papers train on 60,000 images for far longer — these are short CPU runs, so the figures show the method works, not that the papers' numbers are matched.`,
+  return [
+    `Embedded MNIST sample (train from the seed-0 train pool, test points from its test pool), ε = 0.3 L∞, engine defaults otherwise (Adam; PGD training: 7 steps of 2.5ε/7; Fast-AT: cyclic lr up to 5e-3, step 1.25ε). Evaluation (\`--eval-attack fgsm,pgd,ensemble\`): FGSM, PGD-${r.rows[0]?.plan.evalSteps} × ${r.rows[0]?.plan.restarts} restarts (step 2.5ε/steps, the engine's default; the paper used 0.01) and the AutoAttack-lite ensemble (APGD-CE, APGD-T, Square) with the same steps and restarts; worst case per point over all three. The papers train on 60,000 images for far longer — these are short CPU runs, so the figures show the method works, not that the papers' numbers are matched.`,
     '',
     table(['model', 'method', 'epochs × train points', 'test points', 'clean', 'FGSM', 'PGD', 'ensemble', 'worst case', 'training time', 'wall (incl. eval)', 'warnings', 'paper (README)'], rows),
-    ...(r.peerFastAt?.length ? ['', 'The same Fast-AT recipe in plain PyTorch (`bench/peer/fast_at.py`) on the same 8,000 training and 200 test images: wong-mnist, Adam, cyclic lr to 5e-3 peaking mid-run, FGSM from a random start that is not clipped before the gradient step (the paper\'s MNIST code), α = 0.375, batch 100, 10 epochs; PGD-50 × 10 with the engine\'s step.', '',
-      table(['initialisation', 'clean', 'PGD-50 × 10', 'PGD-10 per epoch', 'training time'], r.peerFastAt.map((p) => [p.init === 'glorot' ? 'Glorot uniform, zero bias (the engine\'s)' : 'PyTorch default', pct(p.clean), pct(p.pgd50), p.history.map((h) => (h.pgd10 * 100).toFixed(0)).join(' '), `${p.trainingSeconds.toFixed(0)} s`]))] : [])].join('\n');
+    ...(r.peerFastAt?.length
+      ? [
+          '',
+          "The same Fast-AT recipe in plain PyTorch (`bench/peer/fast_at.py`) on the same 8,000 training and 200 test images: wong-mnist, Adam, cyclic lr to 5e-3 peaking mid-run, FGSM from a random start that is not clipped before the gradient step (the paper's MNIST code), α = 0.375, batch 100, 10 epochs; PGD-50 × 10 with the engine's step.",
+          '',
+          table(
+            ['initialisation', 'clean', 'PGD-50 × 10', 'PGD-10 per epoch', 'training time'],
+            r.peerFastAt.map((p) => [
+              p.init === 'glorot' ? "Glorot uniform, zero bias (the engine's)" : 'PyTorch default',
+              pct(p.clean),
+              pct(p.pgd50),
+              p.history.map((h) => (h.pgd10 * 100).toFixed(0)).join(' '),
+              `${p.trainingSeconds.toFixed(0)} s`,
+            ]),
+          ),
+        ]
+      : []),
+  ].join('\n');
 }
 
 function recipeSection(r) {
   if (!r) return '';
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const line = (label, rows) => [label, rows.map((x) => `${pct(x.clean)}`).join(' / '), rows.map((x) => pct(x.pgd20)).join(' / '), pct(mean(rows.map((x) => x.pgd20)))];
-  return ['cnn-small, Adam 1e-3, batch 64, 3 epochs, L = L_clean + 1·L_FGSM at ε = 0.3, 4,000 training / 500 test images of the embedded sample; PGD-20 (step 2.5ε/20, random start). The engine\'s `--seed` also picks the split (seeds 1 and 2 train and test on other images); PyTorch uses the seed-0 split throughout.', '',
-    table(['run', 'clean (seeds 0 / 1 / 2)', 'PGD-20 (seeds 0 / 1 / 2)', 'PGD-20 mean'], [
-      line('engine (Glorot init)', r.engine),
-      line('PyTorch, Glorot init', r.peer.rows.filter((x) => x.init === 'glorot')),
-      line('PyTorch, default init', r.peer.rows.filter((x) => x.init === 'torch')),
-    ])].join('\n');
+  return [
+    "cnn-small, Adam 1e-3, batch 64, 3 epochs, L = L_clean + 1·L_FGSM at ε = 0.3, 4,000 training / 500 test images of the embedded sample; PGD-20 (step 2.5ε/20, random start). The engine's `--seed` also picks the split (seeds 1 and 2 train and test on other images); PyTorch uses the seed-0 split throughout.",
+    '',
+    table(
+      ['run', 'clean (seeds 0 / 1 / 2)', 'PGD-20 (seeds 0 / 1 / 2)', 'PGD-20 mean'],
+      [
+        line('engine (Glorot init)', r.engine),
+        line(
+          'PyTorch, Glorot init',
+          r.peer.rows.filter((x) => x.init === 'glorot'),
+        ),
+        line(
+          'PyTorch, default init',
+          r.peer.rows.filter((x) => x.init === 'torch'),
+        ),
+      ],
+    ),
+  ].join('\n');
 }
 
 function trainSpeedSection(t) {
@@ -191,14 +303,22 @@ function profileSection(e, p, r) {
   if (e && p) {
     const rows = e.rows.map((x) => {
       const y = p.rows.find((q) => q.model === x.model && q.task === x.task);
-      const top = (t) => t.slice(0, 5).map((k) => `${k.name} ${(k.share * 100).toFixed(0)}%`).join(', ');
+      const top = (t) =>
+        t
+          .slice(0, 5)
+          .map((k) => `${k.name} ${(k.share * 100).toFixed(0)}%`)
+          .join(', ');
       return [x.model, TASK_TITLE[x.task], x.batch, `${x.wallMs.toFixed(1)} ms, ${x.kernelCalls} kernels`, top(x.top), y ? `${y.selfCpuMsSum.toFixed(1)} ms` : 'n/a', y ? top(y.top) : 'n/a'];
     });
     parts.push(table(['model', 'task', 'batch', 'engine wall, kernel calls', 'engine top kernels (tf.profile)', 'PyTorch self CPU', 'PyTorch top ops (torch.profiler)'], rows));
   }
   if (r) {
-    parts.push(table(['model', 'task', 'stock ReLU grad (ms/step)', 'native ReluGrad (ms/step)', 'speed-up', 'input-gradient max abs diff'],
-      r.rows.map((x) => [x.model, TASK_TITLE[x.task], x.stockMs.toFixed(1), x.nativeReluGradMs.toFixed(1), `**${x.speedup.toFixed(2)}×**`, x.inputGradMaxAbsDiff.toExponential(1)])));
+    parts.push(
+      table(
+        ['model', 'task', 'stock ReLU grad (ms/step)', 'native ReluGrad (ms/step)', 'speed-up', 'input-gradient max abs diff'],
+        r.rows.map((x) => [x.model, TASK_TITLE[x.task], x.stockMs.toFixed(1), x.nativeReluGradMs.toFixed(1), `**${x.speedup.toFixed(2)}×**`, x.inputGradMaxAbsDiff.toExponential(1)]),
+      ),
+    );
   }
   return parts.join('\n\n');
 }
@@ -207,7 +327,11 @@ function profileSection(e, p, r) {
 function libtfSection() {
   const f = path.join(results, 'libtensorflow-221.json');
   if (!fs.existsSync(f)) return '';
-  const rows = fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const rows = fs
+    .readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const versions = [...new Set(rows.map((r) => r.libtensorflow))];
   if (versions.length !== 2) return '';
   const [a, b] = versions;
@@ -219,15 +343,28 @@ function libtfSection() {
   }
   const pick = (c, v, key) => rows.filter((r) => `${r.model}|${r.task}|${r.execution}` === c.k && r.libtensorflow === v).map((r) => r[key]);
   const ms = (v) => v.map((x) => x.toFixed(1)).join(', ');
-  const tableRows = cells.sort((x, y) => x.execution.localeCompare(y.execution)).map((c) => {
-    const ca = pick(c, a, 'meanCpuMsPerCall');
-    const cb = pick(c, b, 'meanCpuMsPerCall');
-    return [c.model, title[c.task] ?? c.task, c.execution, ms(ca), ms(cb), `**${(mean(ca) / mean(cb)).toFixed(2)}**`, `${ms(pick(c, a, 'firstMs').map((x) => x / 1000))} s`, `${ms(pick(c, b, 'firstMs').map((x) => x / 1000))} s`];
-  });
+  const tableRows = cells
+    .sort((x, y) => x.execution.localeCompare(y.execution))
+    .map((c) => {
+      const ca = pick(c, a, 'meanCpuMsPerCall');
+      const cb = pick(c, b, 'meanCpuMsPerCall');
+      return [
+        c.model,
+        title[c.task] ?? c.task,
+        c.execution,
+        ms(ca),
+        ms(cb),
+        `**${(mean(ca) / mean(cb)).toFixed(2)}**`,
+        `${ms(pick(c, a, 'firstMs').map((x) => x / 1000))} s`,
+        `${ms(pick(c, b, 'firstMs').map((x) => x / 1000))} s`,
+      ];
+    });
   const rounds = Math.max(...rows.map((r) => r.round));
-  return [`\`bench/experiments/libtensorflow-221.sh\`: ${rounds} rounds; in each, every model × path ran \`bench/experiments/step-cpu.ts\` (a fresh process, 1 thread, \`nice -n 10\`, ${rows[0].calls} calls after the first) on libtensorflow ${a} (this tree) and then ${b} (a scratch build of the binding against PyPI's tensorflow-cpu ${b} wheel). CPU time per call (ms, one value per round); ratio > 1: ${b} needs less CPU. The first call's wall time is under whatever else ran on the machine then (it includes compiling the graph on the compiled path).`,
+  return [
+    `\`bench/experiments/libtensorflow-221.sh\`: ${rounds} rounds; in each, every model × path ran \`bench/experiments/step-cpu.ts\` (a fresh process, 1 thread, \`nice -n 10\`, ${rows[0].calls} calls after the first) on libtensorflow ${a} (this tree) and then ${b} (a scratch build of the binding against PyPI's tensorflow-cpu ${b} wheel). CPU time per call (ms, one value per round); ratio > 1: ${b} needs less CPU. The first call's wall time is under whatever else ran on the machine then (it includes compiling the graph on the compiled path).`,
     '',
-    table(['model', 'task', 'path', `CPU ms/call ${a}`, `CPU ms/call ${b}`, `${a} ÷ ${b}`, `first call ${a}`, `first call ${b}`], tableRows)].join('\n');
+    table(['model', 'task', 'path', `CPU ms/call ${a}`, `CPU ms/call ${b}`, `${a} ÷ ${b}`, `first call ${a}`, `first call ${b}`], tableRows),
+  ].join('\n');
 }
 
 function autoattackSection(a) {
@@ -237,36 +374,68 @@ function autoattackSection(a) {
   const n = a.peer.points;
   const ec = e.correct.slice(0, n);
   const eAcc = ec.reduce((s, v) => s + v, 0) / n;
-  const rows = [[`robustlab \`--attack autoattack\` (standard)${n < e.points ? `, first ${n} of its ${e.points} points (all ${e.points}: ${(e.accuracy * 100).toFixed(2)}%)` : ''}`, pct(e.cleanAccuracy), `**${(eAcc * 100).toFixed(2)}%**`, '—', Object.entries(e.brokenBy).map(([k, v]) => `${k} ${v}`).join(', ') + (n < e.points ? ` (on ${e.points})` : ''), `${e.seconds.toFixed(0)} s (${e.cpuSeconds.toFixed(0)} s CPU) for ${e.points}`]];
+  const rows = [
+    [
+      `robustlab \`--attack autoattack\` (standard)${n < e.points ? `, first ${n} of its ${e.points} points (all ${e.points}: ${(e.accuracy * 100).toFixed(2)}%)` : ''}`,
+      pct(e.cleanAccuracy),
+      `**${(eAcc * 100).toFixed(2)}%**`,
+      '—',
+      Object.entries(e.brokenBy)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') + (n < e.points ? ` (on ${e.points})` : ''),
+      `${e.seconds.toFixed(0)} s (${e.cpuSeconds.toFixed(0)} s CPU) for ${e.points}`,
+    ],
+  ];
   for (const r of a.peer.results) {
     const differ = r.correct.filter((c, i) => c !== ec[i]).length;
-    rows.push([`${r.tool} (torchattacks ${a.peer.versions.torchattacks})`, pct(a.peer.cleanAccuracy), `**${(r.accuracy * 100).toFixed(2)}%**`, `${((eAcc - r.accuracy) * 100).toFixed(2)} points (${differ} of ${n} points differ)`, '', `${r.seconds.toFixed(0)} s (${r.cpuSeconds.toFixed(0)} s CPU) for ${n}`]);
+    rows.push([
+      `${r.tool} (torchattacks ${a.peer.versions.torchattacks})`,
+      pct(a.peer.cleanAccuracy),
+      `**${(r.accuracy * 100).toFixed(2)}%**`,
+      `${((eAcc - r.accuracy) * 100).toFixed(2)} points (${differ} of ${n} points differ)`,
+      '',
+      `${r.seconds.toFixed(0)} s (${r.cpuSeconds.toFixed(0)} s CPU) for ${n}`,
+    ]);
   }
-  return [`Defended model: ${a.model.trainedBy}; test points of the embedded sample (seed ${a.seed}), L∞ ε = ${a.eps}. Peer: torchattacks' APGD, APGDT, FAB and Square with AutoAttack's standard parameters (100 iterations, 9 target classes, 5,000 queries), cascaded by its MultiAttack, on the PyTorch twin of the same weights (logits agree within ${a.logits?.results?.find((r) => r.model === 'defended')?.maxAbsDiff?.toExponential(1) ?? 'n/a'}); "torchattacks-default" is torchattacks.AutoAttack as shipped (its parts run 10 iterations). Target: the engine within ±0.5 points of the peer's standard AutoAttack.${a.note ? ` ${a.note}` : ''}`,
-    '', table(['evaluation', 'clean', 'AutoAttack robust accuracy', 'engine − peer', 'first broken by', 'time'], rows)].join('\n');
+  return [
+    `Defended model: ${a.model.trainedBy}; test points of the embedded sample (seed ${a.seed}), L∞ ε = ${a.eps}. Peer: torchattacks' APGD, APGDT, FAB and Square with AutoAttack's standard parameters (100 iterations, 9 target classes, 5,000 queries), cascaded by its MultiAttack, on the PyTorch twin of the same weights (logits agree within ${a.logits?.results?.find((r) => r.model === 'defended')?.maxAbsDiff?.toExponential(1) ?? 'n/a'}); "torchattacks-default" is torchattacks.AutoAttack as shipped (its parts run 10 iterations). Target: the engine within ±0.5 points of the peer's standard AutoAttack.${a.note ? ` ${a.note}` : ''}`,
+    '',
+    table(['evaluation', 'clean', 'AutoAttack robust accuracy', 'engine − peer', 'first broken by', 'time'], rows),
+  ].join('\n');
 }
 
 function softmaxTwinsSection(t) {
   if (!t) return '';
-  return [`The converter's two twins of one trained model (test/fixtures/keras: a separate \`keras.layers.Softmax()\` layer, and \`Activation('softmax')\`), ${t.attack}, ${t.rows[0].points} points of the embedded sample (seed 0). Both are now attacked on their logits; the last row is what attacking the Softmax-layer model's probabilities (the behaviour issue 13 found) gives.`, '',
-    table(['model', 'clean', 'C&W L2 ‖δ‖₂ ≤ 1', 'C&W L2 ‖δ‖₂ ≤ 2'], t.rows.map((r) => [r.model, pct(r.clean), pct(r.robust['1']), pct(r.robust['2'])]))].join('\n');
+  return [
+    `The converter's two twins of one trained model (test/fixtures/keras: a separate \`keras.layers.Softmax()\` layer, and \`Activation('softmax')\`), ${t.attack}, ${t.rows[0].points} points of the embedded sample (seed 0). Both are now attacked on their logits; the last row is what attacking the Softmax-layer model's probabilities (the behaviour issue 13 found) gives.`,
+    '',
+    table(
+      ['model', 'clean', 'C&W L2 ‖δ‖₂ ≤ 1', 'C&W L2 ‖δ‖₂ ≤ 2'],
+      t.rows.map((r) => [r.model, pct(r.clean), pct(r.robust['1']), pct(r.robust['2'])]),
+    ),
+  ].join('\n');
 }
 
 function suite(sfx, title) {
   const m = read(`machine${sfx}.json`);
   if (!m) return '';
   const parts = [`### ${title}`, machineSection(m)];
-  const add = (h, body) => { if (body) parts.push(`#### ${h}`, body); };
+  const add = (h, body) => {
+    if (body) parts.push(`#### ${h}`, body);
+  };
   add('Converter check: PyTorch twins vs engine logits (fresh models of each architecture)', logitsSection(read(`logits-check${sfx}.json`)));
   add('Training-step speed of cnn-small on the native backend (issue 2; `node --import tsx bench/train-speed.ts`)', trainSpeedSection(read(`train-speed${sfx}.json`)));
   add('Speed: engine (tfjs-node) vs PyTorch, same work, same batch', speedSection(read(`speed${sfx}.json`)));
   if (!sfx) add('libtensorflow 2.9.1 (tfjs-node 4.22) vs 2.21.0, CPU time per call (issue 14)', libtfSection());
-  add('Profile: which ops dominate a step; and the native-ReluGrad experiment (bench/experiments/relu-grad.ts)', profileSection(read(`profile-engine${sfx}.json`), read(`profile-peer${sfx}.json`), read(`relu-grad-experiment${sfx}.json`)));
+  add(
+    'Profile: which ops dominate a step; and the native-ReluGrad experiment (bench/experiments/relu-grad.ts)',
+    profileSection(read(`profile-engine${sfx}.json`), read(`profile-peer${sfx}.json`), read(`relu-grad-experiment${sfx}.json`)),
+  );
   add('Agreement: engine attacks vs ART and Foolbox on the same weights and points', agreementSection(read(`agreement${sfx}.json`)));
   add('Reproduction on the embedded MNIST sample', reproSection(read(`reproduction${sfx}.json`)));
   add('Standard AutoAttack: engine vs torchattacks on a PGD-trained model (issue 13)', autoattackSection(read(`autoattack${sfx}.json`)));
-  if (!sfx) add('The Softmax-layer model and its Activation(\'softmax\') twin under C&W (issue 13; `bench/experiments/softmax-twins.ts`)', softmaxTwinsSection(read('softmax-twins.json')));
-  if (!sfx) add('Issue 3\'s recipe: FGSM training of cnn-small, engine vs PyTorch', recipeSection(read('recipe-fgsm.json')));
+  if (!sfx) add("The Softmax-layer model and its Activation('softmax') twin under C&W (issue 13; `bench/experiments/softmax-twins.ts`)", softmaxTwinsSection(read('softmax-twins.json')));
+  if (!sfx) add("Issue 3's recipe: FGSM training of cnn-small, engine vs PyTorch", recipeSection(read('recipe-fgsm.json')));
   return parts.join('\n\n');
 }
 

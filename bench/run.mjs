@@ -26,8 +26,13 @@ const started = Date.now();
 const MODELS = ['cnn-small', 'madry-mnist', 'wong-mnist'];
 
 // The engine's thread pools: TF defaults to one intra-op thread per core; say so explicitly.
-const env = { ...process.env, TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? '2', TF_NUM_INTEROP_THREADS: process.env.TF_NUM_INTEROP_THREADS ?? '2',
-  OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '2', TF_CPP_MIN_LOG_LEVEL: '2' };
+const env = {
+  ...process.env,
+  TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? '2',
+  TF_NUM_INTEROP_THREADS: process.env.TF_NUM_INTEROP_THREADS ?? '2',
+  OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '2',
+  TF_CPP_MIN_LOG_LEVEL: '2',
+};
 
 function banner(s) {
   process.stdout.write(`\n=== ${s} (${((Date.now() - started) / 60000).toFixed(1)} min, load ${os.loadavg()[0].toFixed(1)}) ===\n`);
@@ -43,17 +48,35 @@ function sh(cmd, args, opts = {}) {
 const tsx = (script, args) => sh(process.execPath, ['--import', 'tsx', path.join(here, script), ...args]);
 const py = (script, args) => sh(PY, [script, ...args], { cwd: path.join(here, 'peer') });
 const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
-const writeJson = (f, v) => { fs.mkdirSync(path.dirname(f), { recursive: true }); fs.writeFileSync(f, `${JSON.stringify(v, null, 2)}\n`); };
+const writeJson = (f, v) => {
+  fs.mkdirSync(path.dirname(f), { recursive: true });
+  fs.writeFileSync(f, `${JSON.stringify(v, null, 2)}\n`);
+};
 
 function machine(peer) {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
   const flags = (/^flags\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? '').split(' ');
   const tfVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@tensorflow/tfjs-node/package.json'), 'utf8')).version;
   let python = '';
-  try { python = execFileSync(PY, ['--version'], { encoding: 'utf8' }).trim(); } catch { /* no peer */ }
-  return { date: new Date().toISOString(), cores: os.cpus().length, cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1], memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+  try {
+    python = execFileSync(PY, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    /* no peer */
+  }
+  return {
+    date: new Date().toISOString(),
+    cores: os.cpus().length,
+    cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1],
+    memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
     simdFlags: flags.filter((f) => /^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512vl|avx512_vnni|avx512_bf16|avx_vnni|amx_tile|amx_bf16|amx_int8|f16c)$/.test(f)),
-    cpuFlags: flags.join(' '), node: process.version, tfjsNode: tfVersion, python, peer, loadavgAtStart: os.loadavg(), threadEnv: { TF_NUM_INTRAOP_THREADS: env.TF_NUM_INTRAOP_THREADS, TF_NUM_INTEROP_THREADS: env.TF_NUM_INTEROP_THREADS, OMP_NUM_THREADS: env.OMP_NUM_THREADS } };
+    cpuFlags: flags.join(' '),
+    node: process.version,
+    tfjsNode: tfVersion,
+    python,
+    peer,
+    loadavgAtStart: os.loadavg(),
+    threadEnv: { TF_NUM_INTRAOP_THREADS: env.TF_NUM_INTRAOP_THREADS, TF_NUM_INTEROP_THREADS: env.TF_NUM_INTEROP_THREADS, OMP_NUM_THREADS: env.OMP_NUM_THREADS },
+  };
 }
 
 async function main() {
@@ -82,8 +105,17 @@ async function main() {
     banner('speed: engine (eager and compiled) vs PyTorch, paired and alternating per cell');
     // Issue 14: 2-thread images/s and 1-thread process CPU time per image, with the load average and
     // the time to the first step of each cell (bench/speed-pairs.mjs).
-    sh(process.execPath, [path.join(here, 'speed-pairs.mjs'), '--export', exportDir, '--models', (quick ? ['cnn-small'] : MODELS).join(','),
-      '--rounds', quick ? '3' : '5', '--out', path.join(results, `speed${suffix}.json`)]);
+    sh(process.execPath, [
+      path.join(here, 'speed-pairs.mjs'),
+      '--export',
+      exportDir,
+      '--models',
+      (quick ? ['cnn-small'] : MODELS).join(','),
+      '--rounds',
+      quick ? '3' : '5',
+      '--out',
+      path.join(results, `speed${suffix}.json`),
+    ]);
   }
 
   if (want('profile')) {
@@ -92,9 +124,17 @@ async function main() {
     const tasks = quick ? 'train-fgsm' : 'train-clean,train-fgsm,train-pgd7,eval-pgd20';
     tsx('profile-engine.ts', ['--models', models, '--tasks', tasks, '--out', path.join(results, `profile-engine${suffix}.json`)]);
     py('profile_ops.py', [exportDir, path.join(results, `profile-peer${suffix}.json`), models, tasks]);
-    banner('experiment: native ReluGrad in place of tfjs-core\'s step()-based ReLU gradient');
-    tsx('experiments/relu-grad.ts', ['--models', quick ? 'cnn-small' : 'cnn-small,madry-mnist,wong-mnist', '--tasks', quick ? 'train-fgsm' : 'train-clean,train-fgsm,train-pgd7',
-      '--reps', quick ? '3' : '5', '--out', path.join(results, `relu-grad-experiment${suffix}.json`)]);
+    banner("experiment: native ReluGrad in place of tfjs-core's step()-based ReLU gradient");
+    tsx('experiments/relu-grad.ts', [
+      '--models',
+      quick ? 'cnn-small' : 'cnn-small,madry-mnist,wong-mnist',
+      '--tasks',
+      quick ? 'train-fgsm' : 'train-clean,train-fgsm,train-pgd7',
+      '--reps',
+      quick ? '3' : '5',
+      '--out',
+      path.join(results, `relu-grad-experiment${suffix}.json`),
+    ]);
   }
 
   if (want('agree')) {
@@ -103,8 +143,26 @@ async function main() {
     const modelJson = path.join(runDir, 'model', 'model.json');
     if (!fs.existsSync(path.join(runDir, 'summary.json'))) {
       fs.rmSync(runDir, { recursive: true, force: true });
-      sh(process.execPath, ['bin/robustlab.js', 'train', '--model', 'cnn-small', '--method', 'fgsm', '--eps', '0.3', '--epochs', '2', '--train-size', quick ? '2000' : '4000',
-        '--test-size', String(testSize), '--eval-attack', 'fgsm', '--out', runDir]);
+      sh(process.execPath, [
+        'bin/robustlab.js',
+        'train',
+        '--model',
+        'cnn-small',
+        '--method',
+        'fgsm',
+        '--eps',
+        '0.3',
+        '--epochs',
+        '2',
+        '--train-size',
+        quick ? '2000' : '4000',
+        '--test-size',
+        String(testSize),
+        '--eval-attack',
+        'fgsm',
+        '--out',
+        runDir,
+      ]);
     }
     const agreeExport = path.join(work, `export-agree${suffix}`);
     tsx('export.ts', ['--seed', '0', '--test-size', String(testSize), '--out', agreeExport, '--models', 'cnn-small', '--model', `agreement=${modelJson}`]);
@@ -118,19 +176,48 @@ async function main() {
     // The engine CLI on the same model and points, as a user would run it (seed 0).
     const cliDir = path.join(work, `agree-cli${suffix}`);
     fs.rmSync(cliDir, { recursive: true, force: true });
-    sh(process.execPath, ['bin/robustlab.js', 'attack', modelJson, '--attack', 'fgsm,pgd', '--eps', '0.3', '--steps', '40', '--step-size', '0.01', '--test-size', String(testSize), '--seed', '0', '--out', cliDir], { capture: true });
-    writeJson(path.join(results, `agreement${suffix}.json`), { quick, model: { trainedBy: 'robustlab train --model cnn-small --method fgsm --eps 0.3 --epochs 2', summary: pick(readJson(path.join(runDir, 'summary.json')), ['cleanAccuracy', 'robust', 'trainingSeconds', 'testPoints']) },
-      logits: readJson(path.join(work, `logits-agree${suffix}.json`)), engine: readJson(ef), peer: readJson(pf), cli: pick(readJson(path.join(cliDir, 'summary.json')), ['cleanAccuracy', 'robust', 'worstCase', 'testPoints']) });
+    sh(
+      process.execPath,
+      ['bin/robustlab.js', 'attack', modelJson, '--attack', 'fgsm,pgd', '--eps', '0.3', '--steps', '40', '--step-size', '0.01', '--test-size', String(testSize), '--seed', '0', '--out', cliDir],
+      { capture: true },
+    );
+    writeJson(path.join(results, `agreement${suffix}.json`), {
+      quick,
+      model: {
+        trainedBy: 'robustlab train --model cnn-small --method fgsm --eps 0.3 --epochs 2',
+        summary: pick(readJson(path.join(runDir, 'summary.json')), ['cleanAccuracy', 'robust', 'trainingSeconds', 'testPoints']),
+      },
+      logits: readJson(path.join(work, `logits-agree${suffix}.json`)),
+      engine: readJson(ef),
+      peer: readJson(pf),
+      cli: pick(readJson(path.join(cliDir, 'summary.json')), ['cleanAccuracy', 'robust', 'worstCase', 'testPoints']),
+    });
   }
 
   if (want('autoattack')) {
-    banner('AutoAttack: engine `--attack autoattack` vs torchattacks\' standard AutoAttack on a PGD-trained cnn-small');
+    banner("AutoAttack: engine `--attack autoattack` vs torchattacks' standard AutoAttack on a PGD-trained cnn-small");
     const runDir = path.join(work, `aa-model${suffix}`);
     const modelJson = path.join(runDir, 'model', 'model.json');
     const trainArgs = quick ? ['--epochs', '1', '--train-size', '2000'] : ['--epochs', '3', '--eps-warmup', '1', '--train-size', '4000'];
     if (!fs.existsSync(path.join(runDir, 'summary.json'))) {
       fs.rmSync(runDir, { recursive: true, force: true });
-      sh(process.execPath, ['bin/robustlab.js', 'train', '--model', 'cnn-small', '--method', 'pgd', '--eps', '0.3', ...trainArgs, '--test-size', String(testSize), '--eval-attack', 'fgsm', '--out', runDir]);
+      sh(process.execPath, [
+        'bin/robustlab.js',
+        'train',
+        '--model',
+        'cnn-small',
+        '--method',
+        'pgd',
+        '--eps',
+        '0.3',
+        ...trainArgs,
+        '--test-size',
+        String(testSize),
+        '--eval-attack',
+        'fgsm',
+        '--out',
+        runDir,
+      ]);
     }
     const aaPoints = quick ? 100 : testSize;
     const aaExport = path.join(work, `export-aa${suffix}`);
@@ -140,9 +227,19 @@ async function main() {
     const pf = path.join(work, `aa-peer${suffix}.json`);
     tsx('autoattack-engine.ts', ['--export', aaExport, '--model', modelJson, '--eps', '0.3', '--out', ef]);
     py('autoattack.py', ['--export', aaExport, '--model', modelJson, '--eps', '0.3', '--out', pf, ...(quick ? ['--skip-default'] : [])]);
-    writeJson(path.join(results, `autoattack${suffix}.json`), { quick, eps: 0.3, seed: 0, points: aaPoints,
-      model: { trainedBy: `robustlab train --model cnn-small --method pgd --eps 0.3 ${trainArgs.join(' ')}`, summary: pick(readJson(path.join(runDir, 'summary.json')), ['cleanAccuracy', 'robust', 'trainingSeconds', 'testPoints']) },
-      logits: readJson(path.join(work, `logits-aa${suffix}.json`)), engine: readJson(ef), peer: readJson(pf) });
+    writeJson(path.join(results, `autoattack${suffix}.json`), {
+      quick,
+      eps: 0.3,
+      seed: 0,
+      points: aaPoints,
+      model: {
+        trainedBy: `robustlab train --model cnn-small --method pgd --eps 0.3 ${trainArgs.join(' ')}`,
+        summary: pick(readJson(path.join(runDir, 'summary.json')), ['cleanAccuracy', 'robust', 'trainingSeconds', 'testPoints']),
+      },
+      logits: readJson(path.join(work, `logits-aa${suffix}.json`)),
+      engine: readJson(ef),
+      peer: readJson(pf),
+    });
   }
 
   if (want('repro')) {
@@ -153,31 +250,76 @@ async function main() {
     const plans = quick
       ? [{ model: 'wong-mnist', method: 'fgsm', epochs: 2, trainSize: 2000, testSize: 100, batch: 100, evalSteps: 20, restarts: 2, warmup: 0 }]
       : [
-        { model: 'wong-mnist', method: 'fgsm', epochs: 10, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10, warmup: 0 },
-        { model: 'wong-mnist', method: 'fast', epochs: 10, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10, warmup: 0 },
-        { model: 'wong-mnist', method: 'pgd', epochs: 6, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10, warmup: 2 },
-        { model: 'madry-mnist', method: 'fgsm', epochs: 3, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 0 },
-        { model: 'madry-mnist', method: 'fast', epochs: 3, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 0 },
-        { model: 'madry-mnist', method: 'pgd', epochs: 4, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 1 },
-      ];
+          { model: 'wong-mnist', method: 'fgsm', epochs: 10, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10, warmup: 0 },
+          { model: 'wong-mnist', method: 'fast', epochs: 10, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10, warmup: 0 },
+          { model: 'wong-mnist', method: 'pgd', epochs: 6, trainSize: 8000, testSize: 200, batch: 100, evalSteps: 50, restarts: 10, warmup: 2 },
+          { model: 'madry-mnist', method: 'fgsm', epochs: 3, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 0 },
+          { model: 'madry-mnist', method: 'fast', epochs: 3, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 0 },
+          { model: 'madry-mnist', method: 'pgd', epochs: 4, trainSize: 8000, testSize: 200, batch: 50, evalSteps: 50, restarts: 10, warmup: 1 },
+        ];
     const out = path.join(results, `reproduction${suffix}.json`);
     const previous = fs.existsSync(out) && !quick ? readJson(out) : undefined;
     const rows = previous ? previous.rows.filter((r) => !plans.some((p) => p.model === r.model && p.method === r.method && p.done === false)) : [];
     for (const p of plans) {
-      if (resume && rows.some((r) => r.model === p.model && r.method === p.method && r.plan && JSON.stringify(r.plan) === JSON.stringify(p))) { process.stdout.write(`(kept ${p.model} ${p.method} from an earlier run)\n`); continue; }
+      if (resume && rows.some((r) => r.model === p.model && r.method === p.method && r.plan && JSON.stringify(r.plan) === JSON.stringify(p))) {
+        process.stdout.write(`(kept ${p.model} ${p.method} from an earlier run)\n`);
+        continue;
+      }
       const dir = path.join(work, `repro${suffix}`, `${p.model}-${p.method}`);
       fs.rmSync(dir, { recursive: true, force: true });
       const t0 = Date.now();
-      sh(process.execPath, ['bin/robustlab.js', 'train', '--model', p.model, '--method', p.method, '--eps', '0.3', '--epochs', String(p.epochs), '--train-size', String(p.trainSize),
-        '--test-size', String(p.testSize), '--batch-size', String(p.batch), ...(p.warmup ? ['--eps-warmup', String(p.warmup)] : []), '--eval-attack', 'fgsm,pgd,ensemble', '--eval-steps', String(p.evalSteps), '--eval-restarts', String(p.restarts), '--out', dir], { capture: true });
+      sh(
+        process.execPath,
+        [
+          'bin/robustlab.js',
+          'train',
+          '--model',
+          p.model,
+          '--method',
+          p.method,
+          '--eps',
+          '0.3',
+          '--epochs',
+          String(p.epochs),
+          '--train-size',
+          String(p.trainSize),
+          '--test-size',
+          String(p.testSize),
+          '--batch-size',
+          String(p.batch),
+          ...(p.warmup ? ['--eps-warmup', String(p.warmup)] : []),
+          '--eval-attack',
+          'fgsm,pgd,ensemble',
+          '--eval-steps',
+          String(p.evalSteps),
+          '--eval-restarts',
+          String(p.restarts),
+          '--out',
+          dir,
+        ],
+        { capture: true },
+      );
       const s = readJson(path.join(dir, 'summary.json'));
       const i = rows.findIndex((r) => r.model === p.model && r.method === p.method);
-      const row = { model: p.model, method: p.method, plan: p, wallSeconds: (Date.now() - t0) / 1000, loadavg: os.loadavg()[0], ...pick(s, ['cleanAccuracy', 'robust', 'worstCase', 'trainingSeconds', 'testPoints', 'epochs', 'warnings']) };
-      if (i >= 0) rows[i] = row; else rows.push(row);
+      const row = {
+        model: p.model,
+        method: p.method,
+        plan: p,
+        wallSeconds: (Date.now() - t0) / 1000,
+        loadavg: os.loadavg()[0],
+        ...pick(s, ['cleanAccuracy', 'robust', 'worstCase', 'trainingSeconds', 'testPoints', 'epochs', 'warnings']),
+      };
+      if (i >= 0) rows[i] = row;
+      else rows.push(row);
       writeJson(out, { quick, rows, ...(previous?.peerFastAt ? { peerFastAt: previous.peerFastAt } : {}) });
-      process.stdout.write(`${p.model} ${p.method}: clean ${(s.cleanAccuracy * 100).toFixed(1)}%, worst case ${s.worstCase.map((w) => `${(w.accuracy * 100).toFixed(1)}%`).join(' ')}, trained in ${s.trainingSeconds.toFixed(0)} s\n`);
+      process.stdout.write(
+        `${p.model} ${p.method}: clean ${(s.cleanAccuracy * 100).toFixed(1)}%, worst case ${s.worstCase.map((w) => `${(w.accuracy * 100).toFixed(1)}%`).join(' ')}, trained in ${s.trainingSeconds.toFixed(0)} s\n`,
+      );
     }
-    const order = (r) => { const i = plans.findIndex((p) => p.model === r.model && p.method === r.method); return i < 0 ? plans.length : i; };
+    const order = (r) => {
+      const i = plans.findIndex((p) => p.model === r.model && p.method === r.method);
+      return i < 0 ? plans.length : i;
+    };
     rows.sort((a, b) => order(a) - order(b));
     writeJson(out, { quick, rows, ...(previous?.peerFastAt ? { peerFastAt: previous.peerFastAt } : {}) });
     if (!quick) {
@@ -204,8 +346,38 @@ async function main() {
     for (const seed of [0, 1, 2]) {
       const dir = path.join(work, 'recipe', `engine-seed${seed}`);
       fs.rmSync(dir, { recursive: true, force: true });
-      sh(process.execPath, ['bin/robustlab.js', 'train', '--model', 'cnn-small', '--method', 'fgsm', '--eps', '0.3', '--lambda', '1', '--epochs', '3', '--batch-size', '64',
-        '--train-size', '4000', '--test-size', '500', '--eval-attack', 'pgd', '--eval-steps', '20', '--seed', String(seed), '--out', dir], { capture: true });
+      sh(
+        process.execPath,
+        [
+          'bin/robustlab.js',
+          'train',
+          '--model',
+          'cnn-small',
+          '--method',
+          'fgsm',
+          '--eps',
+          '0.3',
+          '--lambda',
+          '1',
+          '--epochs',
+          '3',
+          '--batch-size',
+          '64',
+          '--train-size',
+          '4000',
+          '--test-size',
+          '500',
+          '--eval-attack',
+          'pgd',
+          '--eval-steps',
+          '20',
+          '--seed',
+          String(seed),
+          '--out',
+          dir,
+        ],
+        { capture: true },
+      );
       const s = readJson(path.join(dir, 'summary.json'));
       engineRows.push({ seed, clean: s.cleanAccuracy, pgd20: s.robust.find((r) => r.attack === 'pgd')?.accuracy, trainingSeconds: s.trainingSeconds });
     }

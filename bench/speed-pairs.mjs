@@ -17,7 +17,10 @@ import { PY } from './setup-peer.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const argv = process.argv.slice(2);
-const flag = (k, d) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : d; };
+const flag = (k, d) => {
+  const i = argv.indexOf(`--${k}`);
+  return i >= 0 ? argv[i + 1] : d;
+};
 const exportArg = flag('export');
 if (!exportArg) throw new Error('--export DIR (bench/export.ts output) is required');
 const exportDir = path.resolve(exportArg);
@@ -36,7 +39,12 @@ function worker(name, cmd, args, env) {
   const waiting = [];
   lines.on('line', (l) => {
     let v;
-    try { v = JSON.parse(l); } catch { process.stderr.write(`[${name}] ${l}\n`); return; }
+    try {
+      v = JSON.parse(l);
+    } catch {
+      process.stderr.write(`[${name}] ${l}\n`);
+      return;
+    }
     waiting.shift()?.(v);
   });
   let exited;
@@ -48,7 +56,10 @@ function worker(name, cmd, args, env) {
   const ready = next();
   return {
     name,
-    ready: ready.then((v) => { if (v.error) throw new Error(v.error); return v; }),
+    ready: ready.then((v) => {
+      if (v.error) throw new Error(v.error);
+      return v;
+    }),
     async send(msg) {
       const p = next();
       child.stdin.write(`${JSON.stringify(msg)}\n`);
@@ -56,7 +67,9 @@ function worker(name, cmd, args, env) {
       if (v.error) throw new Error(`[${name}] ${v.error}`);
       return v;
     },
-    close() { child.stdin.end(); },
+    close() {
+      child.stdin.end();
+    },
   };
 }
 
@@ -64,13 +77,20 @@ const engineEnv = (n) => ({ TF_NUM_INTRAOP_THREADS: String(n), TF_NUM_INTEROP_TH
 const engine = (n) => worker(`engine-${n}t`, process.execPath, ['--import', 'tsx', path.join(here, 'speed-worker.ts')], engineEnv(n));
 const peer = (n) => worker(`torch-${n}t`, PY, ['speed_worker.py', '--data', exportDir, '--threads', String(n)], { OMP_NUM_THREADS: String(n) });
 
-const median = (v) => { const s = [...v].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const mean = (v) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
 
 async function main() {
   const workers = { e2: engine(2), e1: engine(1), p2: peer(2), p1: peer(1) };
   const info = Object.fromEntries(await Promise.all(Object.entries(workers).map(async ([k, w]) => [k, await w.ready])));
-  process.stdout.write(`workers ready: ${Object.entries(info).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join('; ')}\n`);
+  process.stdout.write(
+    `workers ready: ${Object.entries(info)
+      .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+      .join('; ')}\n`,
+  );
   const rows = [];
   const started = Date.now();
   for (const model of models) {
@@ -78,7 +98,10 @@ async function main() {
       // C&W has no compiled version (it is not one of the compiled gradient attacks): eager only.
       const paths = task === 'eval-cw' ? ['eager'] : ['eager', 'compiled'];
       const sides = [
-        ...paths.flatMap((p) => [{ key: `${p}-2t`, side: p, threads: 2, w: workers.e2 }, { key: `${p}-1t`, side: p, threads: 1, w: workers.e1 }]),
+        ...paths.flatMap((p) => [
+          { key: `${p}-2t`, side: p, threads: 2, w: workers.e2 },
+          { key: `${p}-1t`, side: p, threads: 1, w: workers.e1 },
+        ]),
         { key: 'peer-2t', side: 'peer', threads: 2, w: workers.p2 },
         { key: 'peer-1t', side: 'peer', threads: 1, w: workers.p1 },
       ];
@@ -112,7 +135,9 @@ async function main() {
       const t = row.twoThreads;
       const c = row.oneThread;
       const best = c.compiled ?? c.eager;
-      process.stdout.write(`${model.padEnd(12)} ${task.padEnd(12)} 2 threads img/s: eager ${t.eager.imagesPerSec.toFixed(0)}${t.compiled ? `, compiled ${t.compiled.imagesPerSec.toFixed(0)}` : ''}, torch ${t.peer.imagesPerSec.toFixed(0)} | 1 thread CPU µs/img: eager ${c.eager.cpuUsPerImage.toFixed(0)}${c.compiled ? `, compiled ${c.compiled.cpuUsPerImage.toFixed(0)}` : ''}, torch ${c.peer.cpuUsPerImage.toFixed(0)} (×${(c.peer.cpuUsPerImage / best.cpuUsPerImage).toFixed(2)}) | load ${row.loadavg.peer} (${((Date.now() - started) / 60000).toFixed(1)} min)\n`);
+      process.stdout.write(
+        `${model.padEnd(12)} ${task.padEnd(12)} 2 threads img/s: eager ${t.eager.imagesPerSec.toFixed(0)}${t.compiled ? `, compiled ${t.compiled.imagesPerSec.toFixed(0)}` : ''}, torch ${t.peer.imagesPerSec.toFixed(0)} | 1 thread CPU µs/img: eager ${c.eager.cpuUsPerImage.toFixed(0)}${c.compiled ? `, compiled ${c.compiled.cpuUsPerImage.toFixed(0)}` : ''}, torch ${c.peer.cpuUsPerImage.toFixed(0)} (×${(c.peer.cpuUsPerImage / best.cpuUsPerImage).toFixed(2)}) | load ${row.loadavg.peer} (${((Date.now() - started) / 60000).toFixed(1)} min)\n`,
+      );
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${JSON.stringify(result(info, rows, started), null, 2)}\n`);
     }
@@ -124,11 +149,23 @@ async function main() {
 
 function result(info, rows, started, finished = false) {
   return {
-    kind: 'paired', rounds, callsPerRound: calls, nice: niceLevel, cores: os.cpus().length,
-    engine: { backend: info.e2.backend, versions: info.e2.versions, libtensorflow: info.e2.libtensorflow, threads: { twoThreads: engineEnv(2), oneThread: engineEnv(1) }, oneDnn: process.env.TF_ENABLE_ONEDNN_OPTS ?? '1 (engine default)' },
+    kind: 'paired',
+    rounds,
+    callsPerRound: calls,
+    nice: niceLevel,
+    cores: os.cpus().length,
+    engine: {
+      backend: info.e2.backend,
+      versions: info.e2.versions,
+      libtensorflow: info.e2.libtensorflow,
+      threads: { twoThreads: engineEnv(2), oneThread: engineEnv(1) },
+      oneDnn: process.env.TF_ENABLE_ONEDNN_OPTS ?? '1 (engine default)',
+    },
     peer: { torch: info.p2.torch, threads: { twoThreads: [info.p2.threads, info.p2.interop], oneThread: [info.p1.threads, info.p1.interop] } },
     options: { batch: 64, evalBatch: 100, cwBatch: 100, cwSteps: 20, eps: 0.3 },
-    rows, seconds: (Date.now() - started) / 1000, ...(finished ? { finishedAt: new Date().toISOString() } : { partial: true }),
+    rows,
+    seconds: (Date.now() - started) / 1000,
+    ...(finished ? { finishedAt: new Date().toISOString() } : { partial: true }),
   };
 }
 

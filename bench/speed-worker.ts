@@ -12,9 +12,22 @@ import { backend } from '../src/engine/backend';
 import { loadDataset } from '../src/engine/data';
 import { makeCell, type Cell, type Task } from './lib/engineSpeed';
 
-interface Setup { op: 'setup'; id: string; model: string; task: Task; path: 'eager' | 'compiled' }
-interface Run { op: 'run'; id: string; calls: number }
-interface Drop { op: 'drop'; id: string }
+interface Setup {
+  op: 'setup';
+  id: string;
+  model: string;
+  task: Task;
+  path: 'eager' | 'compiled';
+}
+interface Run {
+  op: 'run';
+  id: string;
+  calls: number;
+}
+interface Drop {
+  op: 'drop';
+  id: string;
+}
 
 const cpuSec = () => {
   const c = process.cpuUsage();

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   let emitted = 0;
   let sinkWrites = 0;
   emitter.logTo(path.join(dir, 'events.jsonl'));
-  emitter.addSink((e) => { sinkWrites += JSON.stringify(e).length > 0 ? 1 : 0; });
+  emitter.addSink((e) => {
+    sinkWrites += JSON.stringify(e).length > 0 ? 1 : 0;
+  });
   const timed = emitter.emit.bind(emitter);
   emitter.emit = (body) => {
     const t = process.hrtime.bigint();
@@ -33,15 +35,33 @@ async function main(): Promise<void> {
   };
   const model = layersClassifier(tf, buildBuiltin(tf, 'cnn-small', data.inputShape, 10, new Rng(0)), 'cnn-small');
   const t0 = Date.now();
-  await train(tf, model, data, {
-    epochs: 1, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed: 0, objective: getObjective('fgsm'),
-    objectiveConfig: { eps: 0.3, lambda: 1, cleanTerm: true, beta: 6, steps: 1, stepSize: 0.3, restarts: 1, norm: 'linf' },
-    epsWarmupEpochs: 0, earlyStoppingPatience: 0, validationPoints: 64, runDir: dir, resume: false,
-  }, emitter, { stopRequested: false, paused: false });
+  await train(
+    tf,
+    model,
+    data,
+    {
+      epochs: 1,
+      batchSize: 64,
+      learningRate: 1e-3,
+      optimizer: 'adam',
+      seed: 0,
+      objective: getObjective('fgsm'),
+      objectiveConfig: { eps: 0.3, lambda: 1, cleanTerm: true, beta: 6, steps: 1, stepSize: 0.3, restarts: 1, norm: 'linf' },
+      epsWarmupEpochs: 0,
+      earlyStoppingPatience: 0,
+      validationPoints: 64,
+      runDir: dir,
+      resume: false,
+    },
+    emitter,
+    { stopRequested: false, paused: false },
+  );
   const totalMs = Date.now() - t0;
   emitter.close();
   const emitMs = Number(emitNs) / 1e6;
-  process.stdout.write(`backend ${name}: ${emitted} emit calls (${sinkWrites} delivered) took ${emitMs.toFixed(2)} ms of a ${totalMs} ms epoch: ${((emitMs / totalMs) * 100).toFixed(3)}% (target < 1%)\n`);
+  process.stdout.write(
+    `backend ${name}: ${emitted} emit calls (${sinkWrites} delivered) took ${emitMs.toFixed(2)} ms of a ${totalMs} ms epoch: ${((emitMs / totalMs) * 100).toFixed(3)}% (target < 1%)\n`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -20,11 +20,24 @@ async function main(): Promise<void> {
     rows.push(await measure(tf, 'cnn-small', task, data.train, o));
   }
   load.push(os.loadavg());
-  const lines = ['| step (cnn-small, batch ' + o.batch + ') | images/s (median) | spread (slowest–fastest rep) | ms/step |', '| --- | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.task} | ${r.imagesPerSec.toFixed(0)} | ${r.imagesPerSecSpread[0].toFixed(0)}–${r.imagesPerSecSpread[1].toFixed(0)} | ${(r.seconds.median * 1000).toFixed(1)} |`)];
+  const lines = [
+    '| step (cnn-small, batch ' + o.batch + ') | images/s (median) | spread (slowest–fastest rep) | ms/step |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.task} | ${r.imagesPerSec.toFixed(0)} | ${r.imagesPerSecSpread[0].toFixed(0)}–${r.imagesPerSecSpread[1].toFixed(0)} | ${(r.seconds.median * 1000).toFixed(1)} |`),
+  ];
   process.stdout.write(`${lines.join('\n')}\n(backend ${name}, ${o.reps} reps after ${o.warmup} warm-up steps, load average ${load[0][0].toFixed(1)} → ${load[load.length - 1][0].toFixed(1)})\n`);
-  writeJson(str(f, 'out', 'bench/results/train-speed.json'), { backend: name, versions: (tf as unknown as { version: Record<string, string> }).version, node: process.version, cores: cpuCount(),
-    threads: { processThreadsAfterRun: processThreads(), env: threadEnv() }, loadavg: load, options: o, rows, table: lines.join('\n'), finishedAt: new Date().toISOString() });
+  writeJson(str(f, 'out', 'bench/results/train-speed.json'), {
+    backend: name,
+    versions: (tf as unknown as { version: Record<string, string> }).version,
+    node: process.version,
+    cores: cpuCount(),
+    threads: { processThreadsAfterRun: processThreads(), env: threadEnv() },
+    loadavg: load,
+    options: o,
+    rows,
+    table: lines.join('\n'),
+    finishedAt: new Date().toISOString(),
+  });
 }
 
 main().catch((err: unknown) => {

@@ -4,13 +4,11 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 
 const watch = process.argv.includes('--watch');
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
-  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs', 'mnist'] };
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs', 'mnist'] };
 const targets = [
   { ...node, entryPoints: ['src/engine/cli/main.ts'], outfile: 'dist/engine/cli.js' },
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
-  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning',
-    entryPoints: ['webview/main.ts'], outfile: 'dist/webview/dashboard.js' },
+  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview/dashboard.js' },
 ].filter((t) => fs.existsSync(t.entryPoints[0]));
 
 if (watch) {

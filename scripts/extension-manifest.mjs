@@ -60,10 +60,7 @@ pkg.activationEvents = [
   'onWebviewPanel:robustlab.dashboard',
 ];
 pkg.contributes = {
-  commands: [
-    ...commands.map(([command, title, icon]) => ({ command, title, category: cat, icon })),
-    ...viewCommands.map(([command, title, icon]) => ({ command, title, category: cat, icon })),
-  ],
+  commands: [...commands.map(([command, title, icon]) => ({ command, title, category: cat, icon })), ...viewCommands.map(([command, title, icon]) => ({ command, title, category: cat, icon }))],
   menus: {
     commandPalette: [...viewCommands.map(([command]) => ({ command, when: 'false' })), { command: 'robustlab.saveAsExperiment', when: 'false' }],
     'editor/title': [
@@ -100,10 +97,13 @@ pkg.contributes = {
   views: {
     robustlab: [{ id: 'robustlab.runs', name: 'Robustness Runs', icon: 'media/robustlab.svg', contextualTitle: 'Robustness Lab' }],
   },
-  viewsWelcome: [{
-    view: 'robustlab.runs',
-    contents: 'No runs yet.\n[Adversarially Train Model](command:robustlab.train)\nOpen a model.json and run [Attack Current Model](command:robustlab.attack), or write an experiment file (*.advtrain.json).',
-  }],
+  viewsWelcome: [
+    {
+      view: 'robustlab.runs',
+      contents:
+        'No runs yet.\n[Adversarially Train Model](command:robustlab.train)\nOpen a model.json and run [Attack Current Model](command:robustlab.attack), or write an experiment file (*.advtrain.json).',
+    },
+  ],
   jsonValidation: [{ fileMatch: '*.advtrain.json', url: './schemas/advtrain.schema.json' }],
   languages: [{ id: 'json', filenamePatterns: ['*.advtrain.json'] }],
   configuration: {
@@ -114,19 +114,27 @@ pkg.contributes = {
       'robustlab.defaultAttacks': catalogueSettings['robustlab.defaultAttacks'],
       'robustlab.testPoints': { type: 'integer', minimum: 1, default: 500, description: 'Test points attacked by default (always reported with the accuracy).' },
       'robustlab.runsFolder': {
-        type: 'string', default: '.robustlab/runs', scope: 'resource',
+        type: 'string',
+        default: '.robustlab/runs',
+        scope: 'resource',
         description: 'Where runs are stored: relative to the workspace folder, or absolute.',
       },
       'robustlab.nodePath': {
-        type: 'string', default: '', scope: 'machine-overridable',
-        description: 'The Node.js binary that runs the engine (needs Node ≥ 20). Empty: VS Code\'s own Node.',
+        type: 'string',
+        default: '',
+        scope: 'machine-overridable',
+        description: "The Node.js binary that runs the engine (needs Node ≥ 20). Empty: VS Code's own Node.",
       },
       'robustlab.stopGraceSeconds': {
-        type: 'number', minimum: 1, default: 15,
+        type: 'number',
+        minimum: 1,
+        default: 15,
         description: 'How long Stop Run waits for the engine to save and finish before killing it.',
       },
       'robustlab.enginePath': {
-        type: 'string', default: '', scope: 'machine-overridable',
+        type: 'string',
+        default: '',
+        scope: 'machine-overridable',
         description: 'Development: run this engine script instead of the bundled dist/engine/cli.js.',
       },
     },

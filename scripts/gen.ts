@@ -14,7 +14,10 @@ for (const [rel, text] of Object.entries(generatedFiles(root))) {
   if (old === text) continue;
   stale++;
   if (check) console.error(`${rel} is out of date: run npm run gen`);
-  else { fs.writeFileSync(file, text); console.log(`wrote ${rel}`); }
+  else {
+    fs.writeFileSync(file, text);
+    console.log(`wrote ${rel}`);
+  }
 }
 if (!stale) console.log('generated files are up to date');
 process.exit(check && stale ? 1 : 0);

@@ -36,14 +36,12 @@ const log = (msg) => console.log(`[robustlab native] ${msg}`);
  */
 export const PINS = {
   '2.9.1': {
-    wheel: { file: 'tensorflow_cpu-2.9.1-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl', bytes: 207453921,
-      sha256: '6666ddeae45e1f41da788cb4bdea3435aba16edb0bc17b7ac00631c7c9eb052e' },
+    wheel: { file: 'tensorflow_cpu-2.9.1-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl', bytes: 207453921, sha256: '6666ddeae45e1f41da788cb4bdea3435aba16edb0bc17b7ac00631c7c9eb052e' },
     wheelLibs: {
       'tensorflow/python/_pywrap_tensorflow_internal.so': 'd6242a2e61577b51eeaf6e08939398c601e01d716f6c2e0506ee72843742c40f',
       'tensorflow/libtensorflow_framework.so.2': '7a5c2c368ce9996e81f56f96ef292ba3ea6d6955413f2a801df06d634bb2932c',
     },
-    libtensorflow: { 'linux-x64': { file: 'libtensorflow-cpu-linux-x86_64-2.9.1.tar.gz', maxBytes: 400 << 20,
-      sha256: '7f510d2546e3db5e10b1d119463689003d587842892ad3c95bca51cf82820173' } },
+    libtensorflow: { 'linux-x64': { file: 'libtensorflow-cpu-linux-x86_64-2.9.1.tar.gz', maxBytes: 400 << 20, sha256: '7f510d2546e3db5e10b1d119463689003d587842892ad3c95bca51cf82820173' } },
   },
 };
 
@@ -63,7 +61,10 @@ export function sha256File(file) {
 export function checkSha256(file, expected, what) {
   const got = sha256File(file);
   if (got !== expected) {
-    throw new InstallError(`${what} (${file}) has sha256 ${got}, not the pinned ${expected}: a corrupted or tampered download.`, `delete ${file} and run \`npm run native\` again; if it persists, the mirror serves other bytes than PyPI/Google.`);
+    throw new InstallError(
+      `${what} (${file}) has sha256 ${got}, not the pinned ${expected}: a corrupted or tampered download.`,
+      `delete ${file} and run \`npm run native\` again; if it persists, the mirror serves other bytes than PyPI/Google.`,
+    );
   }
 }
 
@@ -106,7 +107,10 @@ function reachable(url, timeoutMs = 5000) {
       res.resume();
       resolve(true);
     });
-    req.on('timeout', () => { req.destroy(); resolve(false); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
     req.on('error', () => resolve(false));
     req.end();
   });
@@ -124,16 +128,33 @@ function fetchTo(url, dest, maxBytes, redirects = 5) {
         res.resume();
         return resolve(fetchTo(new URL(res.headers.location, url).toString(), dest, maxBytes, redirects - 1));
       }
-      if (res.statusCode !== 200) { res.resume(); return reject(new InstallError(`HTTP ${res.statusCode} for ${url}.`, 'check the network or the mirror.')); }
-      if (Number(res.headers['content-length'] ?? 0) > maxBytes) { res.destroy(); return reject(new InstallError(`${url} announces more than ${maxBytes} bytes.`, 'check the mirror.')); }
+      if (res.statusCode !== 200) {
+        res.resume();
+        return reject(new InstallError(`HTTP ${res.statusCode} for ${url}.`, 'check the network or the mirror.'));
+      }
+      if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
+        res.destroy();
+        return reject(new InstallError(`${url} announces more than ${maxBytes} bytes.`, 'check the mirror.'));
+      }
       const part = `${dest}.part-${process.pid}`;
       const out = fs.createWriteStream(part);
       let n = 0;
-      const fail = (err) => { res.destroy(); out.destroy(); fs.rmSync(part, { force: true }); reject(err); };
-      res.on('data', (c) => { n += c.length; if (n > maxBytes) fail(new InstallError(`${url} sent more than ${maxBytes} bytes.`, 'check the mirror.')); });
+      const fail = (err) => {
+        res.destroy();
+        out.destroy();
+        fs.rmSync(part, { force: true });
+        reject(err);
+      };
+      res.on('data', (c) => {
+        n += c.length;
+        if (n > maxBytes) fail(new InstallError(`${url} sent more than ${maxBytes} bytes.`, 'check the mirror.'));
+      });
       res.on('error', fail);
       out.on('error', fail);
-      out.on('finish', () => { fs.renameSync(part, dest); resolve(); });
+      out.on('finish', () => {
+        fs.renameSync(part, dest);
+        resolve();
+      });
       res.pipe(out);
     });
     req.on('timeout', () => req.destroy(new Error(`timed out fetching ${url}`)));
@@ -186,12 +207,18 @@ function findPython() {
   for (const cand of ['python3', 'python']) {
     if (have(cand) && run(cand, ['-m', 'pip', '--version']).status === 0) return cand;
   }
-  throw new InstallError('python3 with pip is needed to fetch the tensorflow-cpu wheel from PyPI.', 'apt-get install python3-pip (or set ROBUSTLAB_TF_ROUTE=download on a machine that reaches storage.googleapis.com).');
+  throw new InstallError(
+    'python3 with pip is needed to fetch the tensorflow-cpu wheel from PyPI.',
+    'apt-get install python3-pip (or set ROBUSTLAB_TF_ROUTE=download on a machine that reaches storage.googleapis.com).',
+  );
 }
 
 function wheelPlatform() {
   if (process.platform === 'linux' && process.arch === 'x64') return 'manylinux2014_x86_64';
-  throw new InstallError(`the PyPI route supports linux-x64 only, this is ${process.platform}-${process.arch}.`, 'use tfjs-node\'s ordinary download (ROBUSTLAB_TF_ROUTE=download) or point TFJS_NODE_BASE_URI at a libtensorflow mirror.');
+  throw new InstallError(
+    `the PyPI route supports linux-x64 only, this is ${process.platform}-${process.arch}.`,
+    "use tfjs-node's ordinary download (ROBUSTLAB_TF_ROUTE=download) or point TFJS_NODE_BASE_URI at a libtensorflow mirror.",
+  );
 }
 
 const WHEEL_MEMBERS = [
@@ -204,7 +231,11 @@ const WHEEL_MEMBERS = [
 /** Downloads (pip caches it) and unpacks the C library and headers once into the cache. */
 function pinsFor(tfVersion) {
   const pins = PINS[tfVersion];
-  if (!pins) throw new InstallError(`no pinned hashes for libtensorflow ${tfVersion} (tfjs-node changed its LIBTENSORFLOW_VERSION).`, 'add the new version\'s sha256 to PINS in scripts/install-native.mjs (from PyPI\'s simple index) before installing it.');
+  if (!pins)
+    throw new InstallError(
+      `no pinned hashes for libtensorflow ${tfVersion} (tfjs-node changed its LIBTENSORFLOW_VERSION).`,
+      "add the new version's sha256 to PINS in scripts/install-native.mjs (from PyPI's simple index) before installing it.",
+    );
   return pins;
 }
 
@@ -243,8 +274,11 @@ export function prepareWheelLibrary(tfVersion) {
   if (!fs.existsSync(wheelPath)) {
     log(`downloading ${spec} (about 210 MB) from PyPI into ${wheels}`);
     // The wheel is only unpacked, never imported, so any CPython tag with this TF version will do.
-    const pip = run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--python-version', '3.10',
-      '--platform', wheelPlatform(), '--platform', 'manylinux2010_x86_64', spec, '-d', wheels], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const pip = run(
+      python,
+      ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--python-version', '3.10', '--platform', wheelPlatform(), '--platform', 'manylinux2010_x86_64', spec, '-d', wheels],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     if (pip.status !== 0) {
       throw new InstallError(`pip could not download ${spec} (exit ${pip.status}).`, 'check that PyPI is reachable (pip config list), or set ROBUSTLAB_TF_ROUTE=download.');
     }
@@ -255,14 +289,20 @@ export function prepareWheelLibrary(tfVersion) {
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   log(`unpacking the C library and headers from ${wheel}`);
-  const unzip = run(python, ['-c', [
-    'import sys, zipfile',
-    'z = zipfile.ZipFile(sys.argv[1])',
-    'want = sys.argv[3:]',
-    'names = [n for n in z.namelist() if any(n == w or (w.endswith("/") and n.startswith(w)) for w in want)]',
-    'z.extractall(sys.argv[2], names)',
-    'print(len(names))',
-  ].join('\n'), path.join(wheels, wheel), tmp, ...WHEEL_MEMBERS]);
+  const unzip = run(python, [
+    '-c',
+    [
+      'import sys, zipfile',
+      'z = zipfile.ZipFile(sys.argv[1])',
+      'want = sys.argv[3:]',
+      'names = [n for n in z.namelist() if any(n == w or (w.endswith("/") and n.startswith(w)) for w in want)]',
+      'z.extractall(sys.argv[2], names)',
+      'print(len(names))',
+    ].join('\n'),
+    path.join(wheels, wheel),
+    tmp,
+    ...WHEEL_MEMBERS,
+  ]);
   if (unzip.status !== 0) throw new InstallError(`could not unpack ${wheel}: ${unzip.stderr.trim()}`, `delete ${path.join(wheels, wheel)} and run again.`);
   for (const [rel, sha] of Object.entries(pins.wheelLibs)) checkSha256(path.join(tmp, rel), sha, `${rel} from the wheel`);
   const lib = path.join(tmp, 'tensorflow/python/_pywrap_tensorflow_internal.so');
@@ -290,10 +330,15 @@ function checkExportsCApi(lib) {
 function buildPythonStub(lib, out) {
   requireTool('gcc', 'gcc');
   const nm = run('nm', ['-D', '--undefined-only', lib]);
-  const syms = [...new Set(nm.stdout.split('\n').map((l) => l.trim().split(/\s+/).pop()?.replace(/@.*/, '') ?? '')
-    .filter((s) => /^_?Py/.test(s)))].sort();
-  const src = ['#include <stdlib.h>', '/* CPython symbols referenced by TensorFlow\'s Python glue; the C API never calls them. */',
-    ...syms.map((s) => `void ${s}(void) { abort(); }`)].join('\n');
+  const syms = [
+    ...new Set(
+      nm.stdout
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).pop()?.replace(/@.*/, '') ?? '')
+        .filter((s) => /^_?Py/.test(s)),
+    ),
+  ].sort();
+  const src = ['#include <stdlib.h>', "/* CPython symbols referenced by TensorFlow's Python glue; the C API never calls them. */", ...syms.map((s) => `void ${s}(void) { abort(); }`)].join('\n');
   const cFile = `${out}.c`;
   fs.writeFileSync(cFile, src);
   const cc = run('gcc', ['-shared', '-fPIC', '-O1', '-Wl,-soname,libtfjs_pystub.so', '-o', out, cFile]);
@@ -313,17 +358,20 @@ function installDeps(tfDir, libDir) {
   fs.symlinkSync('libtensorflow_framework.so.2', path.join(lib, 'libtensorflow_framework.so'));
   // binding.gyp links -ltensorflow: a linker script makes that the wheel's library plus the stub.
   // Quoted, because ld's script lexer stops at the '@' of node_modules/@tensorflow.
-  fs.writeFileSync(path.join(lib, 'libtensorflow.so'),
-    `INPUT("${path.join(lib, '_pywrap_tensorflow_internal.so')}" "${path.join(lib, 'libtfjs_pystub.so')}")\n`);
+  fs.writeFileSync(path.join(lib, 'libtensorflow.so'), `INPUT("${path.join(lib, '_pywrap_tensorflow_internal.so')}" "${path.join(lib, 'libtfjs_pystub.so')}")\n`);
   log(`filled ${deps}`);
 }
 
 function nodeGypScript() {
   const cands = [process.env.npm_config_node_gyp];
-  try { cands.push(require.resolve('node-gyp/bin/node-gyp.js')); } catch { /* not a dependency */ }
+  try {
+    cands.push(require.resolve('node-gyp/bin/node-gyp.js'));
+  } catch {
+    /* not a dependency */
+  }
   cands.push(path.join(path.dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'));
   const found = cands.find((c) => c && fs.existsSync(c));
-  if (!found) throw new InstallError('node-gyp was not found (neither npm\'s bundled copy nor a local one).', 'npm install -g node-gyp');
+  if (!found) throw new InstallError("node-gyp was not found (neither npm's bundled copy nor a local one).", 'npm install -g node-gyp');
   return found;
 }
 
@@ -331,7 +379,10 @@ function nodeHeadersDir() {
   const cands = [process.env.npm_config_nodedir, path.resolve(path.dirname(process.execPath), '..')];
   const found = cands.find((c) => c && fs.existsSync(path.join(c, 'include/node/node_api.h')));
   if (!found) {
-    throw new InstallError('Node\'s C headers (include/node/node_api.h) are not installed, and nodejs.org cannot be reached to fetch them.', 'apt-get install libnode-dev (Debian) or install Node from a package that ships its headers; or set npm_config_nodedir.');
+    throw new InstallError(
+      "Node's C headers (include/node/node_api.h) are not installed, and nodejs.org cannot be reached to fetch them.",
+      'apt-get install libnode-dev (Debian) or install Node from a package that ships its headers; or set npm_config_nodedir.',
+    );
   }
   return found;
 }
@@ -343,13 +394,29 @@ function buildBinding(tfDir) {
   const napi = Number(process.versions.napi);
   const version = Math.max(...pkg.binary.napi_versions.filter((v) => v <= napi));
   const modulePath = path.join(tfDir, 'lib', `napi-v${version}`);
-  const args = [nodeGypScript(), 'rebuild', `--nodedir=${nodeHeadersDir()}`, `--module=${path.join(modulePath, 'tfjs_binding.node')}`,
-    '--module_name=tfjs_binding', `--module_path=${modulePath}`, `--napi_version=${napi}`, '--node_abi_napi=napi',
-    `--napi_build_version=${version}`, `--node_napi_label=napi-v${version}`];
+  const args = [
+    nodeGypScript(),
+    'rebuild',
+    `--nodedir=${nodeHeadersDir()}`,
+    `--module=${path.join(modulePath, 'tfjs_binding.node')}`,
+    '--module_name=tfjs_binding',
+    `--module_path=${modulePath}`,
+    `--napi_version=${napi}`,
+    '--node_abi_napi=napi',
+    `--napi_build_version=${version}`,
+    `--node_napi_label=napi-v${version}`,
+  ];
   log(`building the N-API v${version} binding from tfjs-node's sources (node-gyp, headers from ${nodeHeadersDir()})`);
   const res = run(process.execPath, args, { cwd: tfDir, stdio: ['ignore', 'ignore', 'pipe'] });
   if (res.status !== 0) {
-    throw new InstallError(`node-gyp failed to build tfjs_binding:\n${res.stderr.split('\n').filter((l) => /error|ERR/.test(l)).slice(0, 15).join('\n')}`, 'read the errors above; gcc, g++, make and python3 are needed.');
+    throw new InstallError(
+      `node-gyp failed to build tfjs_binding:\n${res.stderr
+        .split('\n')
+        .filter((l) => /error|ERR/.test(l))
+        .slice(0, 15)
+        .join('\n')}`,
+      'read the errors above; gcc, g++, make and python3 are needed.',
+    );
   }
 }
 
@@ -363,8 +430,7 @@ async function main() {
   // A wheel-route install in node_modules is checked against the pins too, not only the cache.
   const installed = path.join(tfDir, 'deps', 'lib', '_pywrap_tensorflow_internal.so');
   const { LIBTENSORFLOW_VERSION: installedVersion } = require(path.join(tfDir, 'scripts/deps-constants.js'));
-  const tampered = before.ok && fs.existsSync(installed) && PINS[installedVersion]
-    && sha256File(installed) !== PINS[installedVersion].wheelLibs['tensorflow/python/_pywrap_tensorflow_internal.so'];
+  const tampered = before.ok && fs.existsSync(installed) && PINS[installedVersion] && sha256File(installed) !== PINS[installedVersion].wheelLibs['tensorflow/python/_pywrap_tensorflow_internal.so'];
   if (tampered) log(`${installed} is not the pinned library: installing again`);
   if (before.ok && !tampered) {
     log('native backend already works (tensorflow): nothing to do');
@@ -383,8 +449,11 @@ async function main() {
         if (route === 'download' || (err instanceof InstallError && /sha256/.test(err.message))) throw err;
         log(`the download route failed (${err.message.split('\n')[0]})`);
       }
-      if (nativeLoads().ok) { log('native backend ready (download route)'); return; }
-      if (route === 'download') throw new InstallError('tfjs-node\'s own install did not produce a working binding.', 'see its output above, or use ROBUSTLAB_TF_ROUTE=wheel.');
+      if (nativeLoads().ok) {
+        log('native backend ready (download route)');
+        return;
+      }
+      if (route === 'download') throw new InstallError("tfjs-node's own install did not produce a working binding.", 'see its output above, or use ROBUSTLAB_TF_ROUTE=wheel.');
       log('the download route did not give a working binding; trying the PyPI wheel route');
     } else if (route === 'download') {
       throw new InstallError('storage.googleapis.com is unreachable, so tfjs-node cannot download libtensorflow.', 'use ROBUSTLAB_TF_ROUTE=wheel (the default auto does this).');
@@ -402,8 +471,9 @@ async function main() {
 }
 
 // Run as a script (npm install, npm run native); tests import PINS and the hash helpers.
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch((err) => {
-  console.error(`[robustlab native] FAILED: ${err instanceof InstallError ? err.message : err.stack}`);
-  console.error('[robustlab native] to install without the native backend (slow pure-JS fallback), set ROBUSTLAB_SKIP_NATIVE=1.');
-  process.exit(1);
-});
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  main().catch((err) => {
+    console.error(`[robustlab native] FAILED: ${err instanceof InstallError ? err.message : err.stack}`);
+    console.error('[robustlab native] to install without the native backend (slow pure-JS fallback), set ROBUSTLAB_SKIP_NATIVE=1.');
+    process.exit(1);
+  });

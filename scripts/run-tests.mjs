@@ -13,7 +13,9 @@ function walk(dir) {
     return e.name.endsWith('.test.ts') ? [p] : [];
   });
 }
-const files = walk('test').filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
+const files = walk('test')
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);

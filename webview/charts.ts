@@ -38,7 +38,10 @@ const fmtNum = (v: number) => (Math.abs(v) > 0 && Math.abs(v) < 0.01 ? v.toExpon
 
 /** The last value that is not missing: what a legend shows while the cursor is off the plot. */
 export function latest(values: ArrayLike<number | null | undefined> | undefined): number | undefined {
-  for (let i = (values?.length ?? 0) - 1; i >= 0; i--) { const v = values![i]; if (v !== null && v !== undefined) return v; }
+  for (let i = (values?.length ?? 0) - 1; i >= 0; i--) {
+    const v = values![i];
+    if (v !== null && v !== undefined) return v;
+  }
   return undefined;
 }
 
@@ -71,7 +74,11 @@ export class Chart {
   private pendingDraw = false;
   private drawWaiters: (() => void)[] = [];
 
-  constructor(parent: HTMLElement, readonly spec: ChartSpec, onSave: (c: Chart) => void) {
+  constructor(
+    parent: HTMLElement,
+    readonly spec: ChartSpec,
+    onSave: (c: Chart) => void,
+  ) {
     this.card = el('section', 'rl-card rl-chart');
     this.card.dataset.chart = spec.id;
     const head = el('header', 'rl-card-head');
@@ -132,7 +139,10 @@ export class Chart {
     if (!this.pendingDraw) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the chart "${this.spec.title}" was not drawn within ${timeoutMs / 1000}s`)), timeoutMs);
-      this.drawWaiters.push(() => { clearTimeout(timer); resolve(); });
+      this.drawWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 
@@ -171,7 +181,10 @@ export class Chart {
     const rows: (typeof items)[] = [[]];
     let used = 8 * ratio;
     for (const it of items) {
-      if (rows.at(-1)!.length && used + it.width > w) { rows.push([]); used = 8 * ratio; }
+      if (rows.at(-1)!.length && used + it.width > w) {
+        rows.push([]);
+        used = 8 * ratio;
+      }
       rows.at(-1)!.push(it);
       used += it.width;
     }
@@ -238,8 +251,15 @@ export class Chart {
   private options(t: Theme): uPlot.Options {
     const axisFont = `11px ${t.font}`;
     const axis = (label: string, scale: string, side?: number, percent?: boolean): uPlot.Axis => ({
-      scale, ...(side === undefined ? {} : { side }), label, stroke: t.fg, font: axisFont, labelFont: axisFont, labelSize: 18,
-      grid: { stroke: t.grid, width: 1, show: side !== 1 }, ticks: { stroke: t.grid, width: 1 },
+      scale,
+      ...(side === undefined ? {} : { side }),
+      label,
+      stroke: t.fg,
+      font: axisFont,
+      labelFont: axisFont,
+      labelSize: 18,
+      grid: { stroke: t.grid, width: 1, show: side !== 1 },
+      ticks: { stroke: t.grid, width: 1 },
       values: (_u, vals) => vals.map((v) => (v === null ? '' : percent ? fmtPct(v) : fmtNum(v))),
     });
     const hasY2 = this.series.some((s) => s.scale === 'y2');
@@ -257,11 +277,24 @@ export class Chart {
       scales,
       axes,
       legend: { show: true, live: true },
-      hooks: { draw: [() => this.onDraw()], ready: [(u) => { u.root.querySelector('.u-legend')?.setAttribute('title', 'Latest values; point at the plot for the values at a step.'); }] },
+      hooks: {
+        draw: [() => this.onDraw()],
+        ready: [
+          (u) => {
+            u.root.querySelector('.u-legend')?.setAttribute('title', 'Latest values; point at the plot for the values at a step.');
+          },
+        ],
+      },
       cursor: { drag: { x: true, y: false } },
       series: [
         // Off the plot (no cursor) the legend shows each series' latest value, not a dash.
-        { label: this.spec.xLabel, value: (u, v, _s, idx) => { const x = idx === null ? latest(u.data[0]) : v; return x === null || x === undefined ? '–' : fmtNum(x); } },
+        {
+          label: this.spec.xLabel,
+          value: (u, v, _s, idx) => {
+            const x = idx === null ? latest(u.data[0]) : v;
+            return x === null || x === undefined ? '–' : fmtNum(x);
+          },
+        },
         ...this.series.map((s): uPlot.Series => ({
           label: s.label,
           scale: s.scale ?? 'y',
@@ -270,7 +303,10 @@ export class Chart {
           dash: s.dash,
           spanGaps: true,
           points: { show: s.points ?? this.spec.points ?? false, size: 6, fill: t.bg },
-          value: (u, v, si, idx) => { const y = idx === null ? latest(u.data[si]) : v; return y === null || y === undefined ? '–' : this.fmtValue(s, y); },
+          value: (u, v, si, idx) => {
+            const y = idx === null ? latest(u.data[si]) : v;
+            return y === null || y === undefined ? '–' : this.fmtValue(s, y);
+          },
         })),
       ],
     };

@@ -11,7 +11,13 @@ export const worstAt = (t: Table, eps: number): number | null => t.worstCase?.ce
 
 export function epochSeries(runs: RunData[], f: (e: RunData['epochs'][number]) => number | null | undefined): { epochs: number[]; series: Series[] } {
   const epochs = [...new Set(runs.flatMap((r) => r.epochs.map((e) => e.epoch)))].sort((a, b) => a - b);
-  const series = runs.map((r, i) => ({ spec: { label: r.label, color: i }, values: epochs.map((ep) => { const e = r.epochs.find((x) => x.epoch === ep); return e ? f(e) ?? null : null; }) }));
+  const series = runs.map((r, i) => ({
+    spec: { label: r.label, color: i },
+    values: epochs.map((ep) => {
+      const e = r.epochs.find((x) => x.epoch === ep);
+      return e ? (f(e) ?? null) : null;
+    }),
+  }));
   return { epochs, series };
 }
 
@@ -38,9 +44,17 @@ export function fillCompareTable(table: HTMLElement, runs: RunData[], tables: Ta
     const s = r.summary;
     const method = s?.method ?? (typeof r.started?.config.method === 'string' ? r.started.config.method : '–');
     const eps = s?.eps ?? (typeof r.started?.config.eps === 'number' ? r.started.config.eps : undefined);
-    tr.append(el('td', '', r.label), el('td', '', r.started ? `${r.started.model} · ${r.started.data}` : '–'), el('td', '', method),
-      el('td', 'rl-num', eps !== undefined ? String(eps) : '–'), el('td', 'rl-num', tables[i].cleanAccuracy !== undefined ? fmtPct1(tables[i].cleanAccuracy) : '–'));
-    for (const e of epsAll) { const v = worstAt(tables[i], e); tr.append(el('td', 'rl-num', v === null ? '–' : fmtPct1(v))); }
+    tr.append(
+      el('td', '', r.label),
+      el('td', '', r.started ? `${r.started.model} · ${r.started.data}` : '–'),
+      el('td', '', method),
+      el('td', 'rl-num', eps !== undefined ? String(eps) : '–'),
+      el('td', 'rl-num', tables[i].cleanAccuracy !== undefined ? fmtPct1(tables[i].cleanAccuracy) : '–'),
+    );
+    for (const e of epsAll) {
+      const v = worstAt(tables[i], e);
+      tr.append(el('td', 'rl-num', v === null ? '–' : fmtPct1(v)));
+    }
     tbody.append(tr);
   });
   tbl.append(thead, tbody);

@@ -33,11 +33,12 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'experiments', label: 'Experiments' },
 ];
 
-
 const fmtTime = (sec: number | undefined) => {
   if (sec === undefined || !Number.isFinite(sec)) return '–';
   const s = Math.round(sec);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
   return h ? `${h}h ${String(m).padStart(2, '0')}m` : m ? `${m}m ${String(r).padStart(2, '0')}s` : `${r}s`;
 };
 
@@ -58,7 +59,10 @@ export class Dashboard {
   /** A tab was restored or picked by the user: the first load keeps it instead of choosing one. */
   private tabChosen: boolean;
 
-  constructor(root: HTMLElement, private readonly vscode: VsCodeApi) {
+  constructor(
+    root: HTMLElement,
+    private readonly vscode: VsCodeApi,
+  ) {
     this.root = root;
     const restored = parseWith(dashboardState, vscode.getState() ?? { runDirs: [] }, 'state');
     if (!restored.ok) console.error(`robustlab dashboard: ignored the saved state (${restored.error})`);
@@ -88,7 +92,9 @@ export class Dashboard {
       views[t.id] = inner;
     }
     this.panels = panels;
-    const picked = (e: Event) => { if ((e.target as HTMLElement).closest?.('vscode-panel-tab')) this.tabChosen = true; };
+    const picked = (e: Event) => {
+      if ((e.target as HTMLElement).closest?.('vscode-panel-tab')) this.tabChosen = true;
+    };
     panels.addEventListener('click', picked);
     panels.addEventListener('keydown', picked);
     panels.addEventListener('change', (e) => {
@@ -100,15 +106,22 @@ export class Dashboard {
     this.modal = el('div', 'rl-modal');
     this.modal.hidden = true;
     this.modal.setAttribute('role', 'dialog');
-    this.modal.addEventListener('click', (e) => { if (e.target === this.modal) this.closeModal(); });
-    document.addEventListener('keydown', (e) => { if (e.key === 'Escape') this.closeModal(); });
+    this.modal.addEventListener('click', (e) => {
+      if (e.target === this.modal) this.closeModal();
+    });
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.closeModal();
+    });
     root.append(this.header, panels, this.modal);
     this.buildTraining();
     this.buildEvaluation();
     this.buildCompare();
     this.experiments = new ExperimentsView(this.views.experiments, {
-      post: (m) => this.post(m), state: () => this.state.experiments ?? {}, save: (patch) => this.saveState({ experiments: { ...this.state.experiments, ...patch } }),
-      theme: () => this.theme, request: () => this.request('experiments'),
+      post: (m) => this.post(m),
+      state: () => this.state.experiments ?? {},
+      save: (patch) => this.saveState({ experiments: { ...this.state.experiments, ...patch } }),
+      theme: () => this.theme,
+      request: () => this.request('experiments'),
     });
     this.header.append(el('p', 'rl-empty', 'Waiting for the run’s events…'));
     watchTheme((t) => {
@@ -246,7 +259,7 @@ export class Dashboard {
 
   private imageOf(c: Chart): ExportedImage {
     const run = this.selected();
-    const prefix = c.spec.id.startsWith('cmp-') ? 'compare' : run?.runId ?? 'run';
+    const prefix = c.spec.id.startsWith('cmp-') ? 'compare' : (run?.runId ?? 'run');
     return { name: `${safeName(prefix)}-${c.spec.id}.png`, dataUrl: c.toPng(this.theme) };
   }
 
@@ -359,7 +372,10 @@ export class Dashboard {
       const a = el('a', 'rl-link', label);
       a.href = '#';
       a.title = path;
-      a.addEventListener('click', (e) => { e.preventDefault(); this.post({ type: 'open-file', path }); });
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        this.post({ type: 'open-file', path });
+      });
       li.append(a);
       list.append(li);
     };
@@ -392,7 +408,12 @@ export class Dashboard {
     const t = robustTable(run);
     const s = run.summary;
     headline.textContent = '';
-    const add = (k: string, v: string) => { const d = el('div', 'rl-stat'); d.append(el('dt', '', k), el('dd', '', v)); headline.append(d); return d; };
+    const add = (k: string, v: string) => {
+      const d = el('div', 'rl-stat');
+      d.append(el('dt', '', k), el('dd', '', v));
+      headline.append(d);
+      return d;
+    };
     if (run.headline) {
       // The model's headline (every stored evaluation combined) first; the numbers below are this run's.
       const d = add('Headline of the model', run.headline.label);
@@ -416,8 +437,14 @@ export class Dashboard {
 
   private renderGallery(run: RunData): void {
     renderGallery(this.views.gallery, run, this.state, {
-      selectSet: (key) => { this.saveState({ galleryKey: key }); this.request('gallery'); },
-      setSuccessOnly: (on) => { this.saveState({ successOnly: on }); this.request('gallery'); },
+      selectSet: (key) => {
+        this.saveState({ galleryKey: key });
+        this.request('gallery');
+      },
+      setSuccessOnly: (on) => {
+        this.saveState({ successOnly: on });
+        this.request('gallery');
+      },
       enlarge: (ex, what) => this.openModal(ex, what),
     });
   }
@@ -453,10 +480,12 @@ export class Dashboard {
   private renderCompare(): void {
     const { note, table } = this.compareEls!;
     const runs = this.order.map((id) => this.runs.get(id)!);
-    note.textContent = runs.length > 1
-      ? `Overlaying ${runs.length} runs.`
-      : 'Comparing needs two or more runs: use “Robustness Lab: Compare Runs” and pick them.';
-    for (const [id, f] of [['cmp-val-robust', (e) => e.valAccRobust], ['cmp-val-clean', (e) => e.valAccClean], ['cmp-loss', (e) => e.lossTotal]] as const satisfies readonly (readonly [string, (e: RunData['epochs'][number]) => number | null | undefined])[]) {
+    note.textContent = runs.length > 1 ? `Overlaying ${runs.length} runs.` : 'Comparing needs two or more runs: use “Robustness Lab: Compare Runs” and pick them.';
+    for (const [id, f] of [
+      ['cmp-val-robust', (e) => e.valAccRobust],
+      ['cmp-val-clean', (e) => e.valAccClean],
+      ['cmp-loss', (e) => e.lossTotal],
+    ] as const satisfies readonly (readonly [string, (e: RunData['epochs'][number]) => number | null | undefined])[]) {
       const { epochs, series } = epochSeries(runs, f);
       this.charts.get(id)!.set(epochs, series);
     }

@@ -26,8 +26,16 @@ const sanityStepsPerPoint = (pgdSteps: number) => 5 + 50 + 5 * pgdSteps + 2;
 /** A query of a score-based attack is a forward pass only. */
 const QUERY_COST = 0.5;
 
-interface Combo { attack: string; eps: number; units: number }
-export interface EvalPlan { combos: Combo[]; sanityUnits: number; points: number }
+interface Combo {
+  attack: string;
+  eps: number;
+  units: number;
+}
+export interface EvalPlan {
+  combos: Combo[];
+  sanityUnits: number;
+  points: number;
+}
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
@@ -37,7 +45,7 @@ function stepsOf(name: string, steps: number | undefined, restarts: number, quer
   if (!spec) return steps ?? 20;
   if (spec.composite) return spec.composite.reduce((s, sub) => s + stepsOf(sub, steps, restarts, queries), 0);
   if (spec.budget === 'queries') return (queries ?? spec.defaults.steps) * QUERY_COST * restarts;
-  return (spec.iterative ? steps ?? spec.defaults.steps : spec.defaults.steps) * restarts;
+  return (spec.iterative ? (steps ?? spec.defaults.steps) : spec.defaults.steps) * restarts;
 }
 
 /** The final evaluation's work, from the resolved settings in run-started. */
@@ -50,10 +58,12 @@ export function evalPlan(run: RunData): EvalPlan | undefined {
   const loaded = s.testSize ?? num(ev.testPoints);
   if (!attacks.length || !eps.length || !loaded) return undefined;
   const points = Math.min(num(ev.testPoints) ?? loaded, loaded);
-  const steps = num(ev.steps), restarts = num(ev.restarts) ?? 1, queries = num(ev.queries);
+  const steps = num(ev.steps),
+    restarts = num(ev.restarts) ?? 1,
+    queries = num(ev.queries);
   const combos = attacks.flatMap((attack) => eps.map((e) => ({ attack, eps: e, units: points * Math.max(1, stepsOf(attack, steps, restarts, queries)) })));
   const pgd = attacks.find((a) => a.startsWith('pgd'));
-  const pgdSteps = pgd ? steps ?? attackSpec(pgd)?.defaults.steps ?? 20 : 20;
+  const pgdSteps = pgd ? (steps ?? attackSpec(pgd)?.defaults.steps ?? 20) : 20;
   return { combos, sanityUnits: Math.min(SANITY_POINTS, points) * sanityStepsPerPoint(pgdSteps), points };
 }
 
@@ -101,7 +111,10 @@ export function timing(run: RunData, now = Date.now()): Timing {
 
   // The final evaluation: the attacks not yet done, then the sanity checks.
   const plan = evalPlan(run);
-  if (!plan) { if (!evaluating) t.remainingSec = train; return t; }
+  if (!plan) {
+    if (!evaluating) t.remainingSec = train;
+    return t;
+  }
   const done = plan.combos.filter((c) => [...run.evals.values()].some((e) => e.attack === c.attack && Math.abs(e.eps - c.eps) < 1e-9));
   const unitsDone = done.reduce((s, c) => s + c.units, 0);
   if (unitsDone > 0 && evalSeconds > 0) secPerUnit = evalSeconds / unitsDone;

@@ -58,7 +58,6 @@ export function fillRobustTable(table: HTMLElement, t: RobustTable, s: RunData['
     wrap.append(tbl);
     table.append(wrap);
   } else table.append(el('p', 'rl-empty', 'No attack results yet.'));
-
 }
 
 export function fillPerClass(perClass: HTMLElement, s: RunData['summary']): void {
@@ -77,7 +76,10 @@ export function fillPerClass(perClass: HTMLElement, s: RunData['summary']): void
     const tbody = el('tbody');
     const bar = (v: number | null, cls: string) => {
       const td = el('td', 'rl-barcell');
-      if (v === null) { td.textContent = '–'; return td; }
+      if (v === null) {
+        td.textContent = '–';
+        return td;
+      }
       const track = el('div', 'rl-bar');
       const fill = el('div', `rl-bar-fill ${cls}`);
       fill.style.width = pct(v);
@@ -94,7 +96,6 @@ export function fillPerClass(perClass: HTMLElement, s: RunData['summary']): void
     tbl.append(thead, tbody);
     perClass.append(tbl);
   } else perClass.append(el('p', 'rl-empty', 'Per-class results appear with the summary.'));
-
 }
 
 export function fillWarnings(warnings: HTMLElement, run: RunData): void {

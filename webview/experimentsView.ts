@@ -42,12 +42,18 @@ export class ExperimentsView {
   private readonly tableWrap: HTMLElement;
   private readonly plots: Record<'tradeoff' | 'param' | 'cost' | 'curves', PlotCard>;
 
-  constructor(private readonly root: HTMLElement, private readonly host: ExperimentsHost) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: ExperimentsHost,
+  ) {
     const bar = el('div', 'rl-toolbar rl-exp-toolbar');
     this.sweepPick = document.createElement('select');
     this.sweepPick.id = 'rl-exp-sweep';
     this.sweepPick.setAttribute('aria-label', 'Runs shown');
-    this.sweepPick.addEventListener('change', () => { this.host.save({ sweep: this.sweepPick.value }); this.host.request(); });
+    this.sweepPick.addEventListener('change', () => {
+      this.host.save({ sweep: this.sweepPick.value });
+      this.host.request();
+    });
     this.filter = document.createElement('input');
     this.filter.type = 'search';
     this.filter.id = 'rl-exp-filter';
@@ -55,13 +61,22 @@ export class ExperimentsView {
     this.filter.setAttribute('aria-label', 'Filter runs');
     this.filter.value = host.state().filter ?? '';
     let t: ReturnType<typeof setTimeout> | undefined;
-    this.filter.addEventListener('input', () => { clearTimeout(t); t = setTimeout(() => { this.host.save({ filter: this.filter.value }); this.host.request(); }, 150); });
+    this.filter.addEventListener('input', () => {
+      clearTimeout(t);
+      t = setTimeout(() => {
+        this.host.save({ filter: this.filter.value });
+        this.host.request();
+      }, 150);
+    });
     const changedLabel = el('label', 'rl-check');
     this.changedOnly = document.createElement('input');
     this.changedOnly.type = 'checkbox';
     this.changedOnly.id = 'rl-exp-changed';
     this.changedOnly.checked = !!host.state().changedOnly;
-    this.changedOnly.addEventListener('change', () => { this.host.save({ changedOnly: this.changedOnly.checked }); this.host.request(); });
+    this.changedOnly.addEventListener('change', () => {
+      this.host.save({ changedOnly: this.changedOnly.checked });
+      this.host.request();
+    });
     changedLabel.append(this.changedOnly, document.createTextNode(' show changed columns only'));
     this.filterNote = el('span', 'rl-count');
     bar.append(this.sweepPick, this.filter, changedLabel, this.filterNote);
@@ -69,7 +84,12 @@ export class ExperimentsView {
     this.summary = el('div', 'rl-exp-sweeps');
     this.tableWrap = el('section', 'rl-card rl-table-wrap rl-exp-table-card');
     const grid = el('div', 'rl-grid rl-plots');
-    const save = (c: PlotCard) => { void c.toPng().then((image) => this.host.post({ type: 'save-image', image })).catch((e: Error) => this.host.post({ type: 'error', message: e.message })); };
+    const save = (c: PlotCard) => {
+      void c
+        .toPng()
+        .then((image) => this.host.post({ type: 'save-image', image }))
+        .catch((e: Error) => this.host.post({ type: 'error', message: e.message }));
+    };
     const point = (run: string, additive: boolean) => this.toggle(run, additive);
     this.plots = {
       tradeoff: new PlotCard(grid, 'tradeoff', save, point),
@@ -77,8 +97,29 @@ export class ExperimentsView {
       cost: new PlotCard(grid, 'cost', save, point),
       curves: new PlotCard(grid, 'eps-curves', save, point),
     };
-    this.plots.param.controls.append(this.choice('rl-exp-param', [['lambda', 'λ'], ['eps', 'ε'], ['beta', 'β']], () => this.host.state().param ?? 'lambda', (v) => this.host.save({ param: v as 'lambda' })));
-    this.plots.cost.controls.append(this.choice('rl-exp-cost', [['seconds', 'seconds'], ['gradEvals', 'gradient evaluations']], () => this.host.state().cost ?? 'seconds', (v) => this.host.save({ cost: v as 'seconds' })));
+    this.plots.param.controls.append(
+      this.choice(
+        'rl-exp-param',
+        [
+          ['lambda', 'λ'],
+          ['eps', 'ε'],
+          ['beta', 'β'],
+        ],
+        () => this.host.state().param ?? 'lambda',
+        (v) => this.host.save({ param: v as 'lambda' }),
+      ),
+    );
+    this.plots.cost.controls.append(
+      this.choice(
+        'rl-exp-cost',
+        [
+          ['seconds', 'seconds'],
+          ['gradEvals', 'gradient evaluations'],
+        ],
+        () => this.host.state().cost ?? 'seconds',
+        (v) => this.host.save({ cost: v as 'seconds' }),
+      ),
+    );
     root.append(bar, this.summary, this.selection, this.tableWrap, grid);
     this.render();
   }
@@ -86,9 +127,17 @@ export class ExperimentsView {
   private choice(id: string, options: [string, string][], get: () => string, set: (v: string) => void): HTMLSelectElement {
     const s = document.createElement('select');
     s.id = id;
-    for (const [v, label] of options) { const o = document.createElement('option'); o.value = v; o.textContent = label; s.append(o); }
+    for (const [v, label] of options) {
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = label;
+      s.append(o);
+    }
     s.value = get();
-    s.addEventListener('change', () => { set(s.value); this.host.request(); });
+    s.addEventListener('change', () => {
+      set(s.value);
+      this.host.request();
+    });
     return s;
   }
 
@@ -107,11 +156,17 @@ export class ExperimentsView {
     this.host.save({ sweep: sweep ?? ALL });
   }
 
-  private selected(): Set<string> { return new Set(this.host.state().selected ?? []); }
+  private selected(): Set<string> {
+    return new Set(this.host.state().selected ?? []);
+  }
 
   private toggle(runId: string, additive = true): void {
     const sel = this.selected();
-    if (sel.has(runId)) sel.delete(runId); else { if (!additive) sel.clear(); sel.add(runId); }
+    if (sel.has(runId)) sel.delete(runId);
+    else {
+      if (!additive) sel.clear();
+      sel.add(runId);
+    }
     this.host.save({ selected: [...sel] });
     this.host.request();
   }
@@ -124,7 +179,8 @@ export class ExperimentsView {
     let problem: string | undefined;
     if (st.filter?.trim()) {
       const f = filterRows(rows, st.filter);
-      if (typeof f === 'string') problem = f; else rows = f;
+      if (typeof f === 'string') problem = f;
+      else rows = f;
     }
     const key = (TABLE_COLUMNS.find((c) => c.key === st.sort)?.key ?? 'runId') as ColumnKey;
     return { rows: sortRows(rows, key, st.desc ? 'desc' : 'asc'), problem };
@@ -148,7 +204,14 @@ export class ExperimentsView {
     if (this.rows.some((r) => !r.sweep)) opts.push([OUTSIDE, 'Runs outside a sweep']);
     const sig = JSON.stringify(opts);
     if (this.sweepPick.dataset.sig !== sig) {
-      this.sweepPick.replaceChildren(...opts.map(([v, label]) => { const o = document.createElement('option'); o.value = v; o.textContent = label; return o; }));
+      this.sweepPick.replaceChildren(
+        ...opts.map(([v, label]) => {
+          const o = document.createElement('option');
+          o.value = v;
+          o.textContent = label;
+          return o;
+        }),
+      );
       this.sweepPick.dataset.sig = sig;
     }
     this.sweepPick.value = opts.some(([v]) => v === current) ? current : ALL;
@@ -156,34 +219,46 @@ export class ExperimentsView {
 
   private renderSweeps(current: string): void {
     const list = current === ALL ? this.sweeps : this.sweeps.filter((s) => s.id === current);
-    this.summary.replaceChildren(...list.slice(0, 6).map((s) => {
-      const box = el('div', 'rl-exp-sweep');
-      box.dataset.sweep = s.id;
-      const head = el('div', 'rl-exp-sweep-head');
-      head.append(el('strong', '', `Sweep ${s.id}`), el('span', 'rl-count', `${s.completed}/${s.total} completed${s.failed ? `, ${s.failed} failed` : ''}${s.running ? ` · running${s.fraction !== undefined ? ` ${(s.fraction * 100).toFixed(0)}%` : ''}${s.etaSec !== undefined ? ` · ETA ${fmtSeconds(s.etaSec)}` : ''}` : ''}`));
-      const report = el('a', 'rl-link', 'report');
-      report.href = '#';
-      report.addEventListener('click', (e) => { e.preventDefault(); this.host.post({ type: 'open-sweep-report', sweepDir: s.dir }); });
-      head.append(report);
-      box.append(head);
-      // The recommendation recomputed from the rows shown for the sweep (same rule as the report).
-      const mine = this.rows.filter((r) => r.sweep?.id === s.id);
-      const rec = recommend(settingsOf(mine), s.target);
-      const line = el('div', 'rl-exp-rec');
-      line.dataset.recommendation = 'setting' in rec ? rec.label : '';
-      if ('setting' in rec) {
-        line.append(el('span', '', `Recommended for ${targetText(s.target)}: `), el('strong', '', rec.label), el('span', '', ` — ${rec.reason}. `));
-        const best = [...rec.setting.runs].sort((a, b) => (b.robust ?? 0) - (a.robust ?? 0))[0];
-        const saveBtn = document.createElement('vscode-button');
-        saveBtn.setAttribute('appearance', 'secondary');
-        saveBtn.className = 'rl-save-exp';
-        saveBtn.textContent = 'Save as experiment';
-        saveBtn.addEventListener('click', () => this.host.post({ type: 'save-experiment', runDir: best.runDir }));
-        line.append(saveBtn);
-      } else line.append(el('span', 'rl-empty', `No recommendation yet: ${rec.none}.`));
-      box.append(line);
-      return box;
-    }));
+    this.summary.replaceChildren(
+      ...list.slice(0, 6).map((s) => {
+        const box = el('div', 'rl-exp-sweep');
+        box.dataset.sweep = s.id;
+        const head = el('div', 'rl-exp-sweep-head');
+        head.append(
+          el('strong', '', `Sweep ${s.id}`),
+          el(
+            'span',
+            'rl-count',
+            `${s.completed}/${s.total} completed${s.failed ? `, ${s.failed} failed` : ''}${s.running ? ` · running${s.fraction !== undefined ? ` ${(s.fraction * 100).toFixed(0)}%` : ''}${s.etaSec !== undefined ? ` · ETA ${fmtSeconds(s.etaSec)}` : ''}` : ''}`,
+          ),
+        );
+        const report = el('a', 'rl-link', 'report');
+        report.href = '#';
+        report.addEventListener('click', (e) => {
+          e.preventDefault();
+          this.host.post({ type: 'open-sweep-report', sweepDir: s.dir });
+        });
+        head.append(report);
+        box.append(head);
+        // The recommendation recomputed from the rows shown for the sweep (same rule as the report).
+        const mine = this.rows.filter((r) => r.sweep?.id === s.id);
+        const rec = recommend(settingsOf(mine), s.target);
+        const line = el('div', 'rl-exp-rec');
+        line.dataset.recommendation = 'setting' in rec ? rec.label : '';
+        if ('setting' in rec) {
+          line.append(el('span', '', `Recommended for ${targetText(s.target)}: `), el('strong', '', rec.label), el('span', '', ` — ${rec.reason}. `));
+          const best = [...rec.setting.runs].sort((a, b) => (b.robust ?? 0) - (a.robust ?? 0))[0];
+          const saveBtn = document.createElement('vscode-button');
+          saveBtn.setAttribute('appearance', 'secondary');
+          saveBtn.className = 'rl-save-exp';
+          saveBtn.textContent = 'Save as experiment';
+          saveBtn.addEventListener('click', () => this.host.post({ type: 'save-experiment', runDir: best.runDir }));
+          line.append(saveBtn);
+        } else line.append(el('span', 'rl-empty', `No recommendation yet: ${rec.none}.`));
+        box.append(line);
+        return box;
+      }),
+    );
   }
 
   private renderSelection(shown: ExperimentRow[]): void {
@@ -192,19 +267,28 @@ export class ExperimentsView {
     this.selection.replaceChildren();
     this.selection.dataset.selected = String(chosen.length);
     const txt = el('span', 'rl-count');
-    if (!chosen.length) { txt.textContent = 'Select runs (the boxes, or points in the plots) to compare them and overlay their ε curves.'; this.selection.append(txt); return; }
+    if (!chosen.length) {
+      txt.textContent = 'Select runs (the boxes, or points in the plots) to compare them and overlay their ε curves.';
+      this.selection.append(txt);
+      return;
+    }
     const differ = changedColumns(chosen);
     const robust = chosen.map((r) => r.robust).filter((x): x is number => x !== undefined);
     txt.textContent = `${chosen.length} selected${differ.length ? ` · differ in ${differ.map((k) => TABLE_COLUMNS.find((c) => c.key === k)!.header).join(', ')}` : ''}${robust.length ? ` · robust ${pct(Math.min(...robust))}–${pct(Math.max(...robust))}` : ''}${chosen.some((r) => !shown.includes(r)) ? ' (some hidden by the filter)' : ''}`;
     const compare = document.createElement('vscode-button');
     compare.id = 'rl-exp-compare';
     compare.textContent = chosen.length >= 2 ? `Compare ${chosen.length} runs` : 'Open dashboard';
-    compare.addEventListener('click', () => this.host.post(chosen.length >= 2 ? { type: 'compare-runs', runDirs: chosen.slice(0, 16).map((r) => r.runDir) } : { type: 'open-run', runDir: chosen[0].runDir }));
+    compare.addEventListener('click', () =>
+      this.host.post(chosen.length >= 2 ? { type: 'compare-runs', runDirs: chosen.slice(0, 16).map((r) => r.runDir) } : { type: 'open-run', runDir: chosen[0].runDir }),
+    );
     const clear = document.createElement('vscode-button');
     clear.setAttribute('appearance', 'secondary');
     clear.id = 'rl-exp-clear';
     clear.textContent = 'Clear selection';
-    clear.addEventListener('click', () => { this.host.save({ selected: [] }); this.host.request(); });
+    clear.addEventListener('click', () => {
+      this.host.save({ selected: [] });
+      this.host.request();
+    });
     this.selection.append(txt, compare, clear);
   }
 
@@ -228,7 +312,15 @@ export class ExperimentsView {
     allBox.type = 'checkbox';
     allBox.setAttribute('aria-label', 'Select every run shown');
     allBox.checked = rows.length > 0 && rows.every((r) => sel.has(r.runId));
-    allBox.addEventListener('change', () => { const s = this.selected(); for (const r of rows) { if (allBox.checked) s.add(r.runId); else s.delete(r.runId); } this.host.save({ selected: [...s] }); this.host.request(); });
+    allBox.addEventListener('change', () => {
+      const s = this.selected();
+      for (const r of rows) {
+        if (allBox.checked) s.add(r.runId);
+        else s.delete(r.runId);
+      }
+      this.host.save({ selected: [...s] });
+      this.host.request();
+    });
     all.append(allBox);
     hr.append(all, el('th', 'rl-swatch-col'));
     for (const k of keys) {
@@ -240,7 +332,10 @@ export class ExperimentsView {
       th.setAttribute('aria-sort', active ? (st.desc ? 'descending' : 'ascending') : 'none');
       if (active) b.textContent = `${col.header} ${st.desc ? '▼' : '▲'}`;
       b.title = `Sort by ${col.header}`;
-      b.addEventListener('click', () => { this.host.save({ sort: k, desc: active ? !st.desc : NUMERIC.has(k) }); this.host.request(); });
+      b.addEventListener('click', () => {
+        this.host.save({ sort: k, desc: active ? !st.desc : NUMERIC.has(k) });
+        this.host.request();
+      });
       th.append(b);
       hr.append(th);
     }
@@ -249,7 +344,10 @@ export class ExperimentsView {
     const tbody = el('tbody');
     const grouped = !st.sweep || st.sweep === ALL;
     const groups = new Map<string, ExperimentRow[]>();
-    for (const r of rows) { const g = grouped ? r.sweep?.id ?? OUTSIDE : ALL; groups.set(g, [...(groups.get(g) ?? []), r]); }
+    for (const r of rows) {
+      const g = grouped ? (r.sweep?.id ?? OUTSIDE) : ALL;
+      groups.set(g, [...(groups.get(g) ?? []), r]);
+    }
     const order = [...groups.keys()].sort((a, b) => (a === OUTSIDE ? 1 : b === OUTSIDE ? -1 : b.localeCompare(a)));
     for (const g of order) {
       if (grouped) {
@@ -264,10 +362,19 @@ export class ExperimentsView {
     }
     tbl.append(thead, tbody);
     if (!rows.length) {
-      this.tableWrap.replaceChildren(el('p', 'rl-empty', this.received ? (this.rows.length ? 'No run matches the filter.' : 'No runs yet: train a model or run a sweep ("Robustness: Sweep λ").') : 'Loading the runs…'));
+      this.tableWrap.replaceChildren(
+        el('p', 'rl-empty', this.received ? (this.rows.length ? 'No run matches the filter.' : 'No runs yet: train a model or run a sweep ("Robustness: Sweep λ").') : 'Loading the runs…'),
+      );
       return;
     }
-    this.tableWrap.replaceChildren(tbl, el('p', 'rl-note', 'robust: each model\'s headline (per-example worst case over its stored evaluations, attacks and points in the tooltip); gap: clean − robust on the same points. Click a header to sort; double-click a run to open its dashboard.'));
+    this.tableWrap.replaceChildren(
+      tbl,
+      el(
+        'p',
+        'rl-note',
+        "robust: each model's headline (per-example worst case over its stored evaluations, attacks and points in the tooltip); gap: clean − robust on the same points. Click a header to sort; double-click a run to open its dashboard.",
+      ),
+    );
   }
 
   private rowEl(r: ExperimentRow, keys: ColumnKey[], selected: boolean): HTMLTableRowElement {
@@ -318,7 +425,11 @@ export class ExperimentsView {
 
   /** Every plot with data, as PNG. */
   async images(): Promise<ExportedImage[]> {
-    return Promise.all(Object.values(this.plots).filter((p) => p.hasData).map((p) => p.toPng()));
+    return Promise.all(
+      Object.values(this.plots)
+        .filter((p) => p.hasData)
+        .map((p) => p.toPng()),
+    );
   }
 }
 
@@ -329,7 +440,10 @@ function swatchSvg(colour: string): SVGSVGElement {
   svg.setAttribute('height', '12');
   svg.setAttribute('viewBox', '0 0 12 12');
   const c = document.createElementNS(ns, 'circle');
-  c.setAttribute('cx', '6'); c.setAttribute('cy', '6'); c.setAttribute('r', '5'); c.setAttribute('fill', colour);
+  c.setAttribute('cx', '6');
+  c.setAttribute('cy', '6');
+  c.setAttribute('r', '5');
+  c.setAttribute('fill', colour);
   svg.append(c);
   return svg;
 }

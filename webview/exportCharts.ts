@@ -11,7 +11,11 @@ import type { Theme } from './theme';
 /** CSS pixels: the width of an exported chart, whatever the panel's size. */
 export const EXPORT_WIDTH = 720;
 
-export const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+/, '').slice(0, 80) || 'chart';
+export const safeName = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[-.]+/, '')
+    .slice(0, 80) || 'chart';
 
 export async function renderRunCharts(payload: RunPayload, theme: Theme): Promise<{ images: ExportedChart[]; skipped: string[] }> {
   const run = newRun(payload.runId, payload.runDir, payload.label);
@@ -27,7 +31,10 @@ export async function renderRunCharts(payload: RunPayload, theme: Theme): Promis
   try {
     for (const spec of [...TRAINING_CHARTS, ...EVALUATION_CHARTS]) {
       const d = data[spec.id];
-      if (!hasData(d)) { skipped.push(spec.id); continue; }
+      if (!hasData(d)) {
+        skipped.push(spec.id);
+        continue;
+      }
       const chart = new Chart(box, spec, () => {});
       try {
         chart.set(d.x, d.series);

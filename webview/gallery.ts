@@ -10,8 +10,8 @@ export function toRgba(pixels: readonly number[], shape: readonly number[]): Uin
   for (let i = 0; i < h * w; i++) {
     const r = pixels[i * c] ?? 0;
     out[i * 4] = r;
-    out[i * 4 + 1] = c >= 3 ? pixels[i * c + 1] ?? 0 : r;
-    out[i * 4 + 2] = c >= 3 ? pixels[i * c + 2] ?? 0 : r;
+    out[i * 4 + 1] = c >= 3 ? (pixels[i * c + 1] ?? 0) : r;
+    out[i * 4 + 2] = c >= 3 ? (pixels[i * c + 2] ?? 0) : r;
     out[i * 4 + 3] = 255;
   }
   return out;

@@ -10,10 +10,26 @@ export class GeneralizationCharts {
   private readonly gap: Chart;
 
   constructor(chart: (spec: ChartSpec) => Chart) {
-    this.acc = chart({ id: 'gen-acc', title: 'Train versus validation accuracy (fixed points, after each epoch)', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true, xInteger: true,
-      emptyText: 'Waiting for the first epoch to end (runs from before this measurement have no training-points clean accuracy).' });
-    this.gap = chart({ id: 'gen-gap', title: 'Generalization gap: train − validation (points of accuracy)', xLabel: 'epoch', yLabel: 'gap', points: true, xInteger: true,
-      emptyText: 'Waiting for the first epoch to end.' });
+    this.acc = chart({
+      id: 'gen-acc',
+      title: 'Train versus validation accuracy (fixed points, after each epoch)',
+      xLabel: 'epoch',
+      yLabel: 'accuracy',
+      percent: true,
+      yRange: [0, 1],
+      points: true,
+      xInteger: true,
+      emptyText: 'Waiting for the first epoch to end (runs from before this measurement have no training-points clean accuracy).',
+    });
+    this.gap = chart({
+      id: 'gen-gap',
+      title: 'Generalization gap: train − validation (points of accuracy)',
+      xLabel: 'epoch',
+      yLabel: 'gap',
+      points: true,
+      xInteger: true,
+      emptyText: 'Waiting for the first epoch to end.',
+    });
   }
 
   render(run: RunData): void {
@@ -21,16 +37,40 @@ export class GeneralizationCharts {
     const x = pts.map((p) => p.epoch);
     const series = (spec: SeriesSpec, values: Values) => ({ spec, values });
     const present = (s: { values: Values }) => s.values.some((v) => v !== null);
-    this.acc.set(x, [
-      series({ label: 'train clean', color: 0, dash: [4, 3] }, pts.map((p) => p.trainClean ?? null)),
-      series({ label: 'validation clean', color: 0 }, pts.map((p) => p.valClean)),
-      series({ label: 'train robust (PGD-10)', color: 1, dash: [4, 3] }, pts.map((p) => p.trainRobust ?? null)),
-      series({ label: 'validation robust (PGD-10)', color: 1 }, pts.map((p) => p.valRobust ?? null)),
-    ].filter(present));
+    this.acc.set(
+      x,
+      [
+        series(
+          { label: 'train clean', color: 0, dash: [4, 3] },
+          pts.map((p) => p.trainClean ?? null),
+        ),
+        series(
+          { label: 'validation clean', color: 0 },
+          pts.map((p) => p.valClean),
+        ),
+        series(
+          { label: 'train robust (PGD-10)', color: 1, dash: [4, 3] },
+          pts.map((p) => p.trainRobust ?? null),
+        ),
+        series(
+          { label: 'validation robust (PGD-10)', color: 1 },
+          pts.map((p) => p.valRobust ?? null),
+        ),
+      ].filter(present),
+    );
     const gaps = pts.map(generalizationGap);
-    this.gap.set(x, [
-      series({ label: 'clean gap', color: 0 }, gaps.map((g) => (g.clean === undefined ? null : g.clean * 100))),
-      series({ label: 'robust gap', color: 1 }, gaps.map((g) => (g.robust === undefined ? null : g.robust * 100))),
-    ].filter(present));
+    this.gap.set(
+      x,
+      [
+        series(
+          { label: 'clean gap', color: 0 },
+          gaps.map((g) => (g.clean === undefined ? null : g.clean * 100)),
+        ),
+        series(
+          { label: 'robust gap', color: 1 },
+          gaps.map((g) => (g.robust === undefined ? null : g.robust * 100)),
+        ),
+      ].filter(present),
+    );
   }
 }

@@ -42,7 +42,10 @@ export function applyEvents(run: RunData, events: readonly EngineEvent[]): Set<S
     switch (e.type) {
       case 'run-started':
         // A resumed run starts a new session: how the last one ended (stopped, crashed) is history.
-        if (run.started) { run.finished = undefined; run.error = undefined; }
+        if (run.started) {
+          run.finished = undefined;
+          run.error = undefined;
+        }
         run.started = e;
         changed.add('status');
         break;

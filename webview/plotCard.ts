@@ -18,7 +18,12 @@ export class PlotCard {
   /** Where a plot's own choices go (λ/ε, seconds/gradient evaluations). */
   readonly controls: HTMLElement;
 
-  constructor(parent: HTMLElement, readonly id: string, private readonly onSave: (c: PlotCard) => void, private readonly onPoint: (run: string, additive: boolean) => void) {
+  constructor(
+    parent: HTMLElement,
+    readonly id: string,
+    private readonly onSave: (c: PlotCard) => void,
+    private readonly onPoint: (run: string, additive: boolean) => void,
+  ) {
     this.card = el('section', 'rl-card rl-plot');
     this.card.dataset.plotCard = id;
     const head = el('header', 'rl-card-head');
@@ -70,5 +75,7 @@ export class PlotCard {
     });
   }
 
-  get hasData(): boolean { return !!this.spec && this.spec.series.some((s) => s.points.length > 0); }
+  get hasData(): boolean {
+    return !!this.spec && this.spec.series.some((s) => s.points.length > 0);
+  }
 }

@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2));
   const out = path.resolve(str(f, 'out', 'bench/.work/train-export'));
   const data = await loadDataset('mnist-sample', { seed: num(f, 'seed', 0), trainSize: num(f, 'train-size', 8000), testSize: num(f, 'test-size', 200) });
-  for (const [name, split] of [['train', data.train], ['test', data.test]] as const) {
+  for (const [name, split] of [
+    ['train', data.train],
+    ['test', data.test],
+  ] as const) {
     writeArray(path.join(out, `${name}-x.bin`), split.x, [split.n, 28, 28, 1]);
     writeArray(path.join(out, `${name}-y.bin`), split.y, [split.n]);
   }

@@ -21,18 +21,26 @@ async function main(): Promise<void> {
   const { tf, name } = backend();
   if (name !== 'tensorflow') throw new Error('needs the native backend');
   let native = false;
-  tf.registerKernel({ kernelName: 'BenchReluGrad', backendName: 'tensorflow', kernelFunc: ({ inputs, backend: b }) => {
-    const nb = b as unknown as NodeBackend;
-    const { dy, x } = inputs as { dy: TF.TensorInfo; x: TF.TensorInfo };
-    return nb.executeSingleOutput('ReluGrad', [{ name: 'T', type: nb.binding.TF_ATTR_TYPE, value: nb.getDTypeInteger('float32') }], [dy, x]);
-  } });
+  tf.registerKernel({
+    kernelName: 'BenchReluGrad',
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend: b }) => {
+      const nb = b as unknown as NodeBackend;
+      const { dy, x } = inputs as { dy: TF.TensorInfo; x: TF.TensorInfo };
+      return nb.executeSingleOutput('ReluGrad', [{ name: 'T', type: nb.binding.TF_ATTR_TYPE, value: nb.getDTypeInteger('float32') }], [dy, x]);
+    },
+  });
   const origWarn = console.warn;
   console.warn = () => undefined; // "Overriding the gradient for 'Relu'"
-  tf.registerGradient({ kernelName: 'Relu', inputsToSave: ['x'], gradFunc: (dy, saved) => {
-    const x = saved[0];
-    const d = dy as TF.Tensor;
-    return { x: () => (native ? tf.engine().runKernel('BenchReluGrad', { dy: d, x }, {}) as TF.Tensor : tf.mul(d, tf.cast(tf.step(x), 'float32'))) };
-  } });
+  tf.registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => {
+      const x = saved[0];
+      const d = dy as TF.Tensor;
+      return { x: () => (native ? (tf.engine().runKernel('BenchReluGrad', { dy: d, x }, {}) as TF.Tensor) : tf.mul(d, tf.cast(tf.step(x), 'float32'))) };
+    },
+  });
   console.warn = origWarn;
   const data = await loadDataset('mnist-sample', { seed: 0, testSize: 1 });
   const o = { batch: 64, evalBatch: 100, cwBatch: 100, cwSteps: 20, warmup: 1, reps: num(f, 'reps', 5), eps: 0.3 };
@@ -40,7 +48,12 @@ async function main(): Promise<void> {
   for (const arch of list(f, 'models', ['cnn-small', 'madry-mnist', 'wong-mnist'])) {
     // Same input gradient both ways.
     const model = makeModel(tf, arch);
-    const { x, y } = batchTensors(tf, data.train, [28, 28, 1], Array.from({ length: 64 }, (_, i) => i));
+    const { x, y } = batchTensors(
+      tf,
+      data.train,
+      [28, 28, 1],
+      Array.from({ length: 64 }, (_, i) => i),
+    );
     native = false;
     const g0 = lossGradient(tf, model, x, y);
     native = true;
@@ -60,9 +73,23 @@ async function main(): Promise<void> {
       }
       const s = stats(stock);
       const n = stats(fused);
-      const row = { model: arch, task, batch: o.batch, stockMs: s.median * 1000, nativeReluGradMs: n.median * 1000, speedup: s.median / n.median, blocks: 3, repsPerBlock: o.reps, inputGradMaxAbsDiff: maxDiff, inputGradMaxAbs: maxG, loadavg: os.loadavg()[0] };
+      const row = {
+        model: arch,
+        task,
+        batch: o.batch,
+        stockMs: s.median * 1000,
+        nativeReluGradMs: n.median * 1000,
+        speedup: s.median / n.median,
+        blocks: 3,
+        repsPerBlock: o.reps,
+        inputGradMaxAbsDiff: maxDiff,
+        inputGradMaxAbs: maxG,
+        loadavg: os.loadavg()[0],
+      };
       rows.push(row);
-      process.stdout.write(`${arch} ${task}: stock ${(s.median * 1000).toFixed(1)} ms, native ReluGrad ${(n.median * 1000).toFixed(1)} ms -> ${row.speedup.toFixed(2)}x (input-gradient max |diff| ${maxDiff.toExponential(1)} of ${maxG.toExponential(1)})\n`);
+      process.stdout.write(
+        `${arch} ${task}: stock ${(s.median * 1000).toFixed(1)} ms, native ReluGrad ${(n.median * 1000).toFixed(1)} ms -> ${row.speedup.toFixed(2)}x (input-gradient max |diff| ${maxDiff.toExponential(1)} of ${maxG.toExponential(1)})\n`,
+      );
     }
   }
   writeJson(str(f, 'out', 'bench/results/relu-grad-experiment.json'), { note: 'median of per-block medians; blocks alternate stock and native ReluGrad', rows, finishedAt: new Date().toISOString() });

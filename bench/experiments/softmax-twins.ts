@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const activation = await loadModelFile(tf, path.join(dir, 'k3-activation-softmax-layers', 'model.json'));
   const probabilities: Classifier = { ...softmaxLayer, layers: undefined, logits: (x) => tf.softmax(softmaxLayer.logits(x)) as TF.Tensor2D };
   const rows = [];
-  for (const [name, clf] of [['Softmax() layer, logits (now)', softmaxLayer], ['Activation(softmax), logits', activation], ['Softmax() layer, probabilities (before the fix)', probabilities]] as const) {
+  for (const [name, clf] of [
+    ['Softmax() layer, logits (now)', softmaxLayer],
+    ['Activation(softmax), logits', activation],
+    ['Softmax() layer, probabilities (before the fix)', probabilities],
+  ] as const) {
     const t0 = Date.now();
     const ev = await evaluate(tf, clf, data.test, data.inputShape, { attacks: [{ name: 'cw-l2', params: {} }], epsList: [1, 2], norm: 'l2', batchSize: 250, seed: 0 });
     const row = { model: name, clean: ev.cleanAccuracy, robust: Object.fromEntries(ev.robust.map((r) => [String(r.eps), r.accuracy])), points: ev.testPoints, seconds: (Date.now() - t0) / 1000 };

@@ -56,7 +56,9 @@ async function main(): Promise<void> {
         cpu.push((c.user + c.system) / 1e3);
       }
       cpu.sort((a, b) => a - b);
-      process.stdout.write(`${JSON.stringify({ libtensorflow: libtf, execution: process.env.ROBUSTLAB_EXECUTION === 'eager' ? 'eager' : 'compiled', model: arch, task, batch, firstMs: first, cpuMs: cpu, medianCpuMs: cpu[Math.floor(cpu.length / 2)] })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ libtensorflow: libtf, execution: process.env.ROBUSTLAB_EXECUTION === 'eager' ? 'eager' : 'compiled', model: arch, task, batch, firstMs: first, cpuMs: cpu, medianCpuMs: cpu[Math.floor(cpu.length / 2)] })}\n`,
+      );
       m.layers?.dispose();
     }
   }

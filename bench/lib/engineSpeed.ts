@@ -100,7 +100,10 @@ export function makeCell(tf: Tf, arch: string, task: Task, data: Split, o: Speed
         await step.run(x, y, { eps: o.eps, lr: 1e-3, rng });
         tf.dispose([x, y]);
       },
-      dispose: () => { optimizer.dispose(); model.layers?.dispose(); },
+      dispose: () => {
+        optimizer.dispose();
+        model.layers?.dispose();
+      },
     };
   }
   const attack = getAttack(task === 'eval-pgd20' ? 'pgd' : 'cw-l2');
@@ -126,5 +129,15 @@ export async function measure(tf: Tf, arch: string, task: Task, data: Split, o: 
   const secs = await time(cell.fn, o.warmup, o.reps);
   cell.dispose();
   const s = stats(secs);
-  return { side: 'engine', model: arch, task, batch: cell.batch, seconds: s, imagesPerSec: cell.batch / s.median, imagesPerSecSpread: [cell.batch / s.max, cell.batch / s.min], params: cell.params, loadavg: [loadBefore, os.loadavg()[0]] };
+  return {
+    side: 'engine',
+    model: arch,
+    task,
+    batch: cell.batch,
+    seconds: s,
+    imagesPerSec: cell.batch / s.median,
+    imagesPerSecSpread: [cell.batch / s.max, cell.batch / s.min],
+    params: cell.params,
+    loadavg: [loadBefore, os.loadavg()[0]],
+  };
 }

@@ -13,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const argv = process.argv.slice(2);
-const opt = (k, d) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? Number(argv[i + 1]) : d; };
+const opt = (k, d) => {
+  const i = argv.indexOf(`--${k}`);
+  return i >= 0 ? Number(argv[i + 1]) : d;
+};
 const rounds = opt('rounds', 2);
 const points = opt('points', 4);
 const engine = process.env.ROBUSTLAB_BIN ?? path.join(root, 'bin', 'robustlab.js');
@@ -25,8 +28,17 @@ fs.mkdirSync(out, { recursive: true });
 
 // A small but real sweep: cnn-small, FGSM, λ grid of `points` values, the usual evaluation and sanity checks.
 const lambdas = [0, 0.5, 1, 2, 4, 8].slice(0, points);
-const exp = { model: 'cnn-small', data: 'mnist-sample', method: 'fgsm', eps: 0.1, epochs: 1, trainSize: 500, testSize: 50,
-  eval: { attacks: ['fgsm', 'pgd'], eps: [0.1], steps: 10 }, sweep: { lambda: lambdas } };
+const exp = {
+  model: 'cnn-small',
+  data: 'mnist-sample',
+  method: 'fgsm',
+  eps: 0.1,
+  epochs: 1,
+  trainSize: 500,
+  testSize: 50,
+  eval: { attacks: ['fgsm', 'pgd'], eps: [0.1], steps: 10 },
+  sweep: { lambda: lambdas },
+};
 const file = path.join(work, 'parallel.advtrain.json');
 fs.writeFileSync(file, JSON.stringify(exp, null, 2));
 
@@ -49,12 +61,16 @@ function runSweep(parallel, tag) {
         if (!l.trim()) continue;
         const m = JSON.parse(l);
         // A point is "running" from its fork (later running messages report its epochs) to its final status.
-        if (m.type === 'sweep-point' && m.point.status === 'running') { if (!began.has(m.point.index)) began.set(m.point.index, Date.now()); }
-        else if (m.type === 'sweep-point' && began.has(m.point.index) && ['completed', 'failed', 'stopped'].includes(m.point.status)) perPoint.push({ index: m.point.index, status: m.point.status, seconds: (Date.now() - began.get(m.point.index)) / 1000 });
+        if (m.type === 'sweep-point' && m.point.status === 'running') {
+          if (!began.has(m.point.index)) began.set(m.point.index, Date.now());
+        } else if (m.type === 'sweep-point' && began.has(m.point.index) && ['completed', 'failed', 'stopped'].includes(m.point.status))
+          perPoint.push({ index: m.point.index, status: m.point.status, seconds: (Date.now() - began.get(m.point.index)) / 1000 });
         else if (m.type === 'sweep-finished') finished = m;
       }
     });
-    child.stderr.setEncoding('utf8').on('data', (c) => { err += c; });
+    child.stderr.setEncoding('utf8').on('data', (c) => {
+      err += c;
+    });
     child.on('close', (code) => {
       const last = err.trim().split('\n').pop().trim().split(/\s+/).map(Number);
       if (code !== 0 || !finished || finished.status !== 'completed') return reject(new Error(`sweep --parallel ${parallel} ended ${code}: ${err.slice(-2000)}`));
@@ -79,21 +95,36 @@ for (let r = 0; r < rounds; r++) {
 
 const summary = [1, 2].map((n) => {
   const rs = results.filter((x) => x.parallel === n);
-  return { parallel: n, threadsPerProcess: Math.max(1, Math.floor(os.availableParallelism() / n)), wallSec: mean(rs.map((x) => x.wallSec)), cpuSec: mean(rs.map((x) => x.cpuSec)),
-    perPointSec: mean(rs.flatMap((x) => x.perPoint.map((p) => p.seconds))), runs: rs.length };
+  return {
+    parallel: n,
+    threadsPerProcess: Math.max(1, Math.floor(os.availableParallelism() / n)),
+    wallSec: mean(rs.map((x) => x.wallSec)),
+    cpuSec: mean(rs.map((x) => x.cpuSec)),
+    perPointSec: mean(rs.flatMap((x) => x.perPoint.map((p) => p.seconds))),
+    runs: rs.length,
+  };
 });
 const [one, two] = summary;
 const ratio = { wallSpeedup: one.wallSec / two.wallSec, perRunSlowdown: two.perPointSec / one.perPointSec, cpuRatio: two.cpuSec / one.cpuSec };
 const machine = { cores: os.availableParallelism(), memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, loadAtEnd: os.loadavg() };
 fs.writeFileSync(path.join(out, 'parallel.json'), `${JSON.stringify({ when: new Date().toISOString(), machine, experiment: exp, rounds, results, summary, ratio }, null, 1)}\n`);
 const md = [
-  `# Parallel sweeps: 1 versus 2 engine processes`, '',
-  `${points}-point λ sweep (cnn-small, FGSM, 1 epoch on 500 images, FGSM + PGD-10 evaluation on 50 points, sanity checks), ${rounds} rounds alternated, on ${machine.cores} cores shared with other work (load ${machine.loadAtEnd.map((x) => x.toFixed(1)).join(' / ')} at the end), under \`nice -n 10\`.`, '',
-  '| processes × TF threads | total wall (s) | total CPU (s) | wall per point (s) |', '|---|---:|---:|---:|',
-  ...summary.map((s) => `| ${s.parallel} × ${s.threadsPerProcess} | ${s.wallSec.toFixed(1)} | ${s.cpuSec.toFixed(1)} | ${s.perPointSec.toFixed(1)} |`), '',
-  `2 processes finish the sweep ${ratio.wallSpeedup.toFixed(2)}× as fast as 1; each run takes ${ratio.perRunSlowdown.toFixed(2)}× as long (per-run slowdown); CPU time ratio ${ratio.cpuRatio.toFixed(2)}.`, '',
-  'Per round:', '', '| round | processes | wall (s) | CPU (s) | per point (s) | load |', '|---:|---:|---:|---:|---|---:|',
-  ...results.map((x) => `| ${x.round} | ${x.parallel} | ${x.wallSec.toFixed(1)} | ${x.cpuSec.toFixed(1)} | ${x.perPoint.map((p) => p.seconds.toFixed(0)).join(', ')} | ${x.load.toFixed(1)} |`), '',
+  `# Parallel sweeps: 1 versus 2 engine processes`,
+  '',
+  `${points}-point λ sweep (cnn-small, FGSM, 1 epoch on 500 images, FGSM + PGD-10 evaluation on 50 points, sanity checks), ${rounds} rounds alternated, on ${machine.cores} cores shared with other work (load ${machine.loadAtEnd.map((x) => x.toFixed(1)).join(' / ')} at the end), under \`nice -n 10\`.`,
+  '',
+  '| processes × TF threads | total wall (s) | total CPU (s) | wall per point (s) |',
+  '|---|---:|---:|---:|',
+  ...summary.map((s) => `| ${s.parallel} × ${s.threadsPerProcess} | ${s.wallSec.toFixed(1)} | ${s.cpuSec.toFixed(1)} | ${s.perPointSec.toFixed(1)} |`),
+  '',
+  `2 processes finish the sweep ${ratio.wallSpeedup.toFixed(2)}× as fast as 1; each run takes ${ratio.perRunSlowdown.toFixed(2)}× as long (per-run slowdown); CPU time ratio ${ratio.cpuRatio.toFixed(2)}.`,
+  '',
+  'Per round:',
+  '',
+  '| round | processes | wall (s) | CPU (s) | per point (s) | load |',
+  '|---:|---:|---:|---:|---|---:|',
+  ...results.map((x) => `| ${x.round} | ${x.parallel} | ${x.wallSec.toFixed(1)} | ${x.cpuSec.toFixed(1)} | ${x.perPoint.map((p) => p.seconds.toFixed(0)).join(', ')} | ${x.load.toFixed(1)} |`),
+  '',
 ];
 fs.writeFileSync(path.join(out, 'parallel.md'), md.join('\n'));
 process.stdout.write(`\n${md.join('\n')}\n`);

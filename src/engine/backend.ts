@@ -48,8 +48,7 @@ export function chooseBackend(loaders: BackendLoaders = defaultLoaders, env: Nod
     return {
       tf,
       name: 'cpu',
-      warning: `NATIVE BACKEND UNAVAILABLE: @tensorflow/tfjs-node failed to load (${cause}). ` +
-        `Falling back to the pure-JS cpu backend, which trains about 500x slower. Fix: ${NATIVE_FIX}.`,
+      warning: `NATIVE BACKEND UNAVAILABLE: @tensorflow/tfjs-node failed to load (${cause}). ` + `Falling back to the pure-JS cpu backend, which trains about 500x slower. Fix: ${NATIVE_FIX}.`,
     };
   }
 }

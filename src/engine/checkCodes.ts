@@ -37,4 +37,3 @@ export const AUTOATTACK_FLAGS = {
   zeroGradients: entry({ code: 'aa-zero-gradients', severity: 'warning' }),
   squareBeatsWhiteBox: entry({ code: 'aa-square-beats-white-box', severity: 'warning' }),
 } satisfies Record<string, CodeEntry>;
-

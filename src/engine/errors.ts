@@ -3,7 +3,10 @@
 
 /** The user's input is wrong: names the file (when there is one) and the problem. */
 export class BadInputError extends Error {
-  constructor(message: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
     super(file ? `${file}: ${message}` : message);
     this.name = 'BadInputError';
   }

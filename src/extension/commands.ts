@@ -21,13 +21,24 @@ import type { TreeNode } from './runsTree';
 import { PreflightGate } from './preflight';
 import { writeModelCardIfAny } from './reports/modelCard';
 
-export interface TrainOptions { experiment?: string; model?: string; answers?: Partial<TrainAnswers> }
-export interface AttackOptions extends Partial<AttackAnswers> { model?: string }
-export interface CurveOptions extends Partial<Omit<CurveAnswers, 'model'>> { model?: string }
-export interface StartedRun { runDir: string }
+export interface TrainOptions {
+  experiment?: string;
+  model?: string;
+  answers?: Partial<TrainAnswers>;
+}
+export interface AttackOptions extends Partial<AttackAnswers> {
+  model?: string;
+}
+export interface CurveOptions extends Partial<Omit<CurveAnswers, 'model'>> {
+  model?: string;
+}
+export interface StartedRun {
+  runDir: string;
+}
 
 /** What a run in progress is doing, for pickers that list several. */
-const liveDetail = (r: EngineRun) => r.lastEpoch ? `epoch ${r.lastEpoch.epoch}/${r.lastEpoch.epochs}` : r.lastProgress ? `${r.lastProgress.stage} ${r.lastProgress.done}/${r.lastProgress.total}` : 'starting';
+const liveDetail = (r: EngineRun) =>
+  r.lastEpoch ? `epoch ${r.lastEpoch.epoch}/${r.lastEpoch.epochs}` : r.lastProgress ? `${r.lastProgress.stage} ${r.lastProgress.done}/${r.lastProgress.total}` : 'starting';
 
 export class Commands {
   private gate?: PreflightGate;
@@ -42,21 +53,31 @@ export class Commands {
 
   register(): vscode.Disposable[] {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command takes its own VS Code arguments
-    const r = (id: string, f: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await f.apply(this, args);
-      } catch (err) {
-        this.log.error(`${id}: ${(err as Error).stack ?? String(err)}`);
-        void vscode.window.showErrorMessage(`Robustness Lab: ${(err as Error).message}`);
-        return undefined;
-      }
-    });
+    const r = (id: string, f: (...args: any[]) => unknown) =>
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await f.apply(this, args);
+        } catch (err) {
+          this.log.error(`${id}: ${(err as Error).stack ?? String(err)}`);
+          void vscode.window.showErrorMessage(`Robustness Lab: ${(err as Error).message}`);
+          return undefined;
+        }
+      });
     return [
-      r('robustlab.train', this.train), r('robustlab.attack', this.attack), r('robustlab.curve', this.curve),
-      r('robustlab.openDashboard', this.openDashboard), r('robustlab.stop', this.stop), r('robustlab.compare', this.compare),
-      r('robustlab.exportReport', this.exportReport), r('robustlab.showLog', () => this.log.show()),
-      r('robustlab.runs.open', this.openDashboard), r('robustlab.runs.compare', this.compare), r('robustlab.runs.delete', this.deleteRun),
-      r('robustlab.runs.reveal', this.reveal), r('robustlab.runs.stop', this.stop), r('robustlab.runs.exportReport', this.exportReport),
+      r('robustlab.train', this.train),
+      r('robustlab.attack', this.attack),
+      r('robustlab.curve', this.curve),
+      r('robustlab.openDashboard', this.openDashboard),
+      r('robustlab.stop', this.stop),
+      r('robustlab.compare', this.compare),
+      r('robustlab.exportReport', this.exportReport),
+      r('robustlab.showLog', () => this.log.show()),
+      r('robustlab.runs.open', this.openDashboard),
+      r('robustlab.runs.compare', this.compare),
+      r('robustlab.runs.delete', this.deleteRun),
+      r('robustlab.runs.reveal', this.reveal),
+      r('robustlab.runs.stop', this.stop),
+      r('robustlab.runs.exportReport', this.exportReport),
       r('robustlab.runs.refresh', () => this.cache.invalidate()),
       r('robustlab.installEngineRuntime', () => (this.trusted() ? installEngineRuntime(this.context, this.log) : false)),
     ];
@@ -64,9 +85,12 @@ export class Commands {
 
   private trusted(): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(
-      'Robustness Lab runs nothing in an untrusted workspace: training and attacks execute the engine on files from this folder. Trust the workspace to run experiments; stored runs stay readable.',
-      'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+    void vscode.window
+      .showWarningMessage(
+        'Robustness Lab runs nothing in an untrusted workspace: training and attacks execute the engine on files from this folder. Trust the workspace to run experiments; stored runs stay readable.',
+        'Manage Workspace Trust',
+      )
+      .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
     return false;
   }
 
@@ -90,7 +114,9 @@ export class Commands {
       const info = this.inspectModel(file);
       if (!info) return undefined;
       if (info.kind === 'graph') {
-        void vscode.window.showErrorMessage(`Robustness Lab: ${file}: a TensorFlow.js Graph model can be attacked but not trained (it has no trainable layers). Convert the Keras model as a Layers model to train it.`);
+        void vscode.window.showErrorMessage(
+          `Robustness Lab: ${file}: a TensorFlow.js Graph model can be attacked but not trained (it has no trainable layers). Convert the Keras model as a Layers model to train it.`,
+        );
         return undefined;
       }
       const answers = await askTrain(vscodePrompter, { model: './model.json', ...opts.answers }, !!opts.answers, info.trainedOn);
@@ -99,10 +125,13 @@ export class Commands {
       return this.runExperiment(exp);
     }
     if (!opts.answers) {
-      const choice = await vscode.window.showQuickPick([
-        { label: '$(beaker) Train the built-in cnn-small on mnist-sample', description: 'embedded data, no download', id: 'builtin' },
-        { label: '$(file) Choose a model.json…', id: 'pick' },
-      ], { title: 'Adversarially Train Model', placeHolder: 'No experiment file or model.json is open' });
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: '$(beaker) Train the built-in cnn-small on mnist-sample', description: 'embedded data, no download', id: 'builtin' },
+          { label: '$(file) Choose a model.json…', id: 'pick' },
+        ],
+        { title: 'Adversarially Train Model', placeHolder: 'No experiment file or model.json is open' },
+      );
       if (!choice) return undefined;
       if (choice.id === 'pick') {
         const uri = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'TensorFlow.js model': ['json'] }, openLabel: 'Train' });
@@ -110,7 +139,10 @@ export class Commands {
       }
     }
     const base = baseFolder();
-    if (!base) { void vscode.window.showWarningMessage('Robustness Lab: open a folder first (runs and the experiment file are saved in it).'); return undefined; }
+    if (!base) {
+      void vscode.window.showWarningMessage('Robustness Lab: open a folder first (runs and the experiment file are saved in it).');
+      return undefined;
+    }
     const answers = await askTrain(vscodePrompter, { model: DEFAULT_MODEL, data: DEFAULT_DATA, ...opts.answers }, !!opts.answers);
     if (!answers) return undefined;
     return this.runExperiment(this.saveExperiment(base, `${answers.model}-${answers.method}`, answers));
@@ -121,7 +153,9 @@ export class Commands {
     if (doc?.isDirty) await doc.save();
     const text = fs.readFileSync(file, 'utf8');
     let parsed: unknown;
-    try { parsed = JSON.parse(text); } catch (err) {
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
       void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)} is not valid JSON (${(err as Error).message}).`);
       return undefined;
     }
@@ -145,7 +179,9 @@ export class Commands {
     const off = run.onEvents((events) => {
       if (!events.some((e) => e.type !== 'error' && e.type !== 'log')) return;
       off();
-      void this.dashboards().open(run.runDir).catch((err: Error) => this.log.warn(`dashboard: ${err.message}`));
+      void this.dashboards()
+        .open(run.runDir)
+        .catch((err: Error) => this.log.warn(`dashboard: ${err.message}`));
     });
     void run.done.then(off);
     return { runDir: run.runDir };
@@ -154,7 +190,9 @@ export class Commands {
   /** The model file's kind, or undefined after telling the user why it is not a TensorFlow.js model. */
   private inspectModel(file: string): { kind: 'layers' | 'graph'; trainedOn?: string } | undefined {
     let text: string;
-    try { text = fs.readFileSync(file, 'utf8'); } catch (err) {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
       void vscode.window.showErrorMessage(`Robustness Lab: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
       return undefined;
     }
@@ -181,8 +219,14 @@ export class Commands {
     const file = opts.model ?? this.activeFile(arg);
     if (file && isModelFile(file)) return file;
     const found = await vscode.workspace.findFiles('**/model.json', '**/node_modules/**', 50);
-    if (!found.length) { void vscode.window.showWarningMessage('Robustness Lab: open a TensorFlow.js model.json to attack (none found in the workspace).'); return undefined; }
-    const pick = await vscode.window.showQuickPick(found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })), { title: 'Which model?' });
+    if (!found.length) {
+      void vscode.window.showWarningMessage('Robustness Lab: open a TensorFlow.js model.json to attack (none found in the workspace).');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
+      { title: 'Which model?' },
+    );
     return pick?.uri.fsPath;
   }
 
@@ -211,21 +255,34 @@ export class Commands {
     if (!(await (this.gate ??= new PreflightGate(this.context, this.log)).check(model, opts.data))) return undefined;
     const answers = await askCurve(vscodePrompter, { ...opts, model });
     if (!answers) return undefined;
-    const run = this.host.start({ kind: 'curve', label: `${answers.attack} curve ${path.basename(path.dirname(model))}`, runsRoot: runsRootFor(model)!, source: model,
-      args: (outDir) => curveArgs({ ...answers, testPoints: answers.testPoints ?? settings().testPoints, outDir }) });
+    const run = this.host.start({
+      kind: 'curve',
+      label: `${answers.attack} curve ${path.basename(path.dirname(model))}`,
+      runsRoot: runsRootFor(model)!,
+      source: model,
+      args: (outDir) => curveArgs({ ...answers, testPoints: answers.testPoints ?? settings().testPoints, outDir }),
+    });
     return run && this.started(run);
   }
 
   // --- Runs --------------------------------------------------------------------------------------
 
   private allRuns(): RunInfo[] {
-    return allRunsRoots().flatMap((root) => this.cache.runs(root)).sort((a, b) => b.mtimeMs - a.mtimeMs);
+    return allRunsRoots()
+      .flatMap((root) => this.cache.runs(root))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs);
   }
 
   private async pickRun(title: string): Promise<string | undefined> {
     const runs = this.allRuns();
-    if (!runs.length) { void vscode.window.showInformationMessage('Robustness Lab: no runs yet. Train or attack a model first.'); return undefined; }
-    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? runOwnText(r.summary) : undefined, runDir: r.runDir })), { title });
+    if (!runs.length) {
+      void vscode.window.showInformationMessage('Robustness Lab: no runs yet. Train or attack a model first.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? runOwnText(r.summary) : undefined, runDir: r.runDir })),
+      { title },
+    );
     return pick?.runDir;
   }
 
@@ -255,11 +312,13 @@ export class Commands {
       const ofFile = file ? live.filter((r) => this.host.sourceOf(r.runDir) === path.resolve(file)) : [];
       const candidates = ofFile.length ? ofFile : live;
       if (candidates.length > 1) {
-        const pick = await vscode.window.showQuickPick(candidates.map((r) => ({ label: r.label, description: path.basename(r.runDir), detail: liveDetail(r), runDir: r.runDir })),
-          { title: 'Open Dashboard: which run?', placeHolder: `${candidates.length} runs are in progress` });
+        const pick = await vscode.window.showQuickPick(
+          candidates.map((r) => ({ label: r.label, description: path.basename(r.runDir), detail: liveDetail(r), runDir: r.runDir })),
+          { title: 'Open Dashboard: which run?', placeHolder: `${candidates.length} runs are in progress` },
+        );
         if (!pick) return;
         runDir = pick.runDir;
-      } else runDir = candidates[0]?.runDir ?? this.runDirFrom(arg) ?? await this.pickRun('Open Dashboard');
+      } else runDir = candidates[0]?.runDir ?? this.runDirFrom(arg) ?? (await this.pickRun('Open Dashboard'));
     }
     if (runDir) await this.dashboards().open(runDir);
   }
@@ -270,10 +329,16 @@ export class Commands {
     const live = typeof arg === 'string' ? this.host.manager.get(path.resolve(arg)) : undefined;
     let run = live ?? (typeof arg === 'string' || (arg && typeof arg === 'object' && 'kind' in arg) ? this.host.manager.get(this.runDirFrom(arg) ?? '') : undefined);
     if (!run) {
-      if (!active.length) { void vscode.window.showInformationMessage('Robustness Lab: no run is in progress.'); return; }
+      if (!active.length) {
+        void vscode.window.showInformationMessage('Robustness Lab: no run is in progress.');
+        return;
+      }
       if (active.length === 1) run = active[0];
       else {
-        const pick = await vscode.window.showQuickPick(active.map((r) => ({ label: r.label, description: path.basename(r.runDir), run: r })), { title: 'Stop which run?' });
+        const pick = await vscode.window.showQuickPick(
+          active.map((r) => ({ label: r.label, description: path.basename(r.runDir), run: r })),
+          { title: 'Stop which run?' },
+        );
         run = pick?.run;
       }
     }
@@ -286,27 +351,43 @@ export class Commands {
     let dirs = (selected?.length ? selected : first ? [first] : []).map((n) => this.runDirFrom(n)).filter((d): d is string => !!d);
     if (dirs.length < 2) {
       const runs = this.allRuns();
-      const picks = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? runOwnText(r.summary) : undefined, runDir: r.runDir, picked: dirs.includes(r.runDir) })),
-        { title: 'Compare Runs: pick two or more', canPickMany: true });
+      const picks = await vscode.window.showQuickPick(
+        runs.map((r) => ({ label: r.runId, description: r.status, detail: r.summary ? runOwnText(r.summary) : undefined, runDir: r.runDir, picked: dirs.includes(r.runDir) })),
+        { title: 'Compare Runs: pick two or more', canPickMany: true },
+      );
       if (!picks) return;
       dirs = picks.map((p) => p.runDir);
     }
-    if (dirs.length < 2) { void vscode.window.showInformationMessage('Robustness Lab: pick at least two runs to compare.'); return; }
+    if (dirs.length < 2) {
+      void vscode.window.showInformationMessage('Robustness Lab: pick at least two runs to compare.');
+      return;
+    }
     await this.dashboards().compare(dirs.slice(0, 16));
   }
 
   async exportReport(arg?: unknown): Promise<string | undefined> {
-    const runDir = this.runDirFrom(arg) ?? await this.pickRun('Export Report');
+    const runDir = this.runDirFrom(arg) ?? (await this.pickRun('Export Report'));
     if (!runDir) return undefined;
     // Drawn from the stored events and checked pixel by pixel before anything is written: a failure
     // is an error that says why, never a report that claims charts it does not hold.
-    const failed = (err: unknown) => { throw new Error(`Export Report of ${path.basename(runDir)}: ${(err as Error).message}`); };
+    const failed = (err: unknown) => {
+      throw new Error(`Export Report of ${path.basename(runDir)}: ${(err as Error).message}`);
+    };
     const charts = await this.dashboards().exportChartImages(runDir).catch(failed);
-    let summary; try { summary = readSummary(runDir); } catch { summary = undefined; }
+    let summary;
+    try {
+      summary = readSummary(runDir);
+    } catch {
+      summary = undefined;
+    }
     // The headline as of now (the engine's report.md holds it as of its run's end): one label everywhere.
     const headline = summary ? this.host.headlines.forRunDir(runDir) : undefined;
     let written: ReturnType<typeof writeReportWithCharts>;
-    try { written = writeReportWithCharts({ runDir, runId: path.basename(runDir), summary, config: readConfig(runDir), charts, headline }); } catch (err) { return failed(err); }
+    try {
+      written = writeReportWithCharts({ runDir, runId: path.basename(runDir), summary, config: readConfig(runDir), charts, headline });
+    } catch (err) {
+      return failed(err);
+    }
     writeModelCardIfAny(runDir, summary, (m) => this.log.info(m));
     this.log.info(`export report: ${written.report} with ${written.charts.length} chart(s): ${written.charts.join(', ')}`);
     await vscode.window.showTextDocument(vscode.Uri.file(written.report), { preview: true });
@@ -318,7 +399,10 @@ export class Commands {
   async deleteRun(arg?: unknown): Promise<boolean> {
     const runDir = this.runDirFrom(arg);
     if (!runDir) return false;
-    if (this.host.manager.get(runDir)?.running) { void vscode.window.showWarningMessage('Robustness Lab: stop the run before deleting it.'); return false; }
+    if (this.host.manager.get(runDir)?.running) {
+      void vscode.window.showWarningMessage('Robustness Lab: stop the run before deleting it.');
+      return false;
+    }
     const ok = await vscode.window.showWarningMessage(`Delete run ${path.basename(runDir)} and all its files?`, { modal: true, detail: runDir }, 'Delete');
     if (ok !== 'Delete') return false;
     fs.rmSync(runDir, { recursive: true, force: true });

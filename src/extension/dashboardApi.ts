@@ -4,7 +4,14 @@ import type { EngineEvent } from '../protocol';
 import type { ChartInk } from '../protocol/webview';
 
 /** One exported chart: the PNG and where its data is drawn (for the pixel check before writing). */
-export interface ChartImage { id: string; title: string; name: string; png: Buffer; ink: ChartInk; points: number }
+export interface ChartImage {
+  id: string;
+  title: string;
+  name: string;
+  png: Buffer;
+  ink: ChartInk;
+  points: number;
+}
 
 export interface DashboardApi {
   open(runDir: string): Promise<void>;

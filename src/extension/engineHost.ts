@@ -66,9 +66,12 @@ export class EngineHost implements vscode.Disposable {
    */
   start(req: StartRequest): EngineRun | undefined {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(
-        'Robustness Lab runs nothing in an untrusted workspace: training and attacks execute the engine on files from this folder. Trust the workspace to run experiments; stored runs stay readable.',
-        'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      void vscode.window
+        .showWarningMessage(
+          'Robustness Lab runs nothing in an untrusted workspace: training and attacks execute the engine on files from this folder. Trust the workspace to run experiments; stored runs stay readable.',
+          'Manage Workspace Trust',
+        )
+        .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       this.log.warn(`refused to start ${req.label}: the workspace is not trusted`);
       return undefined;
     }
@@ -82,8 +85,17 @@ export class EngineHost implements vscode.Disposable {
       return undefined;
     }
     const active = this.manager.active();
-    const runDir = req.runDir ?? freeRunDir(req.runsRoot, newRunId(req.kind, req.label), active.map((r) => r.runDir));
-    const label = distinctLabel(req.label, active.map((r) => r.label));
+    const runDir =
+      req.runDir ??
+      freeRunDir(
+        req.runsRoot,
+        newRunId(req.kind, req.label),
+        active.map((r) => r.runDir),
+      );
+    const label = distinctLabel(
+      req.label,
+      active.map((r) => r.label),
+    );
     // The engine makes the run folder once it has accepted the input: a refused start leaves none.
     // The runs root must exist, as the engine's working directory may be beside it.
     fs.mkdirSync(req.runsRoot, { recursive: true });
@@ -91,8 +103,14 @@ export class EngineHost implements vscode.Disposable {
     let run: EngineRun;
     try {
       run = this.manager.start({
-        enginePath: loc.enginePath, args: req.args(runDir), runDir, kind: req.kind, label,
-        execPath: s.nodePath || undefined, cwd: baseFolder(req.source) ?? path.dirname(runDir), env: loc.env,
+        enginePath: loc.enginePath,
+        args: req.args(runDir),
+        runDir,
+        kind: req.kind,
+        label,
+        execPath: s.nodePath || undefined,
+        cwd: baseFolder(req.source) ?? path.dirname(runDir),
+        env: loc.env,
         stopGraceMs: Math.max(1, s.stopGraceSeconds) * 1000,
       });
     } catch (err) {
@@ -101,7 +119,11 @@ export class EngineHost implements vscode.Disposable {
     }
     if (req.source) this.sources.set(runDir, path.resolve(req.source));
     run.onEvents((events) => {
-      try { this.dashboards().post(runDir, events); } catch (err) { this.log.warn(`dashboard post failed: ${(err as Error).message}`); }
+      try {
+        this.dashboards().post(runDir, events);
+      } catch (err) {
+        this.log.warn(`dashboard post failed: ${(err as Error).message}`);
+      }
       if (events.some((e) => e.type === 'run-started' || e.type === 'summary' || e.type === 'checkpoint')) this.cache.invalidate();
       this.updateStatus();
     });
@@ -112,37 +134,39 @@ export class EngineHost implements vscode.Disposable {
   }
 
   private withProgress(run: EngineRun): void {
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Robustness Lab: ${run.label}`, cancellable: true },
-      (progress, token) => {
-        token.onCancellationRequested(() => { void run.stop(); });
-        let lastPct = 0;
-        const off = run.onEvents(() => {
-          const e = run.lastEpoch;
-          const p = run.lastProgress;
-          let message: string | undefined;
-          let fraction: number | undefined;
-          if (p && (!e || p.stage !== 'train')) {
-            message = p.message ?? `${p.stage} ${p.done}/${p.total}`;
-            fraction = p.total > 0 ? p.done / p.total : undefined;
-          }
-          if (e) {
-            message = `epoch ${e.epoch}/${e.epochs} · val clean ${pct(e.valAccClean)}${e.valAccRobust !== undefined ? ` · val robust ${pct(e.valAccRobust)}` : ''}`;
-            fraction = e.epoch / e.epochs;
-          }
-          if (run.lastEval) message = `${message ? `${message} · ` : ''}eval ${run.lastEval.attack} ε=${fmtEps(run.lastEval.eps)}: ${pct(run.lastEval.accuracy)}`;
-          const pctNow = fraction !== undefined ? Math.round(fraction * 100) : lastPct;
-          progress.report({ message, increment: Math.max(0, pctNow - lastPct) });
-          lastPct = Math.max(lastPct, pctNow);
-        });
-        return run.done.finally(off);
-      },
-    );
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Robustness Lab: ${run.label}`, cancellable: true }, (progress, token) => {
+      token.onCancellationRequested(() => {
+        void run.stop();
+      });
+      let lastPct = 0;
+      const off = run.onEvents(() => {
+        const e = run.lastEpoch;
+        const p = run.lastProgress;
+        let message: string | undefined;
+        let fraction: number | undefined;
+        if (p && (!e || p.stage !== 'train')) {
+          message = p.message ?? `${p.stage} ${p.done}/${p.total}`;
+          fraction = p.total > 0 ? p.done / p.total : undefined;
+        }
+        if (e) {
+          message = `epoch ${e.epoch}/${e.epochs} · val clean ${pct(e.valAccClean)}${e.valAccRobust !== undefined ? ` · val robust ${pct(e.valAccRobust)}` : ''}`;
+          fraction = e.epoch / e.epochs;
+        }
+        if (run.lastEval) message = `${message ? `${message} · ` : ''}eval ${run.lastEval.attack} ε=${fmtEps(run.lastEval.eps)}: ${pct(run.lastEval.accuracy)}`;
+        const pctNow = fraction !== undefined ? Math.round(fraction * 100) : lastPct;
+        progress.report({ message, increment: Math.max(0, pctNow - lastPct) });
+        lastPct = Math.max(lastPct, pctNow);
+      });
+      return run.done.finally(off);
+    });
   }
 
   private updateStatus(): void {
     const active = this.manager.active();
-    if (!active.length) { this.status.hide(); return; }
+    if (!active.length) {
+      this.status.hide();
+      return;
+    }
     const r = active[active.length - 1];
     this.status.text = liveStatusText(r.label, active.length, r.lastEpoch, r.lastEval);
     this.status.tooltip = `Robustness Lab: ${active.map((a) => a.label).join(', ')} — click for the dashboard.\n\n${LIVE_STATUS_TOOLTIP}`;
@@ -181,18 +205,32 @@ export class EngineHost implements vscode.Disposable {
       return undefined;
     }
     const suffix = action.label === 'Resume' ? 'resumed' : 'finishing evaluation';
-    return this.start({ kind: action.kind, label: `${label.replace(/ \((resumed|finishing evaluation)\)$/, '')} (${suffix})`, runsRoot: path.dirname(runDir), runDir, source, args: () => action.args });
+    return this.start({
+      kind: action.kind,
+      label: `${label.replace(/ \((resumed|finishing evaluation)\)$/, '')} (${suffix})`,
+      runsRoot: path.dirname(runDir),
+      runDir,
+      source,
+      args: () => action.args,
+    });
   }
 
   /** The file a run came from (experiment or model), if it was started here. */
-  sourceOf(runDir: string): string | undefined { return this.sources.get(runDir); }
+  sourceOf(runDir: string): string | undefined {
+    return this.sources.get(runDir);
+  }
 
   liveFor(file: string): EngineRun | undefined {
     const abs = path.resolve(file);
-    return this.manager.active().reverse().find((r) => this.sources.get(r.runDir) === abs);
+    return this.manager
+      .active()
+      .reverse()
+      .find((r) => this.sources.get(r.runDir) === abs);
   }
 
-  async stop(run: EngineRun): Promise<RunOutcome> { return run.stop(); }
+  async stop(run: EngineRun): Promise<RunOutcome> {
+    return run.stop();
+  }
 
   async dispose(): Promise<void> {
     await this.manager.stopAll(3000);

@@ -30,24 +30,32 @@ export function engineLocation(context: vscode.ExtensionContext): EngineLocation
     const nm = path.join(rt, 'node_modules');
     return { enginePath, env: { NODE_PATH: [nm, process.env.NODE_PATH].filter(Boolean).join(path.delimiter) } };
   }
-  return { missingRuntime: true, error: 'Robustness Lab: the engine runtime (TensorFlow.js and its native library, ~500 MB) is not installed yet. Install it now? It goes into VS Code\'s global storage and needs npm.' };
+  return {
+    missingRuntime: true,
+    error: "Robustness Lab: the engine runtime (TensorFlow.js and its native library, ~500 MB) is not installed yet. Install it now? It goes into VS Code's global storage and needs npm.",
+  };
 }
 
 let installing: Promise<boolean> | undefined;
 
 /** "Install Engine Runtime": npm install + native TensorFlow into global storage, with a progress notification. */
 export function installEngineRuntime(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<boolean> {
-  installing ??= Promise.resolve(vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Robustness Lab: installing the engine runtime', cancellable: true },
-    async (progress, token) => {
+  installing ??= Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Robustness Lab: installing the engine runtime', cancellable: true }, async (progress, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
       const nodePath = vscode.workspace.getConfiguration('robustlab').get<string>('nodePath', '');
       try {
         await installRuntime({
-          extensionPath: context.extensionPath, runtimeDir: runtimeDir(context), node: nodePath || undefined, signal: ac.signal,
+          extensionPath: context.extensionPath,
+          runtimeDir: runtimeDir(context),
+          node: nodePath || undefined,
+          signal: ac.signal,
           npm: nodePath ? path.join(path.dirname(nodePath), process.platform === 'win32' ? 'npm.cmd' : 'npm') : undefined,
-          log: (line) => { log.info(`[runtime] ${line}`); progress.report({ message: line.slice(0, 100) }); },
+          log: (line) => {
+            log.info(`[runtime] ${line}`);
+            progress.report({ message: line.slice(0, 100) });
+          },
         });
         void vscode.window.showInformationMessage('Robustness Lab: the engine runtime is installed.');
         return true;
@@ -56,7 +64,9 @@ export function installEngineRuntime(context: vscode.ExtensionContext, log: vsco
         void vscode.window.showErrorMessage(`Robustness Lab: installing the engine runtime failed: ${(err as Error).message}`, 'Show Log').then((a) => a && log.show());
         return false;
       }
-    },
-  )).finally(() => { installing = undefined; });
+    }),
+  ).finally(() => {
+    installing = undefined;
+  });
   return installing;
 }

@@ -49,19 +49,41 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   let dashboards: DashboardApi | undefined;
   // The experiments table: every run of the workspace and its sweeps (sweepHost and its commands below).
   const experiments = {
-    payload: () => experimentsPayload(allRunsRoots().map((root) => ({ root, runs: cache.runs(root) })), sweepHost.active().map((s) => ({ sweepDir: s.sweepDir, progress: s.progress })), settings().headlineEps),
-    actions: { compare: (d: string[]) => sweepCommands.tableActions().compare(d), openRun: (d: string) => sweepCommands.tableActions().openRun(d),
-      saveExperiment: (d: string) => sweepCommands.tableActions().saveExperiment(d), openSweepReport: (d: string) => sweepCommands.tableActions().openSweepReport(d) },
+    payload: () =>
+      experimentsPayload(
+        allRunsRoots().map((root) => ({ root, runs: cache.runs(root) })),
+        sweepHost.active().map((s) => ({ sweepDir: s.sweepDir, progress: s.progress })),
+        settings().headlineEps,
+      ),
+    actions: {
+      compare: (d: string[]) => sweepCommands.tableActions().compare(d),
+      openRun: (d: string) => sweepCommands.tableActions().openRun(d),
+      saveExperiment: (d: string) => sweepCommands.tableActions().saveExperiment(d),
+      openSweepReport: (d: string) => sweepCommands.tableActions().openSweepReport(d),
+    },
   };
-  const getDashboards = (): DashboardApi => (dashboards ??= new DashboardPanels(context, (m) => log.info(m), (runDir) => {
-    const m = headlines.forRunDir(runDir);
-    return m ? headlineInfo(m) : undefined;
-  }, allRunsRoots, experiments));
+  const getDashboards = (): DashboardApi =>
+    (dashboards ??= new DashboardPanels(
+      context,
+      (m) => log.info(m),
+      (runDir) => {
+        const m = headlines.forRunDir(runDir);
+        return m ? headlineInfo(m) : undefined;
+      },
+      allRunsRoots,
+      experiments,
+    ));
   const sweepHost = new SweepHost(context, log, cache, getDashboards);
   const sweepCommands = new SweepCommands(sweepHost, getDashboards, log);
   const sweepLens = new SweepCodeLens(sweepHost, (dir) => experiments.payload().sweeps.find((x) => x.dir === dir)?.recommendation);
   let tableTimer: NodeJS.Timeout | undefined;
-  const refreshTable = () => { clearTimeout(tableTimer); tableTimer = setTimeout(() => { dashboards?.refreshExperiments(); sweepLens.refresh(); }, 500); };
+  const refreshTable = () => {
+    clearTimeout(tableTimer);
+    tableTimer = setTimeout(() => {
+      dashboards?.refreshExperiments();
+      sweepLens.refresh();
+    }, 500);
+  };
 
   host = new EngineHost(context, log, getDashboards, cache, headlines);
   const lens = new RobustCodeLens(cache, host, headlines);
@@ -76,18 +98,35 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
     ...commands.register(),
     ...sweepCommands.register(),
     vscode.languages.registerCodeLensProvider(SELECTOR, sweepLens),
-    { dispose: () => { clearTimeout(tableTimer); void sweepHost.dispose(); } },
+    {
+      dispose: () => {
+        clearTimeout(tableTimer);
+        void sweepHost.dispose();
+      },
+    },
     sweepHost.onDidChange(() => sweepLens.refresh()),
     view,
     diagnostics,
     vscode.languages.registerCodeLensProvider(SELECTOR, lens),
     vscode.languages.registerHoverProvider(SELECTOR, new ExperimentHover(cache, headlines)),
     headlineStatus,
-    cache.onDidChange(() => { lens.refresh(); tree.refresh(); diagnostics.updateAll(); headlineStatus.update(); dashboards?.refreshHeadlines(); refreshTable(); }),
+    cache.onDidChange(() => {
+      lens.refresh();
+      tree.refresh();
+      diagnostics.updateAll();
+      headlineStatus.update();
+      dashboards?.refreshHeadlines();
+      refreshTable();
+    }),
     vscode.workspace.onDidOpenTextDocument((d) => diagnostics.update(d)),
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.updateSoon(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.collection.delete(d.uri)),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(SECTION)) { cache.invalidate(); watch(); } }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) {
+        cache.invalidate();
+        watch();
+      }
+    }),
     host.onDidEnd(() => lens.refresh()),
     { dispose: () => watchers.forEach((w) => w.dispose()) },
   );
@@ -95,18 +134,25 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   // Runs written by anyone (the extension, the CLI in a terminal, CI): refresh lenses and the tree.
   let watchers: vscode.Disposable[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const changed = () => { clearTimeout(timer); timer = setTimeout(() => cache.invalidate(), 500); };
+  const changed = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => cache.invalidate(), 500);
+  };
   function watch() {
     watchers.forEach((w) => w.dispose());
-    watchers = allRunsRoots().flatMap((root) => [
-      new vscode.RelativePattern(vscode.Uri.file(root), '*/{config.json,summary.json}'),
-      // Sweeps beside the runs: a new or rewritten sweep (its plan, its report) refreshes the table.
-      new vscode.RelativePattern(vscode.Uri.file(sweepsRootFor(root)), '*/{sweep.json,table.json}'),
-    ].map((pattern) => {
-      const w = vscode.workspace.createFileSystemWatcher(pattern);
-      w.onDidCreate(changed); w.onDidChange(changed); w.onDidDelete(changed);
-      return w;
-    }));
+    watchers = allRunsRoots().flatMap((root) =>
+      [
+        new vscode.RelativePattern(vscode.Uri.file(root), '*/{config.json,summary.json}'),
+        // Sweeps beside the runs: a new or rewritten sweep (its plan, its report) refreshes the table.
+        new vscode.RelativePattern(vscode.Uri.file(sweepsRootFor(root)), '*/{sweep.json,table.json}'),
+      ].map((pattern) => {
+        const w = vscode.workspace.createFileSystemWatcher(pattern);
+        w.onDidCreate(changed);
+        w.onDidChange(changed);
+        w.onDidDelete(changed);
+        return w;
+      }),
+    );
   }
   watch();
   diagnostics.updateAll();
@@ -120,7 +166,11 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
     enginePid: (runDir) => activeHost.manager.get(path.resolve(runDir))?.pid,
     resume: (runDir) => !!activeHost.resume(path.resolve(runDir), path.basename(runDir)),
     sweeps: () => sweepHost.all().map((s) => ({ label: s.label, running: s.running, ...(s.sweepDir ? { sweepDir: s.sweepDir } : {}) })),
-    whenSweepDone: (label) => sweepHost.all().reverse().find((s) => s.label === label)?.done,
+    whenSweepDone: (label) =>
+      sweepHost
+        .all()
+        .reverse()
+        .find((s) => s.label === label)?.done,
   };
 }
 

@@ -19,12 +19,17 @@ export class HeadlineStatus implements vscode.Disposable {
     const doc = vscode.window.activeTextEditor?.document;
     const file = doc?.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
     const model = file && (isExperimentFile(file) || isModelFile(file)) ? this.headlines.forFile(file) : undefined;
-    if (!file || !hasEvaluation(model)) { this.item.hide(); return; }
+    if (!file || !hasEvaluation(model)) {
+      this.item.hide();
+      return;
+    }
     this.item.text = statusBarText(model);
     this.item.tooltip = new vscode.MarkdownString(headlineMarkdown(model));
     this.item.command = { command: 'robustlab.openDashboard', title: 'Open Dashboard', arguments: [vscode.Uri.file(file)] };
     this.item.show();
   }
 
-  dispose(): void { this.disposables.forEach((d) => d.dispose()); }
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
 }

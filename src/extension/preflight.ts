@@ -10,7 +10,10 @@ const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.Diagn
 export class PreflightGate implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('robustlab-preflight');
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   dispose(): void {
     this.collection.dispose();
@@ -21,8 +24,9 @@ export class PreflightGate implements vscode.Disposable {
     const loc = engineLocation(this.context);
     if ('error' in loc) return true; // the run itself explains a missing engine or runtime
     const nodePath = vscode.workspace.getConfiguration('robustlab').get<string>('nodePath', '');
-    const out: PreflightOutcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Robustness Lab: checking the model' },
-      () => runPreflightCheck({ enginePath: loc.enginePath, model, data, execPath: nodePath || undefined, env: loc.env }));
+    const out: PreflightOutcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Robustness Lab: checking the model' }, () =>
+      runPreflightCheck({ enginePath: loc.enginePath, model, data, execPath: nodePath || undefined, env: loc.env }),
+    );
     const uri = vscode.Uri.file(model);
     const top = new vscode.Range(0, 0, 0, 1);
     if (out.kind === 'failed') {
@@ -35,7 +39,10 @@ export class PreflightGate implements vscode.Disposable {
       return false;
     }
     const r = out.report;
-    this.collection.set(uri, r.findings.map((f) => Object.assign(new vscode.Diagnostic(top, f.fix ? `${f.message}. Fix: ${f.fix}` : f.message, SEVERITY[f.severity]), { source: 'robustlab check', code: f.code })));
+    this.collection.set(
+      uri,
+      r.findings.map((f) => Object.assign(new vscode.Diagnostic(top, f.fix ? `${f.message}. Fix: ${f.fix}` : f.message, SEVERITY[f.severity]), { source: 'robustlab check', code: f.code })),
+    );
     this.log.info(`pre-flight check of ${model}: ${r.ok ? 'ok' : 'errors'}; ${r.findings.map((f) => `${f.severity} ${f.code}`).join(', ') || 'no findings'}`);
     const errors = r.findings.filter((f) => f.severity === 'error');
     if (errors.length) {

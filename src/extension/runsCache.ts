@@ -13,7 +13,11 @@ export class RunsCache {
     const hit = this.cache.get(root);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.runs;
     let runs: RunInfo[] = [];
-    try { runs = listRuns(root); } catch { runs = []; }
+    try {
+      runs = listRuns(root);
+    } catch {
+      runs = [];
+    }
     this.cache.set(root, { at: Date.now(), runs });
     return runs;
   }
@@ -21,8 +25,7 @@ export class RunsCache {
   /** The newest run with a summary whose source is this file (same rule as latestRunFor). */
   latestFor(root: string, file: string): RunInfo | undefined {
     const abs = path.resolve(file);
-    return this.runs(root).find((r) => r.summary && (r.config?.source.model === abs || r.config?.source.experiment === abs
-      || path.resolve(r.runDir, 'model', 'model.json') === abs));
+    return this.runs(root).find((r) => r.summary && (r.config?.source.model === abs || r.config?.source.experiment === abs || path.resolve(r.runDir, 'model', 'model.json') === abs));
   }
 
   invalidate(): void {

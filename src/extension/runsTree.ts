@@ -23,9 +23,15 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly cache: RunsCache, private readonly host: EngineHost, private readonly headlines: Headlines) {}
+  constructor(
+    private readonly cache: RunsCache,
+    private readonly host: EngineHost,
+    private readonly headlines: Headlines,
+  ) {}
 
-  refresh(): void { this.changed.fire(undefined); }
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
 
   getChildren(node?: TreeNode): TreeNode[] {
     if (node?.kind === 'run') return [];
@@ -52,7 +58,9 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
       // The file's headline, the same label as its CodeLens.
       const model = path.isAbsolute(node.key) ? this.headlines.forFile(node.key) : undefined;
       item.description = groupDescription(model, node.runs.length);
-      item.tooltip = new vscode.MarkdownString([`\`${node.key}\` · ${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`, model ? `Headline of the model: ${headlineMarkdown(model)}` : ''].filter(Boolean).join('\n\n'));
+      item.tooltip = new vscode.MarkdownString(
+        [`\`${node.key}\` · ${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`, model ? `Headline of the model: ${headlineMarkdown(model)}` : ''].filter(Boolean).join('\n\n'),
+      );
       item.iconPath = new vscode.ThemeIcon(node.key.endsWith('.advtrain.json') ? 'beaker' : 'symbol-class');
       item.contextValue = 'robustlab.group';
       if (path.isAbsolute(node.key)) item.resourceUri = vscode.Uri.file(node.key);
@@ -65,8 +73,18 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
     // gives the model's headline, the run id and its folder.
     item.description = node.description;
     const model = r.summary ? this.headlines.forRunDir(r.runDir) : undefined;
-    item.tooltip = new vscode.MarkdownString([`**${r.runId}** (${r.config?.kind ?? '?'}, ${status})`, r.summary ? `${runOwnText(r.summary)} (the run's own result, not the model's headline)${r.summary.warnings.length ? ` · ${r.summary.warnings.length} sanity warning${r.summary.warnings.length === 1 ? '' : 's'}` : ''}` : '',
-      model ? `Headline of its model: ${headlineMarkdown(model)}` : '', `\`${r.runDir}\``].filter(Boolean).join('\n\n'));
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${r.runId}** (${r.config?.kind ?? '?'}, ${status})`,
+        r.summary
+          ? `${runOwnText(r.summary)} (the run's own result, not the model's headline)${r.summary.warnings.length ? ` · ${r.summary.warnings.length} sanity warning${r.summary.warnings.length === 1 ? '' : 's'}` : ''}`
+          : '',
+        model ? `Headline of its model: ${headlineMarkdown(model)}` : '',
+        `\`${r.runDir}\``,
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
     // A screen reader (and a search by id) gets what the short row leaves out.
     item.accessibilityInformation = { label: `${node.label}, ${status}${node.description ? `, ${node.description}` : ''}, run ${r.runId}` };
     item.iconPath = new vscode.ThemeIcon(ICON[status] ?? 'circle-outline');

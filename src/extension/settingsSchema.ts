@@ -11,7 +11,9 @@ export const SETTING_DEFAULTS = {
 export function catalogueSettings(): Record<string, Record<string, unknown>> {
   return {
     'robustlab.defaultEps': {
-      type: 'array', items: { type: 'number', minimum: 0, maximum: EPS_GRIDS.linf.max }, default: SETTING_DEFAULTS.defaultEps,
+      type: 'array',
+      items: { type: 'number', minimum: 0, maximum: EPS_GRIDS.linf.max },
+      default: SETTING_DEFAULTS.defaultEps,
       description: `ε values (L∞, data range [0,1]) pre-filled when attacking a model under L∞; under L2 the picker starts from ${EPS_GRIDS.l2.attack.join(', ')}.`,
     },
     'robustlab.defaultAttacks': {

@@ -9,10 +9,10 @@ const INDEX = new Map([...ALPHABET].map((c, i) => [c, i]));
 export function bytesToBase64(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i], b = bytes[i + 1] ?? 0, c = bytes[i + 2] ?? 0;
-    out += ALPHABET[a >> 2] + ALPHABET[((a & 3) << 4) | (b >> 4)]
-      + (i + 1 < bytes.length ? ALPHABET[((b & 15) << 2) | (c >> 6)] : '=')
-      + (i + 2 < bytes.length ? ALPHABET[c & 63] : '=');
+    const a = bytes[i],
+      b = bytes[i + 1] ?? 0,
+      c = bytes[i + 2] ?? 0;
+    out += ALPHABET[a >> 2] + ALPHABET[((a & 3) << 4) | (b >> 4)] + (i + 1 < bytes.length ? ALPHABET[((b & 15) << 2) | (c >> 6)] : '=') + (i + 2 < bytes.length ? ALPHABET[c & 63] : '=');
   }
   return out;
 }

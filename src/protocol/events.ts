@@ -10,7 +10,12 @@ export const runKind = lit('train', 'attack', 'curve');
 export type RunKind = Infer<typeof runKind>;
 
 export const runStarted = obj({
-  type: lit('run-started'), v, runId: str, kind: runKind, runDir: str, startedAt: str,
+  type: lit('run-started'),
+  v,
+  runId: str,
+  kind: runKind,
+  runDir: str,
+  startedAt: str,
   backend: str,
   /** Set when the native backend did not load: the cause and the fix. */
   backendWarning: opt(str),
@@ -24,35 +29,69 @@ export const runStarted = obj({
   versions: record(str),
   /** The resolved configuration (experiment file plus flags). */
   config: record((x) => x),
-  model: str, data: str,
-  trainSize: opt(int), testSize: opt(int), epochs: opt(int), batchesPerEpoch: opt(int),
+  model: str,
+  data: str,
+  trainSize: opt(int),
+  testSize: opt(int),
+  epochs: opt(int),
+  batchesPerEpoch: opt(int),
 });
 
 /** `batch` counts from 0 (the last of an epoch is `batches - 1`); `epoch` and `step` count from 1. */
 export const batchEvent = obj({
-  type: lit('batch'), v, epoch: int, batch: int, batches: int, step: int,
-  lossClean: numOrNull, lossAdv: opt(numOrNull), lossTotal: numOrNull,
-  accClean: fraction, accAdv: opt(fraction),
-  lr: finite, eps: finite, imagesPerSec: finite, elapsedSec: finite,
+  type: lit('batch'),
+  v,
+  epoch: int,
+  batch: int,
+  batches: int,
+  step: int,
+  lossClean: numOrNull,
+  lossAdv: opt(numOrNull),
+  lossTotal: numOrNull,
+  accClean: fraction,
+  accAdv: opt(fraction),
+  lr: finite,
+  eps: finite,
+  imagesPerSec: finite,
+  elapsedSec: finite,
 });
 
 export const epochEvent = obj({
-  type: lit('epoch'), v, epoch: int, epochs: int,
-  lossClean: numOrNull, lossAdv: opt(numOrNull), lossTotal: numOrNull,
-  trainAccClean: fraction, trainAccAdv: opt(fraction),
-  valAccClean: fraction, valAccRobust: opt(fraction),
+  type: lit('epoch'),
+  v,
+  epoch: int,
+  epochs: int,
+  lossClean: numOrNull,
+  lossAdv: opt(numOrNull),
+  lossTotal: numOrNull,
+  trainAccClean: fraction,
+  trainAccAdv: opt(fraction),
+  valAccClean: fraction,
+  valAccRobust: opt(fraction),
   /** PGD accuracy on a training batch: the catastrophic-overfitting monitor. */
   monitorAcc: opt(fraction),
   /** Clean accuracy on the same training points after the epoch: the train side of the generalization gap. */
   monitorCleanAcc: opt(fraction),
-  lr: finite, eps: finite, imagesPerSec: finite, elapsedSec: finite, etaSec: finite,
+  lr: finite,
+  eps: finite,
+  imagesPerSec: finite,
+  elapsedSec: finite,
+  etaSec: finite,
 });
 
 export const progressEvent = obj({ type: lit('progress'), v, stage: str, done: num, total: num, message: opt(str) });
 
 export const evalEvent = obj({
-  type: lit('eval'), v, attack: str, norm: lit('linf', 'l2'), eps: num, steps: int, restarts: int,
-  accuracy: fraction, testPoints: int, seconds: finite,
+  type: lit('eval'),
+  v,
+  attack: str,
+  norm: lit('linf', 'l2'),
+  eps: num,
+  steps: int,
+  restarts: int,
+  accuracy: fraction,
+  testPoints: int,
+  seconds: finite,
 });
 
 export const example = obj({
@@ -62,7 +101,11 @@ export const example = obj({
   /** Pixels as bytes 0..255, row-major HWC. */
   original: arr(int, 32 * 32 * 3),
   adversarial: arr(int, 32 * 32 * 3),
-  label: int, predClean: int, confClean: fraction, predAdv: int, confAdv: fraction,
+  label: int,
+  predClean: int,
+  confClean: fraction,
+  predAdv: int,
+  confAdv: fraction,
   success: bool,
 });
 export type AdvExample = Infer<typeof example>;

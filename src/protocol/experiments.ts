@@ -78,7 +78,8 @@ export const experimentRows = arr(experimentRow, 10_000);
 /** An epoch event as the table keeps it: only what was measured on fixed points after the epoch. */
 export function epochPointOf(e: Pick<EventOf<'epoch'>, 'epoch' | 'valAccClean' | 'valAccRobust' | 'monitorAcc' | 'monitorCleanAcc'>): EpochPoint {
   return {
-    epoch: e.epoch, valClean: e.valAccClean,
+    epoch: e.epoch,
+    valClean: e.valAccClean,
     ...(e.monitorCleanAcc !== undefined ? { trainClean: e.monitorCleanAcc } : {}),
     ...(e.monitorAcc !== undefined ? { trainRobust: e.monitorAcc } : {}),
     ...(e.valAccRobust !== undefined ? { valRobust: e.valAccRobust } : {}),

@@ -38,13 +38,17 @@ export interface ObjectField extends Base {
 }
 export type FieldSpec = StringField | NumberField | ArrayField | ObjectField;
 
-export type ValueOf<F> =
-  F extends { type: 'string'; enum: readonly (infer E)[] } ? E
-  : F extends { type: 'string' } ? string
-  : F extends { type: 'number' | 'integer' } ? number
-  : F extends { type: 'array'; items: infer I } ? ValueOf<I>[]
-  : F extends { type: 'object'; properties: infer P } ? { -readonly [K in keyof P]?: ValueOf<P[K]> }
-  : never;
+export type ValueOf<F> = F extends { type: 'string'; enum: readonly (infer E)[] }
+  ? E
+  : F extends { type: 'string' }
+    ? string
+    : F extends { type: 'number' | 'integer' }
+      ? number
+      : F extends { type: 'array'; items: infer I }
+        ? ValueOf<I>[]
+        : F extends { type: 'object'; properties: infer P }
+          ? { -readonly [K in keyof P]?: ValueOf<P[K]> }
+          : never;
 
 /** The runtime check of a field: its type (and enum), not its range. Unknown object keys are dropped. */
 export function checkOf<F extends FieldSpec>(f: F): Check<ValueOf<F>> {
@@ -53,11 +57,16 @@ export function checkOf<F extends FieldSpec>(f: F): Check<ValueOf<F>> {
 
 function compile(f: FieldSpec): Check<unknown> {
   switch (f.type) {
-    case 'string': return f.enum ? lit(...f.enum) : str;
-    case 'number': return num;
-    case 'integer': return int;
-    case 'array': return arr(compile(f.items));
-    case 'object': return obj(Object.fromEntries(Object.entries(f.properties).map(([k, v]) => [k, opt(compile(v))])));
+    case 'string':
+      return f.enum ? lit(...f.enum) : str;
+    case 'number':
+      return num;
+    case 'integer':
+      return int;
+    case 'array':
+      return arr(compile(f.items));
+    case 'object':
+      return obj(Object.fromEntries(Object.entries(f.properties).map(([k, v]) => [k, opt(compile(v))])));
   }
 }
 

@@ -12,12 +12,24 @@ function fieldSchema(f: FieldSpec): Json {
   const base: Json = { description: f.description, markdownDescription: f.description };
   switch (f.type) {
     case 'string':
-      return { type: 'string', ...(f.enum || f.known ? { enum: [...(f.enum ?? f.known!)] } : {}), ...(f.enumDescriptions ? { enumDescriptions: [...f.enumDescriptions] } : {}),
-        ...(f.examples ? { examples: [...f.examples] } : {}), ...(f.default !== undefined ? { default: f.default } : {}), ...base };
+      return {
+        type: 'string',
+        ...(f.enum || f.known ? { enum: [...(f.enum ?? f.known!)] } : {}),
+        ...(f.enumDescriptions ? { enumDescriptions: [...f.enumDescriptions] } : {}),
+        ...(f.examples ? { examples: [...f.examples] } : {}),
+        ...(f.default !== undefined ? { default: f.default } : {}),
+        ...base,
+      };
     case 'number':
     case 'integer':
-      return { type: f.type, ...(f.minimum !== undefined ? { minimum: f.minimum } : {}), ...(f.exclusiveMinimum !== undefined ? { exclusiveMinimum: f.exclusiveMinimum } : {}),
-        ...(f.maximum !== undefined ? { maximum: f.maximum } : {}), ...(f.default !== undefined ? { default: f.default } : {}), ...base };
+      return {
+        type: f.type,
+        ...(f.minimum !== undefined ? { minimum: f.minimum } : {}),
+        ...(f.exclusiveMinimum !== undefined ? { exclusiveMinimum: f.exclusiveMinimum } : {}),
+        ...(f.maximum !== undefined ? { maximum: f.maximum } : {}),
+        ...(f.default !== undefined ? { default: f.default } : {}),
+        ...base,
+      };
     case 'array':
       return { type: 'array', items: fieldSchema(f.items), ...(f.default ? { default: [...f.default] } : {}), ...base };
     case 'object':
@@ -34,7 +46,10 @@ function weightRules(): Json[] {
     for (const m of METHODS) {
       const problem = weightProblem(m, w);
       if (!problem) continue;
-      const when = m === DEFAULT_METHOD ? { anyOf: [{ properties: { method: { const: m } }, required: ['method'] }, { not: { required: ['method'] } }] } : { properties: { method: { const: m } }, required: ['method'] };
+      const when =
+        m === DEFAULT_METHOD
+          ? { anyOf: [{ properties: { method: { const: m } }, required: ['method'] }, { not: { required: ['method'] } }] }
+          : { properties: { method: { const: m } }, required: ['method'] };
       rules.push({ if: when, then: { properties: { [w]: refuse(`${problem}.`) } } });
     }
   }
@@ -44,7 +59,9 @@ function weightRules(): Json[] {
 /** Under L∞ (unless trainAttack.norm is l2): ε at most 1, and only attacks defined for L∞; under L2 only L2 attacks. */
 function normRules(): Json {
   const misfits = (norm: 'linf' | 'l2') => ATTACKS.filter((a) => !attacksFor(norm).some((b) => b.name === a.name)).map((a) => a.name);
-  const attacksOf = (norm: 'linf' | 'l2'): Json => ({ items: { not: { enum: misfits(norm) }, errorMessage: `Under ${normLabel(norm)} (trainAttack.norm) these attacks cannot run: ${misfits(norm).join(', ')}.` } });
+  const attacksOf = (norm: 'linf' | 'l2'): Json => ({
+    items: { not: { enum: misfits(norm) }, errorMessage: `Under ${normLabel(norm)} (trainAttack.norm) these attacks cannot run: ${misfits(norm).join(', ')}.` },
+  });
   const linfEps = { maximum: EPS_GRIDS.linf.max, errorMessage: `An L∞ ε above ${EPS_GRIDS.linf.max} means nothing: inputs are in [0,1].` };
   return {
     if: { properties: { trainAttack: { properties: { norm: { const: 'l2' } }, required: ['norm'] } }, required: ['trainAttack'] },

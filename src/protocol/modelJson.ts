@@ -2,9 +2,7 @@
 // TensorFlow.js model at all (with the reason). The extension checks a file with it before asking
 // anything; the engine's loader (src/engine/models/io.ts) does the full check.
 
-export type ModelJsonInfo =
-  | { ok: true; kind: 'layers' | 'graph'; trainedOn?: string; seed?: number }
-  | { ok: false; problem: string };
+export type ModelJsonInfo = { ok: true; kind: 'layers' | 'graph'; trainedOn?: string; seed?: number } | { ok: false; problem: string };
 
 export function inspectModelJson(text: string): ModelJsonInfo {
   let json: unknown;
@@ -19,6 +17,5 @@ export function inspectModelJson(text: string): ModelJsonInfo {
   if (!Array.isArray(j.weightsManifest)) return { ok: false, problem: 'not a TensorFlow.js model.json (no weightsManifest array)' };
   const graph = j.format === 'graph-model' || 'node' in j.modelTopology;
   const meta = j.userDefinedMetadata;
-  return { ok: true, kind: graph ? 'graph' : 'layers',
-    ...(typeof meta?.data === 'string' ? { trainedOn: meta.data } : {}), ...(typeof meta?.seed === 'number' ? { seed: meta.seed } : {}) };
+  return { ok: true, kind: graph ? 'graph' : 'layers', ...(typeof meta?.data === 'string' ? { trainedOn: meta.data } : {}), ...(typeof meta?.seed === 'number' ? { seed: meta.seed } : {}) };
 }

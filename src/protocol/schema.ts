@@ -6,7 +6,10 @@ export type Check<T> = (value: unknown, path: string) => T;
 export type Infer<C> = C extends Check<infer T> ? T : never;
 
 export class ProtocolError extends Error {
-  constructor(readonly path: string, problem: string) {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
     super(`${path}: ${problem}`);
   }
 }

@@ -40,20 +40,46 @@ export const recommendationInfo = obj({
 export type RecommendationInfo = Infer<typeof recommendationInfo>;
 
 export const sweepStarted = obj({
-  type: lit('sweep-started'), v, sweepId: str, sweepDir: str, experiment: str, total: int,
-  parallel: int, threadsPerProcess: int, resumed: bool, points: arr(sweepPointInfo),
+  type: lit('sweep-started'),
+  v,
+  sweepId: str,
+  sweepDir: str,
+  experiment: str,
+  total: int,
+  parallel: int,
+  threadsPerProcess: int,
+  resumed: bool,
+  points: arr(sweepPointInfo),
   /** How the parallelism was chosen ("2 cores, 20.1 GiB available: 2 processes × 1 thread"). */
   resources: str,
 });
 export const sweepPointEvent = obj({ type: lit('sweep-point'), v, sweepId: str, point: sweepPointInfo });
 export const sweepProgress = obj({
-  type: lit('sweep-progress'), v, sweepId: str, total: int, completed: int, failed: int, stopped: int, running: int,
+  type: lit('sweep-progress'),
+  v,
+  sweepId: str,
+  total: int,
+  completed: int,
+  failed: int,
+  stopped: int,
+  running: int,
   /** Work done, counting the running points' epochs, weighted by each point's training cost. */
-  fraction, elapsedSec: finite, etaSec: opt(num),
+  fraction,
+  elapsedSec: finite,
+  etaSec: opt(num),
 });
 export const sweepFinished = obj({
-  type: lit('sweep-finished'), v, sweepId: str, sweepDir: str, status: lit('completed', 'stopped', 'failed'),
-  total: int, completed: int, failed: int, stopped: int, elapsedSec: finite, report: str,
+  type: lit('sweep-finished'),
+  v,
+  sweepId: str,
+  sweepDir: str,
+  status: lit('completed', 'stopped', 'failed'),
+  total: int,
+  completed: int,
+  failed: int,
+  stopped: int,
+  elapsedSec: finite,
+  report: str,
   recommendation: opt(recommendationInfo),
   /** Why there is no recommendation (no target met, no finished run). */
   noRecommendation: opt(str),

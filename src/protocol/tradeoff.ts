@@ -12,7 +12,9 @@ import { fmtEps, pct } from './format';
 export function fmtSeconds(sec: number | undefined): string {
   if (sec === undefined || !Number.isFinite(sec)) return '—';
   const s = Math.round(sec);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
   return h ? `${h}h ${String(m).padStart(2, '0')}m` : m ? `${m}m ${String(r).padStart(2, '0')}s` : `${r}s`;
 }
 
@@ -21,25 +23,38 @@ const numText = (v: number | undefined) => (v === undefined ? '—' : String(Num
 /** The value a column sorts and filters by. */
 export function cellValue(r: ExperimentRow, key: ColumnKey): number | string | undefined {
   switch (key) {
-    case 'sweep': return r.sweep ? `${r.sweep.id}#${String(r.sweep.index).padStart(4, '0')}` : undefined;
-    case 'warnings': return r.warnings.length ? r.warnings.join(' ') : undefined;
-    default: return r[key];
+    case 'sweep':
+      return r.sweep ? `${r.sweep.id}#${String(r.sweep.index).padStart(4, '0')}` : undefined;
+    case 'warnings':
+      return r.warnings.length ? r.warnings.join(' ') : undefined;
+    default:
+      return r[key];
   }
 }
 
 /** The text of a cell, the same in the terminal, the report and the dashboard. */
 export function cellText(r: ExperimentRow, key: ColumnKey): string {
   switch (key) {
-    case 'sweep': return r.sweep ? `${r.sweep.id} ${r.sweep.index + 1}/${r.sweep.of}` : '—';
-    case 'lambda': return r.lambda !== undefined ? numText(r.lambda) : r.method && methodSpec(r.method)?.weight?.name === 'lambda' ? 'L_adv only' : '—';
-    case 'eps': return r.eps !== undefined ? fmtEps(r.eps) : '—';
-    case 'epochs': return r.epochs === undefined ? '—' : r.epochsPlanned !== undefined && r.epochsPlanned !== r.epochs ? `${r.epochs}/${r.epochsPlanned}` : String(r.epochs);
-    case 'clean': return pct(r.clean);
-    case 'robust': return pct(r.robust);
-    case 'gap': return r.gap === undefined ? '—' : `${(r.gap * 100).toFixed(1)} pts`;
-    case 'trainingSeconds': return fmtSeconds(r.trainingSeconds);
-    case 'imagesPerSec': return r.imagesPerSec === undefined ? '—' : r.imagesPerSec.toFixed(0);
-    case 'warnings': return r.warnings.length ? r.warnings.join(', ') : '';
+    case 'sweep':
+      return r.sweep ? `${r.sweep.id} ${r.sweep.index + 1}/${r.sweep.of}` : '—';
+    case 'lambda':
+      return r.lambda !== undefined ? numText(r.lambda) : r.method && methodSpec(r.method)?.weight?.name === 'lambda' ? 'L_adv only' : '—';
+    case 'eps':
+      return r.eps !== undefined ? fmtEps(r.eps) : '—';
+    case 'epochs':
+      return r.epochs === undefined ? '—' : r.epochsPlanned !== undefined && r.epochsPlanned !== r.epochs ? `${r.epochs}/${r.epochsPlanned}` : String(r.epochs);
+    case 'clean':
+      return pct(r.clean);
+    case 'robust':
+      return pct(r.robust);
+    case 'gap':
+      return r.gap === undefined ? '—' : `${(r.gap * 100).toFixed(1)} pts`;
+    case 'trainingSeconds':
+      return fmtSeconds(r.trainingSeconds);
+    case 'imagesPerSec':
+      return r.imagesPerSec === undefined ? '—' : r.imagesPerSec.toFixed(0);
+    case 'warnings':
+      return r.warnings.length ? r.warnings.join(', ') : '';
     default: {
       const v = r[key];
       return v === undefined ? '—' : typeof v === 'number' ? numText(v) : String(v);
@@ -58,7 +73,8 @@ export function changedColumns(rows: readonly ExperimentRow[]): ColumnKey[] {
 export function sortRows(rows: readonly ExperimentRow[], key: ColumnKey, dir: 'asc' | 'desc' = 'asc'): ExperimentRow[] {
   const sign = dir === 'asc' ? 1 : -1;
   return [...rows].sort((a, b) => {
-    const x = cellValue(a, key), y = cellValue(b, key);
+    const x = cellValue(a, key),
+      y = cellValue(b, key);
     if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
     return c * sign || a.runId.localeCompare(b.runId);
@@ -68,8 +84,14 @@ export function sortRows(rows: readonly ExperimentRow[], key: ColumnKey, dir: 'a
 type Clause = { key: ColumnKey; op: '=' | '!=' | '<' | '<=' | '>' | '>='; value: string } | { text: string };
 
 const ALIASES: Record<string, ColumnKey> = Object.fromEntries<ColumnKey>([
-  ...TABLE_COLUMNS.map((c): [string, ColumnKey] => [c.key.toLowerCase(), c.key]), ...TABLE_COLUMNS.map((c): [string, ColumnKey] => [c.header.toLowerCase(), c.key]),
-  ['λ', 'lambda'], ['ε', 'eps'], ['β', 'beta'], ['seconds', 'trainingSeconds'], ['time', 'trainingSeconds'], ['run', 'runId'],
+  ...TABLE_COLUMNS.map((c): [string, ColumnKey] => [c.key.toLowerCase(), c.key]),
+  ...TABLE_COLUMNS.map((c): [string, ColumnKey] => [c.header.toLowerCase(), c.key]),
+  ['λ', 'lambda'],
+  ['ε', 'eps'],
+  ['β', 'beta'],
+  ['seconds', 'trainingSeconds'],
+  ['time', 'trainingSeconds'],
+  ['run', 'runId'],
 ]);
 
 /** "method=pgd lambda>=0.5 robust>60% fgsm": clauses joined by AND; bare words match any cell. */
@@ -77,7 +99,10 @@ export function parseFilter(query: string): Clause[] | string {
   const clauses: Clause[] = [];
   for (const tok of query.trim().split(/\s+/).filter(Boolean)) {
     const m = /^([^=<>!]+)(!=|<=|>=|=|<|>)(.+)$/.exec(tok);
-    if (!m) { clauses.push({ text: tok.toLowerCase() }); continue; }
+    if (!m) {
+      clauses.push({ text: tok.toLowerCase() });
+      continue;
+    }
     const key = ALIASES[m[1].toLowerCase()];
     if (!key) return `unknown column "${m[1]}" (columns: ${TABLE_COLUMNS.map((c) => c.key).join(', ')})`;
     clauses.push({ key, op: m[2] as '=', value: m[3] });
@@ -97,27 +122,41 @@ function operand(key: ColumnKey, text: string): number | string {
 export function filterRows(rows: readonly ExperimentRow[], query: string): ExperimentRow[] | string {
   const clauses = parseFilter(query);
   if (typeof clauses === 'string') return clauses;
-  return rows.filter((r) => clauses.every((c) => {
-    if ('text' in c) return TABLE_COLUMNS.some((col) => cellText(r, col.key).toLowerCase().includes(c.text)) || r.runDir.toLowerCase().includes(c.text);
-    const v = cellValue(r, c.key);
-    const want = operand(c.key, c.value);
-    if (v === undefined) return c.op === '!=';
-    const cmp = typeof v === 'number' && typeof want === 'number' ? v - want : String(v).toLowerCase().localeCompare(String(want), undefined, { numeric: true });
-    const eq = typeof v === 'number' && typeof want === 'number' ? Math.abs(cmp) < 1e-9 : String(v).toLowerCase() === String(want) || cellText(r, c.key).toLowerCase() === String(want);
-    switch (c.op) {
-      case '=': return eq;
-      case '!=': return !eq;
-      case '<': return !eq && cmp < 0;
-      case '<=': return eq || cmp < 0;
-      case '>': return !eq && cmp > 0;
-      case '>=': return eq || cmp > 0;
-    }
-  }));
+  return rows.filter((r) =>
+    clauses.every((c) => {
+      if ('text' in c) return TABLE_COLUMNS.some((col) => cellText(r, col.key).toLowerCase().includes(c.text)) || r.runDir.toLowerCase().includes(c.text);
+      const v = cellValue(r, c.key);
+      const want = operand(c.key, c.value);
+      if (v === undefined) return c.op === '!=';
+      const cmp = typeof v === 'number' && typeof want === 'number' ? v - want : String(v).toLowerCase().localeCompare(String(want), undefined, { numeric: true });
+      const eq = typeof v === 'number' && typeof want === 'number' ? Math.abs(cmp) < 1e-9 : String(v).toLowerCase() === String(want) || cellText(r, c.key).toLowerCase() === String(want);
+      switch (c.op) {
+        case '=':
+          return eq;
+        case '!=':
+          return !eq;
+        case '<':
+          return !eq && cmp < 0;
+        case '<=':
+          return eq || cmp < 0;
+        case '>':
+          return !eq && cmp > 0;
+        case '>=':
+          return eq || cmp > 0;
+      }
+    }),
+  );
 }
 
 // --- settings: runs that differ only by seed -------------------------------------------------------
 
-export interface Stat { mean: number; min: number; max: number; sd: number; n: number }
+export interface Stat {
+  mean: number;
+  min: number;
+  max: number;
+  sd: number;
+  n: number;
+}
 
 export function stat(xs: readonly number[]): Stat | undefined {
   if (!xs.length) return undefined;
@@ -141,8 +180,10 @@ export const measuredTrainRun = (r: ExperimentRow) => r.kind === 'train' && r.st
 
 export const paramsOf = (r: ExperimentRow): SweepParams => ({
   ...(r.method ? { method: r.method as SweepParams['method'] } : {}),
-  ...(r.lambda !== undefined ? { lambda: r.lambda } : {}), ...(r.beta !== undefined ? { beta: r.beta } : {}),
-  ...(r.eps !== undefined ? { eps: r.eps } : {}), ...(r.seed !== undefined ? { seed: r.seed } : {}),
+  ...(r.lambda !== undefined ? { lambda: r.lambda } : {}),
+  ...(r.beta !== undefined ? { beta: r.beta } : {}),
+  ...(r.eps !== undefined ? { eps: r.eps } : {}),
+  ...(r.seed !== undefined ? { seed: r.seed } : {}),
 });
 
 const settingKey = (r: ExperimentRow) => JSON.stringify([r.model, r.data, r.method, r.lambda, r.beta, r.eps, r.norm, r.epochsPlanned, r.trainSize, r.loss]);
@@ -174,7 +215,8 @@ export function settingLabel(p: SweepParams, all: readonly { params: SweepParams
 
 /** Indices of the points no other point beats on both axes (both maximised). */
 export function paretoFront(points: readonly { x: number; y: number }[]): number[] {
-  return points.map((p, i) => ({ p, i }))
+  return points
+    .map((p, i) => ({ p, i }))
     .filter(({ p, i }) => !points.some((q, j) => j !== i && q.x >= p.x && q.y >= p.y && (q.x > p.x || q.y > p.y)))
     .sort((a, b) => a.p.x - b.p.x || b.p.y - a.p.y)
     .map(({ i }) => i);
@@ -191,7 +233,8 @@ export const DEFAULT_TARGET: SweepTarget = { maximize: 'robust' };
 
 export function targetText(t: SweepTarget = DEFAULT_TARGET): string {
   const limits = [
-    t.minClean !== undefined ? `clean ≥ ${pct(t.minClean)}` : '', t.minRobust !== undefined ? `robust ≥ ${pct(t.minRobust)}` : '',
+    t.minClean !== undefined ? `clean ≥ ${pct(t.minClean)}` : '',
+    t.minRobust !== undefined ? `robust ≥ ${pct(t.minRobust)}` : '',
     t.maxSeconds !== undefined ? `training ≤ ${fmtSeconds(t.maxSeconds)}` : '',
   ].filter(Boolean);
   return `${limits.length ? `${limits.join(', ')}; ` : ''}maximize ${t.maximize ?? 'robust'} accuracy`;
@@ -219,7 +262,8 @@ export function parseTarget(text: string): SweepTarget | string {
       if (!/^(>=|≥)$/.test(op)) return `"${part}": accuracy takes >= (at least)`;
       const f = frac > 1 ? frac / 100 : frac;
       if (f > 1) return `"${part}": an accuracy is at most 100%`;
-      if (k === 'clean') t.minClean = f; else t.minRobust = f;
+      if (k === 'clean') t.minClean = f;
+      else t.minRobust = f;
     }
   }
   return t;
@@ -230,9 +274,12 @@ export type Recommendation = { setting: Setting; label: string; reason: string; 
 /** Among the settings that meet the target, the best at `maximize` (ties: the other accuracy). */
 export function recommend(settings: readonly Setting[], target: SweepTarget = DEFAULT_TARGET): Recommendation {
   if (!settings.length) return { none: 'no finished training run has a clean and a robust accuracy yet' };
-  const ok = settings.filter((s) => (target.minClean === undefined || s.clean.mean >= target.minClean - 1e-12)
-    && (target.minRobust === undefined || s.robust.mean >= target.minRobust - 1e-12)
-    && (target.maxSeconds === undefined || (s.seconds !== undefined && s.seconds.mean <= target.maxSeconds)));
+  const ok = settings.filter(
+    (s) =>
+      (target.minClean === undefined || s.clean.mean >= target.minClean - 1e-12) &&
+      (target.minRobust === undefined || s.robust.mean >= target.minRobust - 1e-12) &&
+      (target.maxSeconds === undefined || (s.seconds !== undefined && s.seconds.mean <= target.maxSeconds)),
+  );
   if (!ok.length) {
     const best = (f: (s: Setting) => number) => Math.max(...settings.map(f));
     return { none: `no setting meets ${targetText(target)} (best clean ${pct(best((s) => s.clean.mean))}, best robust ${pct(best((s) => s.robust.mean))})` };
@@ -244,7 +291,9 @@ export function recommend(settings: readonly Setting[], target: SweepTarget = DE
   const label = settingLabel(pick.params, settings);
   const seeds = pick.runs.length > 1 ? ` (mean of ${pick.runs.length} seeds)` : '';
   return {
-    setting: pick, label, onFront: front.includes(pick),
+    setting: pick,
+    label,
+    onFront: front.includes(pick),
     reason: `clean ${pct(pick.clean.mean)}, robust ${pct(pick.robust.mean)}${seeds} — the most ${target.maximize === 'clean' ? 'accurate' : 'robust'} of the ${ok.length} of ${settings.length} settings that meet ${targetText(target)}`,
   };
 }
@@ -253,8 +302,26 @@ export function recommend(settings: readonly Setting[], target: SweepTarget = DE
 
 /** 20 categorical colours readable on light and dark backgrounds. */
 export const RUN_PALETTE = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
-  '#393b79', '#e6550d', '#31a354', '#ad494a', '#756bb1', '#c49c94', '#ce6dbd', '#636363', '#8c6d31', '#3182bd',
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#e6550d',
+  '#31a354',
+  '#ad494a',
+  '#756bb1',
+  '#c49c94',
+  '#ce6dbd',
+  '#636363',
+  '#8c6d31',
+  '#3182bd',
 ] as const;
 
 function hash(s: string): number {

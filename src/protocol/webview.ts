@@ -35,9 +35,16 @@ export const dashboardTab = lit('training', 'evaluation', 'gallery', 'compare', 
 
 /** A sweep as the experiments table groups it: its plan, how far it is, and the recommendation's target. */
 export const sweepSummary = obj({
-  id: str, dir: str, experiment: str, total: int, completed: int, failed: int,
+  id: str,
+  dir: str,
+  experiment: str,
+  total: int,
+  completed: int,
+  failed: int,
   /** A sweep process is running it now (started from this window). */
-  running: bool, fraction: opt(fraction), etaSec: opt(num),
+  running: bool,
+  fraction: opt(fraction),
+  etaSec: opt(num),
   target: opt(sweepTargetCheck),
   recommendation: opt(recommendationInfo),
 });
@@ -117,10 +124,18 @@ export const dashboardState = obj({
   successOnly: opt(lit(true, false)),
   galleryKey: opt(str),
   /** The experiments table: sort, filter, grouping, selection, which plot axes. */
-  experiments: opt(obj({
-    sort: opt(str), desc: opt(bool), filter: opt(str), changedOnly: opt(bool), sweep: opt(str),
-    selected: opt(arr(str, 200)), cost: opt(lit('seconds', 'gradEvals')), param: opt(lit('lambda', 'eps', 'beta')),
-  })),
+  experiments: opt(
+    obj({
+      sort: opt(str),
+      desc: opt(bool),
+      filter: opt(str),
+      changedOnly: opt(bool),
+      sweep: opt(str),
+      selected: opt(arr(str, 200)),
+      cost: opt(lit('seconds', 'gradEvals')),
+      param: opt(lit('lambda', 'eps', 'beta')),
+    }),
+  ),
 });
 export type DashboardState = Infer<typeof dashboardState>;
 

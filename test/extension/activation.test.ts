@@ -20,11 +20,28 @@ function stubVscode(registered: string[], o: { trusted?: boolean; callbacks?: Ma
     set: () => true,
   });
   const overrides: Record<string, any> = {
-    commands: { registerCommand: (id: string, cb: (...a: unknown[]) => unknown) => { registered.push(id); o.callbacks?.set(id, cb); return { dispose() {} }; }, executeCommand: async () => undefined },
-    window: new Proxy({ showWarningMessage: (m: string) => { o.warnings?.push(m); return Promise.resolve(undefined); }, activeTextEditor: undefined },
-      { get: (t: any, k) => (k in t ? t[k] : noop) }),
-    workspace: new Proxy({ workspaceFolders: [], textDocuments: [], isTrusted: o.trusted ?? true, getConfiguration: () => ({ get: (_k: string, d: unknown) => d }) },
-      { get: (t: any, k) => (k in t ? t[k] : noop) }),
+    commands: {
+      registerCommand: (id: string, cb: (...a: unknown[]) => unknown) => {
+        registered.push(id);
+        o.callbacks?.set(id, cb);
+        return { dispose() {} };
+      },
+      executeCommand: async () => undefined,
+    },
+    window: new Proxy(
+      {
+        showWarningMessage: (m: string) => {
+          o.warnings?.push(m);
+          return Promise.resolve(undefined);
+        },
+        activeTextEditor: undefined,
+      },
+      { get: (t: any, k) => (k in t ? t[k] : noop) },
+    ),
+    workspace: new Proxy(
+      { workspaceFolders: [], textDocuments: [], isTrusted: o.trusted ?? true, getConfiguration: () => ({ get: (_k: string, d: unknown) => d }) },
+      { get: (t: any, k) => (k in t ? t[k] : noop) },
+    ),
     Uri: { file: (p: string) => ({ fsPath: p, scheme: 'file', toString: () => `file://${p}` }) },
   };
   // Real own properties: esbuild's __toESM copies them from the required module.
@@ -50,8 +67,14 @@ async function activateBundle(vscode: unknown, body: (api: ReturnType<Ext['activ
     delete require.cache[BUNDLE];
     const ext = require(BUNDLE) as Ext;
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-act-'));
-    const context = { subscriptions: [] as { dispose(): void }[], extensionPath: ROOT, extensionUri: { fsPath: ROOT }, globalStorageUri: { fsPath: storage },
-      extension: { packageJSON: { version: 'test' } }, globalState: { get: () => undefined, update: async () => undefined } };
+    const context = {
+      subscriptions: [] as { dispose(): void }[],
+      extensionPath: ROOT,
+      extensionUri: { fsPath: ROOT },
+      globalStorageUri: { fsPath: storage },
+      extension: { packageJSON: { version: 'test' } },
+      globalState: { get: () => undefined, update: async () => undefined },
+    };
     const api = ext.activate(context);
     await body(api, context);
     await ext.deactivate();
@@ -71,7 +94,10 @@ test('activation loads no @tensorflow module and registers every contributed com
   assert.ok(requested.includes('vscode'), 'the bundle asked for vscode');
   const tf = requested.filter((r) => r.includes('@tensorflow') || r.includes('tfjs'));
   assert.deepEqual(tf, [], `TensorFlow required during activation: ${tf.join(', ')}`);
-  assert.deepEqual(Object.keys(require.cache).filter((k) => k.includes(`${path.sep}@tensorflow${path.sep}`)), []);
+  assert.deepEqual(
+    Object.keys(require.cache).filter((k) => k.includes(`${path.sep}@tensorflow${path.sep}`)),
+    [],
+  );
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const contributed: string[] = pkg.contributes.commands.map((c: { command: string }) => c.command);
   assert.deepEqual([...new Set(registered)].sort(), [...contributed].sort());
@@ -111,7 +137,8 @@ test('the manifest activates only on its commands, files, view and dashboard —
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const events: string[] = pkg.activationEvents;
   assert.ok(!events.includes('*') && !events.includes('onStartupFinished'));
-  for (const e of events) assert.match(e, /^(onCommand:robustlab\.|workspaceContains:\*\*\/(\*\.advtrain\.json|model\.json)$|onLanguage:json$|onView:robustlab\.runs$|onWebviewPanel:robustlab\.dashboard$)/, e);
+  for (const e of events)
+    assert.match(e, /^(onCommand:robustlab\.|workspaceContains:\*\*\/(\*\.advtrain\.json|model\.json)$|onLanguage:json$|onView:robustlab\.runs$|onWebviewPanel:robustlab\.dashboard$)/, e);
   const titles = Object.fromEntries(pkg.contributes.commands.map((c: { command: string; title: string; category: string }) => [c.command, `${c.category}: ${c.title}`]));
   assert.equal(titles['robustlab.train'], 'Robustness: Adversarially Train Model');
   assert.equal(titles['robustlab.attack'], 'Robustness: Attack Current Model');

@@ -5,16 +5,67 @@ import { experiment } from '../../src/protocol';
 
 test('train command lines follow the CLI contract', () => {
   assert.deepEqual(trainArgs({ experiment: '/w/a.advtrain.json', outDir: '/r/1' }), ['train', '/w/a.advtrain.json', '--out', '/r/1']);
-  assert.deepEqual(trainArgs({ answers: { model: 'cnn-small', data: 'mnist-sample', method: 'pgd', eps: 0.3, lambda: 0.5, epochs: 2 }, outDir: '/r/2' }),
-    ['train', '--model', 'cnn-small', '--data', 'mnist-sample', '--method', 'pgd', '--eps', '0.3', '--lambda', '0.5', '--epochs', '2', '--out', '/r/2']);
+  assert.deepEqual(trainArgs({ answers: { model: 'cnn-small', data: 'mnist-sample', method: 'pgd', eps: 0.3, lambda: 0.5, epochs: 2 }, outDir: '/r/2' }), [
+    'train',
+    '--model',
+    'cnn-small',
+    '--data',
+    'mnist-sample',
+    '--method',
+    'pgd',
+    '--eps',
+    '0.3',
+    '--lambda',
+    '0.5',
+    '--epochs',
+    '2',
+    '--out',
+    '/r/2',
+  ]);
   assert.deepEqual(resumeArgs('/r/3'), ['train', '--resume', '/r/3']);
 });
 
 test('attack and curve command lines; ensemble replaces the single attacks', () => {
-  assert.deepEqual(attackArgs({ model: '/m/model.json', attacks: ['fgsm', 'pgd'], eps: [0.1, 0.3], norm: 'linf', data: 'mnist-sample', testPoints: 200, outDir: '/r' }),
-    ['attack', '/m/model.json', '--data', 'mnist-sample', '--attack', 'fgsm,pgd', '--norm', 'linf', '--eps', '0.1,0.3', '--test-size', '200', '--out', '/r']);
-  assert.deepEqual(attackArgs({ model: 'm.json', attacks: ['pgd', 'ensemble'], eps: [0.3], norm: 'linf', outDir: '/r' }), ['attack', 'm.json', '--attack', 'ensemble', '--norm', 'linf', '--eps', '0.3', '--out', '/r']);
-  assert.deepEqual(curveArgs({ model: 'm.json', attack: 'deepfool', eps: [0, 0.5], norm: 'l2', outDir: '/r' }), ['curve', 'm.json', '--attack', 'deepfool', '--norm', 'l2', '--eps', '0,0.5', '--out', '/r']);
+  assert.deepEqual(attackArgs({ model: '/m/model.json', attacks: ['fgsm', 'pgd'], eps: [0.1, 0.3], norm: 'linf', data: 'mnist-sample', testPoints: 200, outDir: '/r' }), [
+    'attack',
+    '/m/model.json',
+    '--data',
+    'mnist-sample',
+    '--attack',
+    'fgsm,pgd',
+    '--norm',
+    'linf',
+    '--eps',
+    '0.1,0.3',
+    '--test-size',
+    '200',
+    '--out',
+    '/r',
+  ]);
+  assert.deepEqual(attackArgs({ model: 'm.json', attacks: ['pgd', 'ensemble'], eps: [0.3], norm: 'linf', outDir: '/r' }), [
+    'attack',
+    'm.json',
+    '--attack',
+    'ensemble',
+    '--norm',
+    'linf',
+    '--eps',
+    '0.3',
+    '--out',
+    '/r',
+  ]);
+  assert.deepEqual(curveArgs({ model: 'm.json', attack: 'deepfool', eps: [0, 0.5], norm: 'l2', outDir: '/r' }), [
+    'curve',
+    'm.json',
+    '--attack',
+    'deepfool',
+    '--norm',
+    'l2',
+    '--eps',
+    '0,0.5',
+    '--out',
+    '/r',
+  ]);
 });
 
 test('ε lists are parsed, 8/255 is understood, and ε outside [0,1] is refused', () => {

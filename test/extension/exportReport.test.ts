@@ -29,37 +29,62 @@ function encodePng(w: number, h: number, rgba: Uint8Array, type: 2 | 6, filters:
     const f = filters[y % filters.length];
     raw[y * (stride + 1)] = f;
     for (let i = 0; i < stride; i++) {
-      const x = px[y * stride + i], a = i >= ch ? px[y * stride + i - ch] : 0, b = y ? px[(y - 1) * stride + i] : 0, c = i >= ch && y ? px[(y - 1) * stride + i - ch] : 0;
-      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const x = px[y * stride + i],
+        a = i >= ch ? px[y * stride + i - ch] : 0,
+        b = y ? px[(y - 1) * stride + i] : 0,
+        c = i >= ch && y ? px[(y - 1) * stride + i - ch] : 0;
+      const p = a + b - c,
+        pa = Math.abs(p - a),
+        pb = Math.abs(p - b),
+        pc = Math.abs(p - c);
       const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f];
       raw[y * (stride + 1) + 1 + i] = (x - pred) & 0xff;
     }
   }
   const chunk = (kind: string, body: Buffer) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(body.length);
-    const crc = Buffer.alloc(4); crc.writeUInt32BE(zlib.crc32(Buffer.concat([Buffer.from(kind, 'latin1'), body])) >>> 0);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(Buffer.concat([Buffer.from(kind, 'latin1'), body])) >>> 0);
     return Buffer.concat([len, Buffer.from(kind, 'latin1'), body, crc]);
   };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = type;
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = type;
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** A 120×80 chart-like image: white, a grey axis, a legend swatch in blue below the plot, optionally a blue line in it. */
 function chartPng(withData: boolean): { png: Buffer; ink: ChartInk } {
-  const w = 120, h = 80;
+  const w = 120,
+    h = 80;
   const rgba = new Uint8Array(w * h * 4).fill(255);
   const put = (x: number, y: number, c: number[]) => rgba.set([...c, 255], (y * w + x) * 4);
   for (let x = 10; x < 110; x++) put(x, 60, [59, 59, 59]); // axis
   for (let x = 10; x < 28; x++) put(x, 72, [26, 133, 255]); // legend swatch, outside the plot
   if (withData) for (let x = 12; x < 100; x++) put(x, 20 + (x % 20), [26, 133, 255]);
-  return { png: encodePng(w, h, rgba, 6, [0, 1, 2, 3, 4]), ink: { plot: { x: 10, y: 5, width: 100, height: 56 }, background: [255, 255, 255], series: [[26, 133, 255]], axes: [[59, 59, 59], [215, 215, 215]] } };
+  return {
+    png: encodePng(w, h, rgba, 6, [0, 1, 2, 3, 4]),
+    ink: {
+      plot: { x: 10, y: 5, width: 100, height: 56 },
+      background: [255, 255, 255],
+      series: [[26, 133, 255]],
+      axes: [
+        [59, 59, 59],
+        [215, 215, 215],
+      ],
+    },
+  };
 }
 
 const image = (id: string, png: Buffer, ink: ChartInk): ChartImage => ({ id, title: id, name: `run-${id}.png`, png, ink, points: 3 });
 
 describe('PNG decoding (src/extension/reports/png.ts)', () => {
   it('decodes every filter type, RGBA and RGB, to the pixels encoded', () => {
-    const w = 7, h = 5;
+    const w = 7,
+      h = 5;
     const rgba = new Uint8Array(w * h * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37 + (i >> 3) * 11) & 0xff));
     for (const type of [6, 2] as const) {
       for (const f of [0, 1, 2, 3, 4]) {
@@ -84,7 +109,7 @@ describe('the pixel check of an exported chart (src/extension/reports/chartCheck
     assert.equal(blank.ok, false);
     assert.match(blank.ok ? '' : blank.problem, /plot area holds no data \(0 series-coloured pixels: only the title, axes and legend were drawn\)/);
   });
-  it('counts only series colours inside the plot area: axes, grid, the legend\'s swatches and the background are not data', () => {
+  it("counts only series colours inside the plot area: axes, grid, the legend's swatches and the background are not data", () => {
     const empty = chartPng(false);
     assert.equal(dataPixels(decodePng(empty.png), empty.ink), 0, 'the legend swatch lies outside the plot');
     assert.equal(checkChartImage(empty.png, empty.ink).ok, false);
@@ -109,8 +134,10 @@ describe('writing the report with its charts (src/extension/reports/exportReport
   it('writes nothing when one image is blank, and names it and the problem', () => {
     const dir = runDir();
     const good = chartPng(true);
-    assert.throws(() => writeReportWithCharts({ runDir: dir, runId: 'r', charts: [image('loss-batch', good.png, good.ink), image('acc-epoch', BLANK, INKS['blank-acc-epoch.png'])] }),
-      (err: Error) => err instanceof ExportError && /1 of 2 chart images came out blank, so nothing was written — "acc-epoch" \(run-acc-epoch\.png\): its plot area holds no data/.test(err.message));
+    assert.throws(
+      () => writeReportWithCharts({ runDir: dir, runId: 'r', charts: [image('loss-batch', good.png, good.ink), image('acc-epoch', BLANK, INKS['blank-acc-epoch.png'])] }),
+      (err: Error) => err instanceof ExportError && /1 of 2 chart images came out blank, so nothing was written — "acc-epoch" \(run-acc-epoch\.png\): its plot area holds no data/.test(err.message),
+    );
     assert.deepEqual(fs.readdirSync(dir), ['config.json'], 'no charts folder, no report');
   });
   it('writes every chart and the report listing them; a later export replaces the charts folder whole', () => {

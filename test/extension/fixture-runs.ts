@@ -15,7 +15,10 @@ export function materialize(): { ws: string; runsRoot: string; experiment: strin
     const dst = path.join(runsRoot, name);
     fs.mkdirSync(dst);
     for (const f of fs.readdirSync(path.join(FIX, 'runs', name))) {
-      const text = fs.readFileSync(path.join(FIX, 'runs', name, f), 'utf8').replaceAll('__WS__', ws).replaceAll('__RUNS__', runsRoot);
+      const text = fs
+        .readFileSync(path.join(FIX, 'runs', name, f), 'utf8')
+        .replaceAll('__WS__', ws)
+        .replaceAll('__RUNS__', runsRoot);
       fs.writeFileSync(path.join(dst, f), text);
     }
     const created = new Date(JSON.parse(fs.readFileSync(path.join(dst, 'config.json'), 'utf8')).createdAt);

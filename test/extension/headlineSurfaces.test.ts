@@ -35,7 +35,22 @@ function workspace() {
   };
   write(trainDir, 'train', { experiment }, { ...TRAIN, warnings: 2 }, 1_000_000);
   const attackDir = path.join(root, '20260101-110000-attack-model');
-  write(attackDir, 'attack', { model }, { id: '', fp, clean: CLEAN, at: '2026-01-01T11:00:00Z', entries: [{ attack: 'pgd', steps: 20, eps: 0.3, robust: '1111101100' }, { attack: 'pgd', steps: 20, eps: 0.1, robust: CLEAN }] }, 2_000_000);
+  write(
+    attackDir,
+    'attack',
+    { model },
+    {
+      id: '',
+      fp,
+      clean: CLEAN,
+      at: '2026-01-01T11:00:00Z',
+      entries: [
+        { attack: 'pgd', steps: 20, eps: 0.3, robust: '1111101100' },
+        { attack: 'pgd', steps: 20, eps: 0.1, robust: CLEAN },
+      ],
+    },
+    2_000_000,
+  );
   return { ws, root, experiment, model, trainDir, attackDir };
 }
 
@@ -74,11 +89,26 @@ test('every surface shows the same headline string, for the experiment and its t
   assert.ok(headlineMarkdown(onModel).includes('`20260101-100000-train-fgsm`, `20260101-110000-attack-model`'), 'the runs are named');
 });
 
-test('other numbers say what they are: a run\'s own result and a live run\'s validation check', () => {
+test("other numbers say what they are: a run's own result and a live run's validation check", () => {
   const { attackDir } = workspace();
   const own = runOwnText(readSummary(attackDir)!);
   assert.equal(own, 'this run: 70.0% @ ε=0.3 (PGD-20) · clean 90.0%');
-  const epoch = { type: 'epoch', v: 1, epoch: 3, epochs: 50, lossClean: 0.1, lossTotal: 0.2, trainAccClean: 0.9, valAccClean: 0.9, valAccRobust: 0.45, lr: 1e-3, eps: 0.15, imagesPerSec: 1, elapsedSec: 1, etaSec: 1 } as const;
+  const epoch = {
+    type: 'epoch',
+    v: 1,
+    epoch: 3,
+    epochs: 50,
+    lossClean: 0.1,
+    lossTotal: 0.2,
+    trainAccClean: 0.9,
+    valAccClean: 0.9,
+    valAccRobust: 0.45,
+    lr: 1e-3,
+    eps: 0.15,
+    imagesPerSec: 1,
+    elapsedSec: 1,
+    etaSec: 1,
+  } as const;
   assert.equal(liveStatusText('fgsm cnn-small', 1, epoch), '$(sync~spin) fgsm cnn-small · E3/50 · val robust 45.0% @ ε=0.15');
   const ev = { type: 'eval', v: 1, attack: 'pgd', norm: 'linf', eps: 0.3, steps: 20, restarts: 1, accuracy: 0.61, testPoints: 500, seconds: 1 } as const;
   assert.equal(liveStatusText('fgsm cnn-small', 2, epoch, ev), '$(sync~spin) 2 runs · fgsm cnn-small · E3/50 · eval PGD-20 @ ε=0.3: 61.0%');

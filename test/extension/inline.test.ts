@@ -30,8 +30,10 @@ test('CodeLens of an experiment file: the newest run, its training ε, labelled 
   const { runsRoot, experiment } = materialize();
   const run = latestRunFor(runsRoot, experiment);
   assert.equal(run?.runId, 'ext-20261124-100000-train-fgsm');
-  assert.equal(lensTitle(headlineForFile(listRuns(runsRoot), experiment), run?.summary),
-    'Robust 87.1% @ ε=0.3 — worst of FGSM, PGD-40 on 128 points (this run only: no per-point results stored) · clean 98.6% · 3 warnings');
+  assert.equal(
+    lensTitle(headlineForFile(listRuns(runsRoot), experiment), run?.summary),
+    'Robust 87.1% @ ε=0.3 — worst of FGSM, PGD-40 on 128 points (this run only: no per-point results stored) · clean 98.6% · 3 warnings',
+  );
 });
 
 test('CodeLens of a model.json attacked with an ensemble: worst case over the attacks', () => {
@@ -75,17 +77,36 @@ test('diagnostics: schema errors at the field, unknown fields, ε outside [0,1],
 }`;
   const d = experimentDiagnostics(text);
   const by = (code: string) => d.filter((x) => x.code === code).map((x) => ({ field: x.field, text: text.slice(x.start, x.end), msg: x.message }));
-  assert.deepEqual(by('schema').map((x) => [x.field, x.text]), [['method', '"method"'], ['epochs', '"epochs"'], ['trainAttack.steps', '"steps"']]);
+  assert.deepEqual(
+    by('schema').map((x) => [x.field, x.text]),
+    [
+      ['method', '"method"'],
+      ['epochs', '"epochs"'],
+      ['trainAttack.steps', '"steps"'],
+    ],
+  );
   assert.match(by('schema')[0].msg, /expected one of "none", "fgsm", "pgd", "fast", "trades"/);
-  assert.deepEqual(by('unknown-field').map((x) => x.text), ['"lamda"']);
-  assert.deepEqual(by('eps-range').map((x) => [x.field, x.text]), [['eps', '"eps"'], ['eval.eps[1]', '1.5']]);
+  assert.deepEqual(
+    by('unknown-field').map((x) => x.text),
+    ['"lamda"'],
+  );
+  assert.deepEqual(
+    by('eps-range').map((x) => [x.field, x.text]),
+    [
+      ['eps', '"eps"'],
+      ['eval.eps[1]', '1.5'],
+    ],
+  );
   assert.ok(d.every((x) => x.severity === 'error' || x.code === 'unknown-field'));
 
   const broken = '{\n  "eps": 0.3,\n  "method": \n}';
   const j = experimentDiagnostics(broken);
   assert.ok(j.length >= 1 && j.every((x) => x.code === 'json'));
   assert.equal(positionAt(broken, j[0].start).line, 3);
-  assert.deepEqual(experimentDiagnostics('[1,2]').map((x) => x.code), ['schema']);
+  assert.deepEqual(
+    experimentDiagnostics('[1,2]').map((x) => x.code),
+    ['schema'],
+  );
   assert.deepEqual(experimentDiagnostics('{"eps": 0.3, "method": "pgd", "trainAttack": {"steps": 40, "norm": "linf"}}'), []);
 });
 
@@ -109,7 +130,7 @@ test('hover on experiment fields explains them and shows the last measured value
   assert.equal(experimentHover(text, 0), undefined);
 });
 
-test('hovers read the experiment definition: λ is the engine\'s L_clean + λ·L_adv up to 1000, method shows every formula', () => {
+test("hovers read the experiment definition: λ is the engine's L_clean + λ·L_adv up to 1000, method shows every formula", () => {
   const text = '{\n  "method": "pgd",\n  "lambda": 0.5,\n  "beta": 6,\n  "data": "fashion-mnist"\n}';
   const lambda = experimentHover(text, text.indexOf('"lambda"') + 2)!.markdown;
   assert.match(lambda, /^\*\*lambda\*\* — λ, the weight of the adversarial loss: L_total = L_clean \+ λ·L_adv\./);
@@ -131,11 +152,20 @@ test('diagnostics from the catalogue: a weight the method does not take, attacks
 }`;
   const d = experimentDiagnostics(text);
   const by = (code: string) => d.filter((x) => x.code === code).map((x) => [x.field, text.slice(x.start, x.end), x.message]);
-  assert.deepEqual(by('weight-not-used').map((x) => x.slice(0, 2)), [['beta', '"beta"']]);
+  assert.deepEqual(
+    by('weight-not-used').map((x) => x.slice(0, 2)),
+    [['beta', '"beta"']],
+  );
   assert.match(String(by('weight-not-used')[0][2]), /beta \(β\) does not apply to method pgd/);
-  assert.deepEqual(by('attack-norm').map((x) => x.slice(0, 2)), [['eval.attacks[1]', '"square"']]);
+  assert.deepEqual(
+    by('attack-norm').map((x) => x.slice(0, 2)),
+    [['eval.attacks[1]', '"square"']],
+  );
   assert.match(String(by('attack-norm')[0][2]), /square \(L∞ only\) cannot run under L2: set trainAttack.norm to "linf"/);
-  assert.deepEqual(by('schema').map((x) => x.slice(0, 2)), [['eval.attacks[2]', '"nope"']]);
+  assert.deepEqual(
+    by('schema').map((x) => x.slice(0, 2)),
+    [['eval.attacks[2]', '"nope"']],
+  );
   assert.deepEqual(by('eps-range'), [], 'L2 radii above 1 are fine');
   const linf = experimentDiagnostics('{ "method": "trades", "lambda": 1, "eval": { "attacks": ["cw-l2"] } }');
   assert.deepEqual(linf.map((x) => x.code).sort(), ['attack-norm', 'weight-not-used']);

@@ -8,7 +8,7 @@ import { markdownReport } from '../../src/engine/runs/report';
 import { warningSpec } from '../../src/protocol';
 import { materialize } from './fixture-runs';
 
-test('exported report: the engine report\'s tables with the headline, warnings explained and chart image links', () => {
+test("exported report: the engine report's tables with the headline, warnings explained and chart image links", () => {
   const { runsRoot } = materialize();
   const dir = path.join(runsRoot, 'ext-20261124-100000-train-fgsm');
   const headline = headlineForRun(listRuns(runsRoot), readRun(dir));
@@ -18,7 +18,11 @@ test('exported report: the engine report\'s tables with the headline, warnings e
   assert.match(md, /\*\*Robust 87\.1% @ ε=0\.3 — worst of FGSM, PGD-40 on 128 points \(this run only: no per-point results stored\)\*\*/);
   // One generator: the export's tables are the engine's report.md tables, row for row.
   const engine = markdownReport(summary);
-  const tableOf = (text: string) => text.split('\n').filter((l) => l.startsWith('|')).join('\n');
+  const tableOf = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('|'))
+      .join('\n');
   assert.equal(tableOf(md), tableOf(engine));
   assert.match(md, /\| worst case \(pgd\) \| linf \| 0\.3 \| {2}\| {2}\| 87\.10% \|/);
   assert.match(md, /\| fgsm \| linf \| 0\.1 \| 1 \| 1 \| 95\.00% \| 128 \|/);
@@ -28,7 +32,7 @@ test('exported report: the engine report\'s tables with the headline, warnings e
   assert.doesNotMatch(md, /## Engine report/);
 });
 
-test('the report explains catalogued warning codes and states the method\'s loss as the engine computed it', () => {
+test("the report explains catalogued warning codes and states the method's loss as the engine computed it", () => {
   const { runsRoot } = materialize();
   const s = readSummary(path.join(runsRoot, 'ext-20261124-100000-train-fgsm'))!;
   const md = markdownReport({ ...s, method: 'pgd', warnings: [{ code: 'zero-gradients', field: 'model', message: 'm' }] }, { config: { lambdaGiven: false, lambda: 1 } });

@@ -14,7 +14,10 @@ const FAKE = path.resolve(__dirname, '../fixtures/fake-engine.js');
 /** Waits until the fake engine has printed a line (e.g. its handlers are installed). */
 async function logged(run: { lastLog(n: number): string[] }, text: string): Promise<void> {
   for (let i = 0; i < 200 && !run.lastLog(200).some((l) => l.includes(text)); i++) await new Promise((r) => setTimeout(r, 25));
-  assert.ok(run.lastLog(200).some((l) => l.includes(text)), `the engine never printed "${text}"`);
+  assert.ok(
+    run.lastLog(200).some((l) => l.includes(text)),
+    `the engine never printed "${text}"`,
+  );
 }
 
 function setup(mode: string, extra: Partial<EngineLaunch> = {}, env: Record<string, string> = {}) {
@@ -23,9 +26,11 @@ function setup(mode: string, extra: Partial<EngineLaunch> = {}, env: Record<stri
   const manager = new EngineManager((l) => logs.push(l));
   const events: EngineEvent[] = [];
   const batches: number[] = [];
-  const run = manager.start({ enginePath: FAKE, args: ['train', '--out', runDir], runDir, kind: 'train', label: `fake ${mode}`,
-    env: { FAKE_MODE: mode, ...env }, ...extra });
-  run.onEvents((b) => { batches.push(b.length); events.push(...b); });
+  const run = manager.start({ enginePath: FAKE, args: ['train', '--out', runDir], runDir, kind: 'train', label: `fake ${mode}`, env: { FAKE_MODE: mode, ...env }, ...extra });
+  run.onEvents((b) => {
+    batches.push(b.length);
+    events.push(...b);
+  });
   return { runDir, logs, manager, run, events, batches };
 }
 
@@ -33,10 +38,16 @@ test('a normal run completes and delivers every event in order', async () => {
   const { run, events, runDir } = setup('ok');
   const out = await run.done;
   // The engine is plain Node: none of the host's flags (this test runner's --import tsx, an --inspect port).
-  assert.ok(run.lastLog(50).some((l) => l.includes('execArgv []')), run.lastLog(50).join('\n'));
+  assert.ok(
+    run.lastLog(50).some((l) => l.includes('execArgv []')),
+    run.lastLog(50).join('\n'),
+  );
   assert.equal(out.status, 'completed');
   assert.equal(out.exitCode, 0);
-  assert.deepEqual(events.map((e) => e.type), ['run-started', 'epoch', 'epoch', 'epoch', 'eval', 'finished', 'log']);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['run-started', 'epoch', 'epoch', 'epoch', 'eval', 'finished', 'log'],
+  );
   assert.equal(run.lastEpoch?.epoch, 3);
   assert.equal(run.lastEval?.accuracy, 0.8);
   assert.equal(out.eventsDropped, 0);
@@ -46,12 +57,17 @@ test('a normal run completes and delivers every event in order', async () => {
 test('a crash (exit 3) is reported with the last log lines and a resumable checkpoint', async () => {
   const { run, runDir, manager } = setup('crash');
   let ended: string | undefined;
-  manager.onEnd((_r, o) => { ended = o.status; });
+  manager.onEnd((_r, o) => {
+    ended = o.status;
+  });
   const out = await run.done;
   assert.equal(out.status, 'crashed');
   assert.equal(out.exitCode, 3);
   assert.match(out.message, /crashed: the engine exited with code 3/);
-  assert.ok(out.lastLog.some((l) => l.includes('tensor shape mismatch')), out.lastLog.join('\n'));
+  assert.ok(
+    out.lastLog.some((l) => l.includes('tensor shape mismatch')),
+    out.lastLog.join('\n'),
+  );
   assert.ok(out.lastLog.some((l) => l.includes('stderr line 30')));
   assert.ok(out.lastLog.length <= 20);
   assert.equal(out.resumable, true);
@@ -71,7 +87,10 @@ test('a hung engine that ignores stop and SIGTERM is killed after the grace peri
   assert.equal(out.status, 'killed');
   assert.equal(out.signal, 'SIGKILL');
   assert.ok(took >= 300 && took < 5000, `took ${took} ms`);
-  assert.ok(out.lastLog.some((l) => l.includes('got {"type":"stop"}, ignoring it')), out.lastLog.join('\n'));
+  assert.ok(
+    out.lastLog.some((l) => l.includes('got {"type":"stop"}, ignoring it')),
+    out.lastLog.join('\n'),
+  );
   assert.equal(run.running, false);
 });
 
@@ -105,7 +124,7 @@ test('an uncaught exception (exit 1, no final event) is a crash, never "below th
   assert.equal(out.resumable, true, 'a crashed training run with its config can be resumed');
 });
 
-test('an internal error event is a failure with the engine\'s own message', async () => {
+test("an internal error event is a failure with the engine's own message", async () => {
   const { run } = setup('internal');
   const out = await run.done;
   assert.equal(out.status, 'crashed');
@@ -137,7 +156,10 @@ test('malformed messages are logged and dropped; valid ones still arrive', async
   const out = await run.done;
   assert.equal(out.status, 'completed');
   assert.equal(out.eventsDropped, 5);
-  assert.deepEqual(events.map((e) => e.type), ['run-started', 'epoch', 'finished', 'log']);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['run-started', 'epoch', 'finished', 'log'],
+  );
   assert.equal(logs.filter((l) => l.includes('dropped invalid engine message')).length, 5);
   assert.ok(logs.some((l) => l.includes('unknown message type "nonsense"')));
 });
@@ -169,8 +191,7 @@ test('a missing Node binary is reported, not thrown', async () => {
 
 test('several runs at once; stopAll ends them all', async () => {
   const a = setup('hang');
-  const b = a.manager.start({ enginePath: FAKE, args: ['train'], runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rl-b-')), kind: 'train',
-    label: 'b', env: { FAKE_MODE: 'stoppable' } });
+  const b = a.manager.start({ enginePath: FAKE, args: ['train'], runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rl-b-')), kind: 'train', label: 'b', env: { FAKE_MODE: 'stoppable' } });
   await logged(a.run, 'hanging');
   await logged(b, 'mode stoppable');
   assert.equal(a.manager.active().length, 2);

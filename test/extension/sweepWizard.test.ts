@@ -20,7 +20,12 @@ function scripted(answers: unknown[]): SweepPrompter & { asked: { kind: string; 
   return {
     asked,
     pick: <T extends string>(s: Step, _items: Choice<T>[], active?: T) => next('pick', s, active),
-    pickMany: <T extends string>(s: Step, items: Choice<T>[]) => next('pickMany', s, items.filter((i) => i.picked).map((i) => i.value)),
+    pickMany: <T extends string>(s: Step, items: Choice<T>[]) =>
+      next(
+        'pickMany',
+        s,
+        items.filter((i) => i.picked).map((i) => i.value),
+      ),
     number: (s: Step) => next('number', s, null),
     epsList: (s: Step) => next('eps', s, []),
     text: (s: Step, q: TextQuestion) => next('text', s, q.value),
@@ -34,7 +39,10 @@ describe('sweep wizard', () => {
     const p = scripted([ACCEPT, '2', ACCEPT, 'clean>=90%']);
     const a = (await askSweep(p, 'lambda', { experiment: { method: 'pgd', eps: 0.1 }, cores: 2 }))!;
     assert.deepEqual(p.asked[0].offered, LAMBDA_PICKED.map(String));
-    assert.deepEqual(p.asked.map((q) => `${q.kind} ${q.step.step}/${q.step.totalSteps}`), ['pickMany 1/4', 'pick 2/4', 'pick 3/4', 'text 4/4']);
+    assert.deepEqual(
+      p.asked.map((q) => `${q.kind} ${q.step.step}/${q.step.totalSteps}`),
+      ['pickMany 1/4', 'pick 2/4', 'pick 3/4', 'text 4/4'],
+    );
     assert.deepEqual(a, { axis: 'lambda', lambda: [0, 0.5, 1, 2], seeds: [0, 1], target: { minClean: 0.9 } });
     const dir = tmpDir('sweep-wizard');
     const file = path.join(dir, 'x.advtrain.json');

@@ -29,11 +29,31 @@ describe('runs tree rows (src/extension/reports/treeText.ts)', () => {
     assert.ok(runShortName(id, undefined, NOW).length <= 20);
   });
 
-  it('puts the run\'s own metric at its training ε in the description, and adds seconds only where two names collide', () => {
+  it("puts the run's own metric at its training ε in the description, and adds seconds only where two names collide", () => {
     const runs = [
-      { runId: '20261201-231504-train-fgsm-cnn-small', status: 'completed', config: { kind: 'train' }, summary: summary([{ eps: 0.1, accuracy: 0.625 }, { eps: 0.3, accuracy: 0.02 }], 0.1, 2) },
+      {
+        runId: '20261201-231504-train-fgsm-cnn-small',
+        status: 'completed',
+        config: { kind: 'train' },
+        summary: summary(
+          [
+            { eps: 0.1, accuracy: 0.625 },
+            { eps: 0.3, accuracy: 0.02 },
+          ],
+          0.1,
+          2,
+        ),
+      },
       { runId: '20261201-231540-train-fgsm-cnn-small', status: 'stopped', config: { kind: 'train' } },
-      { runId: '20261201-232000-attack-pgd', status: 'completed', config: { kind: 'attack' }, summary: summary([{ eps: 0.1, accuracy: 0.5 }, { eps: 0.3, accuracy: 0.1 }]) },
+      {
+        runId: '20261201-232000-attack-pgd',
+        status: 'completed',
+        config: { kind: 'attack' },
+        summary: summary([
+          { eps: 0.1, accuracy: 0.5 },
+          { eps: 0.3, accuracy: 0.1 },
+        ]),
+      },
     ] as unknown as Parameters<typeof runRows>[0];
     const rows = runRows(runs, (id) => id.endsWith('231540-train-fgsm-cnn-small'), NOW);
     const t = (i: number, s = false) => hhmm(runStart(runs[i].runId)!, s);
@@ -46,7 +66,7 @@ describe('runs tree rows (src/extension/reports/treeText.ts)', () => {
     for (const r of rows) assert.ok(`${r.label} ${r.description}`.length <= 36, `"${r.label} ${r.description}" is too wide for a sidebar`);
   });
 
-  it('names a group by the experiment\'s stem, a model by its folder, and a run\'s own model by the run', () => {
+  it("names a group by the experiment's stem, a model by its folder, and a run's own model by the run", () => {
     assert.equal(groupShortName('/ws/tiny.advtrain.json', 'x', NOW), 'tiny');
     assert.equal(groupShortName('/ws/models/mnist-cnn/model.json', 'x', NOW), 'mnist-cnn');
     const run = '20261201-231504-train-fgsm-cnn-small';

@@ -22,7 +22,12 @@ import { getTf } from '../../src/engine/backend';
 import { ensureBuilt, runCli } from '../engine/cli/helpers';
 
 /** A question as the wizard asked it, and the default it offered. */
-interface Asked { kind: 'pick' | 'pickMany' | 'number' | 'eps'; step: Step; labels?: string[]; offered: unknown }
+interface Asked {
+  kind: 'pick' | 'pickMany' | 'number' | 'eps';
+  step: Step;
+  labels?: string[];
+  offered: unknown;
+}
 const ACCEPT = Symbol('accept the offered default');
 type Answer = unknown | typeof ACCEPT;
 
@@ -48,7 +53,12 @@ const DEFAULTS: AttackDefaults = { eps: [...EPS_GRIDS.linf.attack], attacks: ['f
 
 // --- hand-computed loss on a fixed linear model --------------------------------------------------
 const tf = getTf();
-const W = [[1, -1, 0.5], [0.2, 0.3, -0.4], [-0.5, 0.5, 1], [0.1, -0.2, 0.3]];
+const W = [
+  [1, -1, 0.5],
+  [0.2, 0.3, -0.4],
+  [-0.5, 0.5, 1],
+  [0.1, -0.2, 0.3],
+];
 const model: Classifier = { name: 'linear', inputShape: [2, 2, 1], numClasses: 3, logits: (x) => tf.tidy(() => tf.matMul(tf.reshape(x, [x.shape[0], 4]), tf.tensor2d(W)) as TF.Tensor2D) };
 const X = [0.1, 0.5, 0.9, 0.3, 0.7, 0.2, 0.4, 0.8];
 const Y = [0, 2];
@@ -85,7 +95,7 @@ before(async () => {
 });
 
 describe('finding 4: a method means the same from the pickers, the CLI and the engine', () => {
-  it('PGD from the pickers, accepting every default, writes no λ and trains Madry\'s L_adv alone — as --method pgd does', async () => {
+  it("PGD from the pickers, accepting every default, writes no λ and trains Madry's L_adv alone — as --method pgd does", async () => {
     const p = scripted(['pgd', ACCEPT, ACCEPT, ACCEPT, ACCEPT]);
     const answers = (await askTrain(p, { model: 'mlp' }, false))!;
     assert.equal(answers.lambda, undefined);
@@ -98,7 +108,7 @@ describe('finding 4: a method means the same from the pickers, the CLI and the e
     const r = await runCli(['train', file, ...TINY, '--out', fileRun], { cwd: work });
     assert.equal(r.code, 0, r.stderr);
     const pick = (s: Record<string, unknown>) => ({ method: s.method, lambda: s.lambda, lambdaGiven: s.lambdaGiven, beta: s.beta, trainAttack: s.trainAttack, learningRate: s.learningRate });
-    assert.deepEqual(pick(settingsOfRun(fileRun)), pick(settingsOfRun(cliPgdDir)), 'the same loss settings from the pickers\' file and from --method pgd');
+    assert.deepEqual(pick(settingsOfRun(fileRun)), pick(settingsOfRun(cliPgdDir)), "the same loss settings from the pickers' file and from --method pgd");
     assert.deepEqual(pick(settingsOfRun(fileRun)), pick(fromFile as unknown as Record<string, unknown>));
     assert.equal(objectiveConfig(fromFile).cleanTerm, false);
     const { total, clean, adv } = await lossOf('pgd', fromFile);
@@ -147,7 +157,10 @@ describe('finding 5: attacks from the pickers run under a threat model they supp
     const r = await runCli(args, { cwd: work });
     assert.equal(r.code, 0, r.stderr);
     const s = summaryCheck(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')), 'summary');
-    assert.deepEqual(s.robust.map((e) => `${e.attack}/${e.norm}/${e.eps}`), ['cw-l2/l2/0.5', 'cw-l2/l2/1', 'cw-l2/l2/2']);
+    assert.deepEqual(
+      s.robust.map((e) => `${e.attack}/${e.norm}/${e.eps}`),
+      ['cw-l2/l2/0.5', 'cw-l2/l2/1', 'cw-l2/l2/2'],
+    );
   });
 
   it('named attacks (the command API) fix the norm; a mix of L∞-only and L2-only attacks is refused before anything runs', async () => {
@@ -168,10 +181,10 @@ describe('finding 5: attacks from the pickers run under a threat model they supp
 });
 
 describe('findings 6 and 7: the texts and lists the pickers show come from the catalogue', () => {
-  it('the method picker shows each method\'s formula as the engine computes it, λ up to the engine\'s 1000', async () => {
+  it("the method picker shows each method's formula as the engine computes it, λ up to the engine's 1000", async () => {
     const p = scripted(['fgsm', ACCEPT, ACCEPT, ACCEPT, ACCEPT]);
     await askTrain(p, { model: 'mlp' }, false);
-    assert.equal(p.asked[0].offered, DEFAULT_METHOD, 'the default method is the CLI\'s');
+    assert.equal(p.asked[0].offered, DEFAULT_METHOD, "the default method is the CLI's");
     assert.equal(resolveTrainSettings({}).method, DEFAULT_METHOD);
     const lambdaStep = p.asked[3];
     assert.match(lambdaStep.step.title, /λ — L_total = L_clean \+ λ·L_adv$/);
@@ -180,7 +193,7 @@ describe('findings 6 and 7: the texts and lists the pickers show come from the c
     for (const m of METHOD_SPECS) assert.doesNotMatch(`${m.loss} ${m.lossWithLambda ?? ''}`, /1−λ|1-λ/);
   });
 
-  it('the data picker lists every data set (fashion-mnist too), ε defaults follow the data set, the curve grid is the CLI\'s', async () => {
+  it("the data picker lists every data set (fashion-mnist too), ε defaults follow the data set, the curve grid is the CLI's", async () => {
     const p = scripted(['fgsm', 'cifar10', ACCEPT, ACCEPT, ACCEPT]);
     const a = (await askTrain(p, { model: 'mlp' }, false))!;
     assert.deepEqual(p.asked[1].labels, [...DATA_NAMES]);

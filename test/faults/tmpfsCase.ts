@@ -25,6 +25,11 @@ const runDir = path.join(mnt, 'run');
 const first = run(['train', ...train, '--out', runDir]);
 const after = fs.existsSync(runDir) ? checkRunFolder(runDir, { settled: false }) : { problems: [], epoch: 0, skippedEventLines: 0 };
 sh('mount', ['-o', 'remount,size=256m', mnt]);
-const resumed = first.code === 0 ? first : fs.existsSync(path.join(runDir, 'config.json')) ? run(['train', '--resume', runDir]) : { code: null, signal: null, stdout: '', stderr: 'no run folder was started', ms: 0 };
+const resumed =
+  first.code === 0
+    ? first
+    : fs.existsSync(path.join(runDir, 'config.json'))
+      ? run(['train', '--resume', runDir])
+      : { code: null, signal: null, stdout: '', stderr: 'no run folder was started', ms: 0 };
 const settled = fs.existsSync(runDir) ? checkRunFolder(runDir, { settled: resumed.code === 0 }) : { problems: [], epoch: 0, skippedEventLines: 0 };
 process.stdout.write(`${JSON.stringify({ first, after, resumed, settled })}\n`);

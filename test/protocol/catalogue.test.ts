@@ -27,8 +27,14 @@ test('the attack check names an uncatalogued, an unimplemented and a drifted att
   assert.deepEqual(attackMismatches(impls.filter((a) => a.name !== 'deepfool')), ["'deepfool' is catalogued but not implemented"]);
   const drifted = impls.map((a) => (a.name === 'square' ? { ...a, norms: ['linf', 'l2'] as const, defaults: () => ({ steps: 5000, restarts: 1 }) } : a));
   const problems = attackMismatches(drifted);
-  assert.ok(problems.some((p) => p === "'square' norms: implementation linf,l2, catalogue linf"), problems.join('; '));
-  assert.ok(problems.some((p) => /'square' defaults \(linf\): implementation 5000 steps × 1, catalogue 1000 × 1/.test(p)), problems.join('; '));
+  assert.ok(
+    problems.some((p) => p === "'square' norms: implementation linf,l2, catalogue linf"),
+    problems.join('; '),
+  );
+  assert.ok(
+    problems.some((p) => /'square' defaults \(linf\): implementation 5000 steps × 1, catalogue 1000 × 1/.test(p)),
+    problems.join('; '),
+  );
   // A new catalogue entry without its file is caught the same way.
   const extra: AttackSpec = { ...ATTACKS[0], name: 'apgd-t' };
   assert.deepEqual(attackMismatches(impls, [...ATTACKS, extra]), ["'apgd-t' is catalogued but not implemented"]);
@@ -48,7 +54,10 @@ test('the data loader serves exactly the catalogued data sets, the built-ins are
   assert.deepEqual(Object.keys(REMOTE_DATASETS).sort(), DATA_NAMES.filter((d) => d !== 'mnist-sample').sort());
   assert.deepEqual(dataMismatches([...Object.keys(REMOTE_DATASETS), 'svhn']), ["'svhn' is downloadable but not catalogued"]);
   assert.deepEqual(dataMismatches(['mnist', 'cifar10']), ["'fashion-mnist' is catalogued as download but the loader does not serve it that way"]);
-  assert.deepEqual(BUILTINS.map((b) => b.name), [...MODEL_NAMES]);
+  assert.deepEqual(
+    BUILTINS.map((b) => b.name),
+    [...MODEL_NAMES],
+  );
 });
 
 /** Every warning code the engine source can emit: `code: '…'` in a warning object. */
@@ -70,8 +79,16 @@ function emittedCodes(): Set<string> {
 test('every warning code the engine emits is catalogued with an explanation, and every catalogued engine code is emitted', () => {
   const emitted = emittedCodes();
   const engineCodes = WARNINGS.filter((w) => w.source !== 'editor').map((w) => w.code as string);
-  assert.deepEqual([...emitted].filter((c) => !engineCodes.includes(c)), [], 'emitted but not catalogued');
-  assert.deepEqual(engineCodes.filter((c) => !emitted.has(c)), [], 'catalogued but never emitted');
+  assert.deepEqual(
+    [...emitted].filter((c) => !engineCodes.includes(c)),
+    [],
+    'emitted but not catalogued',
+  );
+  assert.deepEqual(
+    engineCodes.filter((c) => !emitted.has(c)),
+    [],
+    'catalogued but never emitted',
+  );
   for (const w of WARNINGS) assert.ok(w.explanation.length > 20 && w.title.length > 3, w.code);
   assert.equal(new Set(WARNINGS.map((w) => w.code)).size, WARNINGS.length, 'codes are unique');
 });
@@ -84,5 +101,8 @@ test('threat models: the norm a list of attacks shares, and a message naming the
   assert.match(String(normFor(['cw-l2', 'square'])), /no threat model fits all of cw-l2, square/);
   assert.match(String(normFor(['nope'])), /unknown attack 'nope'/);
   for (const a of attacksFor('l2')) assert.ok(a.norms.includes('l2' as never));
-  assert.deepEqual(attacksFor('l2').map((a) => a.name), ['fgsm', 'pgd-l2', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'cw-l2', 'deepfool', 'ensemble']);
+  assert.deepEqual(
+    attacksFor('l2').map((a) => a.name),
+    ['fgsm', 'pgd-l2', 'mi-fgsm', 'apgd-ce', 'apgd-dlr', 'cw-l2', 'deepfool', 'ensemble'],
+  );
 });

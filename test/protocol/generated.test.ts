@@ -21,7 +21,7 @@ test('the committed schema and package.json are exactly what `npm run gen` write
   for (const [rel, text] of Object.entries(generatedFiles(ROOT))) assert.equal(read(rel), text, `${rel} is out of date: run npm run gen`);
 });
 
-test('the schema states the engine\'s λ: L_clean + λ·L_adv, up to the limit the engine accepts', () => {
+test("the schema states the engine's λ: L_clean + λ·L_adv, up to the limit the engine accepts", () => {
   const lambda = schema.properties.lambda;
   assert.match(lambda.description, /L_total = L_clean \+ λ·L_adv/);
   assert.doesNotMatch(JSON.stringify(schema), /1−λ|1-λ|\(1 - λ\)/);
@@ -33,17 +33,27 @@ test('the schema states the engine\'s λ: L_clean + λ·L_adv, up to the limit t
   assert.match(schema.properties.method.enumDescriptions[2], /^PGD adversarial training \(Madry et al\. 2018\): L_total = L_adv; with λ set: L_total = L_clean \+ λ·L_adv$/);
 });
 
-test('the schema refuses what the engine refuses, and accepts the wizard\'s files', () => {
+test("the schema refuses what the engine refuses, and accepts the wizard's files", () => {
   const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
-  const ok = (x: unknown) => { const r = validate(x); return r ? 'valid' : (validate.errors ?? []).map((e) => (e.params as { errorMessage?: string }).errorMessage ?? `${e.instancePath} ${e.message}`).join('; '); };
+  const ok = (x: unknown) => {
+    const r = validate(x);
+    return r ? 'valid' : (validate.errors ?? []).map((e) => (e.params as { errorMessage?: string }).errorMessage ?? `${e.instancePath} ${e.message}`).join('; ');
+  };
   for (const method of METHODS) {
     const exp = experimentFromAnswers({ model: './model.json', data: 'mnist-sample', method, eps: 0.3, epochs: 3 }, 500);
     assert.equal(ok(exp), 'valid', method);
     assert.doesNotThrow(() => resolveTrainSettings(experiment(exp, 'experiment')));
   }
   const refused: unknown[] = [
-    { method: 'trades', lambda: 1 }, { method: 'none', lambda: 1 }, { lambda: 1, beta: 6 }, { method: 'pgd', beta: 6 },
-    { eps: 2 }, { eval: { attacks: ['cw-l2'] } }, { trainAttack: { norm: 'l2' }, eval: { attacks: ['square'] } }, { eval: { attacks: ['nope'] } }, { lambda: 1001 },
+    { method: 'trades', lambda: 1 },
+    { method: 'none', lambda: 1 },
+    { lambda: 1, beta: 6 },
+    { method: 'pgd', beta: 6 },
+    { eps: 2 },
+    { eval: { attacks: ['cw-l2'] } },
+    { trainAttack: { norm: 'l2' }, eval: { attacks: ['square'] } },
+    { eval: { attacks: ['nope'] } },
+    { lambda: 1001 },
   ];
   for (const x of refused) {
     assert.notEqual(ok(x), 'valid', JSON.stringify(x));
@@ -61,7 +71,7 @@ test('generated files carry nothing that is fetched: no remote $schema, $ref or 
   assert.deepEqual(pkg.contributes.jsonValidation, [{ fileMatch: '*.advtrain.json', url: './schemas/advtrain.schema.json' }]);
 });
 
-test('package.json settings: the attack enum is the catalogue, the defaults are the catalogue\'s', () => {
+test("package.json settings: the attack enum is the catalogue, the defaults are the catalogue's", () => {
   const props = pkg.contributes.configuration.properties;
   assert.deepEqual(props['robustlab.defaultAttacks'].items.enum, [...ATTACK_NAMES]);
   assert.equal(props['robustlab.defaultAttacks'].items.enumDescriptions.length, ATTACK_NAMES.length);

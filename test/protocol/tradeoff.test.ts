@@ -25,7 +25,12 @@ describe('trade-off rules', () => {
 
   it('lists only the setting columns that differ', () => {
     const rows = sweepRows().filter((r) => r.sweep);
-    assert.deepEqual(changedColumns(rows).filter((k) => ['method', 'lambda', 'seed', 'eps', 'model', 'data', 'epochs'].includes(k)).sort(), ['lambda', 'method', 'seed']);
+    assert.deepEqual(
+      changedColumns(rows)
+        .filter((k) => ['method', 'lambda', 'seed', 'eps', 'model', 'data', 'epochs'].includes(k))
+        .sort(),
+      ['lambda', 'method', 'seed'],
+    );
   });
 
   it('groups seeds into settings with mean and range, and puts the non-dominated settings on the front', () => {
@@ -34,7 +39,15 @@ describe('trade-off rules', () => {
     const pgd1 = settings.find((s) => s.params.method === 'pgd' && s.params.lambda === 1)!;
     assert.equal(pgd1.runs.length, 2);
     assert.ok(Math.abs(pgd1.robust.mean - 0.55) < 1e-9 && Math.abs(pgd1.robust.min - 0.54) < 1e-9 && Math.abs(pgd1.robust.max - 0.56) < 1e-9);
-    assert.deepEqual(paretoFront([{ x: 0.9, y: 0.5 }, { x: 0.8, y: 0.4 }, { x: 0.95, y: 0.1 }, { x: 0.85, y: 0.6 }]), [3, 0, 2]);
+    assert.deepEqual(
+      paretoFront([
+        { x: 0.9, y: 0.5 },
+        { x: 0.8, y: 0.4 },
+        { x: 0.95, y: 0.1 },
+        { x: 0.85, y: 0.6 },
+      ]),
+      [3, 0, 2],
+    );
   });
 
   it('recommends the most robust setting that meets the clean target, and says when none does', () => {
@@ -72,7 +85,7 @@ describe('trade-off rules', () => {
     // Sweep points are named by what differs; 39 curves: the legend keeps to a third of the plot and counts the rest.
     assert.match(renderSvg(epsCurvesPlot(rows)), />fgsm λ=0 · seed 0</);
     const many = renderSvg(epsCurvesPlot([0, 1, 2].flatMap((k) => rows.map((r) => ({ ...r, runId: `${r.runId}-${k}`, sweep: undefined })))));
-    const legendTexts = [...many.matchAll(/<text x="[\d.]+" y="(\d+)" fill="#333333">([^<]*)</g)].filter((m) => Number(m[1]) > 380 * 2 / 3);
+    const legendTexts = [...many.matchAll(/<text x="[\d.]+" y="(\d+)" fill="#333333">([^<]*)</g)].filter((m) => Number(m[1]) > (380 * 2) / 3);
     assert.ok(legendTexts.length <= 28, `${legendTexts.length} legend entries`);
     assert.match(many, />\+\d+ more</);
   });

@@ -9,7 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 const SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'install-native.mjs');
-type Mod = { PINS: Record<string, { wheel: { file: string; sha256: string; bytes: number }; wheelLibs: Record<string, string>; libtensorflow: Record<string, { file: string; sha256: string }> }>; sha256File(f: string): string; prepareWheelLibrary(v: string): string };
+type Mod = {
+  PINS: Record<string, { wheel: { file: string; sha256: string; bytes: number }; wheelLibs: Record<string, string>; libtensorflow: Record<string, { file: string; sha256: string }> }>;
+  sha256File(f: string): string;
+  prepareWheelLibrary(v: string): string;
+};
 const load = () => import(SCRIPT) as Promise<Mod>;
 
 test('every download has a sha256 pin', async () => {
@@ -59,7 +63,9 @@ test('a tampered cache is not used: the libraries and the wheel are fetched agai
   process.env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
   const logs: string[] = [];
   const orig = console.log;
-  console.log = (m: string) => { logs.push(String(m)); };
+  console.log = (m: string) => {
+    logs.push(String(m));
+  };
   try {
     assert.throws(() => prepareWheelLibrary('2.9.1'), /pip could not download tensorflow-cpu==2\.9\.1/);
   } finally {
@@ -68,8 +74,14 @@ test('a tampered cache is not used: the libraries and the wheel are fetched agai
     if (saved.cache === undefined) delete process.env.ROBUSTLAB_CACHE;
     process.env.PATH = saved.path;
   }
-  assert.ok(logs.some((l) => /is not what was pinned .*differs from its pinned sha256/.test(l)), logs.join('\n'));
-  assert.ok(logs.some((l) => /does not have the pinned sha256: downloading it again/.test(l)), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => /is not what was pinned .*differs from its pinned sha256/.test(l)),
+    logs.join('\n'),
+  );
+  assert.ok(
+    logs.some((l) => /does not have the pinned sha256: downloading it again/.test(l)),
+    logs.join('\n'),
+  );
   assert.ok(!fs.existsSync(unpacked), 'the tampered libraries are gone');
   assert.ok(!fs.existsSync(path.join(cache, 'wheels', PINS['2.9.1'].wheel.file)), 'the tampered wheel is gone');
 });

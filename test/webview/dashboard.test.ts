@@ -30,7 +30,10 @@ const { events: EVENTS } = readEvents(RUN_DIR);
 const of = <T extends EngineEvent['type']>(t: T) => EVENTS.filter((e): e is EventOf<T> => e.type === t);
 const RUN = { runId: 'sample-fgsm', runDir: RUN_DIR, label: 'sample-fgsm' };
 
-interface Posted { type: string; [k: string]: unknown }
+interface Posted {
+  type: string;
+  [k: string]: unknown;
+}
 
 describe('dashboard webview in Chromium', { skip }, () => {
   let browser: Browser;
@@ -54,7 +57,9 @@ describe('dashboard webview in Chromium', { skip }, () => {
   async function openPage(theme = 'light', viewport = { width: 1280, height: 900 }): Promise<Page> {
     const p = await browser.newPage({ viewport });
     consoleErrors = [];
-    p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    p.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
     await p.goto(`${harness.url}?theme=${theme}`);
     await waitForReady(p, 1);
@@ -131,10 +136,20 @@ describe('dashboard webview in Chromium', { skip }, () => {
       const c = summary.perClass![i];
       assert.deepEqual(row, [String(c.label), String(c.count), `${(c.clean * 100).toFixed(1)}%`, `${(c.robust! * 100).toFixed(1)}%`]);
     });
-    const codes = [...new Set(of('warning').map((w) => w.warning.code).concat(summary.warnings.map((w) => w.code)))];
+    const codes = [
+      ...new Set(
+        of('warning')
+          .map((w) => w.warning.code)
+          .concat(summary.warnings.map((w) => w.code)),
+      ),
+    ];
     const shown = await page.$$eval('.rl-warning-list li', (li) => li.map((l) => ({ code: (l as HTMLElement).dataset.code, msg: l.querySelector('.rl-warning-msg')?.textContent })));
     assert.deepEqual(shown.map((s) => s.code).sort(), codes.sort());
-    for (const w of of('warning')) assert.ok(shown.some((s) => s.msg === w.warning.message), `warning ${w.warning.code} shows its explanation`);
+    for (const w of of('warning'))
+      assert.ok(
+        shown.some((s) => s.msg === w.warning.message),
+        `warning ${w.warning.code} shows its explanation`,
+      );
     // Why each matters and each attack's title come from the catalogue (the fixture's own codes are
     // not catalogued: no explanation; a live engine code gets its catalogue explanation).
     await send(page, { type: 'events', runId: 'sample-fgsm', events: [{ type: 'warning', v: 1, warning: { code: 'zero-gradients', field: 'model', message: 'planted' } }] });
@@ -161,7 +176,12 @@ describe('dashboard webview in Chromium', { skip }, () => {
     assert.deepEqual(drawn.red, set.examples[0].original);
     const adv = await page.$eval('.rl-example canvas[data-role="adversarial"]', (c) => {
       const cv = c as HTMLCanvasElement;
-      return Array.from(cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data.filter((_, i) => i % 4 === 0));
+      return Array.from(
+        cv
+          .getContext('2d')!
+          .getImageData(0, 0, cv.width, cv.height)
+          .data.filter((_, i) => i % 4 === 0),
+      );
     });
     assert.deepEqual(adv, set.examples[0].adversarial);
     const firstInfo = await page.$eval('.rl-example .rl-example-info', (e) => e.textContent);
@@ -191,7 +211,10 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await send(page, { type: 'run-code', code: 'alert(1)' });
     await nextFrame(page);
     assert.equal(consoleErrors.filter((e) => e.includes('ignored a malformed message')).length, 3, consoleErrors.join('\n'));
-    assert.ok(consoleErrors.some((e) => e.includes('events[0].epoch')), 'the error names the bad field');
+    assert.ok(
+      consoleErrors.some((e) => e.includes('events[0].epoch')),
+      'the error names the bad field',
+    );
     assert.deepEqual(await points(page, 'loss-batch'), before.points);
     assert.equal(await page.$$eval('.rl-example', (c) => c.length), before.examples);
   });
@@ -230,11 +253,14 @@ describe('dashboard webview in Chromium', { skip }, () => {
     // The rest of the run, one event per message, all at once (a fast run), then the whole run
     // again (a replay overlapping live events).
     const rest = EVENTS.slice(head.length);
-    await p.evaluate(({ rest, all }) => {
-      const host = (window as unknown as { __host(m: unknown): void }).__host;
-      for (const e of rest) host({ type: 'events', runId: 'sample-fgsm', events: [e] });
-      host({ type: 'events', runId: 'sample-fgsm', events: all });
-    }, { rest, all: EVENTS });
+    await p.evaluate(
+      ({ rest, all }) => {
+        const host = (window as unknown as { __host(m: unknown): void }).__host;
+        for (const e of rest) host({ type: 'events', runId: 'sample-fgsm', events: [e] });
+        host({ type: 'events', runId: 'sample-fgsm', events: all });
+      },
+      { rest, all: EVENTS },
+    );
     await p.waitForSelector(`[data-chart="loss-batch"][data-x="${batches.length}"]`, { state: 'attached' });
     await nextFrame(p);
     const frames = Number(await p.$eval('.rl-root', (e) => (e as HTMLElement).dataset.frames)) - framesBefore;
@@ -279,14 +305,20 @@ describe('dashboard webview in Chromium', { skip }, () => {
     // it (still its 300×150 default): title and legend only.
     const p = await openPage('light');
     const head = EVENTS.slice(0, EVENTS.indexOf(of('batch')[4]) + 1);
-    await p.evaluate(({ head, all, run }) => {
-      const host = (window as unknown as { __host(m: unknown): void }).__host;
-      host({ type: 'load', runs: [{ ...run, events: head }] });
-      host({ type: 'export-request', id: 'exp-1', run: { ...run, events: all } });
-    }, { head, all: EVENTS, run: RUN });
+    await p.evaluate(
+      ({ head, all, run }) => {
+        const host = (window as unknown as { __host(m: unknown): void }).__host;
+        host({ type: 'load', runs: [{ ...run, events: head }] });
+        host({ type: 'export-request', id: 'exp-1', run: { ...run, events: all } });
+      },
+      { head, all: EVENTS, run: RUN },
+    );
     const res = await exportResult(p, 'exp-1');
     assert.equal(res.error, undefined);
-    assert.deepEqual(res.images.map((i) => i.name), ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed', 'acc-eps'].map((n) => `sample-fgsm-${n}.png`));
+    assert.deepEqual(
+      res.images.map((i) => i.name),
+      ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed', 'acc-eps'].map((n) => `sample-fgsm-${n}.png`),
+    );
     assert.deepEqual(res.skipped, []);
     for (const c of checked(res.images)) {
       assert.ok(c.check.ok, `${c.id}: ${c.check.ok ? '' : c.check.problem}`);
@@ -307,7 +339,10 @@ describe('dashboard webview in Chromium', { skip }, () => {
     const attack = readEvents(path.join(ROOT, 'test', 'fixtures', 'runs', 'real-attack-tiny')).events;
     await send(p, { type: 'export-request', id: 'exp-2', run: { runId: 'real-attack-tiny', runDir: '/r', label: 'real-attack-tiny', events: attack } });
     const res = await exportResult(p, 'exp-2');
-    assert.deepEqual(res.images.map((i) => [i.id, i.points]), [['acc-eps', 2]]);
+    assert.deepEqual(
+      res.images.map((i) => [i.id, i.points]),
+      [['acc-eps', 2]],
+    );
     assert.deepEqual(res.skipped, ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed']);
     const [c] = checked(res.images);
     assert.ok(c.check.ok, c.check.ok ? '' : c.check.problem);
@@ -315,7 +350,7 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await p.close();
   });
 
-  it('a chart\'s PNG button posts save-image with the chart as drawn', async () => {
+  it("a chart's PNG button posts save-image with the chart as drawn", async () => {
     const p = await openPage('light');
     await loadFixture(p);
     await p.click('[data-chart="acc-batch"] .rl-png');
@@ -326,16 +361,25 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await p.close();
   });
 
-  it('legends show each series\' latest value while the cursor is off the plot, and the point\'s value under it', async () => {
+  it("legends show each series' latest value while the cursor is off the plot, and the point's value under it", async () => {
     const p = await openPage('light');
     await loadFixture(p);
-    const legend = (id: string) => p.$$eval(`[data-chart="${id}"] .u-legend .u-series`, (rows) => rows.map((r) => [r.querySelector('.u-label')?.textContent, r.querySelector('.u-value')?.textContent]));
+    const legend = (id: string) =>
+      p.$$eval(`[data-chart="${id}"] .u-legend .u-series`, (rows) => rows.map((r) => [r.querySelector('.u-label')?.textContent, r.querySelector('.u-value')?.textContent]));
     const last = of('batch').at(-1)!;
     const fmt = (v: number) => String(+v.toPrecision(3));
-    assert.deepEqual(await legend('loss-batch'), [['step', String(last.step)], ['clean', fmt(last.lossClean!)], ['adversarial', fmt(last.lossAdv!)], ['total', fmt(last.lossTotal!)]]);
+    assert.deepEqual(await legend('loss-batch'), [
+      ['step', String(last.step)],
+      ['clean', fmt(last.lossClean!)],
+      ['adversarial', fmt(last.lossAdv!)],
+      ['total', fmt(last.lossTotal!)],
+    ]);
     const lastEpoch = of('epoch').at(-1)!;
     const acc = await legend('acc-epoch');
-    assert.deepEqual(acc.find(([l]) => l === 'val robust'), ['val robust', `${(lastEpoch.valAccRobust! * 100).toFixed(1)}%`]);
+    assert.deepEqual(
+      acc.find(([l]) => l === 'val robust'),
+      ['val robust', `${(lastEpoch.valAccRobust! * 100).toFixed(1)}%`],
+    );
     assert.match(await p.$eval('[data-chart="loss-batch"] .u-legend', (e) => (e as HTMLElement).title), /Latest values/);
     // Under the cursor: that step's values; off the plot again: the latest.
     const box = (await p.$('[data-chart="loss-batch"] .u-over'))!;
@@ -376,7 +420,10 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await nextFrame(p);
     assert.equal(await activeTab(p), 'tab-gallery');
     await p.close();
-    p = await openWith([{ ...RUN, events: EVENTS }, { runId: 'a', runDir: '/a', label: 'a', events: attack }]);
+    p = await openWith([
+      { ...RUN, events: EVENTS },
+      { runId: 'a', runDir: '/a', label: 'a', events: attack },
+    ]);
     assert.equal(await activeTab(p), 'tab-compare');
     await p.close();
   });
@@ -427,7 +474,13 @@ describe('dashboard webview in Chromium', { skip }, () => {
       if (e.type === 'summary') return { ...e, summary: { ...e.summary, runId: 'sample-pgd', worstCase: e.summary.worstCase.map((w) => ({ ...w, accuracy: w.accuracy * 0.8 })) } };
       return e;
     }).filter((e) => e.type !== 'batch' || e.step <= 40);
-    await send(p, { type: 'load', runs: [{ ...RUN, events: EVENTS }, { runId: 'sample-pgd', runDir: '/runs/sample-pgd', label: 'sample-pgd', events: other }] });
+    await send(p, {
+      type: 'load',
+      runs: [
+        { ...RUN, events: EVENTS },
+        { runId: 'sample-pgd', runDir: '/runs/sample-pgd', label: 'sample-pgd', events: other },
+      ],
+    });
     await p.waitForSelector('[data-chart="cmp-val-robust"][data-x="3"]', { state: 'attached' });
     await tab(p, 'compare');
     assert.deepEqual(await points(p, 'cmp-val-robust'), { 'sample-fgsm': 3, 'sample-pgd': 3 });

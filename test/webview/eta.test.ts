@@ -50,12 +50,14 @@ describe('dashboard timing (webview/eta.ts) on recorded runs', () => {
     assert.match(t.remainingDetail ?? '', /final evaluation ≈ .*sanity checks/);
   });
 
-  it('when training ends, the remaining time is the evaluation\'s; once an attack finished it is measured on it', () => {
+  it("when training ends, the remaining time is the evaluation's; once an attack finished it is measured on it", () => {
     const i = lastIndex(TRAIN, (e) => e.type === 'epoch');
     const ep = TRAIN[i] as EventOf<'epoch'>;
     within(at(TRAIN, i).t.remainingSec, finished(TRAIN).elapsedSec - ep.elapsedSec, 0.7, 1.4, 'training ended');
     const j = TRAIN.findIndex((e) => e.type === 'eval');
-    const done = TRAIN.slice(0, j + 1).filter((e): e is EventOf<'eval'> => e.type === 'eval').reduce((s, e) => s + e.seconds, 0);
+    const done = TRAIN.slice(0, j + 1)
+      .filter((e): e is EventOf<'eval'> => e.type === 'eval')
+      .reduce((s, e) => s + e.seconds, 0);
     within(at(TRAIN, j).t.remainingSec, finished(TRAIN).elapsedSec - ep.elapsedSec - done, 0.6, 1.6, 'after the first attack');
     assert.match(at(TRAIN, j).t.remainingDetail!, /from the attacks done so far/);
   });

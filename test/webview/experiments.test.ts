@@ -20,8 +20,13 @@ const missing = !fs.existsSync(CHROMIUM);
 const skip = missing && !process.env.CI ? `Chromium not found at ${CHROMIUM} (skipped locally; fails on CI)` : false;
 
 const ROWS = sweepRows();
-const SWEEPS: SweepSummary[] = [{ id: SWEEP_ID, dir: `/ws/.robustlab/sweeps/${SWEEP_ID}`, experiment: '/ws/exp.advtrain.json', total: 12, completed: 12, failed: 0, running: false, target: { minClean: 0.9, maximize: 'robust' } }];
-interface Posted { type: string; [k: string]: unknown }
+const SWEEPS: SweepSummary[] = [
+  { id: SWEEP_ID, dir: `/ws/.robustlab/sweeps/${SWEEP_ID}`, experiment: '/ws/exp.advtrain.json', total: 12, completed: 12, failed: 0, running: false, target: { minClean: 0.9, maximize: 'robust' } },
+];
+interface Posted {
+  type: string;
+  [k: string]: unknown;
+}
 
 describe('experiments tab in Chromium', { skip }, () => {
   let browser: Browser;
@@ -35,7 +40,10 @@ describe('experiments tab in Chromium', { skip }, () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     fs.mkdirSync(SHOTS, { recursive: true });
   });
-  after(async () => { await browser?.close(); await harness?.close(); });
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
 
   const send = (p: Page, msg: HostToWebview) => p.evaluate((m) => (window as unknown as { __host(m: unknown): void }).__host(m), msg);
   const posted = (p: Page) => p.evaluate(() => (window as unknown as { __messages: Posted[] }).__messages);
@@ -45,7 +53,9 @@ describe('experiments tab in Chromium', { skip }, () => {
   async function open(): Promise<Page> {
     const p = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     errors = [];
-    p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    p.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     await p.goto(`${harness.url}?theme=light`);
     await p.waitForFunction(() => (window as unknown as { __messages: Posted[] }).__messages.some((m) => m.type === 'ready'), undefined, { timeout: 15_000 });
@@ -56,7 +66,7 @@ describe('experiments tab in Chromium', { skip }, () => {
     return p;
   }
 
-  it('shows one row per run grouped by sweep, with the headline, and the sweep\'s recommendation', async () => {
+  it("shows one row per run grouped by sweep, with the headline, and the sweep's recommendation", async () => {
     const p = await open();
     const groups = await p.$$eval('#rl-exp-table tr.rl-group', (g) => g.map((x) => x.textContent));
     assert.deepEqual(groups, [`Sweep ${SWEEP_ID} (12 runs)`, 'Runs outside a sweep (1)']);
@@ -75,12 +85,20 @@ describe('experiments tab in Chromium', { skip }, () => {
     await p.waitForFunction(() => document.querySelector('th[data-col="robust"]')?.getAttribute('aria-sort') === 'descending');
     const desc = (await cells(p, 'robust')).map((t) => parseFloat(t));
     const byGroup = [desc.slice(0, 12), desc.slice(12)];
-    for (const g of byGroup) assert.deepEqual(g, [...g].sort((a, b) => b - a), `descending within each sweep group: ${g}`);
+    for (const g of byGroup)
+      assert.deepEqual(
+        g,
+        [...g].sort((a, b) => b - a),
+        `descending within each sweep group: ${g}`,
+      );
     assert.equal(desc[0], 61);
     await p.click('th[data-col="robust"] button');
     await p.waitForFunction(() => document.querySelector('th[data-col="robust"]')?.getAttribute('aria-sort') === 'ascending');
     const asc = (await cells(p, 'robust')).slice(0, 12).map((t) => parseFloat(t));
-    assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+    assert.deepEqual(
+      asc,
+      [...asc].sort((a, b) => a - b),
+    );
     assert.equal(asc[0], 9);
     await p.close();
   });
@@ -143,16 +161,20 @@ describe('experiments tab in Chromium', { skip }, () => {
     await p.waitForFunction((id) => document.querySelector(`tr[data-run="${id}"]`)?.classList.contains('rl-selected'), target.runId);
     await p.click('[data-plot-card="tradeoff"] .rl-png');
     await p.waitForFunction(() => (window as unknown as { __messages: Posted[] }).__messages.some((m) => m.type === 'save-image'));
-    const img = ((await posted(p)).find((m) => m.type === 'save-image')!.image) as { name: string; dataUrl: string };
+    const img = (await posted(p)).find((m) => m.type === 'save-image')!.image as { name: string; dataUrl: string };
     assert.equal(img.name, 'experiments-tradeoff.png');
     const png = decodePngDataUrl(img.dataUrl);
     assert.ok(png.length > 5000, `${png.length} bytes`);
     // Not blank: the rasterised plot has many distinct colours.
     const colours = await p.evaluate(async (url) => {
       const im = new Image();
-      await new Promise((r) => { im.onload = r; im.src = url; });
+      await new Promise((r) => {
+        im.onload = r;
+        im.src = url;
+      });
       const c = document.createElement('canvas');
-      c.width = im.width; c.height = im.height;
+      c.width = im.width;
+      c.height = im.height;
       const ctx = c.getContext('2d')!;
       ctx.drawImage(im, 0, 0);
       const d = ctx.getImageData(0, 0, c.width, c.height).data;

@@ -27,7 +27,12 @@ describe('dashboard html', () => {
     const html = renderDashboardHtml(o);
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
     assert.ok(csp, 'CSP meta present');
-    const directives = new Map(csp!.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const directives = new Map(
+      csp!
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
     assert.deepEqual(directives.get('default-src'), ["'none'"]);
     assert.deepEqual(directives.get('script-src'), [`'nonce-${o.nonce}'`]);
     assert.ok(!csp!.includes('unsafe-inline') && !csp!.includes('unsafe-eval'));
@@ -83,14 +88,21 @@ describe('webview -> host messages', () => {
     log: (m) => calls.push(`log ${m}`),
     ready: () => calls.push('ready'),
     exportResult: (id, images) => calls.push(`export ${id} ${images.length}`),
-    saveImage: (img) => { calls.push(`save ${img.name}`); },
-    openFile: (f) => { calls.push(`open ${f}`); },
+    saveImage: (img) => {
+      calls.push(`save ${img.name}`);
+    },
+    openFile: (f) => {
+      calls.push(`open ${f}`);
+    },
   });
 
   it('accepts the protocol messages and dispatches them', async () => {
     calls.length = 0;
     assert.equal(await handleWebviewMessage({ type: 'ready' }, handlers()), true);
-    assert.equal(await handleWebviewMessage({ type: 'export-result', id: 'e1', images: [{ id: 'loss', title: 'Loss', name: 'run-loss.png', dataUrl: PNG, ink: INK, points: 3 }], skipped: [] }, handlers()), true);
+    assert.equal(
+      await handleWebviewMessage({ type: 'export-result', id: 'e1', images: [{ id: 'loss', title: 'Loss', name: 'run-loss.png', dataUrl: PNG, ink: INK, points: 3 }], skipped: [] }, handlers()),
+      true,
+    );
     assert.equal(await handleWebviewMessage({ type: 'save-image', image: { name: 'run-acc.png', dataUrl: PNG } }, handlers()), true);
     assert.equal(await handleWebviewMessage({ type: 'error', message: 'boom' }, handlers()), true);
     assert.equal(await handleWebviewMessage({ type: 'open-file', path: MODEL }, handlers()), true);
@@ -99,7 +111,12 @@ describe('webview -> host messages', () => {
 
   it('refuses malformed messages without acting, and says why in the log', async () => {
     const bad: unknown[] = [
-      null, 'ready', 42, {}, { type: 'nope' }, { type: 'export-result', id: 1, images: [], skipped: [] },
+      null,
+      'ready',
+      42,
+      {},
+      { type: 'nope' },
+      { type: 'export-result', id: 1, images: [], skipped: [] },
       { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: 'data:text/html;base64,PGI+', ink: INK, points: 1 }], skipped: [] },
       { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: 'https://evil.example/x.png', ink: INK, points: 1 }], skipped: [] },
       // An image without the ink the host needs to check its pixels, or with colours that are not bytes.
@@ -107,7 +124,8 @@ describe('webview -> host messages', () => {
       { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: PNG, ink: { ...INK, background: [0, 0, 300] }, points: 1 }], skipped: [] },
       { type: 'save-image', image: { name: '../../.bashrc', dataUrl: PNG } },
       { type: 'save-image', image: { name: '/etc/passwd', dataUrl: PNG } },
-      { type: 'open-file', path: 7 }, { type: 'error' },
+      { type: 'open-file', path: 7 },
+      { type: 'error' },
     ];
     for (const m of bad) {
       calls.length = 0;
@@ -118,11 +136,21 @@ describe('webview -> host messages', () => {
     assert.equal(parseWebviewMessage({ type: 'ready', extra: 'dropped' }).ok, true);
   });
 
-  it('hands the experiments table\'s actions to the table handlers, refuses them in a panel without a table, and refuses malformed ones', async () => {
+  it("hands the experiments table's actions to the table handlers, refuses them in a panel without a table, and refuses malformed ones", async () => {
     calls.length = 0;
     const table = {
-      compare: (d: string[]) => { calls.push(`compare ${d.join(',')}`); }, openRun: (d: string) => { calls.push(`run ${d}`); },
-      saveExperiment: (d: string) => { calls.push(`save-exp ${d}`); }, openSweepReport: (d: string) => { calls.push(`report ${d}`); },
+      compare: (d: string[]) => {
+        calls.push(`compare ${d.join(',')}`);
+      },
+      openRun: (d: string) => {
+        calls.push(`run ${d}`);
+      },
+      saveExperiment: (d: string) => {
+        calls.push(`save-exp ${d}`);
+      },
+      openSweepReport: (d: string) => {
+        calls.push(`report ${d}`);
+      },
     };
     const withTable = { ...handlers(), table };
     assert.equal(await handleWebviewMessage({ type: 'compare-runs', runDirs: ['/r/a', '/r/b'] }, withTable), true);
@@ -140,7 +168,7 @@ describe('webview -> host messages', () => {
     }
   });
 
-  it('opens only files inside the panel\'s run folders', async () => {
+  it("opens only files inside the panel's run folders", async () => {
     const runs = path.join(WS, '.robustlab', 'runs');
     // Lexically outside, a symlink out of the run folder (file or folder), a folder, a missing file.
     for (const p of [`${runs}/a/../b/model.json`, '/etc/passwd', `${runs}/ab/x`, 'relative/file', `${RUN}/link-out`, `${RUN}/dir-link-out/x`, `${RUN}/checkpoints`, `${RUN}/missing.json`]) {
@@ -170,7 +198,10 @@ describe('recorded run fixture', () => {
     const { events, skipped } = readEvents(path.join(__dirname, '..', 'fixtures', 'runs', 'sample-fgsm'));
     assert.equal(skipped, 0, 'every line of events.jsonl validates');
     for (const t of ['run-started', 'batch', 'epoch', 'eval', 'examples', 'warning', 'checkpoint', 'summary', 'finished']) {
-      assert.ok(events.some((e) => e.type === t), `fixture has ${t} events`);
+      assert.ok(
+        events.some((e) => e.type === t),
+        `fixture has ${t} events`,
+      );
     }
     const ex = events.find((e) => e.type === 'examples');
     assert.ok(ex && ex.type === 'examples' && ex.examples.length === 16 && ex.examples[0].original.length === 28 * 28);
@@ -186,7 +217,7 @@ describe('host -> webview messages and state', () => {
     assert.equal(badEvent.ok, false);
     assert.match((badEvent as { error: string }).error, /accClean/);
     assert.equal(parseWith(hostToWebview, { type: 'export-request' }).ok, false);
-    assert.equal(parseWith(hostToWebview, { type: 'export-request', id: 'e', run: { runId: 'r', runDir: '/r', label: 'r', events } }).ok, true, 'an export carries the run\'s stored events');
+    assert.equal(parseWith(hostToWebview, { type: 'export-request', id: 'e', run: { runId: 'r', runDir: '/r', label: 'r', events } }).ok, true, "an export carries the run's stored events");
   });
 
   it('keeps a small state: run folders and view settings only', () => {

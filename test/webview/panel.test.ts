@@ -23,7 +23,10 @@ const INK = { plot: { x: 0, y: 0, width: 1, height: 1 }, background: [255, 255, 
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 type Listener = (x: unknown) => void;
-interface FakeUri { fsPath: string; toString(): string }
+interface FakeUri {
+  fsPath: string;
+  toString(): string;
+}
 const uri = (p: string): FakeUri => ({ fsPath: p, toString: () => `file://${p}` });
 
 class FakePanel {
@@ -36,7 +39,12 @@ class FakePanel {
   /** Where VS Code put it: "Beside" (-2) resolves to the column after the active editor's (1). */
   viewColumn: number | undefined;
   /** What the webview answers to an export request (the default: one drawn chart). */
-  exportAnswer: (id: string) => unknown = (id) => ({ type: 'export-result', id, images: [{ id: 'loss-batch', title: 'Loss per batch', name: 'r-loss-batch.png', dataUrl: PNG, ink: INK, points: 60 }], skipped: ['speed'] });
+  exportAnswer: (id: string) => unknown = (id) => ({
+    type: 'export-result',
+    id,
+    images: [{ id: 'loss-batch', title: 'Loss per batch', name: 'r-loss-batch.png', dataUrl: PNG, ink: INK, points: 60 }],
+    skipped: ['speed'],
+  });
   disposed = false;
   private onMessage: Listener[] = [];
   private onView: Listener[] = [];
@@ -46,26 +54,59 @@ class FakePanel {
   webview = {
     options: {} as Record<string, unknown>,
     cspSource: 'https://vscode-resource.test',
-    get html() { return panelHtml.get(this) ?? ''; },
-    set html(v: string) { panelHtml.set(this, v); },
+    get html() {
+      return panelHtml.get(this) ?? '';
+    },
+    set html(v: string) {
+      panelHtml.set(this, v);
+    },
     asWebviewUri: (u: FakeUri) => ({ toString: () => `https://vscode-resource.test${u.fsPath}` }),
     postMessage: (m: { type: string; id?: string }) => {
       this.sent.push(m as FakePanel['sent'][number]);
       if (m.type === 'export-request' && this.autoExport) setImmediate(() => this.fromWebview(this.exportAnswer(m.id!)));
       return Promise.resolve(this.visible);
     },
-    onDidReceiveMessage: (l: Listener) => { this.onMessage.push(l); return { dispose: () => {} }; },
+    onDidReceiveMessage: (l: Listener) => {
+      this.onMessage.push(l);
+      return { dispose: () => {} };
+    },
   };
-  constructor(readonly viewType: string, public title: string, readonly showOptions: unknown, readonly options: Record<string, unknown>) {
+  constructor(
+    readonly viewType: string,
+    public title: string,
+    readonly showOptions: unknown,
+    readonly options: Record<string, unknown>,
+  ) {
     const col = (showOptions as { viewColumn?: number } | undefined)?.viewColumn;
     this.viewColumn = col === -2 ? 2 : col;
   }
-  onDidChangeViewState(l: Listener) { this.onView.push(l); return { dispose: () => {} }; }
-  onDidDispose(l: Listener) { this.onDispose.push(l); return { dispose: () => {} }; }
-  reveal(column?: unknown) { this.reveals++; this.revealedTo.push(column); if (!this.visible) { this.visible = true; this.onView.forEach((l) => l({})); } }
-  dispose() { this.disposed = true; this.onDispose.forEach((l) => l(undefined)); }
-  fromWebview(m: unknown) { this.onMessage.forEach((l) => l(m)); }
-  hide() { this.visible = false; this.onView.forEach((l) => l({})); }
+  onDidChangeViewState(l: Listener) {
+    this.onView.push(l);
+    return { dispose: () => {} };
+  }
+  onDidDispose(l: Listener) {
+    this.onDispose.push(l);
+    return { dispose: () => {} };
+  }
+  reveal(column?: unknown) {
+    this.reveals++;
+    this.revealedTo.push(column);
+    if (!this.visible) {
+      this.visible = true;
+      this.onView.forEach((l) => l({}));
+    }
+  }
+  dispose() {
+    this.disposed = true;
+    this.onDispose.forEach((l) => l(undefined));
+  }
+  fromWebview(m: unknown) {
+    this.onMessage.forEach((l) => l(m));
+  }
+  hide() {
+    this.visible = false;
+    this.onView.forEach((l) => l({}));
+  }
 }
 const panelHtml = new WeakMap<object, string>();
 
@@ -82,11 +123,26 @@ const fakeVscode = {
       created.push(p);
       return p;
     },
-    registerWebviewPanelSerializer: (_t: string, s: typeof serializer) => { serializer = s; return { dispose: () => { serializer = undefined; } }; },
-    showTextDocument: async (u: FakeUri) => { opened.push(u.fsPath); },
+    registerWebviewPanelSerializer: (_t: string, s: typeof serializer) => {
+      serializer = s;
+      return {
+        dispose: () => {
+          serializer = undefined;
+        },
+      };
+    },
+    showTextDocument: async (u: FakeUri) => {
+      opened.push(u.fsPath);
+    },
     showSaveDialog: async (o: { defaultUri?: FakeUri }) => o.defaultUri,
   },
-  workspace: { fs: { writeFile: async (u: FakeUri, b: Uint8Array) => { written.push({ path: u.fsPath, bytes: b.length }); } } },
+  workspace: {
+    fs: {
+      writeFile: async (u: FakeUri, b: Uint8Array) => {
+        written.push({ path: u.fsPath, bytes: b.length });
+      },
+    },
+  },
 };
 
 // Route `require('vscode')` to the fake before loading the panel module.
@@ -96,7 +152,7 @@ M._resolveFilename = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? '/virtual/vscode.js' : resolve.call(this, request, ...rest);
 };
 require.cache['/virtual/vscode.js'] = { id: '/virtual/vscode.js', filename: '/virtual/vscode.js', loaded: true, exports: fakeVscode } as unknown as NodeJS.Module;
- 
+
 const { DashboardPanels } = require('../../src/extension/dashboard/panel') as typeof import('../../src/extension/dashboard/panel');
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -104,7 +160,7 @@ const context = { extensionUri: uri(EXT) } as never;
 const { events: EVENTS } = readEvents(RUN_DIR);
 
 describe('DashboardPanels (fake vscode)', () => {
-  it('opens one panel per run beside the editor, with strict options, and answers ready with the run\'s events', async () => {
+  it("opens one panel per run beside the editor, with strict options, and answers ready with the run's events", async () => {
     created.length = 0;
     const logs: string[] = [];
     const panels = new DashboardPanels(context, (m) => logs.push(m));
@@ -115,7 +171,10 @@ describe('DashboardPanels (fake vscode)', () => {
     assert.deepEqual(p.showOptions, { viewColumn: -2, preserveFocus: true });
     assert.equal(p.options.enableScripts, true);
     assert.equal(p.options.retainContextWhenHidden, undefined);
-    assert.deepEqual((p.options.localResourceRoots as FakeUri[]).map((u) => u.fsPath), [path.join(EXT, 'dist', 'webview'), path.join(EXT, 'media')]);
+    assert.deepEqual(
+      (p.options.localResourceRoots as FakeUri[]).map((u) => u.fsPath),
+      [path.join(EXT, 'dist', 'webview'), path.join(EXT, 'media')],
+    );
     assert.match(p.webview.html, /default-src 'none'/);
     assert.match(p.webview.html, /https:\/\/vscode-resource\.test\/ext\/robustlab\/dist\/webview\/dashboard\.js/);
     assert.equal(p.sent.length, 0, 'nothing is sent before the webview is ready');
@@ -196,13 +255,19 @@ describe('DashboardPanels (fake vscode)', () => {
     assert.equal(created.length, 1);
     created[0].fromWebview({ type: 'ready' });
     const images = await pending;
-    assert.deepEqual(images.map((i) => [i.id, i.name, i.points]), [['loss-batch', 'r-loss-batch.png', 60]]);
+    assert.deepEqual(
+      images.map((i) => [i.id, i.name, i.points]),
+      [['loss-batch', 'r-loss-batch.png', 60]],
+    );
     assert.deepEqual(images[0].ink, INK);
     assert.equal(images[0].png.subarray(1, 4).toString('latin1'), 'PNG');
     // The request carries the run's stored events (those drawn in charts), read when the export starts.
     const req = created[0].sent.find((m) => m.type === 'export-request') as unknown as { run: { runDir: string; events: EngineEvent[] } };
     assert.equal(req.run.runDir, RUN_DIR);
-    assert.deepEqual(req.run.events, EVENTS.filter((e) => e.type !== 'examples' && e.type !== 'log'));
+    assert.deepEqual(
+      req.run.events,
+      EVENTS.filter((e) => e.type !== 'examples' && e.type !== 'log'),
+    );
     // The webview could not draw: the export fails with its reason.
     created[0].exportAnswer = (id) => ({ type: 'export-result', id, images: [], skipped: [], error: 'the chart "Loss per batch" was not drawn within 5s' });
     await assert.rejects(panels.exportChartImages(RUN_DIR), /the dashboard could not draw the charts: the chart "Loss per batch" was not drawn/);
@@ -239,7 +304,12 @@ describe('DashboardPanels (fake vscode)', () => {
   it('restores panels through the serializer from the webview state, and compares several runs in one panel', async () => {
     created.length = 0;
     const logs: string[] = [];
-    const panels = new DashboardPanels(context, (m) => logs.push(m), undefined, () => [RUNS_ROOT]);
+    const panels = new DashboardPanels(
+      context,
+      (m) => logs.push(m),
+      undefined,
+      () => [RUNS_ROOT],
+    );
     const reg = panels.registerSerializer();
     assert.ok(serializer);
     const restored = new FakePanel('robustlab.dashboard', 'old', {}, {});
@@ -249,8 +319,14 @@ describe('DashboardPanels (fake vscode)', () => {
     assert.match(restored.webview.html, /script-src 'nonce-/);
     restored.fromWebview({ type: 'ready' });
     await tick();
-    assert.deepEqual((restored.sent[0] as unknown as { runs: { runDir: string }[] }).runs.map((r) => r.runDir), [RUN_DIR]);
-    assert.ok(logs.some((l) => l.includes('/etc') && l.includes('left out')), logs.join('\n'));
+    assert.deepEqual(
+      (restored.sent[0] as unknown as { runs: { runDir: string }[] }).runs.map((r) => r.runDir),
+      [RUN_DIR],
+    );
+    assert.ok(
+      logs.some((l) => l.includes('/etc') && l.includes('left out')),
+      logs.join('\n'),
+    );
     const broken = new FakePanel('robustlab.dashboard', 'old', {}, {});
     await serializer!.deserializeWebviewPanel(broken, { runDirs: 'nope' });
     assert.ok(logs.some((l) => l.includes('could not restore a panel')));
@@ -263,8 +339,14 @@ describe('DashboardPanels (fake vscode)', () => {
     cmp.fromWebview({ type: 'ready' });
     await tick();
     const load = cmp.sent[0] as unknown as { runs: { runDir: string; events: unknown[] }[] };
-    assert.deepEqual(load.runs.map((r) => r.runDir), [RUN_DIR, other]);
-    assert.deepEqual(load.runs.map((r) => r.events.length), [EVENTS.length, 0]);
+    assert.deepEqual(
+      load.runs.map((r) => r.runDir),
+      [RUN_DIR, other],
+    );
+    assert.deepEqual(
+      load.runs.map((r) => r.events.length),
+      [EVENTS.length, 0],
+    );
     panels.post(RUN_DIR, [{ type: 'log', v: 1, level: 'info', message: 'x' }]);
     assert.equal(cmp.sent.at(-1)!.type, 'events');
     panels.dispose();

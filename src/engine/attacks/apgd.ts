@@ -69,7 +69,16 @@ function eotLossAndGrad(tf: Tf, model: AttackContext['model'], x: TF.Tensor4D, f
 }
 
 /** One APGD run (one random start). The caller disposes the result. */
-export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, steps: number, loss: ApgdLoss, targets?: TF.Tensor1D, opts: ApgdOptions = {}): Promise<ApgdResult> {
+export async function apgdOnce(
+  ctx: AttackContext,
+  x: TF.Tensor4D,
+  y: TF.Tensor1D,
+  threat: ThreatModel,
+  steps: number,
+  loss: ApgdLoss,
+  targets?: TF.Tensor1D,
+  opts: ApgdOptions = {},
+): Promise<ApgdResult> {
   const { tf, model, rng } = ctx;
   const eot = Math.max(1, Math.round(opts.eot ?? 1));
   const successTargets = opts.anyMisclassification ? undefined : targets;
@@ -116,29 +125,31 @@ export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1
     for (let i = 0; i < steps; i++) {
       if (ctx.shouldStop?.()) break;
       const a = i > 0 ? 0.75 : 1.0;
-      const out = compiled ? fromCompiled(compiled.iterate(toCompiled(s), a)) : tf.tidy(() => {
-        const xAdv = s.xAdv as TF.Tensor4D;
-        const momentumDir = tf.sub(xAdv, s.xOld);
-        const z = project(tf, x, tf.add(xAdv, tf.mul(s.step, steepest(tf, s.grad as TF.Tensor4D, norm))) as TF.Tensor4D, norm, eps);
-        const xNew = project(tf, x, tf.add(tf.add(xAdv, tf.mul(tf.sub(z, xAdv), a)), tf.mul(momentumDir, 1 - a)) as TF.Tensor4D, norm, eps);
-        const { loss: l, logits, grad } = eotLossAndGrad(tf, model, xNew, f, eot);
-        const succ = successMask(tf, logits, y, successTargets);
-        const succ4 = tf.reshape(tf.cast(succ, 'bool'), [-1, 1, 1, 1]);
-        const improved = tf.greater(l, s.lossBest);
-        const improved4 = tf.reshape(improved, [-1, 1, 1, 1]);
-        return {
-          xOld: tf.clone(xAdv),
-          xAdv: xNew,
-          grad,
-          xBestAdv: tf.where(succ4, xNew, s.xBestAdv),
-          success: tf.maximum(s.success, succ),
-          increases: tf.add(s.increases, tf.cast(tf.greater(l, s.loss), 'float32')),
-          loss: l,
-          xBest: tf.where(improved4, xNew, s.xBest),
-          gradBest: tf.where(improved4, grad, s.gradBest),
-          lossBest: tf.maximum(l, s.lossBest),
-        };
-      });
+      const out = compiled
+        ? fromCompiled(compiled.iterate(toCompiled(s), a))
+        : tf.tidy(() => {
+            const xAdv = s.xAdv as TF.Tensor4D;
+            const momentumDir = tf.sub(xAdv, s.xOld);
+            const z = project(tf, x, tf.add(xAdv, tf.mul(s.step, steepest(tf, s.grad as TF.Tensor4D, norm))) as TF.Tensor4D, norm, eps);
+            const xNew = project(tf, x, tf.add(tf.add(xAdv, tf.mul(tf.sub(z, xAdv), a)), tf.mul(momentumDir, 1 - a)) as TF.Tensor4D, norm, eps);
+            const { loss: l, logits, grad } = eotLossAndGrad(tf, model, xNew, f, eot);
+            const succ = successMask(tf, logits, y, successTargets);
+            const succ4 = tf.reshape(tf.cast(succ, 'bool'), [-1, 1, 1, 1]);
+            const improved = tf.greater(l, s.lossBest);
+            const improved4 = tf.reshape(improved, [-1, 1, 1, 1]);
+            return {
+              xOld: tf.clone(xAdv),
+              xAdv: xNew,
+              grad,
+              xBestAdv: tf.where(succ4, xNew, s.xBestAdv),
+              success: tf.maximum(s.success, succ),
+              increases: tf.add(s.increases, tf.cast(tf.greater(l, s.loss), 'float32')),
+              loss: l,
+              xBest: tf.where(improved4, xNew, s.xBest),
+              gradBest: tf.where(improved4, grad, s.gradBest),
+              lossBest: tf.maximum(l, s.lossBest),
+            };
+          });
       for (const [name, t] of Object.entries(out)) set(name, t);
       counter++;
       if (counter === k) {
@@ -174,8 +185,17 @@ export async function apgdOnce(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1
 }
 
 const STATE_NAMES: Record<string, string> = {
-  x_adv: 'xAdv', x_old: 'xOld', grad: 'grad', x_best_adv: 'xBestAdv', success: 'success', increases: 'increases',
-  loss: 'loss', x_best: 'xBest', grad_best: 'gradBest', loss_best: 'lossBest', step: 'step',
+  x_adv: 'xAdv',
+  x_old: 'xOld',
+  grad: 'grad',
+  x_best_adv: 'xBestAdv',
+  success: 'success',
+  increases: 'increases',
+  loss: 'loss',
+  x_best: 'xBest',
+  grad_best: 'gradBest',
+  loss_best: 'lossBest',
+  step: 'step',
 };
 
 /** The loop state under the compiled iteration's input names (not copied). */
@@ -188,7 +208,17 @@ function fromCompiled(out: Record<string, TF.Tensor>): Record<string, TF.Tensor>
 }
 
 /** APGD with restarts: per example, success beats failure, then the higher loss wins. */
-export async function apgdRun(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, steps: number, restarts: number, loss: ApgdLoss, targets?: TF.Tensor1D, opts: ApgdOptions = {}): Promise<ApgdResult> {
+export async function apgdRun(
+  ctx: AttackContext,
+  x: TF.Tensor4D,
+  y: TF.Tensor1D,
+  threat: ThreatModel,
+  steps: number,
+  restarts: number,
+  loss: ApgdLoss,
+  targets?: TF.Tensor1D,
+  opts: ApgdOptions = {},
+): Promise<ApgdResult> {
   const { tf } = ctx;
   let best: ApgdResult | undefined;
   for (let r = 0; r < restarts; r++) {

@@ -31,12 +31,14 @@ export function autoAttackPlan(version: AutoAttackVersion, threat: ThreatModel, 
   const steps = Math.max(1, Math.round(numParam(params.steps, 100)));
   const queries = Math.max(1, Math.round(numParam(params.queries, 5000)));
   const nTargets = Math.max(1, Math.min(numClasses - 1, Math.round(numParam(params.targetClasses, 9))));
-  const apgd = (loss: 'ce' | 'dlr', restarts: number, eot = 1): Sub['run'] => async (c, x, y) => {
-    const res = await apgdRun(c, x, y, threat, steps, restarts, loss, undefined, { eot });
-    res.success.dispose();
-    res.bestLoss.dispose();
-    return res.xAdv;
-  };
+  const apgd =
+    (loss: 'ce' | 'dlr', restarts: number, eot = 1): Sub['run'] =>
+    async (c, x, y) => {
+      const res = await apgdRun(c, x, y, threat, steps, restarts, loss, undefined, { eot });
+      res.success.dispose();
+      res.bestLoss.dispose();
+      return res.xAdv;
+    };
   const apgdT: Sub = {
     name: 'apgd-t',
     run: async (c, x, y) => {
@@ -76,12 +78,19 @@ export function autoAttackPlan(version: AutoAttackVersion, threat: ThreatModel, 
   };
   const fabTSub: Sub = { name: 'fab-t', run: (c, x, y) => fabT.run(c, x, y, threat, { steps, restarts: 1, targetClasses: nTargets }) };
   const squareSub: Sub = { name: 'square', run: (c, x, y) => square.run(c, x, y, threat, { queries, pInit: numParam(params.pInit, 0.8) }) };
-  if (version === 'rand') return [{ name: 'apgd-ce', run: apgd('ce', 1, 20) }, { name: 'apgd-dlr', run: apgd('dlr', 1, 20) }];
+  if (version === 'rand')
+    return [
+      { name: 'apgd-ce', run: apgd('ce', 1, 20) },
+      { name: 'apgd-dlr', run: apgd('dlr', 1, 20) },
+    ];
   if (version === 'plus') {
     return [
-      { name: 'apgd-ce', run: apgd('ce', 5) }, { name: 'apgd-dlr', run: apgd('dlr', 5) },
+      { name: 'apgd-ce', run: apgd('ce', 5) },
+      { name: 'apgd-dlr', run: apgd('dlr', 5) },
       { name: 'fab', run: (c, x, y) => fab.run(c, x, y, threat, { steps, restarts: 5 }) },
-      squareSub, apgdT, fabTSub,
+      squareSub,
+      apgdT,
+      fabTSub,
     ];
   }
   return [{ name: 'apgd-ce', run: apgd('ce', 1) }, apgdT, fabTSub, squareSub];

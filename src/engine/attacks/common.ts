@@ -96,7 +96,15 @@ export function attackLabels(y: TF.Tensor1D, targets?: TF.Tensor1D): { labels: T
  * (reaches the target, or leaves the label), else the one with the highest loss. One restart needs
  * no scoring pass.
  */
-export async function bestOfRestarts(tf: Tf, model: Classifier, restarts: number, labels: TF.Tensor1D, sign: 1 | -1, targeted: boolean, runOnce: (restart: number) => Promise<TF.Tensor4D>): Promise<TF.Tensor4D> {
+export async function bestOfRestarts(
+  tf: Tf,
+  model: Classifier,
+  restarts: number,
+  labels: TF.Tensor1D,
+  sign: 1 | -1,
+  targeted: boolean,
+  runOnce: (restart: number) => Promise<TF.Tensor4D>,
+): Promise<TF.Tensor4D> {
   let best: TF.Tensor4D | undefined;
   let bestScore: TF.Tensor1D | undefined;
   for (let r = 0; r < Math.max(1, restarts); r++) {

@@ -97,7 +97,9 @@ export async function runEnsemble(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tens
     tf.tidy(() => (tt ? tf.equal(tf.argMax(logits, 1), tf.cast(tt, 'int32')) : tf.notEqual(tf.argMax(logits, 1), tf.cast(yy, 'int32'))).dataSync());
   const perExample: (string | null)[] = Array.from({ length: n }, () => null);
   const cleanBroken = tf.tidy(() => broken(model.logits(x), y, targets));
-  cleanBroken.forEach((b, i) => { if (b) perExample[i] = 'clean'; });
+  cleanBroken.forEach((b, i) => {
+    if (b) perExample[i] = 'clean';
+  });
   const brokenBy: Record<string, number> = {};
   const subs = subAttacks(ctx, threat, params, targets !== undefined);
   for (const s of subs) brokenBy[s.name] = 0;

@@ -60,7 +60,7 @@ export function projectLinf(t: Float64Array, w: Float64Array, bIn: number, d: Fl
   const cl = b - bLast > 0;
   const c2 = b - b0 > 0 && !cl;
   if (cl) {
-    const lambda = Math.max((b - sb[n - 1]) / (-s[n - 1]), 0);
+    const lambda = Math.max((b - sb[n - 1]) / -s[n - 1], 0);
     for (let i = 0; i < n; i++) d[i] = w[i] !== 0 ? (w[i] < 0 ? 1 : -1) * lambda : 0;
     return;
   }
@@ -75,9 +75,12 @@ export function projectLinf(t: Float64Array, w: Float64Array, bIn: number, d: Fl
       if (b - b2 > 0) lb = mid;
       else ub = mid;
     }
-    const lambda = Math.max((b - sb[lb]) / (-s[lb]), 0);
+    const lambda = Math.max((b - sb[lb]) / -s[lb], 0);
     for (let i = 0; i < n; i++) {
-      if (w[i] === 0) { d[i] = 0; continue; }
+      if (w[i] === 0) {
+        d[i] = 0;
+        continue;
+      }
       d[i] = w[i] < 0 ? Math.min(lambda, d[i]) : Math.max(-lambda, d[i]);
     }
   }
@@ -156,7 +159,10 @@ export async function fabRun(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D,
   const beta = o.beta ?? 0.9;
   const x0 = x.dataSync() as Float32Array;
   const yHost = Int32Array.from(y.dataSync());
-  const targets = o.targetRank !== undefined ? tf.tidy(() => tf.reshape(tf.slice(tf.topk(model.logits(x), Math.min(o.targetRank!, model.numClasses)).indices, [0, o.targetRank! - 1], [-1, 1]), [-1]) as TF.Tensor1D) : undefined;
+  const targets =
+    o.targetRank !== undefined
+      ? tf.tidy(() => tf.reshape(tf.slice(tf.topk(model.logits(x), Math.min(o.targetRank!, model.numClasses)).indices, [0, o.targetRank! - 1], [-1, 1]), [-1]) as TF.Tensor1D)
+      : undefined;
   const adv = Float32Array.from(x0);
   const dist = new Float64Array(n).fill(Infinity);
   const w = new Float64Array(dim);
@@ -174,8 +180,11 @@ export async function fabRun(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D,
           const radius = Math.min(dist[e], threat.eps);
           let m = 0;
           const u = new Float64Array(dim);
-          for (let i = 0; i < dim; i++) { u[i] = 2 * rng.next() - 1; m = Math.max(m, Math.abs(u[i])); }
-          for (let i = 0; i < dim; i++) x1[e * dim + i] = Math.min(1, Math.max(0, x0[e * dim + i] + (radius * u[i]) / Math.max(m, 1e-12) * 0.5));
+          for (let i = 0; i < dim; i++) {
+            u[i] = 2 * rng.next() - 1;
+            m = Math.max(m, Math.abs(u[i]));
+          }
+          for (let i = 0; i < dim; i++) x1[e * dim + i] = Math.min(1, Math.max(0, x0[e * dim + i] + ((radius * u[i]) / Math.max(m, 1e-12)) * 0.5));
         }
       }
       for (let it = 0; it < o.steps; it++) {
@@ -188,13 +197,22 @@ export async function fabRun(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D,
           let gx = 0;
           for (let i = 0; i < dim; i++) gx += g[off + i] * x1[off + i];
           const b = -f[e] + gx;
-          for (let i = 0; i < dim; i++) { w[i] = g[off + i]; t[i] = x1[off + i]; }
+          for (let i = 0; i < dim; i++) {
+            w[i] = g[off + i];
+            t[i] = x1[off + i];
+          }
           projectLinf(t, w, b, d1, order, pBuf);
-          for (let i = 0; i < dim; i++) { w[i] = g[off + i]; t[i] = x0[off + i]; }
+          for (let i = 0; i < dim; i++) {
+            w[i] = g[off + i];
+            t[i] = x0[off + i];
+          }
           projectLinf(t, w, b, d2, order, pBuf);
           let a1 = 0;
           let a2 = 0;
-          for (let i = 0; i < dim; i++) { a1 = Math.max(a1, Math.abs(d1[i])); a2 = Math.max(a2, Math.abs(d2[i])); }
+          for (let i = 0; i < dim; i++) {
+            a1 = Math.max(a1, Math.abs(d1[i]));
+            a2 = Math.max(a2, Math.abs(d2[i]));
+          }
           a1 = Math.max(a1, 1e-8);
           a2 = Math.max(a2, 1e-8);
           const alpha = Math.min(Math.max(a1 / (a1 + a2), 0), alphaMax);
@@ -265,4 +283,3 @@ export const fabT: Attack = {
   ...catalogued('fab-t'),
   run: (ctx, x, y, threat, params) => fabAttack(ctx, x, y, threat, params, true),
 };
-

@@ -43,7 +43,6 @@ export const miFgsm: Attack = {
     const decay = numParam(params.decay, 1.0);
     const restarts = Math.max(1, params.restarts ?? 1);
     const { labels, sign } = attackLabels(y, params.targets);
-    return bestOfRestarts(tf, model, restarts, labels, sign, !!params.targets,
-      (r) => oneRun(ctx, x, labels, sign, threat, steps, alpha, decay, params.randomStart === true || r > 0));
+    return bestOfRestarts(tf, model, restarts, labels, sign, !!params.targets, (r) => oneRun(ctx, x, labels, sign, threat, steps, alpha, decay, params.randomStart === true || r > 0));
   },
 };

@@ -42,8 +42,7 @@ function makePgd(name: string, defaultRandom: boolean): Attack {
       const stepSize = params.stepSize ?? defaultStepSize(threat.norm, threat.eps, steps);
       const random = params.randomStart ?? defaultRandom;
       const { labels, sign } = attackLabels(y, params.targets);
-      const best = await bestOfRestarts(tf, model, restarts, labels, sign, !!params.targets,
-        (r) => onePgdRun(ctx, x, labels, sign, threat, steps, stepSize, random || r > 0));
+      const best = await bestOfRestarts(tf, model, restarts, labels, sign, !!params.targets, (r) => onePgdRun(ctx, x, labels, sign, threat, steps, stepSize, random || r > 0));
       const out = project(tf, x, best, threat.norm, threat.eps);
       best.dispose();
       return out;

@@ -31,14 +31,18 @@ export function catalogueMismatches(impls: readonly Attack[], specs: readonly At
   for (const a of impls) if (!names.has(a.name)) out.push(`'${a.name}' is implemented but not catalogued`);
   for (const s of specs) {
     const a = impls.find((i) => i.name === s.name);
-    if (!a) { out.push(`'${s.name}' is catalogued but not implemented`); continue; }
+    if (!a) {
+      out.push(`'${s.name}' is catalogued but not implemented`);
+      continue;
+    }
     if (a.norms.join() !== s.norms.join()) out.push(`'${s.name}' norms: implementation ${a.norms.join(',')}, catalogue ${s.norms.join(',')}`);
     if (a.access !== s.access) out.push(`'${s.name}' access: implementation ${a.access}, catalogue ${s.access}`);
     if (!!a.minimal !== s.minimal) out.push(`'${s.name}' minimal: implementation ${!!a.minimal}, catalogue ${s.minimal}`);
     if (a.supportsTargeted !== s.targeted) out.push(`'${s.name}' targeted: implementation ${a.supportsTargeted}, catalogue ${s.targeted}`);
     for (const norm of s.norms) {
       const d = a.defaults({ norm, eps: 0.1 });
-      if (d.steps !== s.defaults.steps || d.restarts !== s.defaults.restarts) out.push(`'${s.name}' defaults (${norm}): implementation ${d.steps} steps × ${d.restarts}, catalogue ${s.defaults.steps} × ${s.defaults.restarts}`);
+      if (d.steps !== s.defaults.steps || d.restarts !== s.defaults.restarts)
+        out.push(`'${s.name}' defaults (${norm}): implementation ${d.steps} steps × ${d.restarts}, catalogue ${s.defaults.steps} × ${s.defaults.restarts}`);
     }
   }
   return out;
@@ -60,7 +64,14 @@ export function getAttack(name: string): Attack {
 }
 
 /** Runs an attack on one batch and checks the result against the threat model. */
-export async function runAttackChecked(ctx: AttackContext, attack: Attack, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, params: AttackParams): Promise<{ xAdv: TF.Tensor4D; report: CheckReport }> {
+export async function runAttackChecked(
+  ctx: AttackContext,
+  attack: Attack,
+  x: TF.Tensor4D,
+  y: TF.Tensor1D,
+  threat: ThreatModel,
+  params: AttackParams,
+): Promise<{ xAdv: TF.Tensor4D; report: CheckReport }> {
   if (!attack.norms.includes(threat.norm)) throw new BadInputError(`attack '${attack.name}' does not support the ${threat.norm} norm`);
   if (params.targets && !attack.supportsTargeted) throw new BadInputError(`attack '${attack.name}' has no targeted version`);
   const raw = await attack.run(ctx, x, y, threat, params);

@@ -19,7 +19,12 @@ export function parseArgs(argv: string[], spec: Record<string, FlagType>): Parse
     }
     const [rawName, inline] = a.slice(2).split(/=(.*)/s, 2);
     const type = spec[rawName];
-    if (!type) throw new UsageError(`unknown option --${rawName}; options: ${Object.keys(spec).map((k) => `--${k}`).join(' ')}`);
+    if (!type)
+      throw new UsageError(
+        `unknown option --${rawName}; options: ${Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(' ')}`,
+      );
     // A repeated flag is ambiguous (which one wins?): refuse it rather than guess.
     if (rawName in flags) throw new UsageError(`--${rawName} is given twice`);
     if (type === 'bool') {
@@ -41,10 +46,18 @@ function toNumber(name: string, v: string, integer: boolean): number {
 
 function convert(name: string, type: FlagType, v: string): string | number | string[] | number[] {
   switch (type) {
-    case 'number': return toNumber(name, v, false);
-    case 'int': return toNumber(name, v, true);
-    case 'list': return v.split(',').map((s) => s.trim()).filter(Boolean);
-    case 'numlist': return v.split(',').map((s) => toNumber(name, s.trim(), false));
-    default: return v;
+    case 'number':
+      return toNumber(name, v, false);
+    case 'int':
+      return toNumber(name, v, true);
+    case 'list':
+      return v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    case 'numlist':
+      return v.split(',').map((s) => toNumber(name, s.trim(), false));
+    default:
+      return v;
   }
 }

@@ -18,7 +18,10 @@ export async function runCard(argv: string[]): Promise<number> {
   const card = buildModelCard(dir, summary, readConfig(dir), { eps: flags.eps as number | undefined });
   const out = (flags.out as string | undefined) ?? path.join(dir, MODEL_CARD_FILE);
   writeFileAtomic(out, `${JSON.stringify(card, null, 2)}\n`);
-  process.stdout.write(flags.json ? `${JSON.stringify(card)}\n`
-    : `${card.name}: clean ${card.clean_acc}%, AutoAttack (${card.autoattack_version}) ${card.autoattack_acc}% at ${card.threat_model} eps=${card.eps} on ${card.test_points} points${card.unreliable ? ' — flagged unreliable, see warnings' : ''}\nwrote ${out}\n`);
+  process.stdout.write(
+    flags.json
+      ? `${JSON.stringify(card)}\n`
+      : `${card.name}: clean ${card.clean_acc}%, AutoAttack (${card.autoattack_version}) ${card.autoattack_acc}% at ${card.threat_model} eps=${card.eps} on ${card.test_points} points${card.unreliable ? ' — flagged unreliable, see warnings' : ''}\nwrote ${out}\n`,
+  );
   return EXIT.ok;
 }

@@ -10,8 +10,10 @@ import { parseArgs } from './args';
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 export function formatReport(r: PreflightReport): string {
-  const lines = [`model: ${r.model} (${r.format} model)`,
-    `input: ${r.inputShape.join('x')} images${r.nativeInputShape ? ` (the model's own input: [N,${r.nativeInputShape.join(',')}])` : ''}${r.inputTransform ? `, scaled to ${r.inputTransform.range}` : ''}; ${r.numClasses} classes; outputs ${r.output}${r.softmax ? ` (${r.softmax})` : ''}`];
+  const lines = [
+    `model: ${r.model} (${r.format} model)`,
+    `input: ${r.inputShape.join('x')} images${r.nativeInputShape ? ` (the model's own input: [N,${r.nativeInputShape.join(',')}])` : ''}${r.inputTransform ? `, scaled to ${r.inputTransform.range}` : ''}; ${r.numClasses} classes; outputs ${r.output}${r.softmax ? ` (${r.softmax})` : ''}`,
+  ];
   if (r.data) lines.push(`data: ${r.data}${r.points !== undefined ? `, ${r.points} points` : ''}${r.cleanAccuracy !== undefined ? `, clean accuracy ${pct(r.cleanAccuracy)}` : ''}`);
   for (const f of r.findings) {
     lines.push(`  ${f.severity === 'error' ? 'ERROR' : f.severity === 'warning' ? 'WARNING' : 'info'} [${f.code}] ${f.message}`);
@@ -27,7 +29,12 @@ export async function runCheck(argv: string[]): Promise<number> {
   if (!file || positionals.length > 1) throw new UsageError('check takes one model.json: robustlab check MODEL.json [--data D] [--json]');
   const { tf } = backend();
   try {
-    const { report } = await checkModelFile(tf, file, { data: flags.data as string | undefined, seed: flags.seed as number | undefined, testSize: flags['test-size'] as number | undefined, points: flags.points as number | undefined });
+    const { report } = await checkModelFile(tf, file, {
+      data: flags.data as string | undefined,
+      seed: flags.seed as number | undefined,
+      testSize: flags['test-size'] as number | undefined,
+      points: flags.points as number | undefined,
+    });
     process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
     return report.ok ? EXIT.ok : EXIT.badInput;
   } catch (err) {

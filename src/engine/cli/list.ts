@@ -17,7 +17,10 @@ export function formatTable(keys: readonly ColumnKey[], rows: readonly Experimen
   const widths = keys.map((_, c) => Math.max(...cells.map((row) => row[c].length)));
   const right = (k: ColumnKey) => KINDS[k] !== 'text';
   return cells.map((row, i) => {
-    const line = row.map((cell, c) => (right(keys[c]) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+    const line = row
+      .map((cell, c) => (right(keys[c]) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
     return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
   });
 }
@@ -62,7 +65,9 @@ export function listCommand(argv: string[]): number {
     out.push(...formatTable(keys, members).map((l) => `  ${l.replace(/\n/g, '\n  ')}`), '');
   }
   const robust = rows.find((r) => r.robustPoints !== undefined);
-  out.push(`robust: each model's headline (per-example worst case over its stored evaluations${robust ? `, e.g. ${robust.robustAttacks.join(', ')} on ${robust.robustPoints} points` : ''}); gap: clean − robust on the same points.`);
+  out.push(
+    `robust: each model's headline (per-example worst case over its stored evaluations${robust ? `, e.g. ${robust.robustAttacks.join(', ')} on ${robust.robustPoints} points` : ''}); gap: clean − robust on the same points.`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }

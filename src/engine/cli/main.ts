@@ -68,10 +68,44 @@ default eps: the data set's (${DATA_SETS.map((d) => `${d.name} ${Number(d.defaul
 exit codes: 0 ok, 1 gate failed (--fail-under), 2 bad input or usage, 3 internal error, 130 stopped (resumable); sweep: 4 some points failed`;
 
 const COMMON: Record<string, FlagType> = { json: 'bool', out: 'string', 'runs-dir': 'string', data: 'string', 'test-size': 'int', seed: 'int', help: 'bool' };
-const TRAIN_FLAGS: Record<string, FlagType> = { ...COMMON, model: 'string', method: 'string', eps: 'number', lambda: 'number', beta: 'number', epochs: 'int', 'batch-size': 'int', lr: 'number', 'train-size': 'int', resume: 'string',
-  'eval-attack': 'list', 'eval-eps': 'numlist', 'eval-steps': 'int', 'eval-restarts': 'int', 'eval-points': 'int', 'eval-step-size': 'number', 'eps-warmup': 'number', patience: 'int', 'train-steps': 'int', optimizer: 'string' };
-const ATTACK_FLAGS: Record<string, FlagType> = { ...COMMON, attack: 'list', eps: 'numlist', norm: 'string', steps: 'int', 'step-size': 'number', restarts: 'int', queries: 'int', 'fail-under': 'number',
-  'attack-seed': 'int', 'random-start': 'bool', 'aa-version': 'string', resume: 'string' };
+const TRAIN_FLAGS: Record<string, FlagType> = {
+  ...COMMON,
+  model: 'string',
+  method: 'string',
+  eps: 'number',
+  lambda: 'number',
+  beta: 'number',
+  epochs: 'int',
+  'batch-size': 'int',
+  lr: 'number',
+  'train-size': 'int',
+  resume: 'string',
+  'eval-attack': 'list',
+  'eval-eps': 'numlist',
+  'eval-steps': 'int',
+  'eval-restarts': 'int',
+  'eval-points': 'int',
+  'eval-step-size': 'number',
+  'eps-warmup': 'number',
+  patience: 'int',
+  'train-steps': 'int',
+  optimizer: 'string',
+};
+const ATTACK_FLAGS: Record<string, FlagType> = {
+  ...COMMON,
+  attack: 'list',
+  eps: 'numlist',
+  norm: 'string',
+  steps: 'int',
+  'step-size': 'number',
+  restarts: 'int',
+  queries: 'int',
+  'fail-under': 'number',
+  'attack-seed': 'int',
+  'random-start': 'bool',
+  'aa-version': 'string',
+  resume: 'string',
+};
 
 function makeControl(emitter: Emitter, abort: () => void): Control {
   const control: Control = { stopRequested: false, paused: false };
@@ -109,10 +143,24 @@ function trainExperiment(args: ReturnType<typeof parseArgs>): { exp: Experiment;
   const base: Experiment = file ? readExperimentFile(file) : {};
   const f = args.flags;
   const exp: Experiment = { ...base };
-  const set = <K extends keyof Experiment>(k: K, v: unknown) => { if (v !== undefined) exp[k] = v as Experiment[K]; };
-  set('model', f.model); set('data', f.data); set('method', f.method); set('eps', f.eps); set('lambda', f.lambda); set('beta', f.beta);
-  set('epochs', f.epochs); set('batchSize', f['batch-size']); set('learningRate', f.lr); set('trainSize', f['train-size']); set('testSize', f['test-size']);
-  set('seed', f.seed); set('epsWarmupEpochs', f['eps-warmup']); set('earlyStoppingPatience', f.patience); set('optimizer', f.optimizer);
+  const set = <K extends keyof Experiment>(k: K, v: unknown) => {
+    if (v !== undefined) exp[k] = v as Experiment[K];
+  };
+  set('model', f.model);
+  set('data', f.data);
+  set('method', f.method);
+  set('eps', f.eps);
+  set('lambda', f.lambda);
+  set('beta', f.beta);
+  set('epochs', f.epochs);
+  set('batchSize', f['batch-size']);
+  set('learningRate', f.lr);
+  set('trainSize', f['train-size']);
+  set('testSize', f['test-size']);
+  set('seed', f.seed);
+  set('epsWarmupEpochs', f['eps-warmup']);
+  set('earlyStoppingPatience', f.patience);
+  set('optimizer', f.optimizer);
   if (f['train-steps'] !== undefined) exp.trainAttack = { ...exp.trainAttack, steps: f['train-steps'] as number };
   // `!== undefined`, not truthiness: --eval-steps 0 is an error (validate.ts), never "unset".
   const given = (k: string) => f[k] !== undefined;
@@ -143,9 +191,19 @@ function attackSettings(args: ReturnType<typeof parseArgs>, curve: boolean): Eva
   const fit = normFor(attacks, norm);
   if (fit !== norm) throw new UsageError(fit);
   const epsDefault = curve ? [...EPS_GRIDS[norm].curve] : [defaultEps(f.data as string | undefined, norm)];
-  return { attacks, eps: (f.eps as number[] | undefined) ?? epsDefault, steps: f.steps as number | undefined, queries: f.queries as number | undefined, stepSize: f['step-size'] as number | undefined,
-    restarts: (f.restarts as number | undefined) ?? 1, testPoints: f['test-size'] as number | undefined, norm,
-    attackSeed: f['attack-seed'] as number | undefined, randomStart: f['random-start'] as boolean | undefined, autoattackVersion: f['aa-version'] as string | undefined };
+  return {
+    attacks,
+    eps: (f.eps as number[] | undefined) ?? epsDefault,
+    steps: f.steps as number | undefined,
+    queries: f.queries as number | undefined,
+    stepSize: f['step-size'] as number | undefined,
+    restarts: (f.restarts as number | undefined) ?? 1,
+    testPoints: f['test-size'] as number | undefined,
+    norm,
+    attackSeed: f['attack-seed'] as number | undefined,
+    randomStart: f['random-start'] as boolean | undefined,
+    autoattackVersion: f['aa-version'] as string | undefined,
+  };
 }
 
 function printSummary(summary: Summary, runDir: string, mode: Mode, headlineEps?: number): void {
@@ -177,9 +235,26 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'info') {
     const { flags } = parseArgs(rest, { json: 'bool' });
     const b = backend();
-    const info = { backend: b.name, backendWarning: b.warning, versions: (b.tf as unknown as { version: Record<string, string> }).version, node: process.version, models: BUILTINS.map((m) => m.name), attacks: attackNames(), data: DATA_NAMES,
-      methods: [...METHODS], catalogue: { attacks: ATTACKS.map((a) => ({ name: a.name, title: a.title, norms: a.norms, access: a.access, defaults: a.defaults })), methods: METHOD_SPECS.map((m) => ({ name: m.name, loss: methodFormulaText(m), weight: m.weight?.name })), data: DATA_SETS } };
-    process.stdout.write(flags.json ? `${JSON.stringify(info)}\n` : `backend: ${info.backend}${b.warning ? `\n${b.warning}` : ''}\nnode: ${info.node}\ntfjs: ${info.versions.tfjs ?? info.versions['tfjs-core']}\nmodels: ${info.models.join(', ')}\nattacks: ${info.attacks.map((a) => `${a} (${attackSpec(a)?.norms.map(normLabel).join(', ')})`).join(', ')}\nmethods: ${METHOD_SPECS.map((m) => `${m.name} (${methodFormulaText(m)})`).join('; ')}\ndata: ${info.data.join(', ')}\n`);
+    const info = {
+      backend: b.name,
+      backendWarning: b.warning,
+      versions: (b.tf as unknown as { version: Record<string, string> }).version,
+      node: process.version,
+      models: BUILTINS.map((m) => m.name),
+      attacks: attackNames(),
+      data: DATA_NAMES,
+      methods: [...METHODS],
+      catalogue: {
+        attacks: ATTACKS.map((a) => ({ name: a.name, title: a.title, norms: a.norms, access: a.access, defaults: a.defaults })),
+        methods: METHOD_SPECS.map((m) => ({ name: m.name, loss: methodFormulaText(m), weight: m.weight?.name })),
+        data: DATA_SETS,
+      },
+    };
+    process.stdout.write(
+      flags.json
+        ? `${JSON.stringify(info)}\n`
+        : `backend: ${info.backend}${b.warning ? `\n${b.warning}` : ''}\nnode: ${info.node}\ntfjs: ${info.versions.tfjs ?? info.versions['tfjs-core']}\nmodels: ${info.models.join(', ')}\nattacks: ${info.attacks.map((a) => `${a} (${attackSpec(a)?.norms.map(normLabel).join(', ')})`).join(', ')}\nmethods: ${METHOD_SPECS.map((m) => `${m.name} (${methodFormulaText(m)})`).join('; ')}\ndata: ${info.data.join(', ')}\n`,
+    );
     return EXIT.ok;
   }
   if (command === 'list') return listCommand(rest);
@@ -222,7 +297,14 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   let runDir = '';
   const end = (status: 'completed' | 'stopped', exitCode: number, message?: string) =>
-    emitter.emit({ type: 'finished', status, runDir: runDir || (args.flags.resume as string | undefined) || (args.flags.out as string | undefined) || '', elapsedSec: (Date.now() - started) / 1000, exitCode, ...(message ? { message } : {}) });
+    emitter.emit({
+      type: 'finished',
+      status,
+      runDir: runDir || (args.flags.resume as string | undefined) || (args.flags.out as string | undefined) || '',
+      elapsedSec: (Date.now() - started) / 1000,
+      exitCode,
+      ...(message ? { message } : {}),
+    });
   // A second signal: leave now, but say so in the run's event log (every file is already consistent).
   const control = makeControl(emitter, () => {
     end('stopped', EXIT.stopped, 'aborted by a second signal');
@@ -240,7 +322,12 @@ async function main(argv: string[]): Promise<number> {
       const { exp, file } = resume ? { exp: {}, file: undefined } : trainExperiment(args);
       const settings = resolveTrainSettings(exp, file);
       const b = backend();
-      const res = await runTrainJob(b, { settings, experimentFile: file, out: args.flags.out as string | undefined, runsRoot: args.flags['runs-dir'] as string | undefined, resume, argv }, emitter, control);
+      const res = await runTrainJob(
+        b,
+        { settings, experimentFile: file, out: args.flags.out as string | undefined, runsRoot: args.flags['runs-dir'] as string | undefined, resume, argv },
+        emitter,
+        control,
+      );
       runDir = res.runDir;
       stopped = res.stopped;
     } else {
@@ -250,7 +337,22 @@ async function main(argv: string[]): Promise<number> {
       if (args.positionals.length > 1) throw new UsageError(`${command} takes one model.json, got ${args.positionals.length} arguments`);
       const settings = attackSettings(args, command === 'curve');
       const b = backend();
-      const res = await runAttackJob(b, { modelPath: model ?? '', data: args.flags.data as string | undefined, seed: args.flags.seed as number | undefined, settings, kind: command, out: args.flags.out as string | undefined, runsRoot: args.flags['runs-dir'] as string | undefined, argv, resume }, emitter, control);
+      const res = await runAttackJob(
+        b,
+        {
+          modelPath: model ?? '',
+          data: args.flags.data as string | undefined,
+          seed: args.flags.seed as number | undefined,
+          settings,
+          kind: command,
+          out: args.flags.out as string | undefined,
+          runsRoot: args.flags['runs-dir'] as string | undefined,
+          argv,
+          resume,
+        },
+        emitter,
+        control,
+      );
       runDir = res.runDir;
       stopped = res.stopped;
     }
@@ -270,7 +372,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const bad = err instanceof BadInputError;
     const code = bad ? EXIT.badInput : EXIT.internal;
-    emitter.emit({ type: 'error', code: bad ? 'bad-input' : 'internal', message: (err as Error).message, ...(bad && (err).file ? { file: (err).file } : {}) });
+    emitter.emit({ type: 'error', code: bad ? 'bad-input' : 'internal', message: (err as Error).message, ...(bad && err.file ? { file: err.file } : {}) });
     if (mode !== 'human') process.stderr.write(`error: ${(err as Error).message}\n`);
     // A full disk is said plainly (the message names the file and what to do), without a stack.
     if (!bad && mode === 'human' && !(err instanceof WriteError)) process.stderr.write(`${(err as Error).stack}\n`);
@@ -282,7 +384,11 @@ async function main(argv: string[]): Promise<number> {
 
 // A fault that escapes every handler is internal (exit 3), never mistaken for a gate failure (1).
 process.on('uncaughtException', (err) => {
-  try { process.stderr.write(`internal error: ${err.stack ?? err.message}\n`); } catch { /* stderr is gone */ }
+  try {
+    process.stderr.write(`internal error: ${err.stack ?? err.message}\n`);
+  } catch {
+    /* stderr is gone */
+  }
   finish(EXIT.internal);
 });
 

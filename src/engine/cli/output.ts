@@ -29,7 +29,13 @@ function humanLine(e: EngineEvent, tty: boolean): string | undefined {
       return `  ${e.attack} eps=${e.eps} (${e.steps} steps x${e.restarts}): ${pct(e.accuracy)} of ${e.testPoints} points robust, ${e.seconds.toFixed(1)} s`;
     case 'progress':
       if (e.stage === 'compile') return e.done === e.total ? `  ${e.message}` : undefined;
-      return e.stage === 'download' ? (tty ? `\r  downloading ${e.message}: ${(e.done / 1e6).toFixed(1)} MB\x1b[K` : undefined) : e.stage === 'sanity-checks' ? '  running sanity checks...' : undefined;
+      return e.stage === 'download'
+        ? tty
+          ? `\r  downloading ${e.message}: ${(e.done / 1e6).toFixed(1)} MB\x1b[K`
+          : undefined
+        : e.stage === 'sanity-checks'
+          ? '  running sanity checks...'
+          : undefined;
     case 'warning':
       return `WARNING [${e.warning.code}] ${e.warning.message}`;
     case 'log':
@@ -47,7 +53,9 @@ export function attachOutput(emitter: Emitter, mode: Mode): void {
       if (process.connected) process.send!(e);
     });
   } else if (mode === 'json') {
-    emitter.addSink((e) => { if (!outputClosed('stdout')) process.stdout.write(`${JSON.stringify(e)}\n`); });
+    emitter.addSink((e) => {
+      if (!outputClosed('stdout')) process.stdout.write(`${JSON.stringify(e)}\n`);
+    });
   } else {
     const tty = !!process.stderr.isTTY;
     emitter.addSink((e) => {

@@ -13,7 +13,11 @@ function watch(name: 'stdout' | 'stderr'): void {
     closed[name] = true;
     if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') {
       // Not a closed reader, but the stream is unusable all the same: stop as well.
-      try { if (name === 'stdout' && !closed.stderr) process.stderr.write(`robustlab: ${name} failed (${err.code ?? err.message}); stopping\n`); } catch { /* nowhere to say it */ }
+      try {
+        if (name === 'stdout' && !closed.stderr) process.stderr.write(`robustlab: ${name} failed (${err.code ?? err.message}); stopping\n`);
+      } catch {
+        /* nowhere to say it */
+      }
     }
     for (const l of listeners.splice(0)) l();
   });

@@ -3,7 +3,22 @@
 // folder is written. This process loads no TensorFlow: its points do, each in its own engine.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DATA_NAMES, engineCommand, parseTarget, parseWith, pct, PROTOCOL_VERSION, sweepMessage, targetText, type Experiment, type Method, type SweepMessage, type SweepMessageBody, type SweepPointInfo, type SweepTarget } from '../../protocol';
+import {
+  DATA_NAMES,
+  engineCommand,
+  parseTarget,
+  parseWith,
+  pct,
+  PROTOCOL_VERSION,
+  sweepMessage,
+  targetText,
+  type Experiment,
+  type Method,
+  type SweepMessage,
+  type SweepMessageBody,
+  type SweepPointInfo,
+  type SweepTarget,
+} from '../../protocol';
 import { BadInputError, UsageError } from '../errors';
 import { readExperimentFile, resolveTrainSettings } from '../jobs/settings';
 import { isBuiltin } from '../models/builtins';
@@ -26,8 +41,23 @@ export const SWEEP_USAGE = `  robustlab sweep EXPERIMENT.advtrain.json [--method
 export const SWEEP_EXIT = { ok: 0, badInput: 2, internal: 3, pointsFailed: 4, stopped: 130 } as const;
 
 const FLAGS: Record<string, FlagType> = {
-  method: 'list', lambda: 'numlist', eps: 'numlist', beta: 'numlist', seed: 'numlist', parallel: 'int', target: 'string',
-  epochs: 'int', 'train-size': 'int', 'test-size': 'int', 'runs-dir': 'string', 'sweeps-dir': 'string', resume: 'string', report: 'string', 'dry-run': 'bool', json: 'bool', help: 'bool',
+  method: 'list',
+  lambda: 'numlist',
+  eps: 'numlist',
+  beta: 'numlist',
+  seed: 'numlist',
+  parallel: 'int',
+  target: 'string',
+  epochs: 'int',
+  'train-size': 'int',
+  'test-size': 'int',
+  'runs-dir': 'string',
+  'sweeps-dir': 'string',
+  resume: 'string',
+  report: 'string',
+  'dry-run': 'bool',
+  json: 'bool',
+  help: 'bool',
 };
 
 type Mode = 'ipc' | 'json' | 'human';
@@ -49,7 +79,8 @@ function cliAxes(f: Record<string, unknown>): SweepAxes {
 function checkSources(exp: Experiment, file: string): void {
   const rel = (p: string) => path.resolve(path.dirname(file), p);
   if (exp.model && !isBuiltin(exp.model) && !fs.existsSync(rel(exp.model))) throw new BadInputError(`model '${exp.model}' is neither a built-in model nor a file (looked for ${rel(exp.model)})`, file);
-  if (exp.data && !(DATA_NAMES as readonly string[]).includes(exp.data) && !fs.existsSync(rel(exp.data))) throw new BadInputError(`data '${exp.data}' is neither a known data set (${DATA_NAMES.join(', ')}) nor a folder`, file);
+  if (exp.data && !(DATA_NAMES as readonly string[]).includes(exp.data) && !fs.existsSync(rel(exp.data)))
+    throw new BadInputError(`data '${exp.data}' is neither a known data set (${DATA_NAMES.join(', ')}) nor a folder`, file);
 }
 
 function queuePoints(manifest: SweepManifest): QueuePoint[] {
@@ -64,7 +95,10 @@ const fmtEta = (sec: number | undefined) => {
 
 export async function sweepCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, FLAGS);
-  if (flags.help) { process.stdout.write(`usage:\n${SWEEP_USAGE}\n`); return SWEEP_EXIT.ok; }
+  if (flags.help) {
+    process.stdout.write(`usage:\n${SWEEP_USAGE}\n`);
+    return SWEEP_EXIT.ok;
+  }
   const mode: Mode = typeof process.send === 'function' && process.connected ? 'ipc' : flags.json ? 'json' : 'human';
   const tty = mode === 'human' && !!process.stderr.isTTY;
   let target: SweepTarget | undefined;
@@ -80,7 +114,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     const manifest = readManifest(dir);
     const points = storedSnapshot(manifest, dir);
     const outputs = writeSweepOutputs(dir, manifest, points, { finished: true });
-    process.stdout.write(`${textTable(sweepTable(outputs.rows, points))}\n\n${outputs.recommendation ? `recommended (${targetText(manifest.target)}): ${outputs.recommendation.label}: ${outputs.recommendation.reason}` : `no recommendation: ${outputs.noRecommendation}`}\nreport: ${outputs.report}\n`);
+    process.stdout.write(
+      `${textTable(sweepTable(outputs.rows, points))}\n\n${outputs.recommendation ? `recommended (${targetText(manifest.target)}): ${outputs.recommendation.label}: ${outputs.recommendation.reason}` : `no recommendation: ${outputs.noRecommendation}`}\nreport: ${outputs.report}\n`,
+    );
     return SWEEP_EXIT.ok;
   }
   let dir: string;
@@ -89,7 +125,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   let requested = flags.parallel as number | undefined;
   if (flags.resume !== undefined) {
     if (positionals.length) throw new UsageError('sweep --resume takes the sweep folder only (its experiment is in sweep.json)');
-    for (const k of ['method', 'lambda', 'eps', 'beta', 'seed', 'target', 'epochs', 'train-size', 'test-size']) if (flags[k] !== undefined) throw new UsageError(`--${k} cannot change a sweep being resumed: start a new sweep`);
+    for (const k of ['method', 'lambda', 'eps', 'beta', 'seed', 'target', 'epochs', 'train-size', 'test-size'])
+      if (flags[k] !== undefined) throw new UsageError(`--${k} cannot change a sweep being resumed: start a new sweep`);
     dir = path.resolve(flags.resume as string);
     manifest = readManifest(dir);
     resumed = true;
@@ -122,14 +159,26 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   let lastLine = '';
   let ended = -1;
   const out = (m: SweepMessage) => {
-    if (mode === 'ipc') { if (process.connected) process.send!(m); return; }
-    if (mode === 'json') { process.stdout.write(`${JSON.stringify(m)}\n`); return; }
+    if (mode === 'ipc') {
+      if (process.connected) process.send!(m);
+      return;
+    }
+    if (mode === 'json') {
+      process.stdout.write(`${JSON.stringify(m)}\n`);
+      return;
+    }
     const line = humanLine(m, manifest);
     if (line === undefined) return;
     if (line.startsWith('\r')) {
-      if (tty) { process.stderr.write(`${line}\x1b[K`); lastLine = line; }
+      if (tty) {
+        process.stderr.write(`${line}\x1b[K`);
+        lastLine = line;
+      }
       // Without a terminal: the overall progress once per point that ends.
-      else if (m.type === 'sweep-progress' && m.completed + m.failed + m.stopped !== ended) { ended = m.completed + m.failed + m.stopped; process.stderr.write(`${line.slice(1)}\n`); }
+      else if (m.type === 'sweep-progress' && m.completed + m.failed + m.stopped !== ended) {
+        ended = m.completed + m.failed + m.stopped;
+        process.stderr.write(`${line.slice(1)}\n`);
+      }
       return;
     }
     process.stderr.write(`${tty && lastLine ? '\r\x1b[K' : ''}${line}\n`);
@@ -143,30 +192,75 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   };
   let snapshot: () => SweepPointInfo[] = () => [];
   const queue = new SweepQueue({
-    sweepId: manifest.sweepId, sweepDir: dir, points, parallel: plan.parallel, env: plan.env, enginePath: process.env.ROBUSTLAB_ENGINE_SCRIPT || process.argv[1],
-    cwd: process.cwd(), emit,
-    onPointEnd: () => { try { writeSweepOutputs(dir, manifest, snapshot()); } catch (err) { emit({ type: 'log', level: 'warn', message: `could not rewrite the sweep report: ${(err as Error).message}` }); } },
+    sweepId: manifest.sweepId,
+    sweepDir: dir,
+    points,
+    parallel: plan.parallel,
+    env: plan.env,
+    enginePath: process.env.ROBUSTLAB_ENGINE_SCRIPT || process.argv[1],
+    cwd: process.cwd(),
+    emit,
+    onPointEnd: () => {
+      try {
+        writeSweepOutputs(dir, manifest, snapshot());
+      } catch (err) {
+        emit({ type: 'log', level: 'warn', message: `could not rewrite the sweep report: ${(err as Error).message}` });
+      }
+    },
   });
   snapshot = () => queue.snapshot();
   // Ctrl-C reaches the engines too (same process group); stop also tells them over IPC. Twice: leave now.
   let signals = 0;
   const onSignal = () => {
-    if (++signals > 1) { process.stderr.write('\nstopping now; the points stop by themselves and `robustlab sweep --resume` continues them\n'); process.exit(SWEEP_EXIT.stopped); }
+    if (++signals > 1) {
+      process.stderr.write('\nstopping now; the points stop by themselves and `robustlab sweep --resume` continues them\n');
+      process.exit(SWEEP_EXIT.stopped);
+    }
     queue.stop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('message', (msg: unknown) => { const c = parseWith(engineCommand, msg, 'command'); if (c.ok && c.value.type === 'stop') queue.stop(); });
+  process.on('message', (msg: unknown) => {
+    const c = parseWith(engineCommand, msg, 'command');
+    if (c.ok && c.value.type === 'stop') queue.stop();
+  });
   process.on('disconnect', () => queue.stop());
   try {
-    emit({ type: 'sweep-started', sweepId: manifest.sweepId, sweepDir: dir, experiment: manifest.experiment, total: points.length, parallel: plan.parallel, threadsPerProcess: plan.threads, resumed, points: queue.snapshot(), resources: plan.text });
+    emit({
+      type: 'sweep-started',
+      sweepId: manifest.sweepId,
+      sweepDir: dir,
+      experiment: manifest.experiment,
+      total: points.length,
+      parallel: plan.parallel,
+      threadsPerProcess: plan.threads,
+      resumed,
+      points: queue.snapshot(),
+      resources: plan.text,
+    });
     const result = await queue.run();
     const outputs = writeSweepOutputs(dir, manifest, queue.snapshot(), { finished: true, elapsedSec: result.elapsedSec });
-    emit({ type: 'sweep-finished', sweepId: manifest.sweepId, sweepDir: dir, status: result.status, total: result.total, completed: result.completed, failed: result.failed, stopped: result.stopped + result.pending,
-      elapsedSec: result.elapsedSec, report: outputs.report, ...(outputs.recommendation ? { recommendation: outputs.recommendation } : {}), ...(outputs.noRecommendation ? { noRecommendation: outputs.noRecommendation } : {}) });
+    emit({
+      type: 'sweep-finished',
+      sweepId: manifest.sweepId,
+      sweepDir: dir,
+      status: result.status,
+      total: result.total,
+      completed: result.completed,
+      failed: result.failed,
+      stopped: result.stopped + result.pending,
+      elapsedSec: result.elapsedSec,
+      report: outputs.report,
+      ...(outputs.recommendation ? { recommendation: outputs.recommendation } : {}),
+      ...(outputs.noRecommendation ? { noRecommendation: outputs.noRecommendation } : {}),
+    });
     if (mode === 'human') {
       process.stdout.write(`\n${textTable(sweepTable(outputs.rows, queue.snapshot()))}\n\n`);
-      process.stdout.write(outputs.recommendation ? `recommended (${targetText(manifest.target)}): ${outputs.recommendation.label}: ${outputs.recommendation.reason}\n  saved as ${outputs.recommendation.experimentFile}\n` : `no recommendation: ${outputs.noRecommendation}\n`);
+      process.stdout.write(
+        outputs.recommendation
+          ? `recommended (${targetText(manifest.target)}): ${outputs.recommendation.label}: ${outputs.recommendation.reason}\n  saved as ${outputs.recommendation.experimentFile}\n`
+          : `no recommendation: ${outputs.noRecommendation}\n`,
+      );
       process.stdout.write(`\nsweep folder: ${dir}\nreport: ${outputs.report}\n${result.status === 'completed' ? '' : `continue it: robustlab sweep --resume ${dir}\n`}`);
     }
     return result.status === 'completed' ? SWEEP_EXIT.ok : result.status === 'stopped' ? SWEEP_EXIT.stopped : SWEEP_EXIT.pointsFailed;
@@ -210,7 +304,9 @@ function readSummaryQuick(runDir: string): { clean: number; worst: number; eps: 
     const s = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as { cleanAccuracy: number; eps?: number; worstCase: { eps: number; accuracy: number }[] };
     const w = s.worstCase.find((x) => x.eps === s.eps) ?? s.worstCase.at(-1);
     return w ? { clean: s.cleanAccuracy, worst: w.accuracy, eps: w.eps } : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every point's state as its run folder tells it (no sweep process running). */

@@ -66,6 +66,7 @@ export const RESUME_FLAGS = ['resume', 'json'] as const;
 export function checkResumeFlags(args: ParsedArgs): void {
   if (args.flags.resume === undefined) return;
   const extra = Object.keys(args.flags).filter((k) => !(RESUME_FLAGS as readonly string[]).includes(k));
-  if (args.positionals.length) throw new UsageError(`--resume continues a run with its stored settings; it takes no ${args.positionals.length > 1 ? 'arguments' : `argument ('${args.positionals[0]}')`}`);
+  if (args.positionals.length)
+    throw new UsageError(`--resume continues a run with its stored settings; it takes no ${args.positionals.length > 1 ? 'arguments' : `argument ('${args.positionals[0]}')`}`);
   if (extra.length) throw new UsageError(`--resume continues a run with its stored settings; ${extra.map((k) => `--${k}`).join(', ')} cannot be combined with it (only --json can)`);
 }

@@ -61,7 +61,13 @@ export function klPerExample(g: Graph, logitsP: Sym, logitsQ: Sym): Sym {
 
 /** Fraction of correct predictions, as objectives/losses.ts's accuracy. */
 export function accuracy(g: Graph, logits: Sym, labels: Sym): Sym {
-  return g.op1('Mean', [cast(g, equal(g, argMax(g, logits, 1), labels), 'float32'), g.constant([0], 'int32')], { T: { type: 'float32' }, Tidx: { type: 'int32' }, keep_dims: { b: false } }, { shape: [], dtype: 'float32' }, 'none');
+  return g.op1(
+    'Mean',
+    [cast(g, equal(g, argMax(g, logits, 1), labels), 'float32'), g.constant([0], 'int32')],
+    { T: { type: 'float32' }, Tidx: { type: 'int32' }, keep_dims: { b: false } },
+    { shape: [], dtype: 'float32' },
+    'none',
+  );
 }
 
 /** 1 where the prediction differs from the labels (untargeted) or equals them (targeted). */

@@ -25,7 +25,9 @@ function ready(ctx: AttackContext): Ready | undefined {
   const c = compiledPlan(ctx.tf, ctx.model);
   if (!c) return undefined;
   return {
-    tf: ctx.tf, plan: c.plan, topology: c.topology,
+    tf: ctx.tf,
+    plan: c.plan,
+    topology: c.topology,
     weights: () => Object.fromEntries(c.plan.weights.map((v, i) => [`w${i}`, v.read() as TF.Tensor])),
   };
 }
@@ -74,7 +76,16 @@ export function blocks(steps: number): number[] {
 }
 
 /** PGD/BIM iterations from `start` (consumed: the caller no longer owns it). */
-export async function compiledPgdLoop(ctx: AttackContext, x: TF.Tensor4D, start: TF.Tensor4D, labels: TF.Tensor1D, sign: 1 | -1, threat: ThreatModel, steps: number, stepSize: number): Promise<TF.Tensor4D | undefined> {
+export async function compiledPgdLoop(
+  ctx: AttackContext,
+  x: TF.Tensor4D,
+  start: TF.Tensor4D,
+  labels: TF.Tensor1D,
+  sign: 1 | -1,
+  threat: ThreatModel,
+  steps: number,
+  stepSize: number,
+): Promise<TF.Tensor4D | undefined> {
   const r = ready(ctx);
   if (!r) return undefined;
   const s = shapeOf(x);
@@ -93,7 +104,17 @@ export async function compiledPgdLoop(ctx: AttackContext, x: TF.Tensor4D, start:
 }
 
 /** MI-FGSM iterations from `start` (consumed). */
-export async function compiledMiFgsmLoop(ctx: AttackContext, x: TF.Tensor4D, start: TF.Tensor4D, labels: TF.Tensor1D, sign: 1 | -1, threat: ThreatModel, steps: number, alpha: number, decay: number): Promise<TF.Tensor4D | undefined> {
+export async function compiledMiFgsmLoop(
+  ctx: AttackContext,
+  x: TF.Tensor4D,
+  start: TF.Tensor4D,
+  labels: TF.Tensor1D,
+  sign: 1 | -1,
+  threat: ThreatModel,
+  steps: number,
+  alpha: number,
+  decay: number,
+): Promise<TF.Tensor4D | undefined> {
   const r = ready(ctx);
   if (!r) return undefined;
   const s = shapeOf(x);
@@ -120,7 +141,15 @@ export interface ApgdCompiled {
 }
 
 /** APGD's start and iteration graphs for this batch, or undefined on the eager path. */
-export async function compiledApgd(ctx: AttackContext, x: TF.Tensor4D, y: TF.Tensor1D, threat: ThreatModel, loss: LossKind, targets?: TF.Tensor1D, anyMisclassification = false): Promise<ApgdCompiled | undefined> {
+export async function compiledApgd(
+  ctx: AttackContext,
+  x: TF.Tensor4D,
+  y: TF.Tensor1D,
+  threat: ThreatModel,
+  loss: LossKind,
+  targets?: TF.Tensor1D,
+  anyMisclassification = false,
+): Promise<ApgdCompiled | undefined> {
   const r = ready(ctx);
   if (!r) return undefined;
   const s = shapeOf(x);

@@ -77,7 +77,10 @@ export function compiledGraph(tf: Tf, key: string, what: string, build: () => Gr
   while (entries.size > MAX_ENTRIES) {
     const [oldest, p] = entries.entries().next().value as [string, Promise<CompiledGraph>];
     entries.delete(oldest);
-    p.then((cg) => cg.dispose(), () => undefined);
+    p.then(
+      (cg) => cg.dispose(),
+      () => undefined,
+    );
   }
   return made;
 }

@@ -51,7 +51,7 @@ export function executionFor(tf: Tf, model: Classifier): ExecutionChoice {
   if (typeof (tf as unknown as { node?: { loadSavedModel?: unknown } }).node?.loadSavedModel !== 'function') return { path: 'eager', reason: 'no tfjs-node SavedModel loader' };
   if (!model.layers) return { path: 'eager', reason: 'a Graph model (compiled steps need a Layers model)' };
   const layers = layersForward(model);
-  if (!layers) return { path: 'eager', reason: 'a classifier whose logits are not its Layers model\'s own forward pass' };
+  if (!layers) return { path: 'eager', reason: "a classifier whose logits are not its Layers model's own forward pass" };
   const p = planFor(layers);
   return p.plan ? { path: 'compiled' } : { path: 'eager', reason: p.reason };
 }

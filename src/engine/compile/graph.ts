@@ -6,15 +6,7 @@ export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'uint8'
 /** TensorFlow's DataType enum values (types.proto). */
 export const TF_DTYPE: Record<DType, number> = { float32: 1, float64: 2, int32: 3, uint8: 4, int64: 9, bool: 10 };
 
-export type AttrValue =
-  | { type: DType }
-  | { i: number }
-  | { f: number }
-  | { b: boolean }
-  | { s: string }
-  | { ints: number[] }
-  | { shape: number[] }
-  | { tensor: ConstTensor };
+export type AttrValue = { type: DType } | { i: number } | { f: number } | { b: boolean } | { s: string } | { ints: number[] } | { shape: number[] } | { tensor: ConstTensor };
 
 export interface ConstTensor {
   dtype: DType;
@@ -72,7 +64,8 @@ export class Graph {
     let name = base;
     if (this.names.has(name)) {
       let n = this.counter.get(base) ?? 0;
-      do name = `${base}_${++n}`; while (this.names.has(name));
+      do name = `${base}_${++n}`;
+      while (this.names.has(name));
       this.counter.set(base, n);
     }
     this.names.add(name);

@@ -60,16 +60,26 @@ const ACTIVATIONS = new Set(['linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid'
 
 function applyActivation(g: Graph, x: Sym, name: string): Sym {
   switch (name) {
-    case 'linear': return x;
-    case 'relu': return nn.relu(g, x);
-    case 'relu6': return nn.relu6(g, x);
-    case 'elu': return nn.elu(g, x);
-    case 'selu': return nn.selu(g, x);
-    case 'sigmoid': return nn.sigmoid(g, x);
-    case 'tanh': return nn.tanh(g, x);
-    case 'softplus': return nn.softplus(g, x);
-    case 'swish': return mul(g, x, nn.sigmoid(g, x));
-    default: throw new UnsupportedModel(`activation '${name}'`);
+    case 'linear':
+      return x;
+    case 'relu':
+      return nn.relu(g, x);
+    case 'relu6':
+      return nn.relu6(g, x);
+    case 'elu':
+      return nn.elu(g, x);
+    case 'selu':
+      return nn.selu(g, x);
+    case 'sigmoid':
+      return nn.sigmoid(g, x);
+    case 'tanh':
+      return nn.tanh(g, x);
+    case 'softplus':
+      return nn.softplus(g, x);
+    case 'swish':
+      return mul(g, x, nn.sigmoid(g, x));
+    default:
+      throw new UnsupportedModel(`activation '${name}'`);
   }
 }
 
@@ -97,8 +107,27 @@ function checkLayer(layer: LayerLike, rankIn: number): void {
   if (cls === 'Concatenate' && Number(c.axis ?? -1) !== -1 && Number(c.axis) !== rankIn - 1) throw new UnsupportedModel(`Concatenate '${layer.name}' on axis ${String(c.axis)}`);
 }
 
-const SUPPORTED = new Set(['InputLayer', 'Conv2D', 'Dense', 'Flatten', 'Reshape', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
-  'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'BatchNormalization', 'Dropout', 'Add', 'Concatenate', 'ZeroPadding2D', 'Rescaling']);
+const SUPPORTED = new Set([
+  'InputLayer',
+  'Conv2D',
+  'Dense',
+  'Flatten',
+  'Reshape',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'BatchNormalization',
+  'Dropout',
+  'Add',
+  'Concatenate',
+  'ZeroPadding2D',
+  'Rescaling',
+]);
 
 /** One layer applied to its inputs; `w` maps the layer's weight names (kernel, bias, gamma...) to state slots. */
 function applyLayer(g: Graph, layer: LayerLike, xs: Sym[], w: Record<string, number>, state: Sym[], o: ForwardOptions): Sym {
@@ -106,7 +135,8 @@ function applyLayer(g: Graph, layer: LayerLike, xs: Sym[], w: Record<string, num
   const x = xs[0];
   const get = (k: string) => (w[k] === undefined ? undefined : state[w[k]]);
   switch (layer.getClassName()) {
-    case 'InputLayer': return x;
+    case 'InputLayer':
+      return x;
     case 'Conv2D': {
       let y = nn.conv2d(g, x, get('kernel')!, { strides: pair(c.strides, 1), padding: padding(c.padding) });
       if (get('bias')) y = nn.biasAdd(g, y, get('bias')!);
@@ -117,24 +147,32 @@ function applyLayer(g: Graph, layer: LayerLike, xs: Sym[], w: Record<string, num
       if (get('bias')) y = nn.biasAdd(g, y, get('bias')!);
       return applyActivation(g, y, String(c.activation ?? 'linear'));
     }
-    case 'Flatten': return reshape(g, x, [x.shape[0], -1]);
-    case 'Reshape': return reshape(g, x, [x.shape[0], ...(c.targetShape as number[])]);
+    case 'Flatten':
+      return reshape(g, x, [x.shape[0], -1]);
+    case 'Reshape':
+      return reshape(g, x, [x.shape[0], ...(c.targetShape as number[])]);
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
       const size = pair(c.poolSize, 2);
       const opts = { size, strides: c.strides == null ? size : pair(c.strides, 1), padding: padding(c.padding) };
       return layer.getClassName() === 'MaxPooling2D' ? nn.maxPool(g, x, opts) : nn.avgPool(g, x, opts);
     }
-    case 'GlobalAveragePooling2D': return nn.globalAvgPool(g, x);
-    case 'GlobalMaxPooling2D': return max(g, x, [1, 2], false);
-    case 'Activation': return applyActivation(g, x, String(c.activation));
+    case 'GlobalAveragePooling2D':
+      return nn.globalAvgPool(g, x);
+    case 'GlobalMaxPooling2D':
+      return max(g, x, [1, 2], false);
+    case 'Activation':
+      return applyActivation(g, x, String(c.activation));
     case 'ReLU': {
       if (c.maxValue != null) throw new UnsupportedModel(`ReLU '${layer.name}' with maxValue`);
       return nn.relu(g, x);
     }
-    case 'LeakyReLU': return nn.leakyRelu(g, x, Number(c.alpha ?? 0.3));
-    case 'ELU': return nn.elu(g, x);
-    case 'Rescaling': return add(g, mul(g, x, Number(c.scale)), Number(c.offset ?? 0));
+    case 'LeakyReLU':
+      return nn.leakyRelu(g, x, Number(c.alpha ?? 0.3));
+    case 'ELU':
+      return nn.elu(g, x);
+    case 'Rescaling':
+      return add(g, mul(g, x, Number(c.scale)), Number(c.offset ?? 0));
     case 'ZeroPadding2D': {
       const p = c.padding as [[number, number], [number, number]];
       return pad(g, x, [[0, 0], p[0], p[1], [0, 0]]);
@@ -145,8 +183,10 @@ function applyLayer(g: Graph, layer: LayerLike, xs: Sym[], w: Record<string, num
       if (!o.dropoutSeed) throw new Error('training-mode dropout needs a seed');
       return nn.dropout(g, x, rate, o.dropoutSeed);
     }
-    case 'Add': return addN(g, xs);
-    case 'Concatenate': return concat(g, xs, -1);
+    case 'Add':
+      return addN(g, xs);
+    case 'Concatenate':
+      return concat(g, xs, -1);
     case 'BatchNormalization': {
       const params = { gamma: get('gamma'), beta: get('beta'), movingMean: get('moving_mean')!, movingVar: get('moving_variance')!, epsilon: Number(c.epsilon ?? 1e-3) };
       if (!o.training) return nn.batchNormInference(g, x, params);
@@ -156,7 +196,8 @@ function applyLayer(g: Graph, layer: LayerLike, xs: Sym[], w: Record<string, num
       state[w.moving_variance] = nn.movingAverage(g, params.movingVar, r.variance, momentum);
       return r.y;
     }
-    default: throw new UnsupportedModel(`layer ${layer.getClassName()} '${layer.name}'`);
+    default:
+      throw new UnsupportedModel(`layer ${layer.getClassName()} '${layer.name}'`);
   }
 }
 

@@ -24,8 +24,10 @@ export function matMul(g: Graph, a: Sym, b: Sym, transposeA = false, transposeB 
 }
 
 export function biasAdd(g: Graph, x: Sym, bias: Sym): Sym {
-  return g.op1('BiasAdd', [x, bias], { T: T(x.dtype), data_format: { s: 'NHWC' } }, { shape: x.shape, dtype: x.dtype },
-    (g2, [dy]) => [dy, g2.op1('BiasAddGrad', [dy!], { T: T(x.dtype), data_format: { s: 'NHWC' } }, { shape: bias.shape, dtype: bias.dtype })]);
+  return g.op1('BiasAdd', [x, bias], { T: T(x.dtype), data_format: { s: 'NHWC' } }, { shape: x.shape, dtype: x.dtype }, (g2, [dy]) => [
+    dy,
+    g2.op1('BiasAddGrad', [dy!], { T: T(x.dtype), data_format: { s: 'NHWC' } }, { shape: bias.shape, dtype: bias.dtype }),
+  ]);
 }
 
 export interface Conv2DOpts {
@@ -38,8 +40,12 @@ export function conv2d(g: Graph, x: Sym, kernel: Sym, o: Conv2DOpts): Sym {
   const [n, h, w] = x.shape;
   const [kh, kw, , f] = kernel.shape;
   const attrs: Record<string, AttrValue> = {
-    T: T(x.dtype), strides: { ints: [1, o.strides[0], o.strides[1], 1] }, padding: { s: o.padding },
-    data_format: { s: 'NHWC' }, dilations: { ints: [1, 1, 1, 1] }, use_cudnn_on_gpu: { b: true },
+    T: T(x.dtype),
+    strides: { ints: [1, o.strides[0], o.strides[1], 1] },
+    padding: { s: o.padding },
+    data_format: { s: 'NHWC' },
+    dilations: { ints: [1, 1, 1, 1] },
+    use_cudnn_on_gpu: { b: true },
   };
   const shape = [n, outSize(h, kh, o.strides[0], o.padding), outSize(w, kw, o.strides[1], o.padding), f];
   return g.op1('Conv2D', [x, kernel], attrs, { shape, dtype: x.dtype }, (g2, [dy]) => [
@@ -65,22 +71,20 @@ function poolShape(x: Sym, o: PoolOpts): number[] {
 
 export function maxPool(g: Graph, x: Sym, o: PoolOpts): Sym {
   const attrs = poolAttrs(x, o);
-  return g.op1('MaxPool', [x], attrs, { shape: poolShape(x, o), dtype: x.dtype },
-    (g2, [dy], _i, [y]) => [g2.op1('MaxPoolGrad', [x, y, dy!], attrs, { shape: x.shape, dtype: x.dtype })]);
+  return g.op1('MaxPool', [x], attrs, { shape: poolShape(x, o), dtype: x.dtype }, (g2, [dy], _i, [y]) => [g2.op1('MaxPoolGrad', [x, y, dy!], attrs, { shape: x.shape, dtype: x.dtype })]);
 }
 
 export function avgPool(g: Graph, x: Sym, o: PoolOpts): Sym {
   const attrs = poolAttrs(x, o);
-  return g.op1('AvgPool', [x], attrs, { shape: poolShape(x, o), dtype: x.dtype },
-    (g2, [dy]) => [g2.op1('AvgPoolGrad', [g2.constant([...x.shape], 'int32'), dy!], attrs, { shape: x.shape, dtype: x.dtype })]);
+  return g.op1('AvgPool', [x], attrs, { shape: poolShape(x, o), dtype: x.dtype }, (g2, [dy]) => [
+    g2.op1('AvgPoolGrad', [g2.constant([...x.shape], 'int32'), dy!], attrs, { shape: x.shape, dtype: x.dtype }),
+  ]);
 }
 
 /** An activation whose TF gradient kernel takes (dy, features) — or (dy, outputs) when fromOutput. */
 function activation(g: Graph, op: string, gradOp: string, x: Sym, fromOutput = false, extra: Record<string, AttrValue> = {}): Sym {
   const attrs = { T: T(x.dtype), ...extra };
-  return g.op1(op, [x], attrs, { shape: x.shape, dtype: x.dtype }, (g2, [dy], _i, [y]) => [
-    g2.op1(gradOp, [dy!, fromOutput ? y : x], attrs, { shape: x.shape, dtype: x.dtype }),
-  ]);
+  return g.op1(op, [x], attrs, { shape: x.shape, dtype: x.dtype }, (g2, [dy], _i, [y]) => [g2.op1(gradOp, [dy!, fromOutput ? y : x], attrs, { shape: x.shape, dtype: x.dtype })]);
 }
 
 export const relu = (g: Graph, x: Sym): Sym => activation(g, 'Relu', 'ReluGrad', x);
@@ -92,28 +96,32 @@ export const leakyRelu = (g: Graph, x: Sym, alpha: number): Sym => activation(g,
 
 /** Sigmoid and tanh: TF's grad kernels take (y, dy). */
 function yActivation(g: Graph, op: string, gradOp: string, x: Sym): Sym {
-  return g.op1(op, [x], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype },
-    (g2, [dy], _i, [y]) => [g2.op1(gradOp, [y, dy!], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype })]);
+  return g.op1(op, [x], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype }, (g2, [dy], _i, [y]) => [g2.op1(gradOp, [y, dy!], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype })]);
 }
 
 export const sigmoid = (g: Graph, x: Sym): Sym => yActivation(g, 'Sigmoid', 'SigmoidGrad', x);
 export const tanh = (g: Graph, x: Sym): Sym => yActivation(g, 'Tanh', 'TanhGrad', x);
 
 export function logSoftmax(g: Graph, x: Sym): Sym {
-  return g.op1('LogSoftmax', [x], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype },
-    (g2, [dy], _i, [y]) => [sub(g2, dy!, mul(g2, exp(g2, y), sum(g2, dy!, -1, true)))]);
+  return g.op1('LogSoftmax', [x], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype }, (g2, [dy], _i, [y]) => [sub(g2, dy!, mul(g2, exp(g2, y), sum(g2, dy!, -1, true)))]);
 }
 
 export function softmax(g: Graph, x: Sym): Sym {
-  return g.op1('Softmax', [x], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype },
-    (g2, [dy], _i, [y]) => [mul(g2, sub(g2, dy!, sum(g2, mul(g2, dy!, y), -1, true)), y)]);
+  return g.op1('Softmax', [x], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype }, (g2, [dy], _i, [y]) => [mul(g2, sub(g2, dy!, sum(g2, mul(g2, dy!, y), -1, true)), y)]);
 }
 
 /** Per-example cross-entropy [N] of logits [N,K] against int32 labels [N], fused (one kernel). */
 export function sparseCrossEntropy(g: Graph, logits: Sym, labels: Sym): Sym {
-  const [loss] = g.op('SparseSoftmaxCrossEntropyWithLogits', [logits, labels], { T: T(logits.dtype), Tlabels: T(labels.dtype) },
-    [{ shape: [logits.shape[0]], dtype: logits.dtype }, { shape: logits.shape, dtype: logits.dtype }],
-    (g2, [dLoss], _i, [, backprop]) => [dLoss ? mul(g2, backprop, reshape(g2, dLoss, [logits.shape[0], 1])) : undefined, undefined]);
+  const [loss] = g.op(
+    'SparseSoftmaxCrossEntropyWithLogits',
+    [logits, labels],
+    { T: T(logits.dtype), Tlabels: T(labels.dtype) },
+    [
+      { shape: [logits.shape[0]], dtype: logits.dtype },
+      { shape: logits.shape, dtype: logits.dtype },
+    ],
+    (g2, [dLoss], _i, [, backprop]) => [dLoss ? mul(g2, backprop, reshape(g2, dLoss, [logits.shape[0], 1])) : undefined, undefined],
+  );
   return loss;
 }
 
@@ -149,13 +157,23 @@ export function batchNormTraining(g: Graph, x: Sym, p: BatchNormParams): { y: Sy
   const beta = p.beta ?? g.constant(new Float32Array(c), 'float32', [c]);
   const attrs: Record<string, AttrValue> = { T: T('float32'), U: T('float32'), epsilon: { f: p.epsilon }, exponential_avg_factor: { f: 1 }, data_format: { s: 'NHWC' }, is_training: { b: true } };
   const vec = { shape: [c], dtype: 'float32' as const };
-  const outs = g.op('FusedBatchNormV3', [x4, gamma, beta, p.movingMean, p.movingVar], attrs, [{ shape: x4.shape, dtype: 'float32' }, vec, vec, vec, vec, { shape: [0], dtype: 'float32' }],
+  const outs = g.op(
+    'FusedBatchNormV3',
+    [x4, gamma, beta, p.movingMean, p.movingVar],
+    attrs,
+    [{ shape: x4.shape, dtype: 'float32' }, vec, vec, vec, vec, { shape: [0], dtype: 'float32' }],
     (g2, [dy], inputs, o) => {
       const gradAttrs = { T: T('float32'), U: T('float32'), epsilon: { f: p.epsilon }, data_format: { s: 'NHWC' }, is_training: { b: true } };
-      const [dx, dGamma, dBeta] = g2.op('FusedBatchNormGradV3', [dy!, inputs[0], inputs[1], o[3], o[4], o[5]], gradAttrs,
-        [{ shape: x4.shape, dtype: 'float32' }, vec, vec, { shape: [0], dtype: 'float32' }, { shape: [0], dtype: 'float32' }]);
+      const [dx, dGamma, dBeta] = g2.op('FusedBatchNormGradV3', [dy!, inputs[0], inputs[1], o[3], o[4], o[5]], gradAttrs, [
+        { shape: x4.shape, dtype: 'float32' },
+        vec,
+        vec,
+        { shape: [0], dtype: 'float32' },
+        { shape: [0], dtype: 'float32' },
+      ]);
       return [dx, p.gamma ? dGamma : undefined, p.beta ? dBeta : undefined, undefined, undefined];
-    });
+    },
+  );
   const y = x.shape.length === 4 ? outs[0] : reshape(g, outs[0], x.shape);
   // FusedBatchNormV3 reports the unbiased (n/(n-1)) batch variance; tfjs's moving average uses the biased one.
   const variance = n > 1 ? mul(g, outs[2], (n - 1) / n) : outs[2];

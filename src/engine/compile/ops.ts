@@ -88,15 +88,13 @@ export const identity = (g: Graph, x: Sym, name?: string): Sym => g.op1('Identit
 export const stopGradient = (g: Graph, x: Sym): Sym => unary(g, 'StopGradient', x, 'none');
 
 export function pow(g: Graph, x: Sym, p: number): Sym {
-  return g.op1('Pow', [x, g.constant(p, x.dtype)], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype },
-    (g2, [dy], [a]) => [mul(g2, dy!, mul(g2, pow(g2, a, p - 1), p)), undefined]);
+  return g.op1('Pow', [x, g.constant(p, x.dtype)], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype }, (g2, [dy], [a]) => [mul(g2, dy!, mul(g2, pow(g2, a, p - 1), p)), undefined]);
 }
 
 export function cast(g: Graph, x: Sym, dtype: DType): Sym {
   if (x.dtype === dtype) return x;
   const differentiable = (x.dtype === 'float32' || x.dtype === 'float64') && (dtype === 'float32' || dtype === 'float64');
-  return g.op1('Cast', [x], { SrcT: T(x.dtype), DstT: T(dtype), Truncate: { b: false } }, { shape: x.shape, dtype },
-    differentiable ? (g2, [dy]) => [cast(g2, dy!, x.dtype)] : 'none');
+  return g.op1('Cast', [x], { SrcT: T(x.dtype), DstT: T(dtype), Truncate: { b: false } }, { shape: x.shape, dtype }, differentiable ? (g2, [dy]) => [cast(g2, dy!, x.dtype)] : 'none');
 }
 
 function compare(g: Graph, op: string, a: Operand, b: Operand): Sym {
@@ -133,8 +131,11 @@ export function select(g: Graph, cond: Sym, a: Sym, b: Sym): Sym {
 
 /** Clips to [lo, hi]; the gradient passes where lo <= x <= hi (as tfjs's clipByValue). */
 export function clip(g: Graph, x: Sym, lo: number, hi: number): Sym {
-  return g.op1('ClipByValue', [x, g.constant(lo, x.dtype), g.constant(hi, x.dtype)], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype },
-    (g2, [dy], [a]) => [mul(g2, dy!, cast(g2, logicalAnd(g2, greaterEqual(g2, a, lo), lessEqual(g2, a, hi)), a.dtype)), undefined, undefined]);
+  return g.op1('ClipByValue', [x, g.constant(lo, x.dtype), g.constant(hi, x.dtype)], { T: T(x.dtype) }, { shape: x.shape, dtype: x.dtype }, (g2, [dy], [a]) => [
+    mul(g2, dy!, cast(g2, logicalAnd(g2, greaterEqual(g2, a, lo), lessEqual(g2, a, hi)), a.dtype)),
+    undefined,
+    undefined,
+  ]);
 }
 
 function axesOf(rank: number, axes: number | number[]): number[] {
@@ -147,8 +148,7 @@ function reducedShape(shape: readonly number[], axes: number[], keepDims: boolea
 
 function reduce(g: Graph, op: string, x: Sym, axes: number | number[], keepDims: boolean, grad: GradFn): Sym {
   const ax = axesOf(x.shape.length, axes);
-  return g.op1(op, [x, g.constant(ax, 'int32')], { T: T(x.dtype), Tidx: T('int32'), keep_dims: { b: keepDims } },
-    { shape: reducedShape(x.shape, ax, keepDims), dtype: x.dtype }, grad);
+  return g.op1(op, [x, g.constant(ax, 'int32')], { T: T(x.dtype), Tidx: T('int32'), keep_dims: { b: keepDims } }, { shape: reducedShape(x.shape, ax, keepDims), dtype: x.dtype }, grad);
 }
 
 /** dy of a reduction, reshaped to keep the reduced axes and broadcast to the input's shape. */
@@ -179,8 +179,7 @@ export function max(g: Graph, x: Sym, axes: number | number[], keepDims = false)
 
 export function argMax(g: Graph, x: Sym, axis: number): Sym {
   const a = axis < 0 ? axis + x.shape.length : axis;
-  return g.op1('ArgMax', [x, g.constant(a, 'int32')], { T: T(x.dtype), Tidx: T('int32'), output_type: T('int32') },
-    { shape: x.shape.filter((_d, i) => i !== a), dtype: 'int32' }, 'none');
+  return g.op1('ArgMax', [x, g.constant(a, 'int32')], { T: T(x.dtype), Tidx: T('int32'), output_type: T('int32') }, { shape: x.shape.filter((_d, i) => i !== a), dtype: 'int32' }, 'none');
 }
 
 export function reshape(g: Graph, x: Sym, shape: readonly number[]): Sym {
@@ -188,14 +187,12 @@ export function reshape(g: Graph, x: Sym, shape: readonly number[]): Sym {
   const out = shape.map((d) => (d === -1 ? numel(x.shape) / known : d));
   if (numel(out) !== numel(x.shape)) throw new Error(`cannot reshape [${x.shape.join(',')}] to [${shape.join(',')}]`);
   if (sameShape(out, x.shape)) return x;
-  return g.op1('Reshape', [x, g.constant(out, 'int32')], { T: T(x.dtype), Tshape: T('int32') }, { shape: out, dtype: x.dtype },
-    (g2, [dy]) => [reshape(g2, dy!, x.shape), undefined]);
+  return g.op1('Reshape', [x, g.constant(out, 'int32')], { T: T(x.dtype), Tshape: T('int32') }, { shape: out, dtype: x.dtype }, (g2, [dy]) => [reshape(g2, dy!, x.shape), undefined]);
 }
 
 export function broadcastTo(g: Graph, x: Sym, shape: readonly number[]): Sym {
   if (sameShape(x.shape, shape)) return x;
-  return g.op1('BroadcastTo', [x, g.constant([...shape], 'int32')], { T: T(x.dtype), Tidx: T('int32') }, { shape, dtype: x.dtype },
-    (g2, [dy]) => [sumTo(g2, dy!, x.shape), undefined]);
+  return g.op1('BroadcastTo', [x, g.constant([...shape], 'int32')], { T: T(x.dtype), Tidx: T('int32') }, { shape, dtype: x.dtype }, (g2, [dy]) => [sumTo(g2, dy!, x.shape), undefined]);
 }
 
 export function fill(g: Graph, shape: readonly number[], value: number, dtype: DType = F32): Sym {
@@ -209,32 +206,50 @@ export function concat(g: Graph, xs: Sym[], axis: number): Sym {
   const a = axis < 0 ? axis + rank : axis;
   const shape = [...xs[0].shape];
   shape[a] = xs.reduce((n, x) => n + x.shape[a], 0);
-  return g.op1('ConcatV2', [...xs, g.constant(a, 'int32')], { T: T(xs[0].dtype), N: { i: xs.length }, Tidx: T('int32') }, { shape, dtype: xs[0].dtype },
-    (g2, [dy]) => {
-      let off = 0;
-      const parts = xs.map((x) => {
-        const begin = x.shape.map((_d, i) => (i === a ? off : 0));
-        off += x.shape[a];
-        return slice(g2, dy!, begin, [...x.shape]);
-      });
-      return [...parts, undefined];
+  return g.op1('ConcatV2', [...xs, g.constant(a, 'int32')], { T: T(xs[0].dtype), N: { i: xs.length }, Tidx: T('int32') }, { shape, dtype: xs[0].dtype }, (g2, [dy]) => {
+    let off = 0;
+    const parts = xs.map((x) => {
+      const begin = x.shape.map((_d, i) => (i === a ? off : 0));
+      off += x.shape[a];
+      return slice(g2, dy!, begin, [...x.shape]);
     });
+    return [...parts, undefined];
+  });
 }
 
 export function slice(g: Graph, x: Sym, begin: number[], size: number[]): Sym {
   if (begin.every((b) => b === 0) && sameShape(size, x.shape)) return x;
-  return g.op1('Slice', [x, g.constant(begin, 'int32'), g.constant(size, 'int32')], { T: T(x.dtype), Index: T('int32') }, { shape: size, dtype: x.dtype },
-    (g2, [dy]) => [pad(g2, dy!, x.shape.map((d, i) => [begin[i], d - begin[i] - size[i]])), undefined, undefined]);
+  return g.op1('Slice', [x, g.constant(begin, 'int32'), g.constant(size, 'int32')], { T: T(x.dtype), Index: T('int32') }, { shape: size, dtype: x.dtype }, (g2, [dy]) => [
+    pad(
+      g2,
+      dy!,
+      x.shape.map((d, i) => [begin[i], d - begin[i] - size[i]]),
+    ),
+    undefined,
+    undefined,
+  ]);
 }
 
 /** Zero padding, [before, after] per axis. */
 export function pad(g: Graph, x: Sym, paddings: number[][]): Sym {
   const shape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
-  return g.op1('Pad', [x, g.constant(paddings.flat(), 'int32', [paddings.length, 2])], { T: T(x.dtype), Tpaddings: T('int32') }, { shape, dtype: x.dtype },
-    (g2, [dy]) => [slice(g2, dy!, paddings.map((p) => p[0]), [...x.shape]), undefined]);
+  return g.op1('Pad', [x, g.constant(paddings.flat(), 'int32', [paddings.length, 2])], { T: T(x.dtype), Tpaddings: T('int32') }, { shape, dtype: x.dtype }, (g2, [dy]) => [
+    slice(
+      g2,
+      dy!,
+      paddings.map((p) => p[0]),
+      [...x.shape],
+    ),
+    undefined,
+  ]);
 }
 
 export function oneHot(g: Graph, labels: Sym, depth: number, dtype: DType = F32): Sym {
-  return g.op1('OneHot', [labels, g.constant(depth, 'int32'), g.constant(1, dtype), g.constant(0, dtype)], { T: T(dtype), TI: T(labels.dtype), axis: { i: -1 } },
-    { shape: [...labels.shape, depth], dtype }, 'none');
+  return g.op1(
+    'OneHot',
+    [labels, g.constant(depth, 'int32'), g.constant(1, dtype), g.constant(0, dtype)],
+    { T: T(dtype), TI: T(labels.dtype), axis: { i: -1 } },
+    { shape: [...labels.shape, depth], dtype },
+    'none',
+  );
 }

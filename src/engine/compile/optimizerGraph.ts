@@ -46,8 +46,13 @@ export function optimizerUpdate(g: Graph, spec: OptimizerSpec, lr: Sym, w: Sym[]
       const tw = temporary(g, wk, `tmp_w${k}`);
       const tm = temporary(g, m, `tmp_m${k}`);
       const tv = temporary(g, v, `tmp_v${k}`);
-      const applied = g.op1('ApplyAdam', [tw.assigned, tm.assigned, tv.assigned, accB1, accB2, lr, b1, b2, epsilon, grads[k]],
-        { T: T32, use_locking: { b: false }, use_nesterov: { b: false } }, { shape: wk.shape, dtype: 'float32' }, 'none');
+      const applied = g.op1(
+        'ApplyAdam',
+        [tw.assigned, tm.assigned, tv.assigned, accB1, accB2, lr, b1, b2, epsilon, grads[k]],
+        { T: T32, use_locking: { b: false }, use_nesterov: { b: false } },
+        { shape: wk.shape, dtype: 'float32' },
+        'none',
+      );
       outputs[`w${k}`] = release(g, applied, tw.name);
       outputs[`m${k}`] = release(g, tm.assigned, tm.name, applied);
       outputs[`v${k}`] = release(g, tv.assigned, tv.name, applied);
@@ -63,8 +68,13 @@ export function optimizerUpdate(g: Graph, spec: OptimizerSpec, lr: Sym, w: Sym[]
       inputs[`m${k}`] = acc;
       const tw = temporary(g, wk, `tmp_w${k}`);
       const ta = temporary(g, acc, `tmp_m${k}`);
-      const applied = g.op1('ApplyMomentum', [tw.assigned, ta.assigned, lr, grads[k], momentum],
-        { T: T32, use_locking: { b: false }, use_nesterov: { b: false } }, { shape: wk.shape, dtype: 'float32' }, 'none');
+      const applied = g.op1(
+        'ApplyMomentum',
+        [tw.assigned, ta.assigned, lr, grads[k], momentum],
+        { T: T32, use_locking: { b: false }, use_nesterov: { b: false } },
+        { shape: wk.shape, dtype: 'float32' },
+        'none',
+      );
       outputs[`w${k}`] = release(g, applied, tw.name);
       outputs[`m${k}`] = release(g, ta.assigned, ta.name, applied);
     });

@@ -59,7 +59,11 @@ export class OptimizerSlots {
   /** For the k-th variable (the step's order), its slot index in the optimizer (tfjs's order). */
   private readonly pos: number[];
 
-  constructor(private readonly tf: Tf, private readonly opt: TF.Optimizer, private readonly vars: TF.Variable[]) {
+  constructor(
+    private readonly tf: Tf,
+    private readonly opt: TF.Optimizer,
+    private readonly vars: TF.Variable[],
+  ) {
     this.kind = optimizerSpec(opt).kind;
     // optimizer.minimize differentiates the registered trainable variables in registration order
     // and applyGradients keys its slots by position in that list.

@@ -43,7 +43,11 @@ function tensorProto(t: ConstTensor): Pb {
     return p;
   }
   const ctor: Record<DType, { new (v: ArrayLike<number>): ArrayBufferView }> = {
-    float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array,
+    float32: Float32Array,
+    float64: Float64Array,
+    int32: Int32Array,
+    uint8: Uint8Array,
+    bool: Uint8Array,
     int64: BigInt64Array,
   };
   const values = t.dtype === 'int64' ? BigInt64Array.from(Array.from(t.values), (v) => BigInt(v)) : new ctor[t.dtype](t.values);

@@ -9,10 +9,7 @@ import type { ModelPlan } from './layers';
 import { add, cast, concat, div, greater, maximum, mean, mul, pow, reshape, stopGradient, sub, sum } from './ops';
 import { optimizerUpdate } from './optimizerGraph';
 
-export type OptimizerSpec =
-  | { kind: 'adam'; beta1: number; beta2: number; epsilon: number }
-  | { kind: 'momentum'; momentum: number }
-  | { kind: 'sgd' };
+export type OptimizerSpec = { kind: 'adam'; beta1: number; beta2: number; epsilon: number } | { kind: 'momentum'; momentum: number } | { kind: 'sgd' };
 
 export interface TrainStepSpec {
   method: Method;
@@ -176,14 +173,24 @@ export function buildTrainGraph(plan: ModelPlan, spec: TrainStepSpec, exposeAdve
   }
 
   const trainable = plan.weights.map((v, i) => (v.trainable ? i : -1)).filter((i) => i >= 0);
-  const grads = gradients(g, parts.total, trainable.map((i) => w[i]));
+  const grads = gradients(
+    g,
+    parts.total,
+    trainable.map((i) => w[i]),
+  );
   const outputs: Record<string, Sym> = {};
   // Moving statistics (and any other non-trainable weight) come out as the forward pass left them.
   plan.weights.forEach((v, i) => {
     if (!v.trainable && state[i] !== w[i]) outputs[`w${i}`] = state[i];
   });
   const slotsPerWeight = spec.optimizer.kind === 'adam' ? 2 : spec.optimizer.kind === 'momentum' ? 1 : 0;
-  const update = optimizerUpdate(g, spec.optimizer, lr, trainable.map((i) => w[i]), grads);
+  const update = optimizerUpdate(
+    g,
+    spec.optimizer,
+    lr,
+    trainable.map((i) => w[i]),
+    grads,
+  );
   Object.assign(inputs, update.inputs);
   // The optimizer numbers trainable weights k = 0, 1, ...; the step's outputs use the model's w{i}.
   for (const [k, s] of Object.entries(update.outputs)) {

@@ -50,7 +50,16 @@ export function makeTrainStep(tf: Tf, model: Classifier, optimizer: TF.Optimizer
   let spec: Omit<TrainStepSpec, 'batch' | 'inputShape'> | undefined;
   if (execution.path === 'compiled') {
     try {
-      spec = { method: objective.name, lambda: config.lambda, cleanTerm: config.cleanTerm, norm: config.norm, beta: config.beta, steps: config.steps, restarts: config.restarts, optimizer: optimizerSpec(optimizer) };
+      spec = {
+        method: objective.name,
+        lambda: config.lambda,
+        cleanTerm: config.cleanTerm,
+        norm: config.norm,
+        beta: config.beta,
+        steps: config.steps,
+        restarts: config.restarts,
+        optimizer: optimizerSpec(optimizer),
+      };
     } catch (err) {
       if (!(err instanceof UnsupportedOptimizer)) throw err;
       execution = { path: 'eager', reason: `${err.message} has no compiled step` };
@@ -66,10 +75,22 @@ class CompiledTrainStep implements TrainStep {
   private readonly slots: OptimizerSlots;
   private readonly trainableIdx: number[];
 
-  constructor(private readonly tf: Tf, private readonly model: Classifier, optimizer: TF.Optimizer, private readonly config: ObjectiveConfig, private readonly plan: ModelPlan, private readonly topology: string,
-    private readonly spec: Omit<TrainStepSpec, 'batch' | 'inputShape'>, readonly execution: ExecutionChoice) {
+  constructor(
+    private readonly tf: Tf,
+    private readonly model: Classifier,
+    optimizer: TF.Optimizer,
+    private readonly config: ObjectiveConfig,
+    private readonly plan: ModelPlan,
+    private readonly topology: string,
+    private readonly spec: Omit<TrainStepSpec, 'batch' | 'inputShape'>,
+    readonly execution: ExecutionChoice,
+  ) {
     this.trainableIdx = plan.weights.map((v, i) => (v.trainable ? i : -1)).filter((i) => i >= 0);
-    this.slots = new OptimizerSlots(tf, optimizer, this.trainableIdx.map((i) => plan.weights[i].read()));
+    this.slots = new OptimizerSlots(
+      tf,
+      optimizer,
+      this.trainableIdx.map((i) => plan.weights[i].read()),
+    );
   }
 
   private fullSpec(batch: number): TrainStepSpec {

@@ -70,7 +70,11 @@ export function datasetCacheDir(): string {
  */
 export function allowedUrl(url: string): boolean {
   let u: URL;
-  try { u = new URL(url); } catch { return false; }
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
   if (u.protocol === 'https:') return true;
   return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
 }
@@ -121,7 +125,13 @@ export async function downloadVerified(url: string, dest: string, expect: Remote
     await new Promise<void>((resolve, reject) => {
       let failed = false;
       // Reject first: destroying the response emits 'aborted', which must not replace the cause.
-      const fail = (err: Error) => { if (failed) return; failed = true; reject(err); res.destroy(); out.destroy(); };
+      const fail = (err: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(err);
+        res.destroy();
+        out.destroy();
+      };
       res.on('data', (chunk: Buffer) => {
         done += chunk.length;
         // A server that streams past the bound (or forever) is cut off before the disk fills.
@@ -147,7 +157,11 @@ export async function downloadVerified(url: string, dest: string, expect: Remote
     }
     onProgress?.(done, total || done, expect.name);
     const fd = fs.openSync(tmp, 'r');
-    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     renameDurable(tmp, dest);
   } finally {
     fs.rmSync(tmp, { force: true });
@@ -186,8 +200,10 @@ export async function ensureRemoteDataset(spec: RemoteDataset, opts: { cacheDir?
       await downloadVerified(new URL(f.name, base).toString(), dest, f, opts.onProgress, opts.shouldStop);
     } catch (err) {
       if (err instanceof BadInputError || err instanceof StoppedError) throw err;
-      throw new BadInputError(`could not download dataset '${spec.name}' (${(err as Error).message}); ` +
-        `put the files ${spec.files.map((x) => x.name).join(', ')} in ${dir} by hand, or set ROBUSTLAB_DATA_MIRROR`, dest);
+      throw new BadInputError(
+        `could not download dataset '${spec.name}' (${(err as Error).message}); ` + `put the files ${spec.files.map((x) => x.name).join(', ')} in ${dir} by hand, or set ROBUSTLAB_DATA_MIRROR`,
+        dest,
+      );
     }
   }
   return dir;

@@ -12,13 +12,20 @@ const IMAGE = /\.(png|jpe?g)$/i;
 export function loadImageFolder(tf: Tf, dir: string): { x: Float32Array; y: Int32Array; n: number; shape: [number, number, number]; classNames: string[] } {
   const decoder = (tf as NodeTf).node?.decodeImage;
   if (!decoder) throw new BadInputError('image folders need the native tfjs-node backend to decode PNG/JPEG', dir);
-  const classNames = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const classNames = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   if (classNames.length < 2) throw new BadInputError('an image folder needs at least two class sub-folders', dir);
   const images: Float32Array[] = [];
   const labels: number[] = [];
   let shape: [number, number, number] | undefined;
   classNames.forEach((cls, label) => {
-    for (const f of fs.readdirSync(path.join(dir, cls)).filter((n) => IMAGE.test(n)).sort()) {
+    for (const f of fs
+      .readdirSync(path.join(dir, cls))
+      .filter((n) => IMAGE.test(n))
+      .sort()) {
       const file = path.join(dir, cls, f);
       let img: TF.Tensor3D;
       try {

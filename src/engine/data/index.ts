@@ -80,12 +80,15 @@ function findFile(dir: string, base: string): string | undefined {
 }
 
 function loadIdxDir(dir: string, name: string, opts: DataOptions): Dataset {
-  const file = (b: string) => findFile(dir, b) ?? (() => { throw new BadInputError(`missing ${b} (or ${b}.gz)`, dir); })();
+  const file = (b: string) =>
+    findFile(dir, b) ??
+    (() => {
+      throw new BadInputError(`missing ${b} (or ${b}.gz)`, dir);
+    })();
   const tr = loadIdxPair(file('train-images-idx3-ubyte'), file('train-labels-idx1-ubyte'));
   const te = loadIdxPair(file('t10k-images-idx3-ubyte'), file('t10k-labels-idx1-ubyte'));
   const px = pixelsOf(tr.shape);
-  return { name, inputShape: tr.shape, numClasses: 10,
-    train: subset(tr, opts.trainSize, px, new Rng(opts.seed), 'train', dir), test: testPart(te, opts.testSize, px, opts.seed, dir) };
+  return { name, inputShape: tr.shape, numClasses: 10, train: subset(tr, opts.trainSize, px, new Rng(opts.seed), 'train', dir), test: testPart(te, opts.testSize, px, opts.seed, dir) };
 }
 
 function loadCifarDir(dir: string, name: string, opts: DataOptions): Dataset {
@@ -93,9 +96,14 @@ function loadCifarDir(dir: string, name: string, opts: DataOptions): Dataset {
   const testFile = path.join(dir, 'test_batch.bin');
   if (trainFiles.length === 0 || !fs.existsSync(testFile)) throw new BadInputError('a CIFAR-10 folder needs data_batch_1..5.bin and test_batch.bin', dir);
   const px = 3072;
-  return { name, inputShape: [32, 32, 3], numClasses: 10, classNames: CIFAR10_CLASSES,
+  return {
+    name,
+    inputShape: [32, 32, 3],
+    numClasses: 10,
+    classNames: CIFAR10_CLASSES,
     train: subset(loadCifarBatches(trainFiles), opts.trainSize, px, new Rng(opts.seed), 'train', dir),
-    test: testPart(loadCifarBatches([testFile]), opts.testSize, px, opts.seed, dir) };
+    test: testPart(loadCifarBatches([testFile]), opts.testSize, px, opts.seed, dir),
+  };
 }
 
 function unpackCifar(cacheDir: string): string {
@@ -130,6 +138,11 @@ export async function loadDataset(spec: string, opts: DataOptions): Promise<Data
   if (fs.existsSync(path.join(spec, 'test_batch.bin'))) return loadCifarDir(spec, spec, opts);
   if (!opts.tf) throw new BadInputError('image folders need TensorFlow to decode images', spec);
   const img = loadImageFolder(opts.tf, spec);
-  return { name: spec, inputShape: img.shape, numClasses: img.classNames.length, classNames: img.classNames,
-    ...splitOne(img, pixelsOf(img.shape), opts, { train: Math.floor(img.n * 0.8), test: img.n - Math.floor(img.n * 0.8) }, spec) };
+  return {
+    name: spec,
+    inputShape: img.shape,
+    numClasses: img.classNames.length,
+    classNames: img.classNames,
+    ...splitOne(img, pixelsOf(img.shape), opts, { train: Math.floor(img.n * 0.8), test: img.n - Math.floor(img.n * 0.8) }, spec),
+  };
 }

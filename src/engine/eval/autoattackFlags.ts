@@ -26,7 +26,8 @@ export function autoAttackFlags(tf: Tf, model: Classifier, split: Split, shape: 
       const b = model.logits(x);
       return [tf.max(tf.abs(tf.sub(a, b))), tf.min(a), tf.max(tf.abs(tf.sub(tf.sum(a, 1), 1)))].map((t) => t.dataSync()[0]);
     });
-    if (diff > 1e-5) flag(F.randomized, `the model's outputs differ between two passes on the same ${m} points (by ${diff.toPrecision(3)}): it looks like a randomised defence; evaluate it with version rand (EOT)`);
+    if (diff > 1e-5)
+      flag(F.randomized, `the model's outputs differ between two passes on the same ${m} points (by ${diff.toPrecision(3)}): it looks like a randomised defence; evaluate it with version rand (EOT)`);
     if (minZ >= 0 && sumErr < 1e-3) flag(F.softmax, 'the attacked outputs form a probability distribution: make sure logits are attacked (a softmax at the output masks gradients)');
     const g = lossGradient(tf, model, x, y);
     const zero = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.max(tf.abs(g), [1, 2, 3]), 0), 'float32')).dataSync()[0]);
@@ -38,7 +39,10 @@ export function autoAttackFlags(tf: Tf, model: Classifier, split: Split, shape: 
   for (const r of aa) {
     const bySquare = r.brokenBy?.square ?? 0;
     if (bySquare > 0) {
-      flag(F.squareBeatsWhiteBox, `at eps=${r.eps} Square (a black box, no gradients) broke ${bySquare} of ${r.testPoints} points (${pct(bySquare / r.testPoints)}) that APGD-CE, APGD-T and FAB-T left robust: the white-box attacks were misled, the evaluation may be unreliable (gradient masking)`);
+      flag(
+        F.squareBeatsWhiteBox,
+        `at eps=${r.eps} Square (a black box, no gradients) broke ${bySquare} of ${r.testPoints} points (${pct(bySquare / r.testPoints)}) that APGD-CE, APGD-T and FAB-T left robust: the white-box attacks were misled, the evaluation may be unreliable (gradient masking)`,
+      );
     }
   }
   return w;

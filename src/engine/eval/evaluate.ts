@@ -104,9 +104,16 @@ export async function evaluate(tf: Tf, model: Classifier, split: Split, shape: [
     }
     for (const eps of opts.epsList) {
       const key = resultKey(spec.name, eps);
-      if (stopped) { missing.push(key); continue; }
+      if (stopped) {
+        missing.push(key);
+        continue;
+      }
       const pass = search ? withinBudget(search, eps, split, shape, cleanPred, cleanConf) : await attackPass(tf, model, split, shape, attack, spec, opts, eps, ticks);
-      if (!pass) { stopped = true; missing.push(key); continue; }
+      if (!pass) {
+        stopped = true;
+        missing.push(key);
+        continue;
+      }
       const { advPred, advConf, advL2, brokenBy, seconds } = pass;
       if (pass.gallery) galleryBatch.set(key, pass.gallery);
       // A point misclassified when clean is not robust, whatever the attack returned.
@@ -115,12 +122,15 @@ export async function evaluate(tf: Tf, model: Classifier, split: Split, shape: [
       points.advConf.set(key, advConf);
       points.advL2.set(key, advL2);
       const defaults = attack.defaults({ norm: opts.norm, eps });
-      const budget = attackSpec(spec.name)?.budget === 'queries' ? (spec.params.queries as number | undefined) : (spec.params.steps);
+      const budget = attackSpec(spec.name)?.budget === 'queries' ? (spec.params.queries as number | undefined) : spec.params.steps;
       const base: RobustEntry = {
-        attack: spec.name, norm: opts.norm, eps,
+        attack: spec.name,
+        norm: opts.norm,
+        eps,
         steps: budget ?? defaults.steps,
-        restarts: (spec.params.restarts) ?? defaults.restarts,
-        accuracy: correct.filter(Boolean).length / Math.max(1, n), testPoints: n,
+        restarts: spec.params.restarts ?? defaults.restarts,
+        accuracy: correct.filter(Boolean).length / Math.max(1, n),
+        testPoints: n,
         seconds,
         ...(Object.keys(brokenBy).length ? { brokenBy } : {}),
       };
@@ -147,7 +157,17 @@ interface PassResult {
  * batches are restored from opts.progress and recorded in it; undefined when a stop came first
  * (a batch cut short by the stop is not kept).
  */
-async function attackPass(tf: Tf, model: Classifier, split: Split, shape: [number, number, number], attack: Attack, spec: AttackSpec, opts: EvalOptions, eps: number, ticks: { done: number; total: number }): Promise<PassResult | undefined> {
+async function attackPass(
+  tf: Tf,
+  model: Classifier,
+  split: Split,
+  shape: [number, number, number],
+  attack: Attack,
+  spec: AttackSpec,
+  opts: EvalOptions,
+  eps: number,
+  ticks: { done: number; total: number },
+): Promise<PassResult | undefined> {
   const n = split.n;
   const key = resultKey(spec.name, eps);
   const label = Number.isFinite(eps) ? `${spec.name} eps=${eps}` : `${spec.name} (one unbounded search for every eps)`;
@@ -159,9 +179,12 @@ async function attackPass(tf: Tf, model: Classifier, split: Split, shape: [numbe
   let batchBroken: Record<string, number> = {};
   let seconds = 0;
   let gallery: Float32Array | undefined;
-  const params = { ...spec.params, onBreakdown: (b: { brokenBy: Record<string, number> }) => {
-    for (const [k, v] of Object.entries(b.brokenBy)) batchBroken[k] = (batchBroken[k] ?? 0) + v;
-  } };
+  const params = {
+    ...spec.params,
+    onBreakdown: (b: { brokenBy: Record<string, number> }) => {
+      for (const [k, v] of Object.entries(b.brokenBy)) batchBroken[k] = (batchBroken[k] ?? 0) + v;
+    },
+  };
   for (let i = 0, bi = 0; i < n; i += opts.batchSize, bi++) {
     const idx = range(i, Math.min(n, i + opts.batchSize));
     const saved = opts.progress?.get(key, i);
@@ -194,15 +217,23 @@ async function attackPass(tf: Tf, model: Classifier, split: Split, shape: [numbe
     advPred.set(p.pred, i);
     advConf.set(p.conf, i);
     advL2.set(l2, i);
-    const adv = i === 0 ? xAdv.dataSync() as Float32Array : undefined;
+    const adv = i === 0 ? (xAdv.dataSync() as Float32Array) : undefined;
     if (adv) gallery = adv;
     tf.dispose([x, y, xAdv]);
     for (const [k, v] of Object.entries(batchBroken)) brokenBy[k] = (brokenBy[k] ?? 0) + v;
     const secs = (Date.now() - started) / 1000;
     seconds += secs;
-    opts.progress?.put({ key, start: i, n: idx.length, pred: Array.from(p.pred), conf: Array.from(p.conf), l2: Array.from(l2), seconds: secs,
+    opts.progress?.put({
+      key,
+      start: i,
+      n: idx.length,
+      pred: Array.from(p.pred),
+      conf: Array.from(p.conf),
+      l2: Array.from(l2),
+      seconds: secs,
       ...(Object.keys(batchBroken).length ? { brokenBy: batchBroken } : {}),
-      ...(adv ? { gallery: Buffer.from(toBytes(adv.subarray(0, Math.min(adv.length, GALLERY_KEEP * (adv.length / idx.length))))).toString('base64') } : {}) });
+      ...(adv ? { gallery: Buffer.from(toBytes(adv.subarray(0, Math.min(adv.length, GALLERY_KEEP * (adv.length / idx.length))))).toString('base64') } : {}),
+    });
     opts.onProgress?.(++ticks.done, ticks.total, `${label}: batch ${bi + 1}/${batchesPer}`);
   }
   return { advPred, advConf, advL2, brokenBy, seconds, gallery };
@@ -243,12 +274,15 @@ function worstCase(opts: EvalOptions, points: PointResults, cleanCorrect: boolea
       });
       brokenBy[spec.name] = broke;
     }
-    return [{
-      eps, norm: opts.norm,
-      accuracy: robustNow.filter(Boolean).length / Math.max(1, robustNow.length),
-      attacks: ran.map((a) => a.name),
-      brokenBy,
-    }];
+    return [
+      {
+        eps,
+        norm: opts.norm,
+        accuracy: robustNow.filter(Boolean).length / Math.max(1, robustNow.length),
+        attacks: ran.map((a) => a.name),
+        brokenBy,
+      },
+    ];
   });
 }
 
@@ -270,10 +304,15 @@ export function galleryExamples(split: Split, shape: [number, number, number], e
   const success = (i: number) => ev.points.cleanPred[i] === split.y[i] && advPred[i] !== split.y[i];
   const chosen = [...idx.filter(success), ...idx.filter((i) => !success(i))].slice(0, count);
   return chosen.map((i) => ({
-    index: i, shape,
+    index: i,
+    shape,
     original: toBytes(split.x.subarray(i * px, (i + 1) * px)),
     adversarial: toBytes(batch.subarray(i * px, (i + 1) * px)),
-    label: split.y[i], predClean: ev.points.cleanPred[i], confClean: ev.points.cleanConf[i],
-    predAdv: advPred[i], confAdv: advConf[i], success: success(i),
+    label: split.y[i],
+    predClean: ev.points.cleanPred[i],
+    confClean: ev.points.cleanConf[i],
+    predAdv: advPred[i],
+    confAdv: advConf[i],
+    success: success(i),
   }));
 }

@@ -30,7 +30,8 @@ export function gradientMaskingWarnings(entries: readonly RobustEntry[], opts: M
         code: 'gradient-masking',
         field: 'attack',
         severity: 'warning',
-        message: `black-box ${bb.attack} (no gradients) leaves ${pct(bb.accuracy)} correct at ${bb.norm} eps=${bb.eps}, ` +
+        message:
+          `black-box ${bb.attack} (no gradients) leaves ${pct(bb.accuracy)} correct at ${bb.norm} eps=${bb.eps}, ` +
           `${pct(best.accuracy - bb.accuracy)} below the strongest gradient attack (${best.attack}, ${pct(best.accuracy)}): ` +
           'the input gradients are likely masked or obfuscated (a non-differentiable or quantising layer, saturated softmax, ' +
           'stochastic or shattered gradients), so gradient-attack robustness is overstated; trust the black-box and ensemble numbers. ' +

@@ -24,9 +24,21 @@ export const PROGRESS_FILE = 'eval-progress.jsonl';
 
 function isRecord(v: unknown): v is BatchRecord {
   const r = v as BatchRecord;
-  return typeof r === 'object' && r !== null && typeof r.key === 'string' && Number.isInteger(r.start) && Number.isInteger(r.n) && r.n > 0
-    && Array.isArray(r.pred) && r.pred.length === r.n && Array.isArray(r.conf) && r.conf.length === r.n && Array.isArray(r.l2) && r.l2.length === r.n
-    && typeof r.seconds === 'number';
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.key === 'string' &&
+    Number.isInteger(r.start) &&
+    Number.isInteger(r.n) &&
+    r.n > 0 &&
+    Array.isArray(r.pred) &&
+    r.pred.length === r.n &&
+    Array.isArray(r.conf) &&
+    r.conf.length === r.n &&
+    Array.isArray(r.l2) &&
+    r.l2.length === r.n &&
+    typeof r.seconds === 'number'
+  );
 }
 
 export class EvalProgress {
@@ -48,8 +60,13 @@ export class EvalProgress {
         for (const line of complete.slice(1)) {
           try {
             const r: unknown = JSON.parse(line);
-            if (isRecord(r)) { p.records.set(`${r.key}#${r.start}`, r); kept.push(line); }
-          } catch { /* a damaged line: that batch runs again */ }
+            if (isRecord(r)) {
+              p.records.set(`${r.key}#${r.start}`, r);
+              kept.push(line);
+            }
+          } catch {
+            /* a damaged line: that batch runs again */
+          }
         }
       }
     }

@@ -7,7 +7,11 @@ import { faultPoint, spaceFor } from './faults';
 
 /** A write that could not complete (full disk, quota): the file it was writing is not published. */
 export class WriteError extends Error {
-  constructor(readonly file: string, readonly code: string, message: string) {
+  constructor(
+    readonly file: string,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'WriteError';
   }
@@ -126,7 +130,11 @@ export function writeFileAtomic(file: string, data: string | Buffer): void {
   try {
     writeDurable(tmp, data);
   } catch (err) {
-    try { removeDurable(tmp); } catch { /* a frozen (simulated dead) disk: leave it for recovery */ }
+    try {
+      removeDurable(tmp);
+    } catch {
+      /* a frozen (simulated dead) disk: leave it for recovery */
+    }
     throw err;
   }
   renameDurable(tmp, file);

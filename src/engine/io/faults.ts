@@ -27,7 +27,11 @@ export interface FaultPlan {
 
 /** Thrown by a frozen disk: the process is "dead" from the file system's point of view. */
 export class SimulatedCrash extends Error {
-  constructor(readonly op: FileOp, readonly file: string, readonly n: number) {
+  constructor(
+    readonly op: FileOp,
+    readonly file: string,
+    readonly n: number,
+  ) {
     super(`simulated crash before operation ${n} (${op} ${file})`);
     this.name = 'SimulatedCrash';
   }

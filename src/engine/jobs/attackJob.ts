@@ -39,10 +39,14 @@ function resumable(dir: string): { config: RunConfigFile; settings: EvalSettings
     throw new BadInputError(`config.json is unreadable (${(err as Error).message})`, dir);
   }
   if (!config) throw new BadInputError('not a run folder (no config.json)', dir);
-  if (!['train', 'attack', 'curve'].includes(config.kind)) throw new BadInputError('config.json is not a run\'s configuration (no kind)', dir);
+  if (!['train', 'attack', 'curve'].includes(config.kind)) throw new BadInputError("config.json is not a run's configuration (no kind)", dir);
   if (config.kind === 'train') throw new BadInputError(`this is a training run; continue it with \`robustlab train --resume ${dir}\``, dir);
   let summary;
-  try { summary = readSummary(dir); } catch { summary = undefined; }
+  try {
+    summary = readSummary(dir);
+  } catch {
+    summary = undefined;
+  }
   if (summary && summary.complete !== false) throw new BadInputError('this run has finished (summary.json is complete): nothing to resume', dir);
   return { config, settings: config.settings as unknown as EvalSettings & { model: string; data: string; seed: number } };
 }
@@ -62,14 +66,24 @@ export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emit
   checkEvalSettings(input.settings);
   // Fingerprinted just before loading: the results belong to these bytes, even if the file changes later.
   let fingerprint: string | undefined;
-  try { fingerprint = modelFingerprint(input.modelPath); } catch { /* loadModelFile names the problem */ }
+  try {
+    fingerprint = modelFingerprint(input.modelPath);
+  } catch {
+    /* loadModelFile names the problem */
+  }
   const loaded = await loadModelFile(tf, input.modelPath);
   // Evaluate on the test part of the split the model was trained with, so no training point is scored.
   const trained = input.data === undefined || input.seed === undefined ? trainingMetadata(input.modelPath, input.data === undefined) : {};
   input = { ...input, data: input.data ?? trained.data ?? 'mnist-sample', seed: input.seed ?? trained.seed ?? 0 };
   const testSize = input.settings.testPoints ?? 1000;
-  const data = await loadDataset(input.data!, { seed: input.seed!, testSize, trainSize: 1, tf, shouldStop: () => control.stopRequested,
-    onProgress: (done, total, file) => emitter.emit({ type: 'progress', stage: 'download', done, total, message: file }) });
+  const data = await loadDataset(input.data!, {
+    seed: input.seed!,
+    testSize,
+    trainSize: 1,
+    tf,
+    shouldStop: () => control.stopRequested,
+    onProgress: (done, total, file) => emitter.emit({ type: 'progress', stage: 'download', done, total, message: file }),
+  });
   if (control.stopRequested) throw new StoppedError();
   // The pre-flight check: an error stops the job before any run folder exists.
   const { classifier: model, report } = await checkModelFile(tf, input.modelPath, { loaded, dataset: data });
@@ -78,15 +92,44 @@ export async function runAttackJob(b: BackendChoice, input: AttackJobInput, emit
   const settings = { model: path.resolve(input.modelPath), data: input.data, seed: input.seed, ...input.settings };
   const run = existing
     ? { runId: existing.runId, runDir: path.resolve(input.resume!), config: existing, lock: lock! }
-    : createRunDir({ kind: input.kind, label: path.basename(path.dirname(path.resolve(input.modelPath))), out: input.out, runsRoot: input.runsRoot,
-      source: { model: path.resolve(input.modelPath) }, settings, argv: input.argv }, onStale);
+    : createRunDir(
+        {
+          kind: input.kind,
+          label: path.basename(path.dirname(path.resolve(input.modelPath))),
+          out: input.out,
+          runsRoot: input.runsRoot,
+          source: { model: path.resolve(input.modelPath) },
+          settings,
+          argv: input.argv,
+        },
+        onStale,
+      );
   emitter.logTo(runFiles(run.runDir).events);
   const execution = executionFor(tf, model);
   emitStarted(emitter, b, run, { model: input.modelPath, data: data.name, testSize: data.test.n }, execution);
   const stopReporting = reportCompiles(emitter);
-  const { complete } = await runEvaluation({ tf, backend: b.name, execution, model, data, settings: input.settings, seed: input.seed!, runId: run.runId, runDir: run.runDir, kind: input.kind, emitter, control,
-    modelLabel: input.modelPath, modelFingerprint: fingerprint, extraWarnings: [...(b.warning ? [{ code: 'slow-backend', message: b.warning }] : []), ...findingWarnings(report.findings.filter((f) => f.code !== 'softmax-output' && f.code !== 'clean-at-chance' && (f.severity !== 'info' || f.code === 'input-rescaled')))], config: settings,
-    resumeHint: `robustlab ${input.kind} --resume ${run.runDir}` });
+  const { complete } = await runEvaluation({
+    tf,
+    backend: b.name,
+    execution,
+    model,
+    data,
+    settings: input.settings,
+    seed: input.seed!,
+    runId: run.runId,
+    runDir: run.runDir,
+    kind: input.kind,
+    emitter,
+    control,
+    modelLabel: input.modelPath,
+    modelFingerprint: fingerprint,
+    extraWarnings: [
+      ...(b.warning ? [{ code: 'slow-backend', message: b.warning }] : []),
+      ...findingWarnings(report.findings.filter((f) => f.code !== 'softmax-output' && f.code !== 'clean-at-chance' && (f.severity !== 'info' || f.code === 'input-rescaled'))),
+    ],
+    config: settings,
+    resumeHint: `robustlab ${input.kind} --resume ${run.runDir}`,
+  });
   stopReporting();
   return { runDir: run.runDir, stopped: !complete };
 }

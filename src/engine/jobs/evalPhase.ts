@@ -50,14 +50,17 @@ export interface EvalPhaseInput {
 }
 
 export function attackSpecs(s: EvalSettings): AttackSpec[] {
-  return s.attacks.map((name) => ({ name, params: {
-    ...(attackSpec(name)?.iterative === false ? { steps: attackSpec(name)!.defaults.steps } : s.steps !== undefined ? { steps: s.steps } : {}),
-    ...(s.queries !== undefined ? { queries: s.queries } : {}),
-    restarts: s.restarts,
-    ...(s.stepSize !== undefined ? { stepSize: s.stepSize } : {}),
-    ...(s.randomStart !== undefined ? { randomStart: s.randomStart } : {}),
-    ...(name === 'autoattack' && s.autoattackVersion ? { version: s.autoattackVersion } : {}),
-  } }));
+  return s.attacks.map((name) => ({
+    name,
+    params: {
+      ...(attackSpec(name)?.iterative === false ? { steps: attackSpec(name)!.defaults.steps } : s.steps !== undefined ? { steps: s.steps } : {}),
+      ...(s.queries !== undefined ? { queries: s.queries } : {}),
+      restarts: s.restarts,
+      ...(s.stepSize !== undefined ? { stepSize: s.stepSize } : {}),
+      ...(s.randomStart !== undefined ? { randomStart: s.randomStart } : {}),
+      ...(name === 'autoattack' && s.autoattackVersion ? { version: s.autoattackVersion } : {}),
+    },
+  }));
 }
 
 export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: Summary; evaluation: Evaluation; complete: boolean }> {
@@ -68,17 +71,26 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   const specs = attackSpecs(settings);
   const stop = () => input.control.stopRequested;
   // Finished batches go to disk as they finish, so a stop or a kill keeps them for "finish evaluation".
-  const progress = fs.existsSync(input.runDir) ? EvalProgress.open(input.runDir, { specs, eps: settings.eps, norm, n, data: data.name, seed: input.seed, attackSeed: settings.attackSeed, batchSize: 250 }) : undefined;
+  const progress = fs.existsSync(input.runDir)
+    ? EvalProgress.open(input.runDir, { specs, eps: settings.eps, norm, n, data: data.name, seed: input.seed, attackSeed: settings.attackSeed, batchSize: 250 })
+    : undefined;
   if (progress?.restoredBatches) emitter.emit({ type: 'log', level: 'info', message: `continuing the evaluation: ${progress.restoredBatches} finished batch(es) kept from before` });
   const ev = await evaluate(tf, model, split, data.inputShape, {
-    attacks: specs, epsList: settings.eps, norm, batchSize: 250, seed: input.seed, attackSeed: settings.attackSeed, progress,
+    attacks: specs,
+    epsList: settings.eps,
+    norm,
+    batchSize: 250,
+    seed: input.seed,
+    attackSeed: settings.attackSeed,
+    progress,
     shouldStop: stop,
-    onResult: (r) => emitter.emit({ type: 'eval', attack: r.attack, norm: r.norm, eps: r.eps, steps: r.steps, restarts: r.restarts, accuracy: r.accuracy, testPoints: r.testPoints, seconds: r.seconds ?? 0 }),
+    onResult: (r) =>
+      emitter.emit({ type: 'eval', attack: r.attack, norm: r.norm, eps: r.eps, steps: r.steps, restarts: r.restarts, accuracy: r.accuracy, testPoints: r.testPoints, seconds: r.seconds ?? 0 }),
     onProgress: (done, total, message) => emitter.emit({ type: 'progress', stage: 'evaluate', done, total, message }),
   });
   progress?.close();
   emitter.emit({ type: 'progress', stage: 'sanity-checks', done: 0, total: 1, message: 'running the automatic sanity checks' });
-  const pgdSteps = (specs.find((s) => s.name.startsWith('pgd'))?.params.steps) ?? 20;
+  const pgdSteps = specs.find((s) => s.name.startsWith('pgd'))?.params.steps ?? 20;
   const warnings: SanityWarning[] = [
     ...(input.extraWarnings ?? []),
     ...staticChecks(ev, model, { numClasses: data.numClasses }),
@@ -94,10 +106,15 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   }
   const complete = ev.complete && checksRan;
   if (!complete) {
-    const what = ev.complete ? 'every attack finished, but not the sanity checks that attack again'
+    const what = ev.complete
+      ? 'every attack finished, but not the sanity checks that attack again'
       : `${ev.robust.length} of ${ev.robust.length + ev.missing.length} attack × eps results finished (missing: ${ev.missing.join(', ')})`;
-    warnings.push({ code: 'evaluation-stopped', severity: 'warning', field: 'eval',
-      message: `the evaluation was stopped: ${what}. The numbers cover only what finished${input.resumeHint ? `; finish it with \`${input.resumeHint}\`` : ''}.` });
+    warnings.push({
+      code: 'evaluation-stopped',
+      severity: 'warning',
+      field: 'eval',
+      message: `the evaluation was stopped: ${what}. The numbers cover only what finished${input.resumeHint ? `; finish it with \`${input.resumeHint}\`` : ''}.`,
+    });
   }
   const extras = evaluationExtras(ev, split, data.numClasses, settings);
   warnings.push(...extras.warnings);
@@ -108,20 +125,29 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   }
   const perPoint = perPointFields(ev, split, { data: data.name, seed: input.seed });
   const summary: Summary = {
-    version: 1, runId: input.runId, kind: input.kind, backend: input.backend,
+    version: 1,
+    runId: input.runId,
+    kind: input.kind,
+    backend: input.backend,
     ...(input.execution ? { execution: input.execution.path, ...(input.execution.reason ? { executionNote: input.execution.reason } : {}) } : {}),
-    model: input.modelLabel, data: data.name,
+    model: input.modelLabel,
+    data: data.name,
     ...(input.method ? { method: input.method } : {}),
     ...(input.trainEps !== undefined ? { eps: input.trainEps } : {}),
-    testPoints: ev.testPoints, cleanAccuracy: ev.cleanAccuracy, robust: perPoint.robust, worstCase: ev.worstCase,
-    perClass: extras.perClass, confusion: extras.confusion,
+    testPoints: ev.testPoints,
+    cleanAccuracy: ev.cleanAccuracy,
+    robust: perPoint.robust,
+    worstCase: ev.worstCase,
+    perClass: extras.perClass,
+    confusion: extras.confusion,
     warnings: dedupe(warnings),
     ...(input.trainingSeconds !== undefined ? { trainingSeconds: input.trainingSeconds } : {}),
     ...(input.epochs !== undefined ? { epochs: input.epochs } : {}),
     ...(complete ? {} : { complete: false }),
     finishedAt: new Date().toISOString(),
     ...(input.modelFingerprint ? { modelFingerprint: input.modelFingerprint } : {}),
-    points: perPoint.points, cleanPoints: perPoint.cleanPoints,
+    points: perPoint.points,
+    cleanPoints: perPoint.cleanPoints,
   };
   const files = runFiles(input.runDir);
   if (fs.existsSync(input.runDir)) {

@@ -5,6 +5,14 @@ import type { ObjectiveConfig } from '../objectives/types';
 import type { TrainSettings } from './settings';
 
 export function objectiveConfig(s: TrainSettings): ObjectiveConfig {
-  return { eps: s.eps, lambda: s.lambda, cleanTerm: hasCleanTerm(s.method, s.lambdaGiven), beta: s.beta,
-    steps: s.trainAttack.steps, stepSize: s.trainAttack.stepSize, restarts: s.trainAttack.restarts, norm: s.trainAttack.norm };
+  return {
+    eps: s.eps,
+    lambda: s.lambda,
+    cleanTerm: hasCleanTerm(s.method, s.lambdaGiven),
+    beta: s.beta,
+    steps: s.trainAttack.steps,
+    stepSize: s.trainAttack.stepSize,
+    restarts: s.trainAttack.restarts,
+    norm: s.trainAttack.norm,
+  };
 }

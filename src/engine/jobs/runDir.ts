@@ -69,12 +69,24 @@ export function versions(tf: { version: Record<string, string> }): Record<string
   return { node: process.versions.node, napi: process.versions.napi ?? '', ...Object.fromEntries(Object.entries(tf.version).map(([k, v]) => [k, String(v)])) };
 }
 
-export function emitStarted(emitter: Emitter, b: BackendChoice, run: { runId: string; runDir: string; config: RunConfigFile }, extra: { model: string; data: string; trainSize?: number; testSize?: number; epochs?: number; batchesPerEpoch?: number }, execution?: ExecutionChoice): void {
+export function emitStarted(
+  emitter: Emitter,
+  b: BackendChoice,
+  run: { runId: string; runDir: string; config: RunConfigFile },
+  extra: { model: string; data: string; trainSize?: number; testSize?: number; epochs?: number; batchesPerEpoch?: number },
+  execution?: ExecutionChoice,
+): void {
   emitter.emit({
-    type: 'run-started', runId: run.runId, kind: run.config.kind, runDir: run.runDir, startedAt: new Date().toISOString(),
-    backend: b.name, ...(b.warning ? { backendWarning: b.warning } : {}),
+    type: 'run-started',
+    runId: run.runId,
+    kind: run.config.kind,
+    runDir: run.runDir,
+    startedAt: new Date().toISOString(),
+    backend: b.name,
+    ...(b.warning ? { backendWarning: b.warning } : {}),
     ...(execution ? { execution: execution.path, ...(execution.reason ? { executionNote: execution.reason } : {}) } : {}),
     versions: versions(b.tf),
-    config: run.config.settings, ...extra,
+    config: run.config.settings,
+    ...extra,
   });
 }

@@ -1,6 +1,23 @@
 // Resolves an experiment file plus command-line flags into complete, validated settings.
 import path from 'node:path';
-import { DEFAULT_EVAL_ATTACKS, DEFAULT_METHOD, DEFAULT_MODEL, defaultEps, EPS_GRIDS, EXPERIMENT, experiment as experimentCheck, methodSpec, METHODS, normFor, ProtocolError, weightProblem, type Experiment, type Method, type Norm, type SweepPointTag } from '../../protocol';
+import {
+  DEFAULT_EVAL_ATTACKS,
+  DEFAULT_METHOD,
+  DEFAULT_MODEL,
+  defaultEps,
+  EPS_GRIDS,
+  EXPERIMENT,
+  experiment as experimentCheck,
+  methodSpec,
+  METHODS,
+  normFor,
+  ProtocolError,
+  weightProblem,
+  type Experiment,
+  type Method,
+  type Norm,
+  type SweepPointTag,
+} from '../../protocol';
 import { DEFAULT_DATA } from '../data';
 import { BadInputError } from '../errors';
 import { readRegularFile } from '../io/safeRead';
@@ -98,9 +115,13 @@ export function resolveRelative(spec: string | undefined, file: string | undefin
 
 /** The documented defaults that do not depend on the method or data (src/protocol/experiment.ts). */
 const EXPERIMENT_DEFAULT = {
-  epochs: EXPERIMENT.properties.epochs.default, batchSize: EXPERIMENT.properties.batchSize.default, optimizer: EXPERIMENT.properties.optimizer.default,
-  seed: EXPERIMENT.properties.seed.default, trainRestarts: EXPERIMENT.properties.trainAttack.properties.restarts.default,
-  epsWarmupEpochs: EXPERIMENT.properties.epsWarmupEpochs.default, earlyStoppingPatience: EXPERIMENT.properties.earlyStoppingPatience.default,
+  epochs: EXPERIMENT.properties.epochs.default,
+  batchSize: EXPERIMENT.properties.batchSize.default,
+  optimizer: EXPERIMENT.properties.optimizer.default,
+  seed: EXPERIMENT.properties.seed.default,
+  trainRestarts: EXPERIMENT.properties.trainAttack.properties.restarts.default,
+  epsWarmupEpochs: EXPERIMENT.properties.epsWarmupEpochs.default,
+  earlyStoppingPatience: EXPERIMENT.properties.earlyStoppingPatience.default,
   evalRestarts: EXPERIMENT.properties.eval.properties.restarts.default,
 };
 
@@ -187,5 +208,6 @@ export function checkEvalSettings(e: EvalSettings, file?: string, where: 'cli' |
   checkField('eval.restarts', e.restarts, file);
   if (e.testPoints !== undefined) checkField('eval.testPoints', e.testPoints, file);
   if (e.attackSeed !== undefined) checkRange('attackSeed', e.attackSeed, 0, 2 ** 31 - 1, file, true);
-  if (e.autoattackVersion !== undefined && !['standard', 'plus', 'rand'].includes(e.autoattackVersion)) throw new BadInputError(`AutoAttack version must be standard, plus or rand, got '${e.autoattackVersion}'`, file);
+  if (e.autoattackVersion !== undefined && !['standard', 'plus', 'rand'].includes(e.autoattackVersion))
+    throw new BadInputError(`AutoAttack version must be standard, plus or rand, got '${e.autoattackVersion}'`, file);
 }

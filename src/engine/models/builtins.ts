@@ -27,56 +27,68 @@ function init(tf: Tf, rng: Rng) {
 const mlp: BuiltinSpec = {
   ...facts('mlp'),
   build(tf, input, classes, rng) {
-    return tf.sequential({ name: 'mlp', layers: [
-      tf.layers.flatten({ inputShape: input, name: 'flatten' }),
-      tf.layers.dense({ units: 256, activation: 'relu', name: 'fc1', ...init(tf, rng) }),
-      tf.layers.dense({ units: 256, activation: 'relu', name: 'fc2', ...init(tf, rng) }),
-      tf.layers.dense({ units: classes, name: 'logits', ...init(tf, rng) }),
-    ] });
+    return tf.sequential({
+      name: 'mlp',
+      layers: [
+        tf.layers.flatten({ inputShape: input, name: 'flatten' }),
+        tf.layers.dense({ units: 256, activation: 'relu', name: 'fc1', ...init(tf, rng) }),
+        tf.layers.dense({ units: 256, activation: 'relu', name: 'fc2', ...init(tf, rng) }),
+        tf.layers.dense({ units: classes, name: 'logits', ...init(tf, rng) }),
+      ],
+    });
   },
 };
 
 const cnnSmall: BuiltinSpec = {
   ...facts('cnn-small'),
   build(tf, input, classes, rng) {
-    return tf.sequential({ name: 'cnn_small', layers: [
-      tf.layers.conv2d({ inputShape: input, filters: 16, kernelSize: 5, activation: 'relu', name: 'conv1', ...init(tf, rng) }),
-      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', name: 'conv2', ...init(tf, rng) }),
-      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }),
-      tf.layers.flatten({ name: 'flatten' }),
-      tf.layers.dense({ units: 100, activation: 'relu', name: 'fc1', ...init(tf, rng) }),
-      tf.layers.dense({ units: classes, name: 'logits', ...init(tf, rng) }),
-    ] });
+    return tf.sequential({
+      name: 'cnn_small',
+      layers: [
+        tf.layers.conv2d({ inputShape: input, filters: 16, kernelSize: 5, activation: 'relu', name: 'conv1', ...init(tf, rng) }),
+        tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }),
+        tf.layers.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', name: 'conv2', ...init(tf, rng) }),
+        tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }),
+        tf.layers.flatten({ name: 'flatten' }),
+        tf.layers.dense({ units: 100, activation: 'relu', name: 'fc1', ...init(tf, rng) }),
+        tf.layers.dense({ units: classes, name: 'logits', ...init(tf, rng) }),
+      ],
+    });
   },
 };
 
 const madryMnist: BuiltinSpec = {
   ...facts('madry-mnist'),
   build(tf, input, classes, rng) {
-    return tf.sequential({ name: 'madry_mnist', layers: [
-      tf.layers.conv2d({ inputShape: input, filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', name: 'conv1', ...init(tf, rng) }),
-      tf.layers.maxPooling2d({ poolSize: 2, padding: 'same', name: 'pool1' }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 5, padding: 'same', activation: 'relu', name: 'conv2', ...init(tf, rng) }),
-      tf.layers.maxPooling2d({ poolSize: 2, padding: 'same', name: 'pool2' }),
-      tf.layers.flatten({ name: 'flatten' }),
-      tf.layers.dense({ units: 1024, activation: 'relu', name: 'fc1', ...init(tf, rng) }),
-      tf.layers.dense({ units: classes, name: 'logits', ...init(tf, rng) }),
-    ] });
+    return tf.sequential({
+      name: 'madry_mnist',
+      layers: [
+        tf.layers.conv2d({ inputShape: input, filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', name: 'conv1', ...init(tf, rng) }),
+        tf.layers.maxPooling2d({ poolSize: 2, padding: 'same', name: 'pool1' }),
+        tf.layers.conv2d({ filters: 64, kernelSize: 5, padding: 'same', activation: 'relu', name: 'conv2', ...init(tf, rng) }),
+        tf.layers.maxPooling2d({ poolSize: 2, padding: 'same', name: 'pool2' }),
+        tf.layers.flatten({ name: 'flatten' }),
+        tf.layers.dense({ units: 1024, activation: 'relu', name: 'fc1', ...init(tf, rng) }),
+        tf.layers.dense({ units: classes, name: 'logits', ...init(tf, rng) }),
+      ],
+    });
   },
 };
 
 const wongMnist: BuiltinSpec = {
   ...facts('wong-mnist'),
   build(tf, input, classes, rng) {
-    return tf.sequential({ name: 'wong_mnist', layers: [
-      // 'same' with a 4x4 kernel and stride 2 on even sizes pads 1 on each side, like PyTorch's padding=1.
-      tf.layers.conv2d({ inputShape: input, filters: 16, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu', name: 'conv1', ...init(tf, rng) }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu', name: 'conv2', ...init(tf, rng) }),
-      tf.layers.flatten({ name: 'flatten' }),
-      tf.layers.dense({ units: 100, activation: 'relu', name: 'fc1', ...init(tf, rng) }),
-      tf.layers.dense({ units: classes, name: 'logits', ...init(tf, rng) }),
-    ] });
+    return tf.sequential({
+      name: 'wong_mnist',
+      layers: [
+        // 'same' with a 4x4 kernel and stride 2 on even sizes pads 1 on each side, like PyTorch's padding=1.
+        tf.layers.conv2d({ inputShape: input, filters: 16, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu', name: 'conv1', ...init(tf, rng) }),
+        tf.layers.conv2d({ filters: 32, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu', name: 'conv2', ...init(tf, rng) }),
+        tf.layers.flatten({ name: 'flatten' }),
+        tf.layers.dense({ units: 100, activation: 'relu', name: 'fc1', ...init(tf, rng) }),
+        tf.layers.dense({ units: classes, name: 'logits', ...init(tf, rng) }),
+      ],
+    });
   },
 };
 
@@ -89,12 +101,16 @@ const resnetSmall: BuiltinSpec = {
     const bnRelu = (x: TF.SymbolicTensor, name: string) =>
       tf.layers.activation({ activation: 'relu', name: `${name}_relu` }).apply(tf.layers.batchNormalization({ name: `${name}_bn` }).apply(x)) as TF.SymbolicTensor;
     let x = bnRelu(conv(inp, 16, 1, 'stem'), 'stem');
-    [[16, 1], [32, 2], [64, 2]].forEach(([filters, stride], i) => {
+    [
+      [16, 1],
+      [32, 2],
+      [64, 2],
+    ].forEach(([filters, stride], i) => {
       const name = `block${i + 1}`;
       let h = bnRelu(conv(x, filters, stride, `${name}_conv1`), `${name}_a`);
       h = tf.layers.batchNormalization({ name: `${name}_b_bn` }).apply(conv(h, filters, 1, `${name}_conv2`)) as TF.SymbolicTensor;
-      const shortcut = stride === 1 && x.shape[3] === filters ? x
-        : tf.layers.batchNormalization({ name: `${name}_sc_bn` }).apply(conv(x, filters, stride, `${name}_shortcut`, 1)) as TF.SymbolicTensor;
+      const shortcut =
+        stride === 1 && x.shape[3] === filters ? x : (tf.layers.batchNormalization({ name: `${name}_sc_bn` }).apply(conv(x, filters, stride, `${name}_shortcut`, 1)) as TF.SymbolicTensor);
       x = tf.layers.activation({ activation: 'relu', name: `${name}_out` }).apply(tf.layers.add({ name: `${name}_add` }).apply([h, shortcut])) as TF.SymbolicTensor;
     });
     const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as TF.SymbolicTensor;

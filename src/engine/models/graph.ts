@@ -9,7 +9,11 @@ import { BadInputError } from '../errors';
 import type { Classifier } from './classifier';
 import { imageShapeFor } from './layers';
 
-interface GraphNode { name: string; op: string; input?: string[] }
+interface GraphNode {
+  name: string;
+  op: string;
+  input?: string[];
+}
 
 /** The node feeding the output softmax, walking back through Identity ops; undefined if none. */
 export function logitsNodeName(topology: unknown, outputName: string): { logits: string; op: 'Softmax' | 'LogSoftmax' } | undefined {
@@ -58,10 +62,11 @@ export async function graphClassifier(tf: Tf, model: TF.GraphModel, topology: un
     softmaxHandling: cut?.op === 'Softmax' ? 'stripped' : logProbs ? 'log-probabilities' : undefined,
     softmaxSite: cut?.op === 'Softmax' ? `graph node '${cut.logits}' before the Softmax op` : undefined,
     output,
-    logits: (x) => tf.tidy(() => {
-      const out = run(x);
-      return (logProbs ? tf.log(tf.add(out, 1e-12)) : out) as TF.Tensor2D;
-    }),
+    logits: (x) =>
+      tf.tidy(() => {
+        const out = run(x);
+        return (logProbs ? tf.log(tf.add(out, 1e-12)) : out) as TF.Tensor2D;
+      }),
     inputNormaliser: normaliser,
     reshaped: native.length === 3 ? undefined : make,
   });

@@ -55,7 +55,12 @@ function readWeights(file: string, json: ModelJson): { specs: TF.io.WeightsManif
       if (path.isAbsolute(p) || !isInside(abs, dir)) throw new BadInputError(`weight path '${p}' escapes the model folder`, file);
       if (!fs.existsSync(abs)) {
         let code = 'ENOENT';
-        try { fs.lstatSync(abs); code = 'a dangling link'; } catch { /* missing */ }
+        try {
+          fs.lstatSync(abs);
+          code = 'a dangling link';
+        } catch {
+          /* missing */
+        }
         throw new BadInputError(`missing weight file '${p}' (${code})`, file);
       }
       const { real, size } = realRegularFile(abs, file, `weight file '${p}'`, { inside: dir });
@@ -105,10 +110,12 @@ export async function loadModelFile(tf: Tf, file: string): Promise<Classifier> {
 /** model.json and weights.bin of a Layers model, as bytes. */
 export async function modelFiles(tf: Tf, model: TF.LayersModel, meta: Record<string, unknown> = {}): Promise<{ modelJson: Buffer; weights: Buffer }> {
   let artifacts: TF.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   if (!artifacts?.weightData || !artifacts.weightSpecs) throw new Error('model.save produced no weights');
   const modelJson = {
     format: 'layers-model',
@@ -134,7 +141,11 @@ export async function saveLayersModel(tf: Tf, model: TF.LayersModel, dir: string
     writeDurable(path.join(tmp, 'model.json'), files.modelJson);
   } catch (err) {
     // A failed save (full disk, permissions) leaves the old model in place and no temp folder.
-    try { removeDurable(tmp); } catch { /* a frozen (simulated dead) disk */ }
+    try {
+      removeDurable(tmp);
+    } catch {
+      /* a frozen (simulated dead) disk */
+    }
     throw err;
   }
   publishDir(tmp, path.resolve(dir));

@@ -124,8 +124,9 @@ export function inputNormaliser(model: TF.LayersModel): string | undefined {
 
 /** Layers whose call in the saved graph passes training=True (they stay in training mode at inference). */
 export function trainingModeLayers(model: TF.LayersModel): string[] {
-  return model.layers.filter((l) => ((l as unknown as { inboundNodes: { callArgs?: { training?: unknown } }[] }).inboundNodes ?? [])
-    .some((n) => n.callArgs?.training === true)).map((l) => `${l.getClassName()} '${l.name}'`);
+  return model.layers
+    .filter((l) => ((l as unknown as { inboundNodes: { callArgs?: { training?: unknown } }[] }).inboundNodes ?? []).some((n) => n.callArgs?.training === true))
+    .map((l) => `${l.getClassName()} '${l.name}'`);
 }
 
 export function layersClassifier(tf: Tf, model: TF.LayersModel, name: string, image?: [number, number, number]): Classifier {

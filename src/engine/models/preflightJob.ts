@@ -29,7 +29,10 @@ export function trainingMetadata(file: string, needData = true): { data?: string
   const named = meta.data;
   if (named === 'mnist-sample' || (REMOTE_DATASETS[named] && isDatasetCached(REMOTE_DATASETS[named]))) return { data: named, seed };
   const hint = (DATA_NAMES as readonly string[]).includes(named) ? `pass --data ${named} to download it` : `pass --data ${JSON.stringify(named)} if that is the data you mean`;
-  throw new BadInputError(`the model's metadata says it was trained on '${named}', which is not on disk as a data set; nothing is downloaded or read on a model file's word: ${hint}, or name other data with --data`, file);
+  throw new BadInputError(
+    `the model's metadata says it was trained on '${named}', which is not on disk as a data set; nothing is downloaded or read on a model file's word: ${hint}, or name other data with --data`,
+    file,
+  );
 }
 
 export interface CheckedModel {
@@ -38,15 +41,22 @@ export interface CheckedModel {
   report: PreflightReport;
 }
 
-export async function checkModelFile(tf: Tf, file: string, opts: { data?: string; seed?: number; testSize?: number; points?: number; loaded?: Classifier; dataset?: Dataset; onProgress?: (done: number, total: number, file: string) => void }): Promise<CheckedModel> {
-  const loaded = opts.loaded ?? await loadModelFile(tf, file);
+export async function checkModelFile(
+  tf: Tf,
+  file: string,
+  opts: { data?: string; seed?: number; testSize?: number; points?: number; loaded?: Classifier; dataset?: Dataset; onProgress?: (done: number, total: number, file: string) => void },
+): Promise<CheckedModel> {
+  const loaded = opts.loaded ?? (await loadModelFile(tf, file));
   const trained = opts.data !== undefined && opts.seed !== undefined ? {} : trainingMetadata(file, opts.data === undefined);
   const spec = opts.data ?? trained.data ?? 'mnist-sample';
-  const data = opts.dataset ?? await loadDataset(spec, { seed: opts.seed ?? trained.seed ?? 0, testSize: opts.testSize ?? 1000, trainSize: 1, tf, onProgress: opts.onProgress });
+  const data = opts.dataset ?? (await loadDataset(spec, { seed: opts.seed ?? trained.seed ?? 0, testSize: opts.testSize ?? 1000, trainSize: 1, tf, onProgress: opts.onProgress }));
   const pre = await runPreflight(tf, loaded, data, { points: opts.points });
   const report: PreflightReport = {
-    version: 1, model: path.resolve(file), ...pre.facts,
-    findings: pre.findings, ok: !pre.findings.some((f) => f.severity === 'error'),
+    version: 1,
+    model: path.resolve(file),
+    ...pre.facts,
+    findings: pre.findings,
+    ok: !pre.findings.some((f) => f.severity === 'error'),
   };
   return { classifier: pre.classifier, data, report };
 }

@@ -42,11 +42,18 @@ export function makeAdam(tf: Tf, learningRate: number): TF.Optimizer {
 
     private handle(i: number, k: number, shape: number[]): TF.Tensor {
       this.handles[i] ??= [];
-      this.handles[i][k] ??= tf.keep(nb.executeSingleOutput('VarHandleOp', [
-        f32, { name: 'shape', type: nb.binding.TF_ATTR_SHAPE, value: shape },
-        { name: 'container', type: nb.binding.TF_ATTR_STRING, value: '' },
-        { name: 'shared_name', type: nb.binding.TF_ATTR_STRING, value: `robustlab_adam${id}_${i}_${k}` },
-      ], []));
+      this.handles[i][k] ??= tf.keep(
+        nb.executeSingleOutput(
+          'VarHandleOp',
+          [
+            f32,
+            { name: 'shape', type: nb.binding.TF_ATTR_SHAPE, value: shape },
+            { name: 'container', type: nb.binding.TF_ATTR_STRING, value: '' },
+            { name: 'shared_name', type: nb.binding.TF_ATTR_STRING, value: `robustlab_adam${id}_${i}_${k}` },
+          ],
+          [],
+        ),
+      );
       return this.handles[i][k];
     }
 
@@ -67,11 +74,16 @@ export function makeAdam(tf: Tf, learningRate: number): TF.Optimizer {
           const vars = [value, self.accumulatedFirstMoment[i].variable, self.accumulatedSecondMoment[i].variable];
           const hs = vars.map((v, k) => this.handle(i, k, v.shape));
           hs.forEach((h, k) => nb.executeMultipleOutputs('AssignVariableOp', [f32], [h, vars[k]], 0));
-          nb.executeMultipleOutputs('ResourceApplyAdam', [
-            { name: 'T', type: nb.binding.TF_ATTR_TYPE, value: nb.getDTypeInteger('float32') },
-            { name: 'use_locking', type: nb.binding.TF_ATTR_BOOL, value: false },
-            { name: 'use_nesterov', type: nb.binding.TF_ATTR_BOOL, value: false },
-          ], [...hs, self.accBeta1, self.accBeta2, lr, beta1, beta2, eps, g], 0);
+          nb.executeMultipleOutputs(
+            'ResourceApplyAdam',
+            [
+              { name: 'T', type: nb.binding.TF_ATTR_TYPE, value: nb.getDTypeInteger('float32') },
+              { name: 'use_locking', type: nb.binding.TF_ATTR_BOOL, value: false },
+              { name: 'use_nesterov', type: nb.binding.TF_ATTR_BOOL, value: false },
+            ],
+            [...hs, self.accBeta1, self.accBeta2, lr, beta1, beta2, eps, g],
+            0,
+          );
           hs.forEach((h, k) => vars[k].assign(nb.executeSingleOutput('ReadVariableOp', [f32], [h])));
         });
         self.accBeta1.assign(tf.mul(self.accBeta1, self.beta1));

@@ -59,11 +59,17 @@ export function useNativeMaxPool(tf: Tf): boolean {
   try {
     // Probe: the ops exist and agree with the stock kernels on a small tie-free input.
     const ok = tf.tidy(() => {
-      const x = tf.tensor4d(Array.from({ length: 36 }, (_v, i) => (i * 7) % 36), [1, 6, 6, 1]);
+      const x = tf.tensor4d(
+        Array.from({ length: 36 }, (_v, i) => (i * 7) % 36),
+        [1, 6, 6, 1],
+      );
       const a: PoolAttrs = { filterSize: 2, strides: 2, pad: 'valid' };
       const stock = opAttrs(nb, a).slice(0, 5);
       const [y, ws] = mklMaxPool(nb, x, a);
-      const dy = tf.tensor4d(Array.from({ length: 9 }, (_v, i) => i + 1), [1, 3, 3, 1]);
+      const dy = tf.tensor4d(
+        Array.from({ length: 9 }, (_v, i) => i + 1),
+        [1, 3, 3, 1],
+      );
       const g = nb.executeSingleOutput('_MklNativeMaxPoolGrad', opAttrs(nb, a), [x, y, dy, ws]);
       const yRef = nb.executeSingleOutput('MaxPool', stock, [x]);
       const gRef = nb.executeSingleOutput('MaxPoolGrad', stock, [x, yRef, dy]);
@@ -80,7 +86,8 @@ export function useNativeMaxPool(tf: Tf): boolean {
   try {
     tf.unregisterKernel('MaxPool', 'tensorflow');
     tf.registerKernel({
-      kernelName: 'MaxPool', backendName: 'tensorflow',
+      kernelName: 'MaxPool',
+      backendName: 'tensorflow',
       kernelFunc: (args) => {
         const a = args.attrs as unknown as PoolAttrs;
         const x = (args.inputs as { x: TF.TensorInfo }).x;
@@ -92,7 +99,8 @@ export function useNativeMaxPool(tf: Tf): boolean {
     });
     tf.unregisterKernel('MaxPoolGrad', 'tensorflow');
     tf.registerKernel({
-      kernelName: 'MaxPoolGrad', backendName: 'tensorflow',
+      kernelName: 'MaxPoolGrad',
+      backendName: 'tensorflow',
       kernelFunc: (args) => {
         const a = args.attrs as unknown as PoolAttrs;
         const { dy, input, output } = args.inputs as { dy: TF.TensorInfo; input: TF.TensorInfo; output: TF.TensorInfo };

@@ -34,7 +34,7 @@ export function useNativeReluGrad(tf: Tf): void {
         const x = saved[0];
         const d = dy as TF.Tensor;
         const fused = x.dtype === 'float32' && d.dtype === 'float32';
-        return { x: () => (fused ? tf.engine().runKernel(KERNEL, { dy: d, x }, {}) as TF.Tensor : tf.mul(d, tf.cast(tf.step(x), 'float32'))) };
+        return { x: () => (fused ? (tf.engine().runKernel(KERNEL, { dy: d, x }, {}) as TF.Tensor) : tf.mul(d, tf.cast(tf.step(x), 'float32'))) };
       },
     });
   } finally {

@@ -22,10 +22,15 @@ export function useNativeSparseXent(tf: Tf): boolean {
     kernelFunc: ({ inputs, backend }) => {
       const nb = backend as unknown as NodeBackend;
       const { logits, labels } = inputs as { logits: TF.TensorInfo; labels: TF.TensorInfo };
-      return nb.executeMultipleOutputs('SparseSoftmaxCrossEntropyWithLogits', [
-        { name: 'T', type: nb.binding.TF_ATTR_TYPE, value: nb.getDTypeInteger('float32') },
-        { name: 'Tlabels', type: nb.binding.TF_ATTR_TYPE, value: nb.getDTypeInteger('int32') },
-      ], [logits, labels], 2);
+      return nb.executeMultipleOutputs(
+        'SparseSoftmaxCrossEntropyWithLogits',
+        [
+          { name: 'T', type: nb.binding.TF_ATTR_TYPE, value: nb.getDTypeInteger('float32') },
+          { name: 'Tlabels', type: nb.binding.TF_ATTR_TYPE, value: nb.getDTypeInteger('int32') },
+        ],
+        [logits, labels],
+        2,
+      );
     },
   });
   tf.registerGradient({
@@ -34,7 +39,7 @@ export function useNativeSparseXent(tf: Tf): boolean {
     outputsToSave: [false, true],
     gradFunc: (dy, saved) => {
       const [labels, backprop] = saved;
-      const dLoss = (Array.isArray(dy) ? dy[0] : dy);
+      const dLoss = Array.isArray(dy) ? dy[0] : dy;
       return {
         logits: () => tf.mul(backprop, tf.expandDims(dLoss, 1)),
         labels: () => tf.zerosLike(labels),

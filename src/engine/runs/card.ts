@@ -16,12 +16,23 @@ export function toolVersion(from = __dirname): string {
     try {
       const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'robustness-lab' && pkg.version) return pkg.version;
-    } catch { /* keep looking */ }
+    } catch {
+      /* keep looking */
+    }
   }
   return 'unknown';
 }
 
-const UNRELIABLE = new Set<string>([...Object.values(AUTOATTACK_FLAGS).map((f) => f.code), 'nondeterministic-forward', 'batch-dependent-forward', 'probability-output', 'gradient-masking', 'zero-gradients', 'nan-gradients', 'unbounded-attack-fails']);
+const UNRELIABLE = new Set<string>([
+  ...Object.values(AUTOATTACK_FLAGS).map((f) => f.code),
+  'nondeterministic-forward',
+  'batch-dependent-forward',
+  'probability-output',
+  'gradient-masking',
+  'zero-gradients',
+  'nan-gradients',
+  'unbounded-attack-fails',
+]);
 
 export function buildModelCard(runDir: string, summary: Summary, config: RunConfigFile | undefined, opts: { eps?: number; versions?: Record<string, string> } = {}): ModelCard {
   const aa = summary.robust.filter((r) => r.attack === 'autoattack');
@@ -50,7 +61,9 @@ export function buildModelCard(runDir: string, summary: Summary, config: RunConf
     test_points: summary.testPoints,
     data_seed: typeof settings.seed === 'number' ? settings.seed : 0,
     attack_seed: typeof settings.attackSeed === 'number' ? settings.attackSeed : typeof settings.seed === 'number' ? settings.seed : 0,
-    attacks: summary.robust.filter((r) => r.eps === eps).map((r) => ({ attack: r.attack, eps: r.eps, steps: r.steps, restarts: r.restarts, accuracy: pct(r.accuracy), ...(r.brokenBy ? { brokenBy: r.brokenBy } : {}) })),
+    attacks: summary.robust
+      .filter((r) => r.eps === eps)
+      .map((r) => ({ attack: r.attack, eps: r.eps, steps: r.steps, restarts: r.restarts, accuracy: pct(r.accuracy), ...(r.brokenBy ? { brokenBy: r.brokenBy } : {}) })),
     warnings,
     unreliable: warnings.some((w) => UNRELIABLE.has(w.code)),
     tool: { name: 'robustlab', version: toolVersion(), backend: summary.backend, ...(opts.versions?.tfjs ? { tfjs: opts.versions.tfjs } : {}) },

@@ -29,7 +29,11 @@ export class Emitter {
     if (size > 0) {
       const last = Buffer.alloc(1);
       const fd = fs.openSync(file, 'r');
-      try { fs.readSync(fd, last, 0, 1, size - 1); } finally { fs.closeSync(fd); }
+      try {
+        fs.readSync(fd, last, 0, 1, size - 1);
+      } finally {
+        fs.closeSync(fd);
+      }
       if (last[0] !== 0x0a) writeAll(this.logFd, Buffer.from('\n'), file);
     }
     this.addSink((e) => {
@@ -39,7 +43,11 @@ export class Emitter {
       } catch (err) {
         const fd = this.logFd;
         this.logFd = undefined;
-        try { fs.closeSync(fd); } catch { /* already broken */ }
+        try {
+          fs.closeSync(fd);
+        } catch {
+          /* already broken */
+        }
         throw err;
       }
     });
@@ -74,7 +82,11 @@ export class Emitter {
     if (this.logFd !== undefined) {
       const fd = this.logFd;
       this.logFd = undefined;
-      try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
     }
   }
 }

@@ -6,7 +6,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-interface Manifest { weightsManifest?: { paths?: unknown }[]; userDefinedMetadata?: Record<string, unknown> }
+interface Manifest {
+  weightsManifest?: { paths?: unknown }[];
+  userDefinedMetadata?: Record<string, unknown>;
+}
 
 function weightFiles(file: string, json: Manifest): string[] {
   const dir = path.dirname(path.resolve(file));
@@ -61,13 +64,18 @@ export function modelFileInfo(file: string): ModelFileInfo | undefined {
   try {
     const bytes = fs.readFileSync(abs);
     const json = parse(abs, bytes);
-    const sig = [abs, ...weightFiles(abs, json)].map((f) => { const st = fs.statSync(f); return `${st.size}:${st.mtimeMs}`; }).join('|') + `|${bytes.length}`;
+    const sig =
+      [abs, ...weightFiles(abs, json)]
+        .map((f) => {
+          const st = fs.statSync(f);
+          return `${st.size}:${st.mtimeMs}`;
+        })
+        .join('|') + `|${bytes.length}`;
     const hit = memo.get(abs);
     if (hit && hit.sig === sig) return hit.info;
     const meta = json.userDefinedMetadata ?? {};
     const norm = meta.norm === 'l2' || meta.norm === 'linf' ? meta.norm : undefined;
-    const info: ModelFileInfo = { fingerprint: fingerprintOf(abs, bytes, json),
-      ...(typeof meta.eps === 'number' ? { trainedEps: meta.eps } : {}), ...(norm ? { trainedNorm: norm } : {}) };
+    const info: ModelFileInfo = { fingerprint: fingerprintOf(abs, bytes, json), ...(typeof meta.eps === 'number' ? { trainedEps: meta.eps } : {}), ...(norm ? { trainedNorm: norm } : {}) };
     if (memo.size > 200) memo.clear();
     memo.set(abs, { sig, info });
     return info;

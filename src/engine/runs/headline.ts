@@ -107,7 +107,9 @@ function perPoint(r: EvalRun, eps: number, norm: Norm): { robust: Uint8Array; cl
     const bits = decodeBits(e.robustPoints!, n);
     // Each entry's bitset must reproduce its accuracy and only hold clean-correct points.
     if (!bits || Math.abs(countBits(bits) - e.accuracy * n) > 0.5 || bits.some((b, i) => b && !clean[i])) return { problem: 'its per-point results do not add up' };
-    bits.forEach((b, i) => { if (!b) robust[i] = 0; });
+    bits.forEach((b, i) => {
+      if (!b) robust[i] = 0;
+    });
   }
   const own = s.worstCase.find((w) => w.norm === norm && sameEps(w.eps, eps));
   if (own && Math.abs(countBits(robust) - own.accuracy * n) > 0.5) return { problem: 'its per-point results do not add up' };
@@ -120,9 +122,19 @@ function ownHeadline(r: EvalRun, eps: number, norm: Norm, note: string): Headlin
   const w = r.summary.worstCase.find((x) => x.norm === norm && sameEps(x.eps, eps));
   const accuracy = w?.accuracy ?? Math.min(...entries.map((e) => e.accuracy));
   const attacks = entries.length ? unique(entries.map(attackLabel)) : (w?.attacks ?? []).map((a) => a.toUpperCase());
-  const h = { accuracy, clean: r.summary.cleanAccuracy, eps, norm, attacks, points: r.summary.testPoints, data: r.summary.data,
-    runs: [r.runId], perExample: false, note: w ? `this run only: ${note}` : `this run only, lowest per-attack accuracy: ${note}`,
-    ...(r.summary.points ? { pointsKey: r.summary.points.key, seed: r.summary.points.seed } : {}) };
+  const h = {
+    accuracy,
+    clean: r.summary.cleanAccuracy,
+    eps,
+    norm,
+    attacks,
+    points: r.summary.testPoints,
+    data: r.summary.data,
+    runs: [r.runId],
+    perExample: false,
+    note: w ? `this run only: ${note}` : `this run only, lowest per-attack accuracy: ${note}`,
+    ...(r.summary.points ? { pointsKey: r.summary.points.key, seed: r.summary.points.seed } : {}),
+  };
   return { ...h, label: headlineLabel(h) };
 }
 
@@ -134,12 +146,26 @@ function combined(runs: EvalRun[], eps: number, norm: Norm): Headline {
   const clean = new Uint8Array(n).fill(1);
   for (const r of runs) {
     const p = perPoint(r, eps, norm) as { robust: Uint8Array; clean: Uint8Array };
-    p.robust.forEach((b, i) => { if (!b) robust[i] = 0; });
-    p.clean.forEach((b, i) => { if (!b) clean[i] = 0; });
+    p.robust.forEach((b, i) => {
+      if (!b) robust[i] = 0;
+    });
+    p.clean.forEach((b, i) => {
+      if (!b) clean[i] = 0;
+    });
   }
-  const h = { accuracy: countBits(robust) / Math.max(1, n), clean: countBits(clean) / Math.max(1, n), eps, norm,
-    attacks: unique(runs.flatMap((r) => entriesAt(r, eps, norm).map(attackLabel))), points: n, pointsKey: first.points!.key,
-    data: first.points!.data, ...(first.points!.seed !== undefined ? { seed: first.points!.seed } : {}), runs: runs.map((r) => r.runId), perExample: true };
+  const h = {
+    accuracy: countBits(robust) / Math.max(1, n),
+    clean: countBits(clean) / Math.max(1, n),
+    eps,
+    norm,
+    attacks: unique(runs.flatMap((r) => entriesAt(r, eps, norm).map(attackLabel))),
+    points: n,
+    pointsKey: first.points!.key,
+    data: first.points!.data,
+    ...(first.points!.seed !== undefined ? { seed: first.points!.seed } : {}),
+    runs: runs.map((r) => r.runId),
+    perExample: true,
+  };
   return { ...h, label: headlineLabel(h) };
 }
 
@@ -148,7 +174,10 @@ export function modelHeadline(all: readonly EvalRun[], q: ModelQuery, opts: Head
   const same = q.fingerprint ? all.filter((r) => r.summary.modelFingerprint === q.fingerprint) : [];
   const atPath = q.modelPath ? all.filter((r) => r.modelPath === q.modelPath && !same.includes(r)) : [];
   const legacy = atPath.filter((r) => !r.summary.modelFingerprint).sort(byTime);
-  const earlierVersions = atPath.filter((r) => r.summary.modelFingerprint).sort(byTime).map((r) => r.runId);
+  const earlierVersions = atPath
+    .filter((r) => r.summary.modelFingerprint)
+    .sort(byTime)
+    .map((r) => r.runId);
   const base = { apart: [] as Headline[], earlierVersions, unidentified: same.length ? legacy.map((r) => r.runId) : [], ...(q.fingerprint ? { fingerprint: q.fingerprint } : {}) };
   // Runs stored before fingerprints: only the newest one's own worst case, labelled so.
   const runs = same.length ? same : legacy.slice(-1);
@@ -181,9 +210,13 @@ export function modelHeadline(all: readonly EvalRun[], q: ModelQuery, opts: Head
   const alone: Headline[] = [];
   for (const r of at) {
     const p = perPoint(r, eps, norm);
-    if ('problem' in p) { alone.push(ownHeadline(r, eps, norm, p.problem)); continue; }
+    if ('problem' in p) {
+      alone.push(ownHeadline(r, eps, norm, p.problem));
+      continue;
+    }
     const g = groups.find((x) => x[0].summary.points!.key === r.summary.points!.key);
-    if (g) g.push(r); else groups.push([r]);
+    if (g) g.push(r);
+    else groups.push([r]);
   }
   const heads = groups.map((g) => ({ g, h: combined([...g].sort(byTime), eps, norm) }));
   // The headline's test points are those of the preferred run (training first), so they never move.
@@ -196,12 +229,13 @@ const EPS_SOURCE: Record<EpsSource, string> = {
   setting: 'the ε you chose (setting `robustlab.headlineEps`; `--headline-eps` for `robustlab report`)',
   training: 'the ε the model was trained at (set `robustlab.headlineEps` to choose another)',
   'model-metadata': 'the ε the model was trained at, from its model.json (set `robustlab.headlineEps` to choose another)',
-  'largest-measured': 'no training ε is known, so the largest ε of this model\'s first evaluation (set `robustlab.headlineEps` to choose another)',
+  'largest-measured': "no training ε is known, so the largest ε of this model's first evaluation (set `robustlab.headlineEps` to choose another)",
 };
 
 /** The one-line text where no headline exists (not evaluated, not at this ε, or the file changed). */
 export function noHeadlineText(m: ModelHeadline): string {
-  if (m.notMeasured) return `Robust: not measured at ${epsText(m.notMeasured.eps, m.notMeasured.norm)}${m.notMeasured.measured.length ? ` (measured: ε=${m.notMeasured.measured.map(fmtEps).join(', ')})` : ''}`;
+  if (m.notMeasured)
+    return `Robust: not measured at ${epsText(m.notMeasured.eps, m.notMeasured.norm)}${m.notMeasured.measured.length ? ` (measured: ε=${m.notMeasured.measured.map(fmtEps).join(', ')})` : ''}`;
   if (m.earlierVersions.length) return 'Robust: not evaluated since the model changed';
   return 'Robustness: no evaluation yet';
 }
@@ -211,15 +245,27 @@ export function headlineDetails(m: ModelHeadline): string[] {
   const lines: string[] = [];
   const h = m.headline;
   if (h) {
-    lines.push(h.perExample
-      ? `Per-example worst case: a test point counts as robust only if it withstood every stored evaluation of this model at ${epsText(h.eps, h.norm)} on these ${h.points} test points (${h.data}${h.seed !== undefined ? `, seed ${h.seed}` : ''}): ${h.runs.map((r) => `\`${r}\``).join(', ')}. Clean ${pct(h.clean)} on the same points.`
-      : `One run's own worst case (\`${h.runs[0]}\`): it was stored without per-point results that can be combined with other runs. Clean ${pct(h.clean)}.`);
+    lines.push(
+      h.perExample
+        ? `Per-example worst case: a test point counts as robust only if it withstood every stored evaluation of this model at ${epsText(h.eps, h.norm)} on these ${h.points} test points (${h.data}${h.seed !== undefined ? `, seed ${h.seed}` : ''}): ${h.runs.map((r) => `\`${r}\``).join(', ')}. Clean ${pct(h.clean)} on the same points.`
+        : `One run's own worst case (\`${h.runs[0]}\`): it was stored without per-point results that can be combined with other runs. Clean ${pct(h.clean)}.`,
+    );
   } else {
     lines.push(noHeadlineText(m) + '.');
   }
   if (m.epsSource && m.eps !== undefined) lines.push(`ε=${fmtEps(m.eps)} is ${EPS_SOURCE[m.epsSource]}; evaluations at other ε never replace it.`);
-  if (m.apart.length) lines.push('Not in the headline (other test points, or results that cannot be combined):', ...m.apart.map((a) => `- ${a.label}${a.perExample ? `, ${a.data}${a.seed !== undefined ? ` seed ${a.seed}` : ''}: ${a.runs.map((r) => `\`${r}\``).join(', ')}` : ''}`));
-  if (m.unidentified.length) lines.push(`${m.unidentified.length} older run${m.unidentified.length === 1 ? '' : 's'} of this file, stored without a model fingerprint, ${m.unidentified.length === 1 ? 'is' : 'are'} not counted.`);
-  if (m.earlierVersions.length) lines.push(`${m.earlierVersions.length} evaluation${m.earlierVersions.length === 1 ? '' : 's'} of an earlier version of this model file (since retrained or replaced) ${m.earlierVersions.length === 1 ? 'is' : 'are'} not counted.`);
+  if (m.apart.length)
+    lines.push(
+      'Not in the headline (other test points, or results that cannot be combined):',
+      ...m.apart.map((a) => `- ${a.label}${a.perExample ? `, ${a.data}${a.seed !== undefined ? ` seed ${a.seed}` : ''}: ${a.runs.map((r) => `\`${r}\``).join(', ')}` : ''}`),
+    );
+  if (m.unidentified.length)
+    lines.push(
+      `${m.unidentified.length} older run${m.unidentified.length === 1 ? '' : 's'} of this file, stored without a model fingerprint, ${m.unidentified.length === 1 ? 'is' : 'are'} not counted.`,
+    );
+  if (m.earlierVersions.length)
+    lines.push(
+      `${m.earlierVersions.length} evaluation${m.earlierVersions.length === 1 ? '' : 's'} of an earlier version of this model file (since retrained or replaced) ${m.earlierVersions.length === 1 ? 'is' : 'are'} not counted.`,
+    );
   return lines;
 }

@@ -23,6 +23,10 @@ export function defaultRunsRoot(workspace: string): string {
 /** Sortable and readable: 20261124-213012-fgsm-cnn-small. */
 export function newRunId(kind: string, label: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const safe = label.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || kind;
+  const safe =
+    label
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || kind;
   return `${stamp}-${kind}-${safe}`;
 }

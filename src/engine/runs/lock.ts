@@ -84,9 +84,13 @@ export function acquireRunLock(runDir: string, onStale?: (msg: string) => void):
     }
     // A torn or stale lock (its writer was killed): take it over.
     onStale?.(`took over the lock of a robustlab process that is gone (${info ? `pid ${info.pid}, since ${info.since}` : 'unreadable lock file'})`);
-    try { fs.unlinkSync(file); } catch { /* someone else took it over first: retry */ }
+    try {
+      fs.unlinkSync(file);
+    } catch {
+      /* someone else took it over first: retry */
+    }
   }
-  throw new BadInputError('could not take the run folder\'s lock (another process keeps taking it)', runDir);
+  throw new BadInputError("could not take the run folder's lock (another process keeps taking it)", runDir);
 }
 
 /** A live process holds this run folder's lock (it is being written right now). */
@@ -102,7 +106,11 @@ function held(file: string): RunLock {
     released = true;
     process.removeListener('exit', release);
     if (readLock(file)?.pid === process.pid) {
-      try { fs.unlinkSync(file); } catch { /* already gone */ }
+      try {
+        fs.unlinkSync(file);
+      } catch {
+        /* already gone */
+      }
     }
   };
   process.on('exit', release);

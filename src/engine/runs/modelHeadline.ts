@@ -26,8 +26,12 @@ export function latestTrainRun(runs: readonly RunInfo[], experiment: string): Ru
 function queryFor(modelPath: string, fallbackFingerprint?: string): ModelQuery {
   const info = modelFileInfo(modelPath);
   // The file as it is now decides; a deleted model keeps the fingerprint its runs recorded.
-  return { modelPath, fingerprint: info?.fingerprint ?? fallbackFingerprint,
-    ...(info?.trainedEps !== undefined ? { trainedEps: info.trainedEps } : {}), ...(info?.trainedNorm ? { trainedNorm: info.trainedNorm } : {}) };
+  return {
+    modelPath,
+    fingerprint: info?.fingerprint ?? fallbackFingerprint,
+    ...(info?.trainedEps !== undefined ? { trainedEps: info.trainedEps } : {}),
+    ...(info?.trainedNorm ? { trainedNorm: info.trainedNorm } : {}),
+  };
 }
 
 /** The headline shown on a file: for an experiment, the model its newest training produced. */
@@ -47,8 +51,11 @@ export function headlineForRun(runs: readonly RunInfo[], run: RunInfo, opts: Hea
   const fingerprint = run.summary?.modelFingerprint;
   const info = modelPath ? modelFileInfo(modelPath) : undefined;
   const meta = info && info.fingerprint === fingerprint ? info : undefined;
-  return modelHeadline(evalRuns(runs), { modelPath, fingerprint,
-    ...(meta?.trainedEps !== undefined ? { trainedEps: meta.trainedEps } : {}), ...(meta?.trainedNorm ? { trainedNorm: meta.trainedNorm } : {}) }, opts);
+  return modelHeadline(
+    evalRuns(runs),
+    { modelPath, fingerprint, ...(meta?.trainedEps !== undefined ? { trainedEps: meta.trainedEps } : {}), ...(meta?.trainedNorm ? { trainedNorm: meta.trainedNorm } : {}) },
+    opts,
+  );
 }
 
 /** For the CLI: the run's headline among the runs stored beside it. */

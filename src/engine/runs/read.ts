@@ -80,8 +80,16 @@ export function readRun(runDir: string): RunInfo {
   const files = runFiles(runDir);
   let summary: Summary | undefined;
   let config: RunConfigFile | undefined;
-  try { summary = readSummary(runDir); } catch { summary = undefined; }
-  try { config = readConfig(runDir); } catch { config = undefined; }
+  try {
+    summary = readSummary(runDir);
+  } catch {
+    summary = undefined;
+  }
+  try {
+    config = readConfig(runDir);
+  } catch {
+    config = undefined;
+  }
   const { events } = readEvents(runDir);
   const mtimes = [files.events, files.summary, files.config].filter((f) => fs.existsSync(f)).map((f) => fs.statSync(f).mtimeMs);
   let status = statusFromEvents(events);
@@ -93,7 +101,8 @@ export function readRun(runDir: string): RunInfo {
 /** All runs under a runs root, newest first. */
 export function listRuns(runsRoot: string): RunInfo[] {
   if (!fs.existsSync(runsRoot)) return [];
-  return fs.readdirSync(runsRoot, { withFileTypes: true })
+  return fs
+    .readdirSync(runsRoot, { withFileTypes: true })
     .filter((e) => e.isDirectory() && fs.existsSync(path.join(runsRoot, e.name, 'config.json')))
     .map((e) => readRun(path.join(runsRoot, e.name)))
     .sort((a, b) => b.mtimeMs - a.mtimeMs);
@@ -102,6 +111,5 @@ export function listRuns(runsRoot: string): RunInfo[] {
 /** The newest finished run whose source is this file (a model.json or an experiment file). */
 export function latestRunFor(runsRoot: string, file: string): RunInfo | undefined {
   const abs = path.resolve(file);
-  return listRuns(runsRoot).find((r) => r.summary && (r.config?.source.model === abs || r.config?.source.experiment === abs
-    || path.resolve(r.runDir, 'model', 'model.json') === abs));
+  return listRuns(runsRoot).find((r) => r.summary && (r.config?.source.model === abs || r.config?.source.experiment === abs || path.resolve(r.runDir, 'model', 'model.json') === abs));
 }

@@ -22,18 +22,19 @@ export function markdownTable(rows: string[][]): string {
 
 export function textTable(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r, i) => {
-    const line = r.map((cell, c) => (c >= 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');
-    return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-  }).join('\n');
+  return rows
+    .map((r, i) => {
+      const line = r.map((cell, c) => (c >= 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');
+      return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
 }
 
 /** The model's headline as report lines: the label in bold, then how it was computed. */
 export function headlineSection(h: ModelHeadline | undefined, asOf?: string): string[] {
   if (!h) return [];
   const details = headlineDetails(h).flatMap((l) => (l.startsWith('- ') ? [l] : ['', l]));
-  return ['## Headline', '', `**${h.headline?.label ?? noHeadlineText(h)}**`, ...details, '',
-    ...(asOf ? [`_From the runs stored at ${asOf}; \`robustlab report RUN_DIR\` recomputes it._`, ''] : [])];
+  return ['## Headline', '', `**${h.headline?.label ?? noHeadlineText(h)}**`, ...details, '', ...(asOf ? [`_From the runs stored at ${asOf}; \`robustlab report RUN_DIR\` recomputes it._`, ''] : [])];
 }
 
 export interface ReportOptions {
@@ -60,7 +61,9 @@ function trainingLine(s: Summary, config?: Record<string, unknown>): string | un
   if (!s.method) return undefined;
   const spec = methodSpec(s.method);
   const lambdaSet = config?.lambdaGiven === true;
-  const formula = spec ? ` (${lossFormula(spec.name, lambdaSet)}${spec.weight && typeof config?.[spec.weight.name] === 'number' && (spec.weight.name !== 'lambda' || lambdaSet || spec.weight.default !== undefined) ? `, ${spec.weight.symbol} = ${String(config[spec.weight.name])}` : ''})` : '';
+  const formula = spec
+    ? ` (${lossFormula(spec.name, lambdaSet)}${spec.weight && typeof config?.[spec.weight.name] === 'number' && (spec.weight.name !== 'lambda' || lambdaSet || spec.weight.default !== undefined) ? `, ${spec.weight.symbol} = ${String(config[spec.weight.name])}` : ''})`
+    : '';
   return `- training: \`${s.method}\`${formula}${s.eps !== undefined ? ` at ε=${fmtEps(s.eps)}` : ''}${s.epochs !== undefined ? `, ${s.epochs} epochs` : ''}${s.trainingSeconds !== undefined ? `, ${s.trainingSeconds.toFixed(1)} s` : ''}`;
 }
 
@@ -82,13 +85,21 @@ export function markdownReport(s: Summary | undefined, o: ReportOptions = {}): s
     );
     const minimal = s.robust.filter((r) => r.meanPerturbation !== undefined);
     if (minimal.length) {
-      lines.push('## Minimal perturbations', '', markdownTable([['attack', 'mean L2', 'median L2'], ...minimal.map((r) => [r.attack, r.meanPerturbation!.toFixed(4), (r.medianPerturbation ?? 0).toFixed(4)])]), '');
+      lines.push(
+        '## Minimal perturbations',
+        '',
+        markdownTable([['attack', 'mean L2', 'median L2'], ...minimal.map((r) => [r.attack, r.meanPerturbation!.toFixed(4), (r.medianPerturbation ?? 0).toFixed(4)])]),
+        '',
+      );
     }
     if (s.perClass?.length) {
       lines.push('## Per-class accuracy', '', markdownTable([['class', 'points', 'clean', 'robust'], ...s.perClass.map((c) => [String(c.label), String(c.count), pct2(c.clean), pct2(c.robust)])]), '');
     }
     lines.push('## Sanity checks', '');
-    if (s.warnings.length === 0) lines.push('All automatic checks passed (eps=0 equals clean, monotone in eps, robust ≤ clean, unbounded attack reaches chance, more steps never help, gradients finite and non-zero, deterministic forward pass).');
+    if (s.warnings.length === 0)
+      lines.push(
+        'All automatic checks passed (eps=0 equals clean, monotone in eps, robust ≤ clean, unbounded attack reaches chance, more steps never help, gradients finite and non-zero, deterministic forward pass).',
+      );
     for (const w of s.warnings) {
       const why = warningSpec(w.code)?.explanation;
       lines.push(`- **${w.severity ?? 'warning'}** \`${w.code}\`${w.field ? ` (\`${w.field}\`)` : ''}: ${w.message}${why ? ` — _${why}_` : ''}`);
@@ -110,5 +121,10 @@ export function markdownReport(s: Summary | undefined, o: ReportOptions = {}): s
     lines.push(`_${o.note}_`, '');
   }
   if (o.config) lines.push('## Configuration', '', '```json', JSON.stringify(o.config, null, 2), '```');
-  return lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n').trimEnd() + '\n';
+  return (
+    lines
+      .filter((l, i, a) => !(l === '' && a[i - 1] === ''))
+      .join('\n')
+      .trimEnd() + '\n'
+  );
 }

@@ -9,7 +9,12 @@ import { noHeadlineText, type HeadlineOptions } from './headline';
 import { runFiles } from './layout';
 import { readEvents, type RunInfo } from './read';
 
-interface EventFacts { epochs: Extract<EngineEvent, { type: 'epoch' }>[]; started?: Extract<EngineEvent, { type: 'run-started' }>; bestEpoch?: number; warnings: string[] }
+interface EventFacts {
+  epochs: Extract<EngineEvent, { type: 'epoch' }>[];
+  started?: Extract<EngineEvent, { type: 'run-started' }>;
+  bestEpoch?: number;
+  warnings: string[];
+}
 
 const memo = new Map<string, { sig: string; facts: EventFacts }>();
 
@@ -17,7 +22,12 @@ const memo = new Map<string, { sig: string; facts: EventFacts }>();
 function eventFacts(runDir: string): EventFacts {
   const file = runFiles(runDir).events;
   let sig = '';
-  try { const st = fs.statSync(file); sig = `${st.size}:${st.mtimeMs}`; } catch { return { epochs: [], warnings: [] }; }
+  try {
+    const st = fs.statSync(file);
+    sig = `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return { epochs: [], warnings: [] };
+  }
   const hit = memo.get(runDir);
   if (hit && hit.sig === sig) return hit.facts;
   const { events } = readEvents(runDir);
@@ -56,34 +66,58 @@ export function experimentRow(run: RunInfo, all: readonly RunInfo[], opts: Headl
   const epochs = s?.epochs ?? facts.epochs.at(-1)?.epoch;
   const trainSize = facts.started?.trainSize ?? num(set.trainSize);
   let headline;
-  try { headline = s ? headlineForRun(all, run, opts) : undefined; } catch { headline = undefined; }
+  try {
+    headline = s ? headlineForRun(all, run, opts) : undefined;
+  } catch {
+    headline = undefined;
+  }
   const h = headline?.headline;
   const clean = h?.clean ?? s?.cleanAccuracy;
   const robust = h?.accuracy;
   const rates = facts.epochs.map((e) => e.imagesPerSec).filter((x) => Number.isFinite(x) && x > 0);
-  const tag = set.sweepPoint !== undefined ? (() => { try { return sweepPointTag(set.sweepPoint, 'sweepPoint'); } catch { return undefined; } })() : undefined;
+  const tag =
+    set.sweepPoint !== undefined
+      ? (() => {
+          try {
+            return sweepPointTag(set.sweepPoint, 'sweepPoint');
+          } catch {
+            return undefined;
+          }
+        })()
+      : undefined;
   const steps = num(trainAttack.steps) ?? 1;
   const restarts = num(trainAttack.restarts) ?? 1;
   const warnings = s ? [...new Set(s.warnings.map((w) => w.code))] : facts.warnings;
   return {
-    runId: run.runId, runDir: run.runDir, kind, status: run.status, createdAt: cfg?.createdAt ?? facts.started?.startedAt ?? new Date(run.mtimeMs).toISOString(),
+    runId: run.runId,
+    runDir: run.runDir,
+    kind,
+    status: run.status,
+    createdAt: cfg?.createdAt ?? facts.started?.startedAt ?? new Date(run.mtimeMs).toISOString(),
     model: s?.model ?? facts.started?.model ?? (typeof set.model === 'string' ? set.model : '?'),
     data: s?.data ?? facts.started?.data ?? (typeof set.data === 'string' ? set.data : '?'),
     ...(method ? { method, loss: lossFormula(method, lambdaGiven) } : s?.method ? { method: s.method } : {}),
-    ...(lambda !== undefined ? { lambda } : {}), ...(beta !== undefined ? { beta } : {}),
+    ...(lambda !== undefined ? { lambda } : {}),
+    ...(beta !== undefined ? { beta } : {}),
     ...(kind === 'train' && num(set.eps) !== undefined ? { eps: num(set.eps) } : {}),
     ...(norm ? { norm } : {}),
-    ...(epochs !== undefined ? { epochs } : {}), ...(kind === 'train' && num(set.epochs) !== undefined ? { epochsPlanned: num(set.epochs) } : {}),
-    ...(num(set.seed) !== undefined ? { seed: num(set.seed) } : {}), ...(trainSize !== undefined ? { trainSize } : {}),
-    ...(clean !== undefined ? { clean } : {}), ...(robust !== undefined ? { robust } : {}),
+    ...(epochs !== undefined ? { epochs } : {}),
+    ...(kind === 'train' && num(set.epochs) !== undefined ? { epochsPlanned: num(set.epochs) } : {}),
+    ...(num(set.seed) !== undefined ? { seed: num(set.seed) } : {}),
+    ...(trainSize !== undefined ? { trainSize } : {}),
+    ...(clean !== undefined ? { clean } : {}),
+    ...(robust !== undefined ? { robust } : {}),
     robustLabel: h?.label ?? (headline ? noHeadlineText(headline) : run.status === 'running' ? 'running' : 'no evaluation'),
-    robustAttacks: h?.attacks ?? [], ...(h ? { robustPoints: h.points, robustEps: h.eps } : {}),
+    robustAttacks: h?.attacks ?? [],
+    ...(h ? { robustPoints: h.points, robustEps: h.eps } : {}),
     ...(clean !== undefined && robust !== undefined ? { gap: clean - robust } : {}),
     ...(s?.trainingSeconds !== undefined ? { trainingSeconds: s.trainingSeconds } : facts.epochs.length ? { trainingSeconds: facts.epochs.at(-1)!.elapsedSec } : {}),
     ...(rates.length ? { imagesPerSec: rates.reduce((a, b) => a + b, 0) / rates.length } : {}),
     ...(method && trainSize !== undefined && epochs !== undefined ? { gradEvals: trainSize * epochs * gradEvalsPerExample(method, steps, restarts) } : {}),
     warnings,
-    ...(tag?.id !== undefined && tag.index !== undefined && tag.of !== undefined && tag.source !== undefined ? { sweep: { id: tag.id, index: tag.index, of: tag.of, source: tag.source, params: tag.params ?? {} } } : {}),
+    ...(tag?.id !== undefined && tag.index !== undefined && tag.of !== undefined && tag.source !== undefined
+      ? { sweep: { id: tag.id, index: tag.index, of: tag.of, source: tag.source, params: tag.params ?? {} } }
+      : {}),
     curve: (s?.worstCase ?? []).map((w) => ({ eps: w.eps, norm: w.norm, accuracy: w.accuracy })),
     epochLog: facts.epochs.map(epochPointOf),
     ...(facts.bestEpoch !== undefined ? { bestEpoch: facts.bestEpoch } : {}),

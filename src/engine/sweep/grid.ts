@@ -41,13 +41,16 @@ const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
 /** "fgsm λ=0.5 seed 1": a point in words, for messages and progress lines. */
 export function pointLabel(p: SweepParams): string {
-  return [p.method, p.lambda !== undefined ? `λ=${p.lambda}` : '', p.beta !== undefined ? `β=${p.beta}` : '', p.eps !== undefined ? `ε=${p.eps}` : '', p.seed !== undefined ? `seed ${p.seed}` : ''].filter(Boolean).join(' ');
+  return [p.method, p.lambda !== undefined ? `λ=${p.lambda}` : '', p.beta !== undefined ? `β=${p.beta}` : '', p.eps !== undefined ? `ε=${p.eps}` : '', p.seed !== undefined ? `seed ${p.seed}` : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 function checkAxis(name: string, values: readonly unknown[] | undefined, file?: string): void {
   if (values === undefined) return;
   if (!values.length) throw new BadInputError(`sweep.${name} is empty: list at least one value, or leave the axis out`, file);
-  if (name === 'method') for (const m of values) if (!(METHODS as readonly unknown[]).includes(m)) throw new BadInputError(`sweep.method: unknown method '${String(m)}'; methods: ${METHODS.join(', ')}`, file);
+  if (name === 'method')
+    for (const m of values) if (!(METHODS as readonly unknown[]).includes(m)) throw new BadInputError(`sweep.method: unknown method '${String(m)}'; methods: ${METHODS.join(', ')}`, file);
   if (name === 'seed') for (const s of values) if (!Number.isInteger(s) || (s as number) < 0) throw new BadInputError(`sweep.seed: seeds are integers ≥ 0, got ${String(s)}`, file);
 }
 
@@ -57,7 +60,10 @@ export function expandGrid(base: Experiment, axes: SweepAxes, file?: string): Pl
   const methods = unique(axes.method ?? [base.method ?? DEFAULT_METHOD]);
   for (const w of ['lambda', 'beta'] as const) {
     if (axes[w] && !methods.some((m) => methodSpec(m).weight?.name === w)) {
-      throw new BadInputError(`sweep.${w}: none of the sweep's methods (${methods.join(', ')}) takes ${w === 'lambda' ? 'λ' : 'β'}; methods that do: ${METHODS.filter((m) => methodSpec(m).weight?.name === w).join(', ')}`, file);
+      throw new BadInputError(
+        `sweep.${w}: none of the sweep's methods (${methods.join(', ')}) takes ${w === 'lambda' ? 'λ' : 'β'}; methods that do: ${METHODS.filter((m) => methodSpec(m).weight?.name === w).join(', ')}`,
+        file,
+      );
     }
   }
   const { sweep: _sweep, sweepPoint: _tag, $schema: _s, ...rest } = base;
@@ -76,7 +82,13 @@ export function expandGrid(base: Experiment, axes: SweepAxes, file?: string): Pl
           const { lambda: baseLambda, beta: baseBeta, ...noWeights } = common;
           const keep = weight === 'lambda' && baseLambda !== undefined ? { lambda: baseLambda } : weight === 'beta' && baseBeta !== undefined ? { beta: baseBeta } : {};
           const experiment: Experiment = { ...noWeights, ...keep, ...w, method, seed, ...(eps !== undefined ? { eps } : {}) };
-          const params: SweepParams = { method, seed, ...(experiment.lambda !== undefined ? { lambda: experiment.lambda } : {}), ...(experiment.beta !== undefined ? { beta: experiment.beta } : {}), ...(eps !== undefined ? { eps } : {}) };
+          const params: SweepParams = {
+            method,
+            seed,
+            ...(experiment.lambda !== undefined ? { lambda: experiment.lambda } : {}),
+            ...(experiment.beta !== undefined ? { beta: experiment.beta } : {}),
+            ...(eps !== undefined ? { eps } : {}),
+          };
           const key = JSON.stringify(params);
           if (seen.has(key)) continue;
           seen.add(key);

@@ -7,7 +7,19 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { attackSpec, engineEvent, gradEvalsPerExample, dataSpec, parseWith, PROTOCOL_VERSION, type EngineEvent, type PointStatus, type SweepMessageBody, type SweepParams, type SweepPointInfo } from '../../protocol';
+import {
+  attackSpec,
+  engineEvent,
+  gradEvalsPerExample,
+  dataSpec,
+  parseWith,
+  PROTOCOL_VERSION,
+  type EngineEvent,
+  type PointStatus,
+  type SweepMessageBody,
+  type SweepParams,
+  type SweepPointInfo,
+} from '../../protocol';
 import { runFiles } from '../runs/layout';
 import type { TrainSettings } from '../jobs/settings';
 import { storedPoint, sweepFiles } from './store';
@@ -21,7 +33,12 @@ export interface QueuePoint {
 }
 
 /** A point's work in gradient evaluations, to weigh progress and the ETA (pgd-7 costs ~4× fgsm). */
-export interface PointCost { train: number; evaluation: number; epochs: number; evals: number }
+export interface PointCost {
+  train: number;
+  evaluation: number;
+  epochs: number;
+  evals: number;
+}
 
 export function pointCost(s: TrainSettings): PointCost {
   const d = dataSpec(s.data);
@@ -91,8 +108,14 @@ export class SweepQueue {
     for (const p of o.points) {
       const stored = storedPoint(p.runDir, o.sweepDir);
       const status: PointStatus = stored.status === 'completed' ? 'completed' : 'pending';
-      this.info.set(p.index, { index: p.index, params: p.params, runDir: p.runDir, status, attempts: stored.attempts,
-        ...(stored.status !== 'pending' && stored.status !== 'completed' && stored.message ? { message: `last attempt: ${stored.message}` } : {}) });
+      this.info.set(p.index, {
+        index: p.index,
+        params: p.params,
+        runDir: p.runDir,
+        status,
+        attempts: stored.attempts,
+        ...(stored.status !== 'pending' && stored.status !== 'completed' && stored.message ? { message: `last attempt: ${stored.message}` } : {}),
+      });
       if (status !== 'completed') this.waiting.push(p);
     }
   }
@@ -118,26 +141,41 @@ export class SweepQueue {
     this.o.emit({ type: 'log', level: 'info', message: `stopping the sweep: ${this.live.size} running point(s) save and stop; ${this.waiting.length} not started` });
     const grace = this.o.stopGraceMs ?? 30_000;
     for (const l of this.live.values()) {
-      try { if (l.child.connected) l.child.send({ type: 'stop' }); } catch { /* gone */ }
-      l.timers.push(setTimeout(() => { l.killedAfterStop = true; l.child.kill('SIGTERM'); }, grace));
+      try {
+        if (l.child.connected) l.child.send({ type: 'stop' });
+      } catch {
+        /* gone */
+      }
+      l.timers.push(
+        setTimeout(() => {
+          l.killedAfterStop = true;
+          l.child.kill('SIGTERM');
+        }, grace),
+      );
       l.timers.push(setTimeout(() => l.child.kill('SIGKILL'), grace + 5000));
     }
     this.maybeDone();
   }
 
-  get isStopping(): boolean { return this.stopping; }
+  get isStopping(): boolean {
+    return this.stopping;
+  }
 
   private fill(): void {
     const later: QueuePoint[] = [];
     while (!this.stopping && this.live.size < this.o.parallel && this.waiting.length) {
       const p = this.waiting.shift()!;
-      if (writtenRecently(p.runDir)) later.push(p); else this.launch(p);
+      if (writtenRecently(p.runDir)) later.push(p);
+      else this.launch(p);
     }
     if (later.length) {
       // Its log moved seconds ago with no final event: an engine of a killed sweep may still be
       // saving and stopping (engines stop when their parent goes). Try again shortly.
       this.waiting.push(...later);
-      setTimeout(() => { this.fill(); this.maybeDone(); }, 5000).unref();
+      setTimeout(() => {
+        this.fill();
+        this.maybeDone();
+      }, 5000).unref();
     }
   }
 
@@ -173,9 +211,12 @@ export class SweepQueue {
     let child: ChildProcess;
     try {
       child = fork(this.o.enginePath, args, {
-        execPath: this.o.execPath || process.execPath, cwd: this.o.cwd, execArgv: [],
+        execPath: this.o.execPath || process.execPath,
+        cwd: this.o.cwd,
+        execArgv: [],
         env: { ...process.env, ...this.o.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json',
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        serialization: 'json',
       });
     } catch (err) {
       this.end(p, 'failed', `could not start the engine: ${(err as Error).message}`);
@@ -189,7 +230,11 @@ export class SweepQueue {
     child.stderr?.on('data', (chunk: string) => {
       const lines = (rest + chunk).split(/\r?\n/);
       rest = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) { l.stderr.push(line); if (l.stderr.length > STDERR_KEEP) l.stderr.shift(); }
+      for (const line of lines)
+        if (line.trim()) {
+          l.stderr.push(line);
+          if (l.stderr.length > STDERR_KEEP) l.stderr.shift();
+        }
       if (rest.length > 8000) rest = rest.slice(-2000);
     });
     child.stdout?.resume();
@@ -197,12 +242,21 @@ export class SweepQueue {
       const parsed = parseWith(engineEvent, msg, 'event');
       if (!parsed.ok) return;
       const e = parsed.value;
-      if (e.type === 'epoch') { l.epochsDone = e.epoch; this.update(p.index, { epoch: e.epoch, epochs: e.epochs }); this.progress(false); }
-      if (e.type === 'eval') { l.evalsDone++; this.progress(false); }
+      if (e.type === 'epoch') {
+        l.epochsDone = e.epoch;
+        this.update(p.index, { epoch: e.epoch, epochs: e.epochs });
+        this.progress(false);
+      }
+      if (e.type === 'eval') {
+        l.evalsDone++;
+        this.progress(false);
+      }
       if (e.type === 'finished') l.finished = e;
       if (e.type === 'error') l.error = e;
     });
-    child.on('error', (err) => { l.stderr.push(`engine process error: ${err.message}`); });
+    child.on('error', (err) => {
+      l.stderr.push(`engine process error: ${err.message}`);
+    });
     child.on('close', (code, signal) => {
       l.timers.forEach(clearTimeout);
       this.live.delete(p.index);
@@ -221,9 +275,19 @@ export class SweepQueue {
       this.end(p, stored.status, stored.status === 'failed' ? stored.message : stored.status === 'stopped' ? 'stopped; resume continues it from its last checkpoint' : undefined);
       return;
     }
-    if (l.finished) { this.end(p, l.finished.status); return; }
-    if (l.error) { this.end(p, 'failed', l.error.message.split('\n')[0]); return; }
-    const how = l.killedAfterStop ? `did not stop within the grace period and was killed (${signal ?? code})` : signal ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}` : `exited with code ${code} without a final event`;
+    if (l.finished) {
+      this.end(p, l.finished.status);
+      return;
+    }
+    if (l.error) {
+      this.end(p, 'failed', l.error.message.split('\n')[0]);
+      return;
+    }
+    const how = l.killedAfterStop
+      ? `did not stop within the grace period and was killed (${signal ?? code})`
+      : signal
+        ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}`
+        : `exited with code ${code} without a final event`;
     const message = `the engine ${how}${tail ? `: ${tail}` : ''}`;
     markFailed(p.runDir, message);
     this.end(p, 'failed', message);
@@ -252,15 +316,33 @@ export class SweepQueue {
     for (const [index, l] of this.live) {
       const p = this.o.points.find((x) => x.index === index)!;
       // A running point is never counted as done: its sanity checks and report come after its last eval.
-      partial += Math.min(0.95, (p.cost.train * Math.min(1, l.epochsDone / Math.max(1, p.cost.epochs)) + p.cost.evaluation * Math.min(1, l.evalsDone / Math.max(1, p.cost.evals))) / (p.cost.train + p.cost.evaluation)) * (p.cost.train + p.cost.evaluation);
+      partial +=
+        Math.min(
+          0.95,
+          (p.cost.train * Math.min(1, l.epochsDone / Math.max(1, p.cost.epochs)) + p.cost.evaluation * Math.min(1, l.evalsDone / Math.max(1, p.cost.evals))) / (p.cost.train + p.cost.evaluation),
+        ) *
+        (p.cost.train + p.cost.evaluation);
     }
     const finishedUnits = this.o.points.filter((p) => this.info.get(p.index)!.status === 'completed').reduce((s, p) => s + units(p), 0);
-    const remaining = this.o.points.filter((p) => { const s = this.info.get(p.index)!.status; return s === 'pending' || s === 'running'; }).reduce((s, p) => s + units(p), 0) - partial;
+    const remaining =
+      this.o.points
+        .filter((p) => {
+          const s = this.info.get(p.index)!.status;
+          return s === 'pending' || s === 'running';
+        })
+        .reduce((s, p) => s + units(p), 0) - partial;
     const elapsedSec = (now - this.started) / 1000;
     // This session's pace (points finished before a resume took no time now).
     const pace = (this.doneUnits + partial) / Math.max(elapsedSec, 1e-3);
     const etaSec = pace > 0 && !this.stopping ? Math.max(0, remaining) / pace : undefined;
-    this.o.emit({ type: 'sweep-progress', sweepId: this.o.sweepId, ...c, fraction: Math.min(1, (finishedUnits + partial) / Math.max(1, total)), elapsedSec, ...(etaSec !== undefined ? { etaSec } : {}) });
+    this.o.emit({
+      type: 'sweep-progress',
+      sweepId: this.o.sweepId,
+      ...c,
+      fraction: Math.min(1, (finishedUnits + partial) / Math.max(1, total)),
+      elapsedSec,
+      ...(etaSec !== undefined ? { etaSec } : {}),
+    });
   }
 
   private maybeDone(): void {
@@ -281,7 +363,9 @@ function writtenRecently(runDir: string): boolean {
   try {
     if (storedPoint(runDir).status !== 'interrupted') return false;
     return Date.now() - fs.statSync(runFiles(runDir).events).mtimeMs < RECENT_MS;
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 /** An engine that died without its final event: say so in its run, so it does not look running. */
@@ -298,5 +382,7 @@ export function markFailed(runDir: string, message: string): void {
       if (b[0] !== 0x0a) sep = '\n';
     }
     fs.appendFileSync(file, `${sep}${JSON.stringify({ type: 'error', v: PROTOCOL_VERSION, code: 'internal', message })}\n`);
-  } catch { /* the run folder is gone or read-only: the sweep still reports it */ }
+  } catch {
+    /* the run folder is gone or read-only: the sweep still reports it */
+  }
 }

@@ -56,10 +56,14 @@ export function planParallelism(o: { requested?: number; points: number; perProc
   const threads = Math.max(1, Math.floor(m.cores / parallel));
   const userIntra = env.TF_NUM_INTRAOP_THREADS;
   const chosen = userIntra ? Number(userIntra) || threads : threads;
-  const why = o.requested !== undefined ? 'as requested' : `fits ${m.cores} core${m.cores === 1 ? '' : 's'}, ${gib(m.availableBytes)} available at ~${gib(o.perProcessBytes)} per engine${o.points < Math.min(m.cores, byMemory) ? `, ${o.points} point${o.points === 1 ? '' : 's'}` : ''}`;
+  const why =
+    o.requested !== undefined
+      ? 'as requested'
+      : `fits ${m.cores} core${m.cores === 1 ? '' : 's'}, ${gib(m.availableBytes)} available at ~${gib(o.perProcessBytes)} per engine${o.points < Math.min(m.cores, byMemory) ? `, ${o.points} point${o.points === 1 ? '' : 's'}` : ''}`;
   const over = parallel * chosen > m.cores ? ` (more threads than the ${m.cores} cores: they will compete)` : '';
   return {
-    parallel, threads: chosen,
+    parallel,
+    threads: chosen,
     text: `${parallel} engine process${parallel === 1 ? '' : 'es'} × ${chosen} TensorFlow thread${chosen === 1 ? '' : 's'} (${why}${userIntra ? '; TF_NUM_INTRAOP_THREADS from your environment' : ''})${over}`,
     env: {
       TF_NUM_INTRAOP_THREADS: String(chosen),

@@ -13,10 +13,17 @@ import { newRunId, runFiles } from '../runs/layout';
 import { readEvents, readJsonFile } from '../runs/read';
 import type { PlannedPoint, SweepAxes } from './grid';
 
-const axesCheck = checkOf({ type: 'object', description: '', properties: {
-  method: EXPERIMENT.properties.sweep.properties.method, lambda: EXPERIMENT.properties.sweep.properties.lambda, beta: EXPERIMENT.properties.sweep.properties.beta,
-  eps: EXPERIMENT.properties.sweep.properties.eps, seed: EXPERIMENT.properties.sweep.properties.seed,
-} } as const);
+const axesCheck = checkOf({
+  type: 'object',
+  description: '',
+  properties: {
+    method: EXPERIMENT.properties.sweep.properties.method,
+    lambda: EXPERIMENT.properties.sweep.properties.lambda,
+    beta: EXPERIMENT.properties.sweep.properties.beta,
+    eps: EXPERIMENT.properties.sweep.properties.eps,
+    seed: EXPERIMENT.properties.sweep.properties.seed,
+  },
+} as const);
 
 export const sweepManifest = obj({
   version: lit(1),
@@ -51,11 +58,19 @@ const STAMP = '20261124-213012';
 
 export function newSweepId(experiment: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, STAMP.length);
-  const stem = path.basename(experiment).replace(/\.advtrain\.json$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 30) || 'sweep';
+  const stem =
+    path
+      .basename(experiment)
+      .replace(/\.advtrain\.json$/, '')
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .slice(0, 30) || 'sweep';
   return `${stamp}-${stem}`;
 }
 
-const short = (p: SweepParams) => [p.method, p.lambda !== undefined ? `l${p.lambda}` : '', p.beta !== undefined ? `b${p.beta}` : '', p.eps !== undefined ? `e${p.eps}` : '', p.seed !== undefined ? `s${p.seed}` : ''].filter(Boolean).join('-');
+const short = (p: SweepParams) =>
+  [p.method, p.lambda !== undefined ? `l${p.lambda}` : '', p.beta !== undefined ? `b${p.beta}` : '', p.eps !== undefined ? `e${p.eps}` : '', p.seed !== undefined ? `s${p.seed}` : '']
+    .filter(Boolean)
+    .join('-');
 
 export interface NewSweep {
   experiment: string;
@@ -87,8 +102,17 @@ export function createSweep(req: NewSweep): { dir: string; manifest: SweepManife
     writeFileAtomic(file, `${JSON.stringify(tagged, null, 2)}\n`);
     return { index: p.index, params: p.params, file, runDir };
   });
-  const manifest: SweepManifest = { version: 1, sweepId: id, createdAt: now.toISOString(), experiment: path.resolve(req.experiment), runsRoot: path.resolve(req.runsRoot),
-    axes: req.axes, ...(req.target ? { target: req.target } : {}), points, argv: req.argv };
+  const manifest: SweepManifest = {
+    version: 1,
+    sweepId: id,
+    createdAt: now.toISOString(),
+    experiment: path.resolve(req.experiment),
+    runsRoot: path.resolve(req.runsRoot),
+    axes: req.axes,
+    ...(req.target ? { target: req.target } : {}),
+    points,
+    argv: req.argv,
+  };
   writeFileAtomic(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
   return { dir, manifest };
 }
@@ -109,7 +133,11 @@ export function listSweeps(sweepsRoot: string): { dir: string; manifest: SweepMa
   const out: { dir: string; manifest: SweepManifest }[] = [];
   for (const e of fs.readdirSync(sweepsRoot, { withFileTypes: true })) {
     if (!e.isDirectory()) continue;
-    try { out.push({ dir: path.join(sweepsRoot, e.name), manifest: readManifest(path.join(sweepsRoot, e.name)) }); } catch { /* not a sweep */ }
+    try {
+      out.push({ dir: path.join(sweepsRoot, e.name), manifest: readManifest(path.join(sweepsRoot, e.name)) });
+    } catch {
+      /* not a sweep */
+    }
   }
   return out.sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt));
 }
@@ -147,17 +175,32 @@ export function storedPoint(runDir: string, sweepDir?: string): StoredPoint {
 /** Appends sweep events to the sweep's events.jsonl, one whole line per write. */
 export class SweepLog {
   private fd: number | undefined;
-  constructor(file: string) { this.fd = fs.openSync(file, 'a'); }
-  write(e: SweepMessage): void { if (this.fd !== undefined) fs.writeSync(this.fd, `${JSON.stringify(e)}\n`); }
+  constructor(file: string) {
+    this.fd = fs.openSync(file, 'a');
+  }
+  write(e: SweepMessage): void {
+    if (this.fd !== undefined) fs.writeSync(this.fd, `${JSON.stringify(e)}\n`);
+  }
   close(): void {
     if (this.fd === undefined) return;
-    try { fs.fsyncSync(this.fd); } catch { /* best effort */ }
+    try {
+      fs.fsyncSync(this.fd);
+    } catch {
+      /* best effort */
+    }
     fs.closeSync(this.fd);
     this.fd = undefined;
   }
 }
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 /** One sweep process per sweep folder: a second one (or a resume while it runs) is refused. */
 export function lockSweep(dir: string): () => void {
@@ -166,7 +209,13 @@ export function lockSweep(dir: string): () => void {
   for (let tries = 0; tries < 3; tries++) {
     try {
       fs.writeFileSync(file, mine, { flag: 'wx' });
-      return () => { try { if (fs.readFileSync(file, 'utf8') === mine) fs.rmSync(file); } catch { /* gone */ } };
+      return () => {
+        try {
+          if (fs.readFileSync(file, 'utf8') === mine) fs.rmSync(file);
+        } catch {
+          /* gone */
+        }
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(fs.readFileSync(file, 'utf8').trim());

@@ -38,15 +38,30 @@ async function optimizerFiles(optimizer: TF.Optimizer): Promise<{ json: Buffer; 
 }
 
 /** Saves model + optimizer + state as the run's next checkpoint generation. */
-export async function saveCheckpoint(tf: Tf, model: TF.LayersModel, optimizer: TF.Optimizer, runDir: string, state: TrainState, meta: Record<string, unknown>, opts: { best: boolean }): Promise<Generation> {
+export async function saveCheckpoint(
+  tf: Tf,
+  model: TF.LayersModel,
+  optimizer: TF.Optimizer,
+  runDir: string,
+  state: TrainState,
+  meta: Record<string, unknown>,
+  opts: { best: boolean },
+): Promise<Generation> {
   const m = await modelFiles(tf, model, meta);
   const o = await optimizerFiles(optimizer);
-  return inScope('checkpoint', () => writeGeneration(runFiles(runDir).checkpoints, [
-    { name: 'weights.bin', data: m.weights },
-    { name: 'model.json', data: m.modelJson },
-    { name: 'optimizer.bin', data: o.bin },
-    { name: 'optimizer.json', data: o.json },
-  ], state, opts));
+  return inScope('checkpoint', () =>
+    writeGeneration(
+      runFiles(runDir).checkpoints,
+      [
+        { name: 'weights.bin', data: m.weights },
+        { name: 'model.json', data: m.modelJson },
+        { name: 'optimizer.bin', data: o.bin },
+        { name: 'optimizer.json', data: o.json },
+      ],
+      state,
+      opts,
+    ),
+  );
 }
 
 /** The newest complete checkpoint of a run (repair: sweep what a kill left behind). */

@@ -57,7 +57,12 @@ const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex'
 
 function generationNumbers(checkpointsDir: string): number[] {
   if (!fs.existsSync(checkpointsDir)) return [];
-  return fs.readdirSync(checkpointsDir).map((e) => GEN_RE.exec(e)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => b - a);
+  return fs
+    .readdirSync(checkpointsDir)
+    .map((e) => GEN_RE.exec(e))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => b - a);
 }
 
 /**
@@ -84,7 +89,11 @@ export function writeGeneration(checkpointsDir: string, files: { name: string; d
     fsyncDir(tmp);
   } catch (err) {
     // A full disk: the half generation goes, the previous one stays the newest complete.
-    try { removeDurable(tmp); } catch { /* a frozen (simulated dead) disk: recovery sweeps it */ }
+    try {
+      removeDurable(tmp);
+    } catch {
+      /* a frozen (simulated dead) disk: recovery sweeps it */
+    }
     throw err;
   }
   renameDurable(tmp, final);
@@ -128,7 +137,8 @@ export function verifyGeneration(dir: string): { ok: true; gen: Generation } | {
   } catch (err) {
     return { ok: false, problem: `${path.basename(dir)}: no readable ${MANIFEST} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   }
-  if (manifest.generation !== Number(m[1]) || typeof manifest.files !== 'object' || manifest.files === null) return { ok: false, problem: `${path.basename(dir)}: ${MANIFEST} does not describe this generation` };
+  if (manifest.generation !== Number(m[1]) || typeof manifest.files !== 'object' || manifest.files === null)
+    return { ok: false, problem: `${path.basename(dir)}: ${MANIFEST} does not describe this generation` };
   for (const [name, e] of Object.entries(manifest.files)) {
     let data: Buffer;
     try {
@@ -161,14 +171,23 @@ export function recoverCheckpoints(checkpointsDir: string, opts: { repair: boole
   for (const e of fs.readdirSync(checkpointsDir)) {
     if (!isTempName(e)) continue;
     out.problems.push(`unfinished write ${e}`);
-    if (opts.repair) { removeDurable(path.join(checkpointsDir, e)); out.repaired.push(`removed ${e}`); }
+    if (opts.repair) {
+      removeDurable(path.join(checkpointsDir, e));
+      out.repaired.push(`removed ${e}`);
+    }
   }
   const valid: Generation[] = [];
   for (const n of generationNumbers(checkpointsDir)) {
     const v = verifyGeneration(path.join(checkpointsDir, genName(n)));
-    if (v.ok) { valid.push(v.gen); continue; }
+    if (v.ok) {
+      valid.push(v.gen);
+      continue;
+    }
     out.problems.push(v.problem);
-    if (opts.repair) { discardGeneration(checkpointsDir, n); out.repaired.push(`removed ${genName(n)}`); }
+    if (opts.repair) {
+      discardGeneration(checkpointsDir, n);
+      out.repaired.push(`removed ${genName(n)}`);
+    }
   }
   out.latest = valid[0];
   if (out.latest) {
@@ -176,17 +195,27 @@ export function recoverCheckpoints(checkpointsDir: string, opts: { repair: boole
     out.best = valid.find((g) => g.n === bestN);
     if (bestN !== undefined && !out.best) out.problems.push(`the best generation ${genName(bestN)} is missing`);
     let pointer: { generation?: unknown } | undefined;
-    try { pointer = readJson(pointerFile(checkpointsDir)) as { generation?: unknown }; } catch { pointer = undefined; }
+    try {
+      pointer = readJson(pointerFile(checkpointsDir)) as { generation?: unknown };
+    } catch {
+      pointer = undefined;
+    }
     if (pointer?.generation !== out.latest.n) {
       out.problems.push(`${STATE} points at ${pointer ? String(pointer.generation) : 'nothing'}, the newest complete generation is ${out.latest.n}`);
-      if (opts.repair) { writePointer(checkpointsDir, out.latest); out.repaired.push(`rewrote ${STATE}`); }
+      if (opts.repair) {
+        writePointer(checkpointsDir, out.latest);
+        out.repaired.push(`rewrote ${STATE}`);
+      }
     }
   } else if (legacyCheckpoint(checkpointsDir)) {
     out.latest = legacyCheckpoint(checkpointsDir);
     out.problems.push('an old-style checkpoint (checkpoints/last); the next save writes a generation');
   } else if (fs.existsSync(pointerFile(checkpointsDir))) {
     out.problems.push(`${STATE} exists but no generation is complete`);
-    if (opts.repair) { removeDurable(pointerFile(checkpointsDir)); out.repaired.push(`removed ${STATE}`); }
+    if (opts.repair) {
+      removeDurable(pointerFile(checkpointsDir));
+      out.repaired.push(`removed ${STATE}`);
+    }
   }
   return out;
 }

@@ -16,7 +16,16 @@ export interface StepAt {
   rng: Rng;
 }
 
-export async function eagerTrainStep(tf: Tf, model: Classifier, optimizer: TF.Optimizer, objective: Objective, config: ObjectiveConfig, x: TF.Tensor4D, y: TF.Tensor1D, at: StepAt): Promise<StepScalars> {
+export async function eagerTrainStep(
+  tf: Tf,
+  model: Classifier,
+  optimizer: TF.Optimizer,
+  objective: Objective,
+  config: ObjectiveConfig,
+  x: TF.Tensor4D,
+  y: TF.Tensor1D,
+  at: StepAt,
+): Promise<StepScalars> {
   const ctx = { tf, model, rng: at.rng, eps: at.eps, config };
   const xAdv = await objective.prepare(ctx, x, y);
   let kept: TF.Scalar[] = [];

@@ -19,11 +19,15 @@ export class GeneralizationMonitor {
   readonly points: EpochPoint[] = [];
 
   /** `validationPoints`: how many points the robust validation accuracy is measured on (its noise). */
-  constructor(private readonly validationPoints: number, private readonly minDrop = 0.03) {}
+  constructor(
+    private readonly validationPoints: number,
+    private readonly minDrop = 0.03,
+  ) {}
 
   add(p: EpochPoint): void {
     const i = this.points.findIndex((x) => x.epoch === p.epoch);
-    if (i >= 0) this.points[i] = p; else this.points.push(p);
+    if (i >= 0) this.points[i] = p;
+    else this.points.push(p);
     this.points.sort((a, b) => a.epoch - b.epoch);
   }
 
@@ -42,8 +46,14 @@ export class GeneralizationMonitor {
     const gapAtBest = generalizationGap(best).robust;
     const gapAtLast = generalizationGap(last).robust;
     if (gapAtBest !== undefined && gapAtLast !== undefined && gapAtLast <= gapAtBest) return undefined;
-    return { bestEpoch: best.epoch, best: best.valRobust!, lastEpoch: last.epoch, last: last.valRobust!,
-      ...(gapAtBest !== undefined ? { gapAtBest } : {}), ...(gapAtLast !== undefined ? { gapAtLast } : {}) };
+    return {
+      bestEpoch: best.epoch,
+      best: best.valRobust!,
+      lastEpoch: last.epoch,
+      last: last.valRobust!,
+      ...(gapAtBest !== undefined ? { gapAtBest } : {}),
+      ...(gapAtLast !== undefined ? { gapAtLast } : {}),
+    };
   }
 }
 
@@ -53,11 +63,15 @@ const pts = (g: number) => `${(g * 100).toFixed(1)} points`;
 export function robustOverfittingWarning(o: RobustOverfit, keptEpoch: number, patience: number): SanityWarning {
   const gap = o.gapAtBest !== undefined && o.gapAtLast !== undefined ? `, while the train–test robust gap grew from ${pts(o.gapAtBest)} to ${pts(o.gapAtLast)}` : '';
   const kept = keptEpoch === o.bestEpoch;
-  const what = kept ? `early stopping on robust validation accuracy kept epoch ${o.bestEpoch}'s weights`
-    : patience > 0 ? `the model kept is epoch ${keptEpoch}'s (the best once the ε warm-up ended)`
+  const what = kept
+    ? `early stopping on robust validation accuracy kept epoch ${o.bestEpoch}'s weights`
+    : patience > 0
+      ? `the model kept is epoch ${keptEpoch}'s (the best once the ε warm-up ended)`
       : `the model kept is epoch ${keptEpoch}'s: set earlyStoppingPatience (e.g. 2) so early stopping on robust validation accuracy keeps the best epoch`;
   return {
-    code: 'robust-overfitting', field: 'earlyStoppingPatience', severity: kept ? 'info' : 'warning',
+    code: 'robust-overfitting',
+    field: 'earlyStoppingPatience',
+    severity: kept ? 'info' : 'warning',
     message: `robust overfitting: validation robust accuracy peaked at ${pct(o.best)} (epoch ${o.bestEpoch}) and fell to ${pct(o.last)} by epoch ${o.lastEpoch}${gap}; ${what}.`,
   };
 }

@@ -12,11 +12,19 @@ export function makeOverfitHook(method: string, warn: (w: SanityWarning) => void
     if (r.suspected && !warnedGap) {
       // Once per run: the live dashboard and the report show it, training goes on (nothing to roll back to).
       warnedGap = true;
-      warn({ code: 'training-attack-overfitting', field: 'method', message: `${r.suspected}. The run continues (only a fall below the best PGD accuracy rolls back); check the final evaluation's multi-step attacks. Train longer or on more data, lower the step, add an eps warm-up, or use PGD training.` });
+      warn({
+        code: 'training-attack-overfitting',
+        field: 'method',
+        message: `${r.suspected}. The run continues (only a fall below the best PGD accuracy rolls back); check the final evaluation's multi-step attacks. Train longer or on more data, lower the step, add an eps warm-up, or use PGD training.`,
+      });
     }
     if (!r.collapsed) return undefined;
     const reason = r.reason ?? `PGD accuracy on a training batch collapsed at epoch ${epoch}`;
-    warn({ code: 'catastrophic-overfitting', field: 'method', message: `${reason}; training stopped and the model was rolled back to its best checkpoint (highest robust validation accuracy; Wong, Rice & Kolter 2020). Use a smaller step, random init, or PGD training.` });
+    warn({
+      code: 'catastrophic-overfitting',
+      field: 'method',
+      message: `${reason}; training stopped and the model was rolled back to its best checkpoint (highest robust validation accuracy; Wong, Rice & Kolter 2020). Use a smaller step, random init, or PGD training.`,
+    });
     return reason;
   };
 }

@@ -48,9 +48,10 @@ export class OverfitMonitor {
     if (!Number.isFinite(pgdAcc)) {
       return { collapsed: false, bestEpoch: this.bestEpochSeen, reason: `PGD accuracy at epoch ${epoch} is not a number; ignored` };
     }
-    const suspected = trainAdvAcc !== undefined && Number.isFinite(trainAdvAcc) && trainAdvAcc - pgdAcc > this.gap
-      ? `overfitting to the training attack suspected: at epoch ${epoch} the model is right on ${pct(trainAdvAcc)} of its training adversarial examples but on ${pct(pgdAcc)} of a training batch under PGD (gap above ${pct(this.gap)})`
-      : undefined;
+    const suspected =
+      trainAdvAcc !== undefined && Number.isFinite(trainAdvAcc) && trainAdvAcc - pgdAcc > this.gap
+        ? `overfitting to the training attack suspected: at epoch ${epoch} the model is right on ${pct(trainAdvAcc)} of its training adversarial examples but on ${pct(pgdAcc)} of a training batch under PGD (gap above ${pct(this.gap)})`
+        : undefined;
     if (pgdAcc > this.best) {
       this.best = pgdAcc;
       this.bestEpochSeen = epoch;

@@ -8,11 +8,13 @@ export function stuckAtChanceWarning(method: string, eps: number, warmupEpochs: 
   if (method === 'none' || lastValClean === undefined || classes < 2) return undefined;
   const chance = 1 / classes;
   if (lastValClean > Math.max(1.5 * chance, chance + 0.05)) return undefined;
-  const fix = warmupEpochs > 0
-    ? `a longer eps warm-up than ${warmupEpochs} epoch(s), more epochs or data, a smaller eps`
-    : 'an eps warm-up (experiment field "epsWarmupEpochs", CLI --eps-warmup 2), more epochs or data, a smaller eps';
+  const fix =
+    warmupEpochs > 0
+      ? `a longer eps warm-up than ${warmupEpochs} epoch(s), more epochs or data, a smaller eps`
+      : 'an eps warm-up (experiment field "epsWarmupEpochs", CLI --eps-warmup 2), more epochs or data, a smaller eps';
   return {
-    code: 'adversarial-training-stuck', field: 'eps',
+    code: 'adversarial-training-stuck',
+    field: 'eps',
     message: `${method} training at eps=${eps} ended at chance (clean validation accuracy ${pct(lastValClean)}, chance ${pct(chance)}): the adversarial loss dominated before the model learned the clean task. Try ${fix}, or a lower λ.`,
   };
 }

@@ -109,7 +109,15 @@ const waitWhilePaused = async (control: Control) => {
  * Trains model.layers in place. Returns how it ended; the best weights are reloaded into the model
  * when the overfitting monitor fired.
  */
-export async function train(tf: Tf, model: Classifier, data: Dataset, opts: TrainOptions, emitter: Emitter, control: Control, onEpoch?: EpochHook): Promise<{ result: TrainResult; model: Classifier }> {
+export async function train(
+  tf: Tf,
+  model: Classifier,
+  data: Dataset,
+  opts: TrainOptions,
+  emitter: Emitter,
+  control: Control,
+  onEpoch?: EpochHook,
+): Promise<{ result: TrainResult; model: Classifier }> {
   if (!model.layers) throw new Error(`${model.name} is not trainable (a Graph model)`);
   const layers = model.layers;
   const optimizer = makeOptimizer(tf, opts.optimizer, opts.learningRate);
@@ -135,7 +143,7 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
       if (!optimizerRestored) emitter.emit({ type: 'log', level: 'warn', message: 'the checkpoint has no optimizer state: the optimizer starts afresh' });
       emitter.emit({ type: 'log', level: 'info', message: `resumed from epoch ${state.epoch} (${checkpointModelFile(found.latest)})` });
     } else {
-      emitter.emit({ type: 'log', level: 'info', message: 'no complete checkpoint yet: training restarts from epoch 1 with the run\'s settings' });
+      emitter.emit({ type: 'log', level: 'info', message: "no complete checkpoint yet: training restarts from epoch 1 with the run's settings" });
     }
   }
 
@@ -158,7 +166,7 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
       await waitWhilePaused(control);
       if (control.stopRequested) break;
       const step = state.step;
-      const progress = (epoch - 1 + b / batches);
+      const progress = epoch - 1 + b / batches;
       const eps = opts.epsWarmupEpochs > 0 ? opts.objectiveConfig.eps * Math.min(1, progress / opts.epsWarmupEpochs) : opts.objectiveConfig.eps;
       const lr = opts.objective.learningRate ? opts.objective.learningRate(step, totalSteps, opts.learningRate) : opts.learningRate;
       setLearningRate(optimizer, lr);
@@ -172,14 +180,31 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
       }
       const [lc, la, ac, aa, total] = scalars;
       const hasAdv = aa >= 0;
-      sums = { clean: sums.clean + lc * idx.length, adv: sums.adv + la * idx.length, total: sums.total + total * idx.length, accClean: sums.accClean + ac * idx.length, accAdv: sums.accAdv + aa * idx.length, n: sums.n + idx.length };
+      sums = {
+        clean: sums.clean + lc * idx.length,
+        adv: sums.adv + la * idx.length,
+        total: sums.total + total * idx.length,
+        accClean: sums.accClean + ac * idx.length,
+        accAdv: sums.accAdv + aa * idx.length,
+        n: sums.n + idx.length,
+      };
       state.step++;
       const elapsed = (Date.now() - epochStart) / 1000;
       emitter.emit({
-        type: 'batch', epoch, batch: b, batches, step: state.step,
-        lossClean: finiteOrNull(lc), lossAdv: hasAdv ? finiteOrNull(la) : undefined, lossTotal: finiteOrNull(total),
-        accClean: ac, accAdv: hasAdv ? aa : undefined, lr, eps,
-        imagesPerSec: sums.n / Math.max(elapsed, 1e-3), elapsedSec: (Date.now() - started) / 1000,
+        type: 'batch',
+        epoch,
+        batch: b,
+        batches,
+        step: state.step,
+        lossClean: finiteOrNull(lc),
+        lossAdv: hasAdv ? finiteOrNull(la) : undefined,
+        lossTotal: finiteOrNull(total),
+        accClean: ac,
+        accAdv: hasAdv ? aa : undefined,
+        lr,
+        eps,
+        imagesPerSec: sums.n / Math.max(elapsed, 1e-3),
+        elapsedSec: (Date.now() - started) / 1000,
       });
       if (!Number.isFinite(lc) || !Number.isFinite(total)) throw new Error(`the loss became ${lc} at epoch ${epoch}, batch ${b}: lower the learning rate`);
       if (b % 4 === 3) await new Promise<void>((r) => setImmediate(r));
@@ -198,12 +223,22 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     state.epoch = epoch;
     state.elapsedSec = (Date.now() - started) / 1000;
     emitter.emit({
-      type: 'epoch', epoch, epochs: opts.epochs,
-      lossClean: finiteOrNull(sums.clean / sums.n), lossAdv: robustMetric ? finiteOrNull(sums.adv / sums.n) : undefined, lossTotal: finiteOrNull(sums.total / sums.n),
-      trainAccClean: sums.accClean / sums.n, trainAccAdv: robustMetric ? trainAccAdv ?? 0 : undefined,
-      valAccClean: valClean, valAccRobust: valRobust, monitorAcc, monitorCleanAcc,
+      type: 'epoch',
+      epoch,
+      epochs: opts.epochs,
+      lossClean: finiteOrNull(sums.clean / sums.n),
+      lossAdv: robustMetric ? finiteOrNull(sums.adv / sums.n) : undefined,
+      lossTotal: finiteOrNull(sums.total / sums.n),
+      trainAccClean: sums.accClean / sums.n,
+      trainAccAdv: robustMetric ? (trainAccAdv ?? 0) : undefined,
+      valAccClean: valClean,
+      valAccRobust: valRobust,
+      monitorAcc,
+      monitorCleanAcc,
       lr: opts.objective.learningRate ? opts.objective.learningRate(state.step, totalSteps, opts.learningRate) : opts.learningRate,
-      eps: epsNow, imagesPerSec: sums.n / Math.max(epochSec, 1e-3), elapsedSec: state.elapsedSec,
+      eps: epsNow,
+      imagesPerSec: sums.n / Math.max(epochSec, 1e-3),
+      elapsedSec: state.elapsedSec,
       etaSec: epochSec * (opts.epochs - epoch),
     });
     // Early stopping and "best" use robust accuracy once eps has reached its target.
@@ -231,7 +266,11 @@ export async function train(tf: Tf, model: Classifier, data: Dataset, opts: Trai
     }
     if (opts.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= opts.earlyStoppingPatience) {
       stoppedEarly = true;
-      emitter.emit({ type: 'log', level: 'info', message: `early stopping: robust validation accuracy has not improved for ${state.epochsWithoutImprovement} epochs (best ${pct(state.bestMetric)} at epoch ${state.bestEpoch})` });
+      emitter.emit({
+        type: 'log',
+        level: 'info',
+        message: `early stopping: robust validation accuracy has not improved for ${state.epochsWithoutImprovement} epochs (best ${pct(state.bestMetric)} at epoch ${state.bestEpoch})`,
+      });
       break;
     }
   }

@@ -16,7 +16,10 @@ export interface DashboardHtmlOptions {
 }
 
 export function makeNonce(): string {
-  return crypto.randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return crypto
+    .randomBytes(18)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 /** For text and double-quoted attributes (single quotes stay, so the CSP reads as written). */

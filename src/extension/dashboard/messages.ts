@@ -47,8 +47,14 @@ export function confinedFile(file: string, runDirs: readonly string[]): string |
     return undefined;
   }
   return runDirs.some((d) => {
-    try { return isPathInside(real, fs.realpathSync(d)); } catch { return false; }
-  }) ? real : undefined;
+    try {
+      return isPathInside(real, fs.realpathSync(d));
+    } catch {
+      return false;
+    }
+  })
+    ? real
+    : undefined;
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -97,7 +103,10 @@ export async function handleWebviewMessage(raw: unknown, h: MessageHandlers): Pr
     case 'open-run':
     case 'save-experiment':
     case 'open-sweep-report':
-      if (!h.table) { h.log(`dashboard: ${msg.type} is not handled by this panel`); return false; }
+      if (!h.table) {
+        h.log(`dashboard: ${msg.type} is not handled by this panel`);
+        return false;
+      }
       if (msg.type === 'compare-runs') await h.table.compare(msg.runDirs);
       else if (msg.type === 'open-run') await h.table.openRun(msg.runDir);
       else if (msg.type === 'save-experiment') await h.table.saveExperiment(msg.runDir);

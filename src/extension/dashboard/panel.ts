@@ -83,7 +83,9 @@ export class DashboardPanels {
     try {
       const { rows, sweeps } = this.experiments.payload();
       this.send(entry, { type: 'experiments', rows, sweeps });
-    } catch (err) { this.log(`dashboard: could not build the experiments table: ${(err as Error).message}`); }
+    } catch (err) {
+      this.log(`dashboard: could not build the experiments table: ${(err as Error).message}`);
+    }
   }
 
   /** Stored runs changed: send every shown run's headline again if it changed. */
@@ -100,7 +102,12 @@ export class DashboardPanels {
   }
 
   private safeHeadline(runDir: string): HeadlineInfo | undefined {
-    try { return this.headlineOf(runDir); } catch (err) { this.log(`dashboard: no headline for ${runDir}: ${(err as Error).message}`); return undefined; }
+    try {
+      return this.headlineOf(runDir);
+    } catch (err) {
+      this.log(`dashboard: no headline for ${runDir}: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   async open(runDir: string): Promise<void> {

@@ -7,7 +7,13 @@ import path from 'node:path';
 import { isPathInside } from './messages';
 
 export function restorableRunDirs(wanted: readonly string[], runsRoots: readonly string[]): { kept: string[]; refused: string[] } {
-  const roots = runsRoots.flatMap((r) => { try { return [fs.realpathSync(r)]; } catch { return []; } });
+  const roots = runsRoots.flatMap((r) => {
+    try {
+      return [fs.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
   const kept: string[] = [];
   const refused: string[] = [];
   for (const dir of wanted) {

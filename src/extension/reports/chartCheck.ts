@@ -19,8 +19,10 @@ export type ChartCheck = { ok: true; dataPixels: number; width: number; height: 
 export function dataPixels(img: Rgba, ink: ChartInk): number {
   const colours = ink.series.filter((c) => !near(c, ink.background, TOLERANCE) && !ink.axes.some((a) => near(c, a, TOLERANCE)));
   if (!colours.length) return 0;
-  const x0 = Math.max(0, ink.plot.x), y0 = Math.max(0, ink.plot.y);
-  const x1 = Math.min(img.width, ink.plot.x + ink.plot.width), y1 = Math.min(img.height, ink.plot.y + ink.plot.height);
+  const x0 = Math.max(0, ink.plot.x),
+    y0 = Math.max(0, ink.plot.y);
+  const x1 = Math.min(img.width, ink.plot.x + ink.plot.width),
+    y1 = Math.min(img.height, ink.plot.y + ink.plot.height);
   const bg = ink.background;
   let n = 0;
   for (let y = y0; y < y1; y++) {
@@ -36,7 +38,11 @@ export function dataPixels(img: Rgba, ink: ChartInk): number {
 
 export function checkChartImage(png: Buffer, ink: ChartInk): ChartCheck {
   let img: Rgba;
-  try { img = decodePng(png); } catch (err) { return { ok: false, problem: `not a readable PNG (${(err as Error).message})` }; }
+  try {
+    img = decodePng(png);
+  } catch (err) {
+    return { ok: false, problem: `not a readable PNG (${(err as Error).message})` };
+  }
   const { plot } = ink;
   if (plot.width < 10 || plot.height < 10 || plot.x < 0 || plot.y < 0 || plot.x + plot.width > img.width || plot.y + plot.height > img.height) {
     return { ok: false, problem: `its plot area (${plot.width}×${plot.height} at ${plot.x},${plot.y}) does not lie inside the ${img.width}×${img.height} image` };

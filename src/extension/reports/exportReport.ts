@@ -15,7 +15,11 @@ export interface ExportInput extends Omit<Parameters<typeof reportWithCharts>[0]
   charts: ChartImage[];
 }
 
-const fileName = (name: string) => path.basename(name).replace(/[^A-Za-z0-9_.-]/g, '-').replace(/(\.png)?$/, '.png');
+const fileName = (name: string) =>
+  path
+    .basename(name)
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .replace(/(\.png)?$/, '.png');
 
 export function writeReportWithCharts(o: ExportInput): { report: string; charts: string[] } {
   const bad = o.charts.map((c) => ({ c, check: checkChartImage(c.png, c.ink) })).filter((x) => !x.check.ok);

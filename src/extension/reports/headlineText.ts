@@ -92,4 +92,5 @@ export function liveStatusText(label: string, active: number, epoch?: EventOf<'e
   return parts.join(' · ');
 }
 
-export const LIVE_STATUS_TOOLTIP = 'val robust: the trainer\'s per-epoch check on held-out points at the epoch\'s ε. eval: one attack of the final evaluation as it finishes. Neither is the model\'s headline (the per-example worst case over every stored evaluation), which the CodeLens shows when the run ends.';
+export const LIVE_STATUS_TOOLTIP =
+  "val robust: the trainer's per-epoch check on held-out points at the epoch's ε. eval: one attack of the final evaluation as it finishes. Neither is the model's headline (the per-example worst case over every stored evaluation), which the CodeLens shows when the run ends.";

@@ -98,10 +98,12 @@ export function summaryWarnings(text: string, last: Summary | undefined, runId?:
 
 /** Hover text of each field (and nested field): the experiment definition's description and default. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- EXPERIMENT.properties is a const literal; entries() widens it
-const DOCS: Record<string, string> = Object.fromEntries(Object.entries(EXPERIMENT.properties).flatMap(([k, f]: [string, FieldSpec]) => [
-  [k, fieldDoc(f)],
-  ...(f.type === 'object' ? Object.entries(f.properties).map(([n, g]) => [`${k}.${n}`, fieldDoc(g)]) : []),
-]));
+const DOCS: Record<string, string> = Object.fromEntries(
+  Object.entries(EXPERIMENT.properties).flatMap(([k, f]: [string, FieldSpec]) => [
+    [k, fieldDoc(f)],
+    ...(f.type === 'object' ? Object.entries(f.properties).map(([n, g]) => [`${k}.${n}`, fieldDoc(g)]) : []),
+  ]),
+);
 
 function fieldDoc(f: FieldSpec): string {
   const d = 'default' in f && f.default !== undefined ? (Array.isArray(f.default) ? f.default.join(', ') : String(f.default)) : f.defaultText;
@@ -125,7 +127,14 @@ function catalogueDiagnostics(v: Record<string, unknown>, root: Node | undefined
   const ev = v.eval as { eps?: unknown; attacks?: unknown } | undefined;
   if (Array.isArray(ev?.eps)) {
     ev.eps.forEach((x, i) => {
-      if (epsOut(x)) out.push({ ...at(`eval.eps[${i}]`), message: `eval.eps[${i}]=${x} is outside ${norm === 'linf' ? 'the data range [0,1]' : range}.`, severity: 'error', code: 'eps-range', field: `eval.eps[${i}]` });
+      if (epsOut(x))
+        out.push({
+          ...at(`eval.eps[${i}]`),
+          message: `eval.eps[${i}]=${x} is outside ${norm === 'linf' ? 'the data range [0,1]' : range}.`,
+          severity: 'error',
+          code: 'eps-range',
+          field: `eval.eps[${i}]`,
+        });
     });
   }
   const method = (typeof v.method === 'string' && (METHODS as readonly string[]).includes(v.method) ? v.method : v.method === undefined ? DEFAULT_METHOD : undefined) as Method | undefined;
@@ -149,7 +158,8 @@ function measured(key: string, s: Summary): string[] {
   if (key === 'eps' || key.startsWith('eval')) {
     const rows = [...s.worstCase].sort((a, b) => a.eps - b.eps).map((w) => `| ${fmtEps(w.eps)} | ${pct(w.accuracy)} | ${w.attacks.join(', ')} |`);
     if (rows.length) lines.push(`Run \`${s.runId}\` alone:`, '', '| ε | robust (worst case of this run) | attacks |', '| --- | --- | --- |', ...rows);
-    if (key === 'eps' && s.eps !== undefined && robustAt(s.eps) !== undefined) lines.unshift(`At the trained ε=${fmtEps(s.eps)} this run measured robust ${pct(robustAt(s.eps))}, clean ${pct(s.cleanAccuracy)}.`, '');
+    if (key === 'eps' && s.eps !== undefined && robustAt(s.eps) !== undefined)
+      lines.unshift(`At the trained ε=${fmtEps(s.eps)} this run measured robust ${pct(robustAt(s.eps))}, clean ${pct(s.cleanAccuracy)}.`, '');
   }
   if (key === 'method' && s.method) lines.push(`Method of that run: \`${s.method}\`${s.trainingSeconds !== undefined ? `, trained in ${s.trainingSeconds.toFixed(0)} s` : ''}.`);
   if (key === 'epochs' && s.epochs !== undefined) lines.push(`Epochs of that run: ${s.epochs}.`);
@@ -183,6 +193,10 @@ export function experimentHover(text: string, offset: number, last?: Summary, ru
 export function positionAt(text: string, offset: number): { line: number; character: number } {
   let line = 0;
   let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) { line++; last = i; }
+  for (let i = 0; i < offset && i < text.length; i++)
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
   return { line, character: offset - last - 1 };
 }

@@ -10,7 +10,13 @@ export const CHARTS_DIR = 'charts';
 
 export function reportWithCharts(o: { runId: string; summary?: Summary; config?: RunConfigFile; charts: string[]; note?: string; headline?: ModelHeadline }): string {
   return markdownReport(o.summary, {
-    title: o.runId, runId: o.runId, headline: o.summary ? o.headline : undefined, headlineAsOf: o.summary && o.headline ? new Date().toISOString() : undefined, source: o.config?.source, note: o.note,
-    config: o.config?.settings, charts: o.charts.map((c) => ({ name: c.replace(/\.png$/, ''), href: `${CHARTS_DIR}/${encodeURI(c)}` })),
+    title: o.runId,
+    runId: o.runId,
+    headline: o.summary ? o.headline : undefined,
+    headlineAsOf: o.summary && o.headline ? new Date().toISOString() : undefined,
+    source: o.config?.source,
+    note: o.note,
+    config: o.config?.settings,
+    charts: o.charts.map((c) => ({ name: c.replace(/\.png$/, ''), href: `${CHARTS_DIR}/${encodeURI(c)}` })),
   });
 }

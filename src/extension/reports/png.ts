@@ -15,7 +15,11 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 export function decodePng(buf: Buffer): Rgba {
   if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG (bad signature)');
-  let width = 0, height = 0, depth = 0, type = -1, interlace = 0;
+  let width = 0,
+    height = 0,
+    depth = 0,
+    type = -1,
+    interlace = 0;
   let palette: Buffer | undefined;
   let alpha: Buffer | undefined;
   const idat: Buffer[] = [];
@@ -26,8 +30,11 @@ export function decodePng(buf: Buffer): Rgba {
     const body = buf.subarray(off + 8, off + 8 + len);
     off += 12 + len;
     if (kind === 'IHDR') {
-      width = body.readUInt32BE(0); height = body.readUInt32BE(4);
-      depth = body[8]; type = body[9]; interlace = body[12];
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      depth = body[8];
+      type = body[9];
+      interlace = body[12];
     } else if (kind === 'PLTE') palette = body;
     else if (kind === 'tRNS') alpha = body;
     else if (kind === 'IDAT') idat.push(body);
@@ -52,12 +59,27 @@ export function decodePng(buf: Buffer): Rgba {
       const c = i >= ch && y > 0 ? px[row - stride + i - ch] : 0;
       let v = src[i];
       switch (filter) {
-        case 0: break;
-        case 1: v += a; break;
-        case 2: v += b; break;
-        case 3: v += (a + b) >> 1; break;
-        case 4: { const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c); v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c; break; }
-        default: throw new Error(`PNG row ${y} has an unknown filter ${filter}`);
+        case 0:
+          break;
+        case 1:
+          v += a;
+          break;
+        case 2:
+          v += b;
+          break;
+        case 3:
+          v += (a + b) >> 1;
+          break;
+        case 4: {
+          const p = a + b - c,
+            pa = Math.abs(p - a),
+            pb = Math.abs(p - b),
+            pc = Math.abs(p - c);
+          v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+          break;
+        }
+        default:
+          throw new Error(`PNG row ${y} has an unknown filter ${filter}`);
       }
       px[row + i] = v & 0xff;
     }
@@ -65,13 +87,28 @@ export function decodePng(buf: Buffer): Rgba {
   const data = new Uint8Array(width * height * 4);
   for (let i = 0, j = 0; i < width * height; i++, j += ch) {
     const o = i * 4;
-    if (type === 6) { data[o] = px[j]; data[o + 1] = px[j + 1]; data[o + 2] = px[j + 2]; data[o + 3] = px[j + 3]; }
-    else if (type === 2) { data[o] = px[j]; data[o + 1] = px[j + 1]; data[o + 2] = px[j + 2]; data[o + 3] = 255; }
-    else if (type === 0) { data[o] = data[o + 1] = data[o + 2] = px[j]; data[o + 3] = 255; }
-    else if (type === 4) { data[o] = data[o + 1] = data[o + 2] = px[j]; data[o + 3] = px[j + 1]; }
-    else {
+    if (type === 6) {
+      data[o] = px[j];
+      data[o + 1] = px[j + 1];
+      data[o + 2] = px[j + 2];
+      data[o + 3] = px[j + 3];
+    } else if (type === 2) {
+      data[o] = px[j];
+      data[o + 1] = px[j + 1];
+      data[o + 2] = px[j + 2];
+      data[o + 3] = 255;
+    } else if (type === 0) {
+      data[o] = data[o + 1] = data[o + 2] = px[j];
+      data[o + 3] = 255;
+    } else if (type === 4) {
+      data[o] = data[o + 1] = data[o + 2] = px[j];
+      data[o + 3] = px[j + 1];
+    } else {
       const k = px[j];
-      data[o] = palette![k * 3]; data[o + 1] = palette![k * 3 + 1]; data[o + 2] = palette![k * 3 + 2]; data[o + 3] = alpha && k < alpha.length ? alpha[k] : 255;
+      data[o] = palette![k * 3];
+      data[o + 1] = palette![k * 3 + 1];
+      data[o + 2] = palette![k * 3 + 2];
+      data[o + 3] = alpha && k < alpha.length ? alpha[k] : 255;
     }
   }
   return { width, height, data };

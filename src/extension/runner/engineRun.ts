@@ -76,7 +76,10 @@ export class EngineRun {
   private stderrRest = '';
   private stdoutRest = '';
 
-  constructor(private readonly launch: EngineLaunch, private readonly log: Logger) {
+  constructor(
+    private readonly launch: EngineLaunch,
+    private readonly log: Logger,
+  ) {
     this.runDir = launch.runDir;
     this.kind = launch.kind;
     this.label = launch.label;
@@ -117,18 +120,29 @@ export class EngineRun {
       this.child.on('close', (code, signal) => settle(code ?? this.exitCode, signal ?? this.exitSignal));
     });
     this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on('data', (chunk: string) => { this.stderrRest = this.lines(this.stderrRest + chunk, ''); });
-    this.child.stderr?.on('end', () => { if (this.stderrRest) this.lines(this.stderrRest + '\n', ''); this.stderrRest = ''; });
+    this.child.stderr?.on('data', (chunk: string) => {
+      this.stderrRest = this.lines(this.stderrRest + chunk, '');
+    });
+    this.child.stderr?.on('end', () => {
+      if (this.stderrRest) this.lines(this.stderrRest + '\n', '');
+      this.stderrRest = '';
+    });
     this.child.stdout?.setEncoding('utf8');
-    this.child.stdout?.on('data', (chunk: string) => { this.stdoutRest = this.lines(this.stdoutRest + chunk, 'stdout: '); });
+    this.child.stdout?.on('data', (chunk: string) => {
+      this.stdoutRest = this.lines(this.stdoutRest + chunk, 'stdout: ');
+    });
     this.child.on('message', (msg) => this.onMessage(msg));
   }
 
   private exitCode: number | null = null;
   private exitSignal: NodeJS.Signals | null = null;
 
-  get pid(): number | undefined { return this.child.pid; }
-  get running(): boolean { return !this.exited; }
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+  get running(): boolean {
+    return !this.exited;
+  }
 
   /** Live events, in batches. Returns an unsubscribe function. */
   onEvents(listener: (events: EngineEvent[]) => void): () => void {
@@ -136,7 +150,9 @@ export class EngineRun {
     return () => this.listeners.delete(listener);
   }
 
-  lastLog(n = 20): string[] { return this.logLines.slice(-n); }
+  lastLog(n = 20): string[] {
+    return this.logLines.slice(-n);
+  }
 
   send(command: EngineCommand): boolean {
     if (this.exited || !this.child.connected) return false;
@@ -166,7 +182,11 @@ export class EngineRun {
     if (this.exited) return;
     this.killedByUs = true;
     this.log(`[${this.label}] sending ${signal} to engine pid ${this.child.pid}`);
-    try { this.child.kill(signal); } catch { /* already gone */ }
+    try {
+      this.child.kill(signal);
+    } catch {
+      /* already gone */
+    }
   }
 
   private lines(text: string, prefix: string): string {
@@ -197,14 +217,30 @@ export class EngineRun {
     const e = parsed.value;
     this.eventsReceived++;
     switch (e.type) {
-      case 'epoch': this.lastEpoch = e; break;
-      case 'eval': this.lastEval = e; break;
-      case 'progress': this.lastProgress = e; break;
-      case 'finished': this.finished = e; break;
-      case 'error': this.engineError = e; this.remember(`engine error (${e.code}): ${e.message}`); break;
-      case 'log': if (e.level !== 'debug') this.remember(`${e.level}: ${e.message}`); break;
-      case 'warning': this.remember(`warning ${e.warning.code}: ${e.warning.message}`); break;
-      default: break;
+      case 'epoch':
+        this.lastEpoch = e;
+        break;
+      case 'eval':
+        this.lastEval = e;
+        break;
+      case 'progress':
+        this.lastProgress = e;
+        break;
+      case 'finished':
+        this.finished = e;
+        break;
+      case 'error':
+        this.engineError = e;
+        this.remember(`engine error (${e.code}): ${e.message}`);
+        break;
+      case 'log':
+        if (e.level !== 'debug') this.remember(`${e.level}: ${e.message}`);
+        break;
+      case 'warning':
+        this.remember(`warning ${e.warning.code}: ${e.warning.message}`);
+        break;
+      default:
+        break;
     }
     this.pending.push(e);
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.launch.flushMs ?? 100);
@@ -216,7 +252,11 @@ export class EngineRun {
     const batch = this.pending;
     this.pending = [];
     for (const l of this.listeners) {
-      try { l(batch); } catch (err) { this.log(`[${this.label}] event listener failed: ${(err as Error).message}`); }
+      try {
+        l(batch);
+      } catch (err) {
+        this.log(`[${this.label}] event listener failed: ${(err as Error).message}`);
+      }
     }
   }
 
@@ -254,7 +294,9 @@ export class EngineRun {
       status = 'crashed';
       const how = signal
         ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}`
-        : code === 134 || code === 137 ? `exited with code ${code} (out of memory?)` : `exited with code ${code} without reporting how it ended`;
+        : code === 134 || code === 137
+          ? `exited with code ${code} (out of memory?)`
+          : `exited with code ${code} without reporting how it ended`;
       message = `${this.label} crashed: the engine ${how}.`;
     }
     if ((status === 'crashed' && !err) || status === 'killed') this.markFailed(message);
@@ -280,7 +322,9 @@ export class EngineRun {
 function removeIfEmpty(runDir: string): void {
   try {
     if (fs.readdirSync(runDir).length === 0) fs.rmdirSync(runDir);
-  } catch { /* not there, or not empty */ }
+  } catch {
+    /* not there, or not empty */
+  }
 }
 
 function needsNewline(file: string): boolean {
@@ -292,11 +336,17 @@ function needsNewline(file: string): boolean {
     fs.readSync(fd, b, 0, 1, st.size - 1);
     fs.closeSync(fd);
     return b[0] !== 0x0a;
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 function safeJson(v: unknown): string {
-  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
 }
 
 /** Several runs at once, each its own process. */
@@ -320,11 +370,21 @@ export class EngineManager {
     return run;
   }
 
-  get(runDir: string): EngineRun | undefined { return this.runs.get(runDir); }
-  active(): EngineRun[] { return [...this.runs.values()].filter((r) => r.running); }
+  get(runDir: string): EngineRun | undefined {
+    return this.runs.get(runDir);
+  }
+  active(): EngineRun[] {
+    return [...this.runs.values()].filter((r) => r.running);
+  }
 
-  onStart(l: (run: EngineRun) => void): () => void { this.startListeners.add(l); return () => this.startListeners.delete(l); }
-  onEnd(l: (run: EngineRun, outcome: RunOutcome) => void): () => void { this.endListeners.add(l); return () => this.endListeners.delete(l); }
+  onStart(l: (run: EngineRun) => void): () => void {
+    this.startListeners.add(l);
+    return () => this.startListeners.delete(l);
+  }
+  onEnd(l: (run: EngineRun, outcome: RunOutcome) => void): () => void {
+    this.endListeners.add(l);
+    return () => this.endListeners.delete(l);
+  }
 
   /** Ends every run: stop, then kill after the grace period. */
   async stopAll(graceMs = 3000): Promise<RunOutcome[]> {
@@ -333,5 +393,9 @@ export class EngineManager {
 }
 
 function safe(f: () => void, log: Logger): void {
-  try { f(); } catch (err) { log(`listener failed: ${(err as Error).message}`); }
+  try {
+    f();
+  } catch (err) {
+    log(`listener failed: ${(err as Error).message}`);
+  }
 }

@@ -8,7 +8,13 @@ import type { RunOutcome } from './engineRun';
  */
 export function notificationText(outcome: Pick<RunOutcome, 'status' | 'message' | 'lastLog'>): string {
   if (outcome.status === 'bad-input') return outcome.message;
-  const said = (line: string) => { const m = /^(?:engine error \([^)]*\): |error: |internal error: )(.*)$/.exec(line); return !!m && outcome.message.includes(m[1].split('\n')[0]); };
-  const tail = outcome.lastLog.filter((l) => !said(l)).slice(-5).join('\n');
+  const said = (line: string) => {
+    const m = /^(?:engine error \([^)]*\): |error: |internal error: )(.*)$/.exec(line);
+    return !!m && outcome.message.includes(m[1].split('\n')[0]);
+  };
+  const tail = outcome.lastLog
+    .filter((l) => !said(l))
+    .slice(-5)
+    .join('\n');
   return `${outcome.message}${tail ? `\n\nLast log lines:\n${tail}` : ''}`;
 }

@@ -41,14 +41,21 @@ export function parsePreflightOutput(stdout: string): PreflightOutcome {
 
 export function runPreflightCheck(o: PreflightLaunch): Promise<PreflightOutcome> {
   return new Promise((resolve) => {
-    execFile(o.execPath || process.execPath, preflightArgs(o), {
-      cwd: o.cwd, timeout: o.timeoutMs ?? 120_000, maxBuffer: 8 << 20,
-      env: { ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
-    }, (err, stdout, stderr) => {
-      const out = parsePreflightOutput(stdout);
-      // Exit code 2 with a report is a check that found errors, not a failure to check.
-      if (out.kind !== 'failed' || !err) return resolve(out);
-      resolve({ kind: 'failed', message: `${err.message.split('\n')[0]}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}` });
-    });
+    execFile(
+      o.execPath || process.execPath,
+      preflightArgs(o),
+      {
+        cwd: o.cwd,
+        timeout: o.timeoutMs ?? 120_000,
+        maxBuffer: 8 << 20,
+        env: { ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
+      },
+      (err, stdout, stderr) => {
+        const out = parsePreflightOutput(stdout);
+        // Exit code 2 with a report is a check that found errors, not a failure to check.
+        if (out.kind !== 'failed' || !err) return resolve(out);
+        resolve({ kind: 'failed', message: `${err.message.split('\n')[0]}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}` });
+      },
+    );
   });
 }

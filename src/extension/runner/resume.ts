@@ -24,10 +24,18 @@ function trainingFinished(runDir: string): boolean {
 
 export function resumeAction(runDir: string): ResumeAction | undefined {
   let config;
-  try { config = readConfig(runDir); } catch { return undefined; }
+  try {
+    config = readConfig(runDir);
+  } catch {
+    return undefined;
+  }
   if (!config) return undefined;
   let summary;
-  try { summary = readSummary(runDir); } catch { summary = undefined; }
+  try {
+    summary = readSummary(runDir);
+  } catch {
+    summary = undefined;
+  }
   if (summary && summary.complete !== false) return undefined;
   const args = [config.kind, '--resume', runDir];
   if (config.kind === 'train' && !trainingFinished(runDir) && !summary) return { label: 'Resume', kind: 'train', args };

@@ -15,25 +15,40 @@ import { askSweep, AXIS_TITLE, sweepArgs, sweepLabel, type SweepAnswers, type Sw
 import { sweepPrompter } from './vscodePrompter';
 import type { SweepHost } from './sweepHost';
 
-export interface SweepOptions { experiment?: string; answers?: Partial<SweepAnswers> }
-export interface StartedSweep { label: string }
+export interface SweepOptions {
+  experiment?: string;
+  answers?: Partial<SweepAnswers>;
+}
+export interface StartedSweep {
+  label: string;
+}
 
 export class SweepCommands {
-  constructor(private readonly host: SweepHost, private readonly dashboards: () => DashboardApi, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly host: SweepHost,
+    private readonly dashboards: () => DashboardApi,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   register(): vscode.Disposable[] {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command takes its own VS Code arguments
-    const r = (id: string, f: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try { return await f.apply(this, args); } catch (err) {
-        this.log.error(`${id}: ${(err as Error).stack ?? String(err)}`);
-        void vscode.window.showErrorMessage(`Robustness Lab: ${(err as Error).message}`);
-        return undefined;
-      }
-    });
+    const r = (id: string, f: (...args: any[]) => unknown) =>
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await f.apply(this, args);
+        } catch (err) {
+          this.log.error(`${id}: ${(err as Error).stack ?? String(err)}`);
+          void vscode.window.showErrorMessage(`Robustness Lab: ${(err as Error).message}`);
+          return undefined;
+        }
+      });
     return [
-      r('robustlab.sweepLambda', (a?: unknown) => this.sweepAxis('lambda', a)), r('robustlab.sweepEps', (a?: unknown) => this.sweepAxis('eps', a)),
-      r('robustlab.sweepMethod', (a?: unknown) => this.sweepAxis('method', a)), r('robustlab.sweep', this.sweep),
-      r('robustlab.stopSweep', () => this.host.stop()), r('robustlab.resumeSweep', this.resume),
+      r('robustlab.sweepLambda', (a?: unknown) => this.sweepAxis('lambda', a)),
+      r('robustlab.sweepEps', (a?: unknown) => this.sweepAxis('eps', a)),
+      r('robustlab.sweepMethod', (a?: unknown) => this.sweepAxis('method', a)),
+      r('robustlab.sweep', this.sweep),
+      r('robustlab.stopSweep', () => this.host.stop()),
+      r('robustlab.resumeSweep', this.resume),
       r('robustlab.openExperiments', (sweep?: unknown) => this.dashboards().openExperiments(typeof sweep === 'string' ? sweep : undefined)),
       r('robustlab.saveAsExperiment', (runDir?: unknown) => (typeof runDir === 'string' ? this.saveRun(runDir) : undefined)),
     ];
@@ -41,20 +56,27 @@ export class SweepCommands {
 
   private trusted(): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage('Robustness Lab runs nothing in an untrusted workspace: a sweep executes the engine on files from this folder.', 'Manage Workspace Trust')
+    void vscode.window
+      .showWarningMessage('Robustness Lab runs nothing in an untrusted workspace: a sweep executes the engine on files from this folder.', 'Manage Workspace Trust')
       .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
     return false;
   }
 
   private async experimentFile(arg: unknown): Promise<string | undefined> {
-    const opts = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg as SweepOptions : undefined;
+    const opts = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg as SweepOptions) : undefined;
     const given = opts?.experiment ?? (arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : undefined);
     if (given) return given;
     const doc = vscode.window.activeTextEditor?.document;
     if (doc?.uri.scheme === 'file' && isExperimentFile(doc.uri.fsPath)) return doc.uri.fsPath;
-    const found = (await vscode.workspace.findFiles('**/*.advtrain.json', '{**/node_modules/**,**/.robustlab/**}', 100));
-    if (!found.length) { void vscode.window.showWarningMessage('Robustness Lab: open an experiment file (*.advtrain.json) to sweep; "Adversarially Train Model" writes one.'); return undefined; }
-    const pick = await vscode.window.showQuickPick(found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })), { title: 'Sweep which experiment?' });
+    const found = await vscode.workspace.findFiles('**/*.advtrain.json', '{**/node_modules/**,**/.robustlab/**}', 100);
+    if (!found.length) {
+      void vscode.window.showWarningMessage('Robustness Lab: open an experiment file (*.advtrain.json) to sweep; "Adversarially Train Model" writes one.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
+      { title: 'Sweep which experiment?' },
+    );
     return pick?.uri.fsPath;
   }
 
@@ -62,9 +84,17 @@ export class SweepCommands {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
     const text = doc?.getText() ?? fs.readFileSync(file, 'utf8');
     let json: unknown;
-    try { json = JSON.parse(text); } catch (err) { void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)} is not valid JSON (${(err as Error).message}).`); return undefined; }
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)} is not valid JSON (${(err as Error).message}).`);
+      return undefined;
+    }
     const checked = parseWith(experimentCheck, json, 'experiment');
-    if (!checked.ok) { void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)}: ${checked.error}`); return undefined; }
+    if (!checked.ok) {
+      void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)}: ${checked.error}`);
+      return undefined;
+    }
     return checked.value;
   }
 
@@ -76,7 +106,7 @@ export class SweepCommands {
     if (doc?.isDirty) await doc.save();
     const exp = this.readExperiment(file);
     if (!exp) return undefined;
-    const opts = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg as SweepOptions : {};
+    const opts = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg as SweepOptions) : {};
     const cores = Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
     const answers = await askSweep(sweepPrompter, axis, { experiment: exp, cores, given: opts.answers });
     if (!answers) return undefined;
@@ -107,11 +137,18 @@ export class SweepCommands {
     if (!this.trusted()) return undefined;
     let dir = typeof arg === 'string' ? arg : undefined;
     if (!dir) {
-      const unfinished = allRunsRoots().flatMap((root) => listSweeps(sweepsRootFor(root)))
+      const unfinished = allRunsRoots()
+        .flatMap((root) => listSweeps(sweepsRootFor(root)))
         .map((s) => ({ ...s, left: s.manifest.points.filter((p) => storedPoint(p.runDir, s.dir).status !== 'completed').length }))
         .filter((s) => s.left > 0 && !this.host.active().some((a) => a.sweepDir && path.resolve(a.sweepDir) === path.resolve(s.dir)));
-      if (!unfinished.length) { void vscode.window.showInformationMessage('Robustness Lab: no unfinished sweep to resume.'); return undefined; }
-      const pick = await vscode.window.showQuickPick(unfinished.map((s) => ({ label: s.manifest.sweepId, description: `${s.left} of ${s.manifest.points.length} points unfinished`, detail: s.manifest.experiment, dir: s.dir })), { title: 'Resume which sweep?' });
+      if (!unfinished.length) {
+        void vscode.window.showInformationMessage('Robustness Lab: no unfinished sweep to resume.');
+        return undefined;
+      }
+      const pick = await vscode.window.showQuickPick(
+        unfinished.map((s) => ({ label: s.manifest.sweepId, description: `${s.left} of ${s.manifest.points.length} points unfinished`, detail: s.manifest.experiment, dir: s.dir })),
+        { title: 'Resume which sweep?' },
+      );
       dir = pick?.dir;
     }
     if (!dir) return undefined;
@@ -124,12 +161,25 @@ export class SweepCommands {
   async saveRun(runDir: string): Promise<string | undefined> {
     const cfg = readConfig(runDir);
     const src = cfg?.source.experiment;
-    if (!src || !fs.existsSync(src)) { void vscode.window.showWarningMessage(`Robustness Lab: ${path.basename(runDir)} was not trained from an experiment file that still exists.`); return undefined; }
+    if (!src || !fs.existsSync(src)) {
+      void vscode.window.showWarningMessage(`Robustness Lab: ${path.basename(runDir)} was not trained from an experiment file that still exists.`);
+      return undefined;
+    }
     const exp = JSON.parse(fs.readFileSync(src, 'utf8')) as Experiment;
     const tag = exp.sweepPoint;
-    if (!tag) { await vscode.window.showTextDocument(vscode.Uri.file(src)); return src; }
+    if (!tag) {
+      await vscode.window.showTextDocument(vscode.Uri.file(src));
+      return src;
+    }
     const { sweepPoint: _t, seed: _s, ...rest } = exp;
-    const label = [tag.params?.method, tag.params?.lambda !== undefined ? `l${tag.params.lambda}` : '', tag.params?.beta !== undefined ? `b${tag.params.beta}` : '', tag.params?.eps !== undefined ? `e${tag.params.eps}` : ''].filter(Boolean).join('-');
+    const label = [
+      tag.params?.method,
+      tag.params?.lambda !== undefined ? `l${tag.params.lambda}` : '',
+      tag.params?.beta !== undefined ? `b${tag.params.beta}` : '',
+      tag.params?.eps !== undefined ? `e${tag.params.eps}` : '',
+    ]
+      .filter(Boolean)
+      .join('-');
     return this.host.saveExperimentText(JSON.stringify(rest, null, 2), tag.source ?? src, label);
   }
 
@@ -137,12 +187,28 @@ export class SweepCommands {
   tableActions(): TableActions {
     const isRun = (d: string) => allRunsRoots().some((root) => isPathInside(d, root) && path.resolve(d) !== path.resolve(root)) && fs.existsSync(path.join(d, 'config.json'));
     const isSweep = (d: string) => allRunsRoots().some((root) => isPathInside(d, sweepsRootFor(root))) && fs.existsSync(path.join(d, 'sweep.json'));
-    const refuse = (d: string) => { this.log.warn(`dashboard: refused ${d}: not a run or sweep of this workspace`); };
+    const refuse = (d: string) => {
+      this.log.warn(`dashboard: refused ${d}: not a run or sweep of this workspace`);
+    };
     return {
-      compare: async (dirs) => { const ok = dirs.filter(isRun); dirs.filter((d) => !isRun(d)).forEach(refuse); if (ok.length >= 2) await this.dashboards().compare(ok); else if (ok.length === 1) await this.dashboards().open(ok[0]); },
-      openRun: async (d) => { if (isRun(d)) await this.dashboards().open(d); else refuse(d); },
-      saveExperiment: async (d) => { if (isRun(d)) await this.saveRun(d); else refuse(d); },
-      openSweepReport: async (d) => { if (isSweep(d) && fs.existsSync(path.join(d, 'report.md'))) await vscode.window.showTextDocument(vscode.Uri.file(path.join(d, 'report.md')), { preview: true }); else refuse(d); },
+      compare: async (dirs) => {
+        const ok = dirs.filter(isRun);
+        dirs.filter((d) => !isRun(d)).forEach(refuse);
+        if (ok.length >= 2) await this.dashboards().compare(ok);
+        else if (ok.length === 1) await this.dashboards().open(ok[0]);
+      },
+      openRun: async (d) => {
+        if (isRun(d)) await this.dashboards().open(d);
+        else refuse(d);
+      },
+      saveExperiment: async (d) => {
+        if (isRun(d)) await this.saveRun(d);
+        else refuse(d);
+      },
+      openSweepReport: async (d) => {
+        if (isSweep(d) && fs.existsSync(path.join(d, 'report.md'))) await vscode.window.showTextDocument(vscode.Uri.file(path.join(d, 'report.md')), { preview: true });
+        else refuse(d);
+      },
     };
   }
 }

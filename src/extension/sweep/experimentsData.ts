@@ -9,7 +9,10 @@ import type { RunInfo } from '../../engine/runs/read';
 import { experimentRows } from '../../engine/runs/table';
 import { listSweeps, storedPoint, sweepFiles, sweepsRootFor } from '../../engine/sweep/store';
 
-export interface LiveSweep { sweepDir?: string; progress?: { fraction: number; etaSec?: number } }
+export interface LiveSweep {
+  sweepDir?: string;
+  progress?: { fraction: number; etaSec?: number };
+}
 
 export function experimentsPayload(roots: readonly { root: string; runs: readonly RunInfo[] }[], live: readonly LiveSweep[], headlineEps?: number): { rows: ExperimentRow[]; sweeps: SweepSummary[] } {
   const rows: ExperimentRow[] = [];
@@ -24,11 +27,28 @@ export function experimentsPayload(roots: readonly { root: string; runs: readonl
       const rec = recommend(settingsOf(mine.filter((r) => dirs.has(path.resolve(r.runDir)))), manifest.target);
       const file = sweepFiles(dir).recommended;
       sweeps.push({
-        id: manifest.sweepId, dir, experiment: manifest.experiment, total: manifest.points.length,
-        completed: states.filter((s) => s === 'completed').length, failed: states.filter((s) => s === 'failed' || s === 'interrupted').length,
-        running: !!l, ...(l?.progress ? { fraction: l.progress.fraction, ...(l.progress.etaSec !== undefined ? { etaSec: l.progress.etaSec } : {}) } : {}),
+        id: manifest.sweepId,
+        dir,
+        experiment: manifest.experiment,
+        total: manifest.points.length,
+        completed: states.filter((s) => s === 'completed').length,
+        failed: states.filter((s) => s === 'failed' || s === 'interrupted').length,
+        running: !!l,
+        ...(l?.progress ? { fraction: l.progress.fraction, ...(l.progress.etaSec !== undefined ? { etaSec: l.progress.etaSec } : {}) } : {}),
         ...(manifest.target ? { target: manifest.target } : {}),
-        ...('setting' in rec ? { recommendation: { label: rec.label, params: rec.setting.params, clean: rec.setting.clean.mean, robust: rec.setting.robust.mean, runs: rec.setting.runs.map((r) => r.runId), reason: rec.reason, ...(fs.existsSync(file) ? { experimentFile: file } : {}) } } : {}),
+        ...('setting' in rec
+          ? {
+              recommendation: {
+                label: rec.label,
+                params: rec.setting.params,
+                clean: rec.setting.clean.mean,
+                robust: rec.setting.robust.mean,
+                runs: rec.setting.runs.map((r) => r.runId),
+                reason: rec.reason,
+                ...(fs.existsSync(file) ? { experimentFile: file } : {}),
+              },
+            }
+          : {}),
       });
     }
   }

@@ -13,9 +13,14 @@ export class SweepCodeLens implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly host: SweepHost, private readonly recommendationOf: (sweepDir: string) => SweepSummary['recommendation'] | undefined) {}
+  constructor(
+    private readonly host: SweepHost,
+    private readonly recommendationOf: (sweepDir: string) => SweepSummary['recommendation'] | undefined,
+  ) {}
 
-  refresh(): void { this.changed.fire(); }
+  refresh(): void {
+    this.changed.fire();
+  }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const file = doc.uri.fsPath;
@@ -30,11 +35,14 @@ export class SweepCodeLens implements vscode.CodeLensProvider {
       const done = latest.manifest.points.filter((p) => storedPoint(p.runDir, latest.dir).status === 'completed').length;
       const rec = this.recommendationOf(latest.dir);
       const seeds = rec && rec.runs.length > 1 ? `, mean of ${rec.runs.length} seeds` : '';
-      lenses.push(new vscode.CodeLens(range, {
-        title: `Sweep: ${done}/${latest.manifest.points.length} runs${rec ? ` · recommended ${rec.label}: robust ${pct(rec.robust)}, clean ${pct(rec.clean)}${seeds}` : ''}`,
-        tooltip: `${latest.manifest.sweepId}${rec ? `\n${rec.label}: ${rec.reason}` : ''}\nRobust: each model's headline (per-example worst case of its evaluations). Click for the experiments table.`,
-        command: 'robustlab.openExperiments', arguments: [latest.manifest.sweepId],
-      }));
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `Sweep: ${done}/${latest.manifest.points.length} runs${rec ? ` · recommended ${rec.label}: robust ${pct(rec.robust)}, clean ${pct(rec.clean)}${seeds}` : ''}`,
+          tooltip: `${latest.manifest.sweepId}${rec ? `\n${rec.label}: ${rec.reason}` : ''}\nRobust: each model's headline (per-example worst case of its evaluations). Click for the experiments table.`,
+          command: 'robustlab.openExperiments',
+          arguments: [latest.manifest.sweepId],
+        }),
+      );
     }
     lenses.push(
       new vscode.CodeLens(range, { title: 'Sweep λ', tooltip: 'Train one run per λ (L_total = L_clean + λ·L_adv), side by side', command: 'robustlab.sweepLambda', arguments: [doc.uri] }),

@@ -30,9 +30,16 @@ export class SweepHost implements vscode.Disposable {
     this.status.command = 'robustlab.openExperiments';
   }
 
-  active(): SweepProcess[] { return [...this.live].filter((s) => s.running); }
-  all(): SweepProcess[] { return [...this.started]; }
-  liveFor(file: string): SweepProcess | undefined { const abs = path.resolve(file); return this.active().find((s) => s.experiment && path.resolve(s.experiment) === abs); }
+  active(): SweepProcess[] {
+    return [...this.live].filter((s) => s.running);
+  }
+  all(): SweepProcess[] {
+    return [...this.started];
+  }
+  liveFor(file: string): SweepProcess | undefined {
+    const abs = path.resolve(file);
+    return this.active().find((s) => s.experiment && path.resolve(s.experiment) === abs);
+  }
 
   /** Starts `robustlab sweep ARGS`; undefined when the engine is not there (the user was told). */
   start(args: string[], label: string, experiment?: string): SweepProcess | undefined {
@@ -46,7 +53,10 @@ export class SweepHost implements vscode.Disposable {
     const cwd = baseFolder(experiment) ?? (experiment ? path.dirname(experiment) : undefined);
     const runsRoot = experiment ? this.runsRootFor(experiment) : undefined;
     const full = runsRoot && !args.includes('--resume') ? [...args, '--runs-dir', runsRoot] : args;
-    const sweep = new SweepProcess({ enginePath: loc.enginePath, args: full, label, experiment, execPath: s.nodePath || undefined, cwd, env: loc.env, stopGraceMs: Math.max(1, s.stopGraceSeconds) * 1000 + 15_000 }, (l) => this.log.info(l));
+    const sweep = new SweepProcess(
+      { enginePath: loc.enginePath, args: full, label, experiment, execPath: s.nodePath || undefined, cwd, env: loc.env, stopGraceMs: Math.max(1, s.stopGraceSeconds) * 1000 + 15_000 },
+      (l) => this.log.info(l),
+    );
     this.live.add(sweep);
     this.started.push(sweep);
     if (this.started.length > 50) this.started.shift();
@@ -70,12 +80,17 @@ export class SweepHost implements vscode.Disposable {
 
   private refreshSoon(): void {
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => { this.cache.invalidate(); this.dashboards().refreshExperiments(); }, 400);
+    this.refreshTimer = setTimeout(() => {
+      this.cache.invalidate();
+      this.dashboards().refreshExperiments();
+    }, 400);
   }
 
   private withProgress(sweep: SweepProcess): void {
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Robustness Lab: ${sweep.label}`, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => { void sweep.stop(); });
+      token.onCancellationRequested(() => {
+        void sweep.stop();
+      });
       let last = 0;
       const off = sweep.on(() => {
         const p = sweep.progress;
@@ -90,7 +105,10 @@ export class SweepHost implements vscode.Disposable {
 
   private updateStatus(): void {
     const a = this.active();
-    if (!a.length) { this.status.hide(); return; }
+    if (!a.length) {
+      this.status.hide();
+      return;
+    }
     const s = a[a.length - 1];
     this.status.text = `$(sync~spin) ${a.length > 1 ? `${a.length} sweeps · ` : ''}${progressText(s, true)}`;
     this.status.tooltip = `${a.map((x) => `${x.label}: ${progressText(x)}`).join('\n')}\n\nClick for the experiments table. "Robustness: Stop Sweep" stops it (running points save and stop; Resume Sweep continues).`;
@@ -101,8 +119,19 @@ export class SweepHost implements vscode.Disposable {
     const a = this.active();
     let target = sweep;
     if (!target) {
-      if (!a.length) { void vscode.window.showInformationMessage('Robustness Lab: no sweep is running.'); return; }
-      target = a.length === 1 ? a[0] : (await vscode.window.showQuickPick(a.map((s) => ({ label: s.label, description: progressText(s), s })), { title: 'Stop which sweep?' }))?.s;
+      if (!a.length) {
+        void vscode.window.showInformationMessage('Robustness Lab: no sweep is running.');
+        return;
+      }
+      target =
+        a.length === 1
+          ? a[0]
+          : (
+              await vscode.window.showQuickPick(
+                a.map((s) => ({ label: s.label, description: progressText(s), s })),
+                { title: 'Stop which sweep?' },
+              )
+            )?.s;
     }
     if (target) await target.stop();
   }
@@ -114,8 +143,17 @@ export class SweepHost implements vscode.Disposable {
     this.cache.invalidate();
     this.dashboards().refreshExperiments();
     const rec = o.finished?.recommendation;
-    const recText = rec ? ` Recommended: ${rec.label} (clean ${(rec.clean * 100).toFixed(1)}%, robust ${(rec.robust * 100).toFixed(1)}%).` : o.finished?.noRecommendation ? ` No recommendation: ${o.finished.noRecommendation}.` : '';
-    const actions = ['Open Experiments', ...(rec?.experimentFile ? ['Save as Experiment'] : []), ...(o.sweepDir ? ['Open Report'] : []), ...(o.status !== 'completed' && o.sweepDir ? ['Resume Sweep'] : [])];
+    const recText = rec
+      ? ` Recommended: ${rec.label} (clean ${(rec.clean * 100).toFixed(1)}%, robust ${(rec.robust * 100).toFixed(1)}%).`
+      : o.finished?.noRecommendation
+        ? ` No recommendation: ${o.finished.noRecommendation}.`
+        : '';
+    const actions = [
+      'Open Experiments',
+      ...(rec?.experimentFile ? ['Save as Experiment'] : []),
+      ...(o.sweepDir ? ['Open Report'] : []),
+      ...(o.status !== 'completed' && o.sweepDir ? ['Resume Sweep'] : []),
+    ];
     const show = o.status === 'completed' || o.status === 'stopped' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
     const a = await show(`Robustness Lab: ${o.message}${recText}`, ...actions);
     if (a === 'Open Experiments') await this.dashboards().openExperiments(o.finished?.sweepId);
@@ -126,13 +164,22 @@ export class SweepHost implements vscode.Disposable {
 
   /** Writes the recommended settings beside the sweep's experiment (a new file) and opens it. */
   async saveRecommended(rec: RecommendationInfo, experiment?: string): Promise<string | undefined> {
-    if (!rec.experimentFile || !fs.existsSync(rec.experimentFile)) { void vscode.window.showWarningMessage('Robustness Lab: the recommended experiment file is gone; rerun the sweep report.'); return undefined; }
+    if (!rec.experimentFile || !fs.existsSync(rec.experimentFile)) {
+      void vscode.window.showWarningMessage('Robustness Lab: the recommended experiment file is gone; rerun the sweep report.');
+      return undefined;
+    }
     return this.saveExperimentText(fs.readFileSync(rec.experimentFile, 'utf8'), experiment ?? rec.experimentFile, `recommended-${rec.label}`);
   }
 
   async saveExperimentText(text: string, near: string, label: string): Promise<string> {
     const dir = near.includes(`${path.sep}.robustlab${path.sep}`) ? (baseFolder(near) ?? path.dirname(near)) : path.dirname(near);
-    const stem = `${path.basename(near).replace(/\.advtrain\.json$/, '').replace(/^p\d+-/, '')}-${label}`.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+    const stem = `${path
+      .basename(near)
+      .replace(/\.advtrain\.json$/, '')
+      .replace(/^p\d+-/, '')}-${label}`
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/^-|-$/g, '');
     let file = path.join(dir, `${stem}.advtrain.json`);
     for (let i = 2; fs.existsSync(file); i++) file = path.join(dir, `${stem}-${i}.advtrain.json`);
     fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);

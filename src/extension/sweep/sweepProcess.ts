@@ -47,14 +47,20 @@ export class SweepProcess {
   private exited = false;
   private timers: NodeJS.Timeout[] = [];
 
-  constructor(private readonly launch: SweepLaunch, private readonly log: (line: string) => void = () => {}) {
+  constructor(
+    private readonly launch: SweepLaunch,
+    private readonly log: (line: string) => void = () => {},
+  ) {
     this.label = launch.label;
     this.experiment = launch.experiment;
     this.log(`[${this.label}] ${launch.execPath || process.execPath} ${launch.enginePath} ${launch.args.join(' ')}`);
     this.child = fork(launch.enginePath, launch.args, {
-      execPath: launch.execPath || process.execPath, cwd: launch.cwd, execArgv: [],
+      execPath: launch.execPath || process.execPath,
+      cwd: launch.cwd,
+      execArgv: [],
       env: { ...process.env, ...launch.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
     });
     this.done = new Promise((resolve) => {
       let settled = false;
@@ -65,7 +71,10 @@ export class SweepProcess {
         this.timers.forEach(clearTimeout);
         resolve(this.outcome(code, signal));
       };
-      this.child.on('error', (err) => { this.remember(`sweep process error: ${err.message}`); if (this.child.pid === undefined) settle(null, null); });
+      this.child.on('error', (err) => {
+        this.remember(`sweep process error: ${err.message}`);
+        if (this.child.pid === undefined) settle(null, null);
+      });
       this.child.on('close', (code, signal) => settle(code, signal));
     });
     let rest = '';
@@ -79,23 +88,52 @@ export class SweepProcess {
     this.child.on('message', (msg) => this.onMessage(msg));
   }
 
-  get running(): boolean { return !this.exited; }
-  get pid(): number | undefined { return this.child.pid; }
-  get sweepDir(): string | undefined { return this.started?.sweepDir ?? this.finished?.sweepDir; }
+  get running(): boolean {
+    return !this.exited;
+  }
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+  get sweepDir(): string | undefined {
+    return this.started?.sweepDir ?? this.finished?.sweepDir;
+  }
 
   onMessage(raw: unknown): void {
     const parsed = parseWith(sweepMessage, raw, 'sweep message');
-    if (!parsed.ok) { this.remember(`dropped an invalid sweep message (${parsed.error})`); return; }
+    if (!parsed.ok) {
+      this.remember(`dropped an invalid sweep message (${parsed.error})`);
+      return;
+    }
     const m = parsed.value;
     switch (m.type) {
-      case 'sweep-started': this.started = m; for (const p of m.points) this.points.set(p.index, p); break;
-      case 'sweep-point': this.points.set(m.point.index, m.point); break;
-      case 'sweep-progress': this.progress = m; break;
-      case 'sweep-finished': this.finished = m; break;
-      case 'error': this.error = m; this.remember(`error: ${m.message}`); break;
-      case 'log': if (m.level !== 'debug') this.remember(`${m.level}: ${m.message}`); break;
+      case 'sweep-started':
+        this.started = m;
+        for (const p of m.points) this.points.set(p.index, p);
+        break;
+      case 'sweep-point':
+        this.points.set(m.point.index, m.point);
+        break;
+      case 'sweep-progress':
+        this.progress = m;
+        break;
+      case 'sweep-finished':
+        this.finished = m;
+        break;
+      case 'error':
+        this.error = m;
+        this.remember(`error: ${m.message}`);
+        break;
+      case 'log':
+        if (m.level !== 'debug') this.remember(`${m.level}: ${m.message}`);
+        break;
     }
-    for (const l of this.listeners) { try { l(m); } catch (err) { this.log(`[${this.label}] listener failed: ${(err as Error).message}`); } }
+    for (const l of this.listeners) {
+      try {
+        l(m);
+      } catch (err) {
+        this.log(`[${this.label}] listener failed: ${(err as Error).message}`);
+      }
+    }
   }
 
   on(listener: (m: SweepMessage) => void): () => void {
@@ -103,7 +141,9 @@ export class SweepProcess {
     return () => this.listeners.delete(listener);
   }
 
-  lastLog(n = 20): string[] { return this.logLines.slice(-n); }
+  lastLog(n = 20): string[] {
+    return this.logLines.slice(-n);
+  }
 
   /** Stops the sweep: running points save and stop, none starts; killed after the grace period. */
   stop(graceMs = this.launch.stopGraceMs ?? 60_000): Promise<SweepOutcome> {
@@ -111,7 +151,14 @@ export class SweepProcess {
     if (!this.stopRequested) {
       this.stopRequested = true;
       let sent = false;
-      try { if (this.child.connected) { this.child.send({ type: 'stop' }); sent = true; } } catch { sent = false; }
+      try {
+        if (this.child.connected) {
+          this.child.send({ type: 'stop' });
+          sent = true;
+        }
+      } catch {
+        sent = false;
+      }
       this.log(`[${this.label}] stop requested${sent ? '' : ' (IPC closed)'}`);
       this.timers.push(setTimeout(() => this.child.kill('SIGTERM'), sent ? graceMs : 0));
       this.timers.push(setTimeout(() => this.child.kill('SIGKILL'), (sent ? graceMs : 0) + 5000));
@@ -134,6 +181,10 @@ export class SweepProcess {
       return { ...base, status: f.status, message: `${this.label} ${f.status === 'completed' ? 'finished' : f.status}: ${pts}.` };
     }
     if (code === 2 || this.error?.code === 'bad-input') return { ...base, status: 'bad-input', message: `${this.label}: ${this.error?.message ?? this.lastLog(1)[0] ?? 'bad input'}` };
-    return { ...base, status: 'crashed', message: `${this.label}: the sweep process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${this.error ? `: ${this.error.message}` : ''}; its points are resumable (Resume Sweep).` };
+    return {
+      ...base,
+      status: 'crashed',
+      message: `${this.label}: the sweep process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${this.error ? `: ${this.error.message}` : ''}; its points are resumable (Resume Sweep).`,
+    };
   }
 }

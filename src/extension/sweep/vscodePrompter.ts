@@ -16,14 +16,28 @@ export const sweepPrompter: SweepPrompter = {
     box.placeholder = q.placeholder;
     return new Promise<string | undefined>((resolve) => {
       let done = false;
-      const finish = (r: string | undefined) => { if (!done) { done = true; resolve(r); box.hide(); } };
-      box.onDidChangeValue((t) => { box.validationMessage = q.validate?.(t); });
+      const finish = (r: string | undefined) => {
+        if (!done) {
+          done = true;
+          resolve(r);
+          box.hide();
+        }
+      };
+      box.onDidChangeValue((t) => {
+        box.validationMessage = q.validate?.(t);
+      });
       box.onDidAccept(() => {
         const problem = q.validate?.(box.value);
-        if (problem) { box.validationMessage = problem; return; }
+        if (problem) {
+          box.validationMessage = problem;
+          return;
+        }
         finish(box.value);
       });
-      box.onDidHide(() => { finish(undefined); box.dispose(); });
+      box.onDidHide(() => {
+        finish(undefined);
+        box.dispose();
+      });
       box.show();
     });
   },

@@ -19,12 +19,26 @@ export interface AttackDefaults {
   data: string;
 }
 
-export interface CurveAnswers { model: string; attack: string; eps: number[]; norm: Norm; data?: string; testPoints?: number }
+export interface CurveAnswers {
+  model: string;
+  attack: string;
+  eps: number[];
+  norm: Norm;
+  data?: string;
+  testPoints?: number;
+}
 
 const NORMS: Norm[] = ['linf', 'l2'];
 
 function normChoices(): Choice<Norm>[] {
-  return NORMS.map((n) => ({ value: n, label: normLabel(n), description: EPS_GRIDS[n].unit, detail: `attacks: ${attacksFor(n).map((a) => a.name).join(', ')}` }));
+  return NORMS.map((n) => ({
+    value: n,
+    label: normLabel(n),
+    description: EPS_GRIDS[n].unit,
+    detail: `attacks: ${attacksFor(n)
+      .map((a) => a.name)
+      .join(', ')}`,
+  }));
 }
 
 const attackChoice = (a: AttackSpec, picked = false): Choice => ({ value: a.name, label: a.name, description: a.title, detail: a.description, picked });
@@ -56,19 +70,38 @@ export async function askAttack(p: Prompter, given: Partial<AttackAnswers> & { m
     const untouched = d.attacks.join() === DEFAULT_EVAL_ATTACKS.linf.join();
     const preferred = untouched ? [...DEFAULT_EVAL_ATTACKS[norm]] : d.attacks.filter((a) => allowed.some((s) => s.name === a));
     const picked = preferred.length ? preferred : [...DEFAULT_EVAL_ATTACKS[norm]];
-    attacks = await p.pickMany(next(`attacks (${normLabel(norm)})`), allowed.map((a) => attackChoice(a, picked.includes(a.name))));
+    attacks = await p.pickMany(
+      next(`attacks (${normLabel(norm)})`),
+      allowed.map((a) => attackChoice(a, picked.includes(a.name))),
+    );
     if (!attacks?.length) return undefined;
   }
   const fit = normFor(attacks, norm);
   if (fit !== norm) throw new Error(fit);
   const eps = given.eps ?? (noPrompt ? epsDefaults(norm, d) : await p.epsList(next(`ε values (${normLabel(norm)})`), { value: epsDefaults(norm, d).join(', '), norm }));
   if (!eps) return undefined;
-  const data = given.data ?? (noPrompt ? d.data : await p.pick(next('test data'),
-    DATA_SETS.map((s) => ({ value: s.name, label: s.name, description: s.name === d.data ? `${s.description} — the model's data` : s.description })), d.data));
+  const data =
+    given.data ??
+    (noPrompt
+      ? d.data
+      : await p.pick(
+          next('test data'),
+          DATA_SETS.map((s) => ({ value: s.name, label: s.name, description: s.name === d.data ? `${s.description} — the model's data` : s.description })),
+          d.data,
+        ));
   if (!data) return undefined;
   const testPoints = given.testPoints ?? (noPrompt ? d.testPoints : await p.number(next('test points'), { value: String(d.testPoints), min: 1, max: 100000, integer: true }));
   if (testPoints === undefined || testPoints === null) return undefined;
-  return { model: given.model, attacks, eps, norm, data, testPoints, ...(given.steps !== undefined ? { steps: given.steps } : {}), ...(given.restarts !== undefined ? { restarts: given.restarts } : {}) };
+  return {
+    model: given.model,
+    attacks,
+    eps,
+    norm,
+    data,
+    testPoints,
+    ...(given.steps !== undefined ? { steps: given.steps } : {}),
+    ...(given.restarts !== undefined ? { restarts: given.restarts } : {}),
+  };
 }
 
 export async function askCurve(p: Prompter, given: Partial<CurveAnswers> & { model: string }): Promise<CurveAnswers | undefined> {
@@ -81,7 +114,15 @@ export async function askCurve(p: Prompter, given: Partial<CurveAnswers> & { mod
     norm = await p.pick(next('threat model'), normChoices(), 'linf');
     if (!norm) return undefined;
   }
-  const attack = given.attack ?? await p.pick(next(`attack (${normLabel(norm)})`), attacksFor(norm).filter((a) => !('composite' in a)).map((a) => attackChoice(a)), DEFAULT_ATTACK[norm]);
+  const attack =
+    given.attack ??
+    (await p.pick(
+      next(`attack (${normLabel(norm)})`),
+      attacksFor(norm)
+        .filter((a) => !('composite' in a))
+        .map((a) => attackChoice(a)),
+      DEFAULT_ATTACK[norm],
+    ));
   if (!attack) return undefined;
   const grid = [...EPS_GRIDS[norm].curve];
   const eps = given.eps ?? (noPrompt ? grid : await p.epsList(next(`ε grid (${normLabel(norm)})`), { value: grid.join(', '), norm }));

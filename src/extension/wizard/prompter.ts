@@ -44,5 +44,7 @@ export class StepCounter {
     this.shown++;
     return { title: `${this.title}: ${what}`, step: this.shown, totalSteps };
   }
-  get count(): number { return this.shown; }
+  get count(): number {
+    return this.shown;
+  }
 }

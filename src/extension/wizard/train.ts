@@ -29,8 +29,18 @@ export async function askTrain(p: Prompter, given: Partial<TrainAnswers>, noProm
   const counter = new StepCounter(TRAIN_TITLE);
   let method = given.method;
   if (method === undefined) {
-    method = noPrompt ? DEFAULT_METHOD : await p.pick(counter.next('method', undefined),
-      METHOD_SPECS.map((m) => ({ value: m.name, label: m.name, description: `${m.title}${m.paper ? `, ${m.paper}` : ''}`, detail: `${m.loss}${m.lossWithLambda ? `  ·  with λ: ${m.lossWithLambda}` : ''} — ${m.summary}` })), DEFAULT_METHOD);
+    method = noPrompt
+      ? DEFAULT_METHOD
+      : await p.pick(
+          counter.next('method', undefined),
+          METHOD_SPECS.map((m) => ({
+            value: m.name,
+            label: m.name,
+            description: `${m.title}${m.paper ? `, ${m.paper}` : ''}`,
+            detail: `${m.loss}${m.lossWithLambda ? `  ·  with λ: ${m.lossWithLambda}` : ''} — ${m.summary}`,
+          })),
+          DEFAULT_METHOD,
+        );
     if (!method) return undefined;
   }
   const spec = methodSpec(method);
@@ -38,13 +48,28 @@ export async function askTrain(p: Prompter, given: Partial<TrainAnswers>, noProm
   const totalSteps = counter.count + trainSteps(given, method).filter((s) => s !== 'method').length;
   const next = (what: string) => counter.next(what, totalSteps);
 
-  const data = given.data ?? (noPrompt ? dataDefault : await p.pick(next('data'),
-    DATA_SETS.map((d) => ({ value: d.name, label: d.name, description: d.description })), dataDefault));
+  const data =
+    given.data ??
+    (noPrompt
+      ? dataDefault
+      : await p.pick(
+          next('data'),
+          DATA_SETS.map((d) => ({ value: d.name, label: d.name, description: d.description })),
+          dataDefault,
+        ));
   if (!data) return undefined;
 
   const epsDefault = defaultEps(data, 'linf');
-  const eps = given.eps ?? (noPrompt ? epsDefault : await p.number(next('ε (L∞, data range [0,1])'),
-    { value: fmtEps(epsDefault), min: 0, max: EPS_GRIDS.linf.max, prompt: `The radius of the training perturbations; ${data}'s customary ε is ${fmtEps(epsDefault)}. Fractions like 8/255 work.` }));
+  const eps =
+    given.eps ??
+    (noPrompt
+      ? epsDefault
+      : await p.number(next('ε (L∞, data range [0,1])'), {
+          value: fmtEps(epsDefault),
+          min: 0,
+          max: EPS_GRIDS.linf.max,
+          prompt: `The radius of the training perturbations; ${data}'s customary ε is ${fmtEps(epsDefault)}. Fractions like 8/255 work.`,
+        }));
   if (eps === undefined || eps === null) return undefined;
 
   let lambda = given.lambda;
@@ -54,17 +79,25 @@ export async function askTrain(p: Prompter, given: Partial<TrainAnswers>, noProm
     const range = EXPERIMENT.properties[w.name];
     const optional = w.default === undefined;
     const answer = await p.number(next(`${w.symbol} — ${optional ? `${spec.loss}, or with λ ${spec.lossWithLambda}` : spec.loss}`), {
-      value: optional ? '' : String(w.default), min: range.minimum, max: range.maximum, allowEmpty: optional,
+      value: optional ? '' : String(w.default),
+      min: range.minimum,
+      max: range.maximum,
+      allowEmpty: optional,
       prompt: optional ? `Empty: ${spec.loss} (${spec.paper}). A number λ: ${spec.lossWithLambda}.` : `${w.symbol}: ${w.meaning}.`,
     });
     if (answer === undefined) return undefined;
-    if (answer !== null) { if (w.name === 'lambda') lambda = answer; else beta = answer; }
+    if (answer !== null) {
+      if (w.name === 'lambda') lambda = answer;
+      else beta = answer;
+    }
   }
 
-  const epochs = given.epochs ?? (noPrompt ? DEFAULT_EPOCHS : await p.number(next('epochs'),
-    { value: String(DEFAULT_EPOCHS), min: EXPERIMENT.properties.epochs.minimum, max: EXPERIMENT.properties.epochs.maximum, integer: true }));
+  const epochs =
+    given.epochs ??
+    (noPrompt
+      ? DEFAULT_EPOCHS
+      : await p.number(next('epochs'), { value: String(DEFAULT_EPOCHS), min: EXPERIMENT.properties.epochs.minimum, max: EXPERIMENT.properties.epochs.maximum, integer: true }));
   if (epochs === undefined || epochs === null) return undefined;
 
-  return { model: given.model ?? DEFAULT_MODEL, data, method, eps, epochs,
-    ...(lambda !== undefined ? { lambda } : {}), ...(beta !== undefined ? { beta } : {}) };
+  return { model: given.model ?? DEFAULT_MODEL, data, method, eps, epochs, ...(lambda !== undefined ? { lambda } : {}), ...(beta !== undefined ? { beta } : {}) };
 }

@@ -13,14 +13,26 @@ function show<R>(input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox
   input.ignoreFocusOut = true;
   return new Promise<R | undefined>((resolve) => {
     let done = false;
-    const finish = (r: R | undefined) => { if (!done) { done = true; resolve(r); input.hide(); } };
+    const finish = (r: R | undefined) => {
+      if (!done) {
+        done = true;
+        resolve(r);
+        input.hide();
+      }
+    };
     wire(finish);
-    input.onDidHide(() => { finish(undefined); input.dispose(); });
+    input.onDidHide(() => {
+      finish(undefined);
+      input.dispose();
+    });
     input.show();
   });
 }
 
-const parseNumber = (t: string) => { const f = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(t); return f ? Number(f[1]) / Number(f[2]) : Number(t); };
+const parseNumber = (t: string) => {
+  const f = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(t);
+  return f ? Number(f[1]) / Number(f[2]) : Number(t);
+};
 
 export function numberProblem(text: string, q: NumberQuestion): string | undefined {
   if (!text.trim()) return q.allowEmpty ? undefined : 'Enter a number';
@@ -48,12 +60,17 @@ export const vscodePrompter: Prompter = {
     const box = vscode.window.createInputBox();
     box.value = q.value;
     box.prompt = q.prompt;
-    box.placeholder = q.allowEmpty ? 'empty: the method\'s own loss' : undefined;
+    box.placeholder = q.allowEmpty ? "empty: the method's own loss" : undefined;
     return show<number | null>(box, s, (finish) => {
-      box.onDidChangeValue((t) => { box.validationMessage = numberProblem(t, q); });
+      box.onDidChangeValue((t) => {
+        box.validationMessage = numberProblem(t, q);
+      });
       box.onDidAccept(() => {
         const problem = numberProblem(box.value, q);
-        if (problem) { box.validationMessage = problem; return; }
+        if (problem) {
+          box.validationMessage = problem;
+          return;
+        }
         finish(box.value.trim() ? parseNumber(box.value) : null);
       });
     });
@@ -63,10 +80,16 @@ export const vscodePrompter: Prompter = {
     box.value = q.value;
     box.prompt = q.norm === 'linf' ? 'Comma-separated, in the data range [0,1]; fractions like 8/255 work' : 'Comma-separated L2 radii (the length of the whole perturbation)';
     return show<number[]>(box, s, (finish) => {
-      box.onDidChangeValue((t) => { const r = parseEpsList(t, q.norm); box.validationMessage = typeof r === 'string' ? r : undefined; });
+      box.onDidChangeValue((t) => {
+        const r = parseEpsList(t, q.norm);
+        box.validationMessage = typeof r === 'string' ? r : undefined;
+      });
       box.onDidAccept(() => {
         const r = parseEpsList(box.value, q.norm);
-        if (typeof r === 'string') { box.validationMessage = r; return; }
+        if (typeof r === 'string') {
+          box.validationMessage = r;
+          return;
+        }
         finish(r);
       });
     });

@@ -43,7 +43,7 @@ describe('Square attack', () => {
     assert.ok(guarded.calls() >= 2 && guarded.calls() <= queries, `${guarded.calls()} forward passes (one per iteration, batched)`);
   });
 
-  it('p schedule halves at the paper\'s checkpoints', () => {
+  it("p schedule halves at the paper's checkpoints", () => {
     assert.equal(squareP(0.8, 0, 10000), 0.8);
     assert.equal(squareP(0.8, 10, 10000), 0.8);
     assert.equal(squareP(0.8, 11, 10000), 0.4);
@@ -81,7 +81,11 @@ describe('gradient masking', () => {
   it('stays quiet on the undefended model, where gradient attacks are at least as strong', async () => {
     const threat: ThreatModel = { norm: 'linf', eps: 0.12 };
     const accs: Record<string, number> = {};
-    for (const [name, params] of [['pgd', { steps: 20 }], ['apgd-ce', { steps: 20 }], ['square', { queries: 300 }]] as const) {
+    for (const [name, params] of [
+      ['pgd', { steps: 20 }],
+      ['apgd-ce', { steps: 20 }],
+      ['square', { queries: 300 }],
+    ] as const) {
       const adv = await getAttack(name).run({ tf, model, rng: new Rng(3) }, x, y, threat, params);
       accs[name] = accuracy(model, adv, y);
       adv.dispose();

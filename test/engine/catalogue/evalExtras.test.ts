@@ -8,8 +8,7 @@ import { correctFlags, perClassAccuracy } from '../../../src/engine/eval/perClas
 import { median, minimalPerturbationStats, withPerturbation } from '../../../src/engine/eval/perturbation';
 import type { RobustEntry } from '../../../src/protocol';
 
-const e = (attack: string, accuracy: number, eps = 0.3, norm: 'linf' | 'l2' = 'linf'): RobustEntry =>
-  ({ attack, norm, eps, steps: 20, restarts: 1, accuracy, testPoints: 1000 });
+const e = (attack: string, accuracy: number, eps = 0.3, norm: 'linf' | 'l2' = 'linf'): RobustEntry => ({ attack, norm, eps, steps: 20, restarts: 1, accuracy, testPoints: 1000 });
 
 describe('gradientMaskingWarnings', () => {
   it('warns when Square is more than 0.2 points below the best gradient attack at the same eps', () => {
@@ -77,8 +76,15 @@ describe('minimalPerturbationStats', () => {
 describe('confusionMatrix', () => {
   it('counts confusion[true][predicted]', () => {
     const m = confusionMatrix([0, 0, 1, 2, 2, 2], [1, 1, 1, 0, 2, 1], 3);
-    assert.deepEqual(m, [[0, 2, 0], [0, 1, 0], [1, 1, 1]]);
-    assert.equal(m.flat().reduce((a, b) => a + b, 0), 6);
+    assert.deepEqual(m, [
+      [0, 2, 0],
+      [0, 1, 0],
+      [1, 1, 1],
+    ]);
+    assert.equal(
+      m.flat().reduce((a, b) => a + b, 0),
+      6,
+    );
     assert.deepEqual(topConfusions(m), [1, null, 0]);
     assert.throws(() => confusionMatrix([0], [3], 3), /outside/);
     assert.throws(() => confusionMatrix([0, 1], [0], 3), /labels/);

@@ -34,11 +34,13 @@ let cached: Promise<Classifier> | undefined;
 /** An undefended MLP (64-32-4) trained on makeData for a few hundred milliseconds. */
 export function trainedMlp(): Promise<Classifier> {
   cached ??= (async () => {
-    const model = tf.sequential({ layers: [
-      tf.layers.flatten({ inputShape: SHAPE }),
-      tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
-      tf.layers.dense({ units: CLASSES, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
-    ] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: SHAPE }),
+        tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        tf.layers.dense({ units: CLASSES, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      ],
+    });
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy' });
     const { x, y } = makeData(200, 7);
     // Train on logits with a softmax-crossentropy loss written out (the model outputs logits).
@@ -66,10 +68,12 @@ export function correct(model: Classifier, x: TF.Tensor4D, y: TF.Tensor1D): numb
 
 /** Per-example perturbation norms. */
 export function norms(x: TF.Tensor4D, xAdv: TF.Tensor4D, norm: 'linf' | 'l2'): number[] {
-  return Array.from(tf.tidy(() => {
-    const d = tf.sub(xAdv, x);
-    return (norm === 'linf' ? tf.max(tf.abs(d), [1, 2, 3]) : tf.sqrt(tf.sum(tf.square(d), [1, 2, 3]))).dataSync();
-  }));
+  return Array.from(
+    tf.tidy(() => {
+      const d = tf.sub(xAdv, x);
+      return (norm === 'linf' ? tf.max(tf.abs(d), [1, 2, 3]) : tf.sqrt(tf.sum(tf.square(d), [1, 2, 3]))).dataSync();
+    }),
+  );
 }
 
 /** The model with its input passed through an identity whose gradient is zero: planted masking. */
@@ -83,10 +87,19 @@ export function noGradient(base: Classifier): { model: Classifier; calls: () => 
   let calls = 0;
   const guard = tf.customGrad(((x: TF.Tensor) => ({
     value: tf.clone(x),
-    gradFunc: () => { throw new Error('a gradient was taken through a black-box model'); },
+    gradFunc: () => {
+      throw new Error('a gradient was taken through a black-box model');
+    },
   })) as never);
   return {
-    model: { ...base, name: 'no-grad', logits: (x, training) => { calls++; return base.logits(guard(x) as TF.Tensor4D, training); } },
+    model: {
+      ...base,
+      name: 'no-grad',
+      logits: (x, training) => {
+        calls++;
+        return base.logits(guard(x) as TF.Tensor4D, training);
+      },
+    },
     calls: () => calls,
   };
 }
@@ -97,7 +110,10 @@ export function tfWithoutGradients(): Tf {
   const banned = new Set(['grad', 'grads', 'valueAndGrad', 'valueAndGrads', 'variableGrads', 'customGrad', 'node']);
   return new Proxy(tf, {
     get(target, prop, recv) {
-      if (typeof prop === 'string' && banned.has(prop)) return () => { throw new Error(`tf.${prop} called by a black-box attack`); };
+      if (typeof prop === 'string' && banned.has(prop))
+        return () => {
+          throw new Error(`tf.${prop} called by a black-box attack`);
+        };
       return Reflect.get(target, prop, recv);
     },
   });

@@ -10,8 +10,11 @@ function feed(seq: number[], m = new OverfitMonitor()) {
 
 describe('OverfitMonitor', () => {
   it('fires on a planted collapse and names the best epoch', () => {
-    const out = feed([0.30, 0.52, 0.61, 0.66, 0.04]);
-    assert.deepEqual(out.slice(0, 4).map((r) => r.collapsed), [false, false, false, false]);
+    const out = feed([0.3, 0.52, 0.61, 0.66, 0.04]);
+    assert.deepEqual(
+      out.slice(0, 4).map((r) => r.collapsed),
+      [false, false, false, false],
+    );
     assert.equal(out[4].collapsed, true);
     assert.equal(out[4].bestEpoch, 3);
     assert.match(out[4].reason!, /catastrophic overfitting/);
@@ -19,8 +22,11 @@ describe('OverfitMonitor', () => {
   });
 
   it('stays quiet on a healthy, noisy sequence', () => {
-    const out = feed([0.20, 0.35, 0.33, 0.45, 0.41, 0.50, 0.48, 0.52, 0.36]);
-    assert.ok(out.every((r) => !r.collapsed), JSON.stringify(out));
+    const out = feed([0.2, 0.35, 0.33, 0.45, 0.41, 0.5, 0.48, 0.52, 0.36]);
+    assert.ok(
+      out.every((r) => !r.collapsed),
+      JSON.stringify(out),
+    );
     assert.equal(out[out.length - 1].bestEpoch, 7);
   });
 
@@ -50,14 +56,26 @@ describe('OverfitMonitor gap criterion', () => {
   it('flags a run that never became robust, from the first epoch with a gap above 0.5', () => {
     const m = new OverfitMonitor();
     const out = pgd.map((acc, i) => m.update(i + 1, acc, trainAdv[i]));
-    assert.deepEqual(out.map((r) => r.suspected !== undefined), [false, false, false, false, true, true, true]);
-    assert.ok(out.every((r) => !r.collapsed), 'no drop, so no rollback');
+    assert.deepEqual(
+      out.map((r) => r.suspected !== undefined),
+      [false, false, false, false, true, true, true],
+    );
+    assert.ok(
+      out.every((r) => !r.collapsed),
+      'no drop, so no rollback',
+    );
     assert.match(out[4].suspected!, /epoch 5 .*62\.8%.*4\.3%/);
   });
 
   it('stays quiet on healthy adversarial training (Fast-AT, PGD, TRADES-like gaps)', () => {
     const m = new OverfitMonitor();
-    const healthy: Array<[number, number]> = [[0.30, 0.20], [0.70, 0.55], [0.93, 0.86], [0.95, 0.89], [0.97, 0.72]];
+    const healthy: Array<[number, number]> = [
+      [0.3, 0.2],
+      [0.7, 0.55],
+      [0.93, 0.86],
+      [0.95, 0.89],
+      [0.97, 0.72],
+    ];
     for (const [i, [adv, acc]] of healthy.entries()) {
       const r = m.update(i + 1, acc, adv);
       assert.equal(r.suspected, undefined);
@@ -76,11 +94,17 @@ describe('makeOverfitHook', () => {
     const warnings: Array<{ code: string }> = [];
     const hook = makeOverfitHook('fast', (w) => warnings.push(w))!;
     assert.equal(hook(1, { monitorAcc: 0.02, trainAccAdv: 0.9, fullEps: true }), undefined);
-    assert.equal(hook(2, { monitorAcc: 0.30, trainAccAdv: 0.95, fullEps: true }), undefined);
-    assert.deepEqual(warnings.map((w) => w.code), ['training-attack-overfitting']);
+    assert.equal(hook(2, { monitorAcc: 0.3, trainAccAdv: 0.95, fullEps: true }), undefined);
+    assert.deepEqual(
+      warnings.map((w) => w.code),
+      ['training-attack-overfitting'],
+    );
     const reason = hook(3, { monitorAcc: 0.05, trainAccAdv: 0.97, fullEps: true });
     assert.match(reason ?? '', /catastrophic overfitting/);
-    assert.deepEqual(warnings.map((w) => w.code), ['training-attack-overfitting', 'catastrophic-overfitting']);
+    assert.deepEqual(
+      warnings.map((w) => w.code),
+      ['training-attack-overfitting', 'catastrophic-overfitting'],
+    );
   });
 
   it('does not use the gap while eps is still warming up, and is off for clean training', () => {
@@ -88,6 +112,9 @@ describe('makeOverfitHook', () => {
     const hook = makeOverfitHook('pgd', (w) => warnings.push(w))!;
     hook(1, { monitorAcc: 0.0, trainAccAdv: 0.9, fullEps: false });
     assert.equal(warnings.length, 0);
-    assert.equal(makeOverfitHook('none', () => undefined), undefined);
+    assert.equal(
+      makeOverfitHook('none', () => undefined),
+      undefined,
+    );
   });
 });

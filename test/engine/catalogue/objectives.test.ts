@@ -31,7 +31,7 @@ describe('fast (Wong, Rice & Kolter 2020)', () => {
     close(cyclicLearningRate(50, 100, 0.2), 0.2);
     close(cyclicLearningRate(75, 100, 0.2), 0.1);
     close(cyclicLearningRate(100, 100, 0.2), 0);
-    close(cyclicLearningRate(10, 30, 0.005), 0.005 * 10 / 15);
+    close(cyclicLearningRate(10, 30, 0.005), (0.005 * 10) / 15);
     assert.equal(fast.learningRate?.(50, 100, 0.2), 0.2);
   });
 
@@ -49,7 +49,10 @@ describe('fast (Wong, Rice & Kolter 2020)', () => {
     const ctx: BatchContext = { tf, model, rng: new Rng(4), eps, config: config({ eps, stepSize: 1.25 * eps }) };
     const xAdv = (await fast.prepare(ctx, x, y))!;
     const d = norms(x, xAdv, 'linf');
-    assert.ok(d.every((v) => v <= eps + 1e-6), `max ${Math.max(...d)}`);
+    assert.ok(
+      d.every((v) => v <= eps + 1e-6),
+      `max ${Math.max(...d)}`,
+    );
     // The 1.25·eps step from inside the ball saturates most coordinates at ±eps (or at the [0,1] box).
     const atBoundary = tf.tidy(() => {
       const delta = tf.abs(tf.sub(xAdv, x));
@@ -77,7 +80,7 @@ describe('fast (Wong, Rice & Kolter 2020)', () => {
 });
 
 describe('fast: the random start', () => {
-  it('is not clipped to [0,1] before the gradient step (the paper\'s MNIST code), so background pixels keep their randomness', async () => {
+  it("is not clipped to [0,1] before the gradient step (the paper's MNIST code), so background pixels keep their randomness", async () => {
     // Black images, label 0: the loss rises with pixel 1, so its step is +α. With a free start the
     // result is clip(δ0 + 1.25ε, ·, ε) with δ0 ~ U(-ε, ε): below ε with probability 0.375. A start
     // clipped to [0,1] first (δ0 ≥ 0) would put every such pixel at exactly ε.
@@ -89,8 +92,14 @@ describe('fast: the random start', () => {
     const v = xAdv.reshape([n, 2]).arraySync() as number[][];
     const below = v.filter((r) => r[1] < eps - 1e-6).length / n;
     assert.ok(below > 0.28 && below < 0.47, `pixel 1 below eps on ${below} of the images (expected about 0.375)`);
-    assert.ok(v.every((r) => r[1] >= 0.25 * eps - 1e-6 && r[1] <= eps + 1e-6), 'within [0.25ε, ε]');
-    assert.ok(v.every((r) => r[0] === 0), 'pixel 0 is pushed down and stays at the [0,1] box');
+    assert.ok(
+      v.every((r) => r[1] >= 0.25 * eps - 1e-6 && r[1] <= eps + 1e-6),
+      'within [0.25ε, ε]',
+    );
+    assert.ok(
+      v.every((r) => r[0] === 0),
+      'pixel 0 is pushed down and stays at the [0,1] box',
+    );
     [x, y, xAdv].forEach((t) => t.dispose());
   });
 });
@@ -113,7 +122,7 @@ describe('trades (Zhang et al. 2019)', () => {
     });
     close(clean, ce);
     close(adv, (kl1 + kl2) / 2);
-    close(total, ce + beta * (kl1 + kl2) / 2);
+    close(total, ce + (beta * (kl1 + kl2)) / 2);
     close(total, 1.3143736, 1e-5);
     // KL is not symmetric: the direction matters (KL(q‖p) of example 1 is 0.143841, not 0.130812).
     const perEx = tf.tidy(() => Array.from(klPerExample(tf, fixedLogits.logits(x), fixedLogits.logits(xAdv)).dataSync()));

@@ -41,7 +41,10 @@ describe('minimal-perturbation attacks', () => {
     const adv = await attack('pgd-l2', { norm: 'l2', eps: PGD_EPS }, { steps: 20 });
     pgdAcc = accuracy(model, adv, y);
     adv.dispose();
-    for (const [name, params] of [['deepfool', {}], ['cw-l2', CW]] as const) {
+    for (const [name, params] of [
+      ['deepfool', {}],
+      ['cw-l2', CW],
+    ] as const) {
       const a = await attack(name, { norm: 'l2', eps: Infinity }, params);
       stats[name] = minimalPerturbationStats(norms(x, a, 'l2'), labels, labels, predictions(a));
       a.dispose();
@@ -67,10 +70,18 @@ describe('minimal-perturbation attacks', () => {
     const xb = tf.tidy(() => tf.cast(tf.greater(x, 0.5), 'float32') as TF.Tensor4D);
     const cleanOk = correct(model, xb, y);
     const byName: Record<string, ReturnType<typeof minimalPerturbationStats>> = {};
-    for (const [name, params] of [['deepfool', {}], ['cw-l2', { steps: 20 }]] as const) {
+    for (const [name, params] of [
+      ['deepfool', {}],
+      ['cw-l2', { steps: 20 }],
+    ] as const) {
       const a = await getAttack(name).run({ tf, model, rng: new Rng(1) }, xb, y, { norm: 'l2', eps: Infinity }, params);
       const pred = predictions(a);
-      byName[name] = minimalPerturbationStats(norms(xb, a, 'l2'), labels, labels.map((l, i) => (cleanOk[i] ? l : -1)), pred);
+      byName[name] = minimalPerturbationStats(
+        norms(xb, a, 'l2'),
+        labels,
+        labels.map((l, i) => (cleanOk[i] ? l : -1)),
+        pred,
+      );
       a.dispose();
     }
     xb.dispose();
@@ -96,7 +107,10 @@ describe('minimal-perturbation attacks', () => {
 });
 
 describe('APGD is at least as strong as PGD with the same budget', () => {
-  for (const [norm, eps] of [['linf', 0.12], ['l2', 0.85]] as const) {
+  for (const [norm, eps] of [
+    ['linf', 0.12],
+    ['l2', 0.85],
+  ] as const) {
     it(`${norm} eps=${eps}, 20 steps`, async () => {
       const pgdAdv = await attack(norm === 'linf' ? 'pgd' : 'pgd-l2', { norm, eps }, { steps: 20 });
       const pgdAcc = accuracy(model, pgdAdv, y);
@@ -133,7 +147,11 @@ describe('APGD is at least as strong as PGD with the same budget', () => {
 });
 
 describe('more restarts never raise robust accuracy', () => {
-  for (const [name, threat] of [['apgd-ce', { norm: 'linf', eps: 0.12 }], ['apgd-dlr', { norm: 'l2', eps: 0.85 }], ['mi-fgsm', { norm: 'linf', eps: 0.12 }]] as const) {
+  for (const [name, threat] of [
+    ['apgd-ce', { norm: 'linf', eps: 0.12 }],
+    ['apgd-dlr', { norm: 'l2', eps: 0.85 }],
+    ['mi-fgsm', { norm: 'linf', eps: 0.12 }],
+  ] as const) {
     it(name, async () => {
       const one = await attack(name, threat, { steps: 10, restarts: 1 }, 9);
       const three = await attack(name, threat, { steps: 10, restarts: 3 }, 9);
@@ -198,7 +216,14 @@ describe('the ensemble', () => {
     // The registry's attack exposes the breakdown of its last run.
     const ens = getAttack('ensemble');
     let seen: unknown;
-    (await ens.run({ tf, model, rng: new Rng(1) }, x, y, threat, { ...params, onBreakdown: (b: unknown) => { seen = b; } })).dispose();
+    (
+      await ens.run({ tf, model, rng: new Rng(1) }, x, y, threat, {
+        ...params,
+        onBreakdown: (b: unknown) => {
+          seen = b;
+        },
+      })
+    ).dispose();
     assert.deepEqual(ens.lastBreakdown?.(), breakdown.brokenBy);
     assert.deepEqual((seen as { brokenBy: unknown }).brokenBy, breakdown.brokenBy);
   });

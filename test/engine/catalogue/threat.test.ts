@@ -52,7 +52,10 @@ describe('catalogue attacks respect their threat model', () => {
     for (const name of ['cw-l2', 'deepfool']) {
       const out = await getAttack(name).run({ tf, model, rng: new Rng(1) }, x, y, { norm: 'l2', eps }, SMALL);
       const d = norms(x, out, 'l2');
-      assert.ok(d.every((v) => v <= eps + 1e-5), `${name}: ${Math.max(...d)} > ${eps}`);
+      assert.ok(
+        d.every((v) => v <= eps + 1e-5),
+        `${name}: ${Math.max(...d)} > ${eps}`,
+      );
       assert.ok(d.filter((v) => v === 0).length >= d.length / 2, `${name}: expected most points replaced by the clean input`);
       out.dispose();
     }
@@ -60,7 +63,16 @@ describe('catalogue attacks respect their threat model', () => {
 });
 
 describe('no tensor leaks across repeated calls', () => {
-  const cases: [string, 'linf' | 'l2'][] = [['pgd', 'linf'], ['mi-fgsm', 'linf'], ['apgd-ce', 'linf'], ['apgd-dlr', 'l2'], ['square', 'linf'], ['cw-l2', 'l2'], ['deepfool', 'l2'], ['ensemble', 'linf']];
+  const cases: [string, 'linf' | 'l2'][] = [
+    ['pgd', 'linf'],
+    ['mi-fgsm', 'linf'],
+    ['apgd-ce', 'linf'],
+    ['apgd-dlr', 'l2'],
+    ['square', 'linf'],
+    ['cw-l2', 'l2'],
+    ['deepfool', 'l2'],
+    ['ensemble', 'linf'],
+  ];
   for (const [name, norm] of cases) {
     it(name, async () => {
       const run = async () => (await getAttack(name).run({ tf, model, rng: new Rng(2) }, x, y, { norm, eps: EPS[norm] }, SMALL)).dispose();

@@ -30,20 +30,26 @@ const points = async (n: number, seed = 0) => {
 };
 const CW = { name: 'cw-l2', params: { steps: 30, binarySteps: 3 } };
 
-test('the Softmax-layer model is attacked on its logits: C&W L2 at ‖δ‖₂ ≤ 1, 2 equals the Activation(\'softmax\') twin\'s', async () => {
+test("the Softmax-layer model is attacked on its logits: C&W L2 at ‖δ‖₂ ≤ 1, 2 equals the Activation('softmax') twin's", async () => {
   const { split, shape } = await points(40);
   const layer = await model('k3-softmax-layer-layers');
   const act = await model('k3-activation-softmax-layers');
   assert.equal(layer.softmaxHandling, 'stripped');
   const run = (m: typeof layer) => evaluate(tf, m, split, shape, { attacks: [CW], epsList: [1, 2], norm: 'l2', batchSize: 250, seed: 0 });
   const [a, b] = [await run(layer), await run(act)];
-  assert.deepEqual(a.robust.map((r) => r.accuracy), b.robust.map((r) => r.accuracy));
+  assert.deepEqual(
+    a.robust.map((r) => r.accuracy),
+    b.robust.map((r) => r.accuracy),
+  );
   assert.ok(a.robust[1].accuracy < a.cleanAccuracy, 'C&W at 2 breaks some points');
   // What the attack saw were logits, not probabilities: the rows do not sum to 1.
   const x = tf.tensor4d(split.x.subarray(0, 784 * 4), [4, 28, 28, 1]);
   const sums = tf.tidy(() => Array.from(tf.sum(layer.logits(x), 1).dataSync()));
   x.dispose();
-  assert.ok(sums.some((s) => Math.abs(s - 1) > 0.1), `row sums ${sums}`);
+  assert.ok(
+    sums.some((s) => Math.abs(s - 1) > 0.1),
+    `row sums ${sums}`,
+  );
 });
 
 test('C&W with an eps list runs one search and gives what one run per eps gives', async () => {
@@ -57,7 +63,7 @@ test('C&W with an eps list runs one search and gives what one run per eps gives'
   assert.ok(both.robust[0].accuracy >= both.robust[1].accuracy);
 });
 
-test('--attack-seed changes the attacks\' random starts, not the points; the same seeds repeat', async () => {
+test("--attack-seed changes the attacks' random starts, not the points; the same seeds repeat", async () => {
   const { split, shape } = await points(60);
   const clf = await model('k3-dense-flat-layers');
   const pgd = { name: 'pgd', params: { steps: 5, randomStart: true } };
@@ -67,10 +73,13 @@ test('--attack-seed changes the attacks\' random starts, not the points; the sam
   assert.deepEqual(a.points.cleanPred, b.points.cleanPred, 'the points are the same');
   const pa = a.points.advL2.get('pgd@0.1')!;
   const pb = b.points.advL2.get('pgd@0.1')!;
-  assert.ok(pa.some((v, i) => Math.abs(v - pb[i]) > 1e-4), 'another attack seed, other random starts');
+  assert.ok(
+    pa.some((v, i) => Math.abs(v - pb[i]) > 1e-4),
+    'another attack seed, other random starts',
+  );
 });
 
-test('FAB\'s L∞ projection: the result is on the hyperplane, inside the box, and no larger than a feasible step', () => {
+test("FAB's L∞ projection: the result is on the hyperplane, inside the box, and no larger than a feasible step", () => {
   const rng = new Rng(4);
   for (let trial = 0; trial < 20; trial++) {
     const n = 50;
@@ -98,8 +107,20 @@ test('AutoAttack cascades over the points still robust, reports who broke what, 
   const y = tf.tensor1d(split.y, 'int32');
   let breakdown: Record<string, number> = {};
   const aa = getAttack('autoattack');
-  const { xAdv, report } = await runAttackChecked({ tf, model: clf, rng: new Rng(0) }, aa, x, y, { norm: 'linf', eps: 0.08 },
-    { steps: 10, queries: 50, onBreakdown: (b: { brokenBy: Record<string, number> }) => { breakdown = b.brokenBy; } });
+  const { xAdv, report } = await runAttackChecked(
+    { tf, model: clf, rng: new Rng(0) },
+    aa,
+    x,
+    y,
+    { norm: 'linf', eps: 0.08 },
+    {
+      steps: 10,
+      queries: 50,
+      onBreakdown: (b: { brokenBy: Record<string, number> }) => {
+        breakdown = b.brokenBy;
+      },
+    },
+  );
   assert.ok(report.maxNorm <= 0.08 + 1e-6);
   assert.deepEqual(Object.keys(breakdown), ['apgd-ce', 'apgd-t', 'fab-t', 'square']);
   const acc = (xx: TF.Tensor4D) => tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(clf.logits(xx), 1), y), 'float32')).dataSync()[0]);
@@ -109,12 +130,20 @@ test('AutoAttack cascades over the points still robust, reports who broke what, 
   tf.dispose([x, y, xAdv]);
 });
 
-test('a model card comes from the run\'s AutoAttack entry and validates against its protocol definition; without one it is refused with the fix', () => {
+test("a model card comes from the run's AutoAttack entry and validates against its protocol definition; without one it is refused with the fix", () => {
   const summary = {
-    version: 1 as const, runId: 'r1', kind: 'attack' as const, backend: 'tensorflow', model: '/m/model.json', data: 'mnist-sample', testPoints: 500, cleanAccuracy: 0.98,
+    version: 1 as const,
+    runId: 'r1',
+    kind: 'attack' as const,
+    backend: 'tensorflow',
+    model: '/m/model.json',
+    data: 'mnist-sample',
+    testPoints: 500,
+    cleanAccuracy: 0.98,
     robust: [{ attack: 'autoattack', norm: 'linf' as const, eps: 0.3, steps: 100, restarts: 1, accuracy: 0.884, testPoints: 500, brokenBy: { 'apgd-ce': 40, 'apgd-t': 5, 'fab-t': 0, square: 0 } }],
     worstCase: [{ eps: 0.3, norm: 'linf' as const, accuracy: 0.884, attacks: ['autoattack'] }],
-    warnings: [], finishedAt: '2026-12-01T00:00:00Z',
+    warnings: [],
+    finishedAt: '2026-12-01T00:00:00Z',
   };
   const card = buildModelCard('/runs/r1', summary, { runId: 'r1', kind: 'attack', createdAt: '', source: { model: '/m/model.json' }, settings: { seed: 3 }, argv: [] });
   assert.equal(card.clean_acc, '98.00');
@@ -129,7 +158,7 @@ test('a model card comes from the run\'s AutoAttack entry and validates against 
   assert.throws(() => buildModelCard('/runs/r1', { ...summary, robust: [] }, undefined), /no AutoAttack evaluation[\s\S]*--attack autoattack/);
 });
 
-test('AutoAttack versions: standard, plus and rand run the reference\'s attacks in its order', () => {
+test("AutoAttack versions: standard, plus and rand run the reference's attacks in its order", () => {
   const threat = { norm: 'linf' as const, eps: 0.3 };
   const names = (v: 'standard' | 'plus' | 'rand') => autoAttackPlan(v, threat, {}, 10).map((s) => s.name);
   assert.deepEqual(names('standard'), ['apgd-ce', 'apgd-t', 'fab-t', 'square']);
@@ -146,14 +175,18 @@ test('AutoAttack rand (EOT) on a randomised model: flagged as randomised, and st
   assert.ok(report.maxNorm <= 0.1 + 1e-6);
   const ev = await evaluate(tf, clf, split, shape, { attacks: [{ name: 'autoattack', params: { version: 'rand', steps: 2 } }], epsList: [0.05], norm: 'linf', batchSize: 250, seed: 0 });
   const flags = autoAttackFlags(tf, clf, split, shape, ev);
-  assert.ok(flags.some((w) => w.code === 'aa-randomized-model'), JSON.stringify(flags));
+  assert.ok(
+    flags.some((w) => w.code === 'aa-randomized-model'),
+    JSON.stringify(flags),
+  );
   tf.dispose([x, y, xAdv]);
 });
 
 test('--random-start=false makes PGD start at the clean point: it then equals BIM whatever the attack seed', async () => {
   const { split, shape } = await points(30);
   const clf = await model('k3-dense-flat-layers');
-  const run = (name: string, params: Record<string, unknown>, attackSeed: number) => evaluate(tf, clf, split, shape, { attacks: [{ name, params: { steps: 5, ...params } }], epsList: [0.1], norm: 'linf', batchSize: 250, seed: 0, attackSeed });
+  const run = (name: string, params: Record<string, unknown>, attackSeed: number) =>
+    evaluate(tf, clf, split, shape, { attacks: [{ name, params: { steps: 5, ...params } }], epsList: [0.1], norm: 'linf', batchSize: 250, seed: 0, attackSeed });
   const off1 = await run('pgd', { randomStart: false }, 1);
   const off2 = await run('pgd', { randomStart: false }, 2);
   const bim = await run('bim', {}, 3);

@@ -25,7 +25,10 @@ test('help and info list the catalogue: every method with its formula, every att
   assert.doesNotMatch(help.stdout, /1−λ|1-λ/);
   const info = JSON.parse((await runCli(['info', '--json'], { cwd: work })).stdout);
   assert.deepEqual(info.attacks, [...ATTACK_NAMES]);
-  assert.deepEqual(info.methods, METHOD_SPECS.map((m) => m.name));
+  assert.deepEqual(
+    info.methods,
+    METHOD_SPECS.map((m) => m.name),
+  );
   assert.deepEqual(info.data, ['mnist-sample', 'mnist', 'fashion-mnist', 'cifar10']);
 });
 
@@ -34,7 +37,10 @@ test('an L2-only attack without --norm runs under L2 at the data set\'s L2 ε (i
   const r = await runCli(['attack', modelJson, '--attack', 'cw-l2', '--steps', '5', '--test-size', '16', '--out', out], { cwd: work });
   assert.equal(r.code, 0, r.stderr);
   const s = summaryOf(out);
-  assert.deepEqual(s.robust.map((e) => [e.attack, e.norm, e.eps]), [['cw-l2', 'l2', defaultEps('mnist-sample', 'l2')]]);
+  assert.deepEqual(
+    s.robust.map((e) => [e.attack, e.norm, e.eps]),
+    [['cw-l2', 'l2', defaultEps('mnist-sample', 'l2')]],
+  );
 });
 
 test('attacks of different threat models, or an attack under a norm it lacks, are refused before any work', async () => {
@@ -53,9 +59,12 @@ test('attacks of different threat models, or an attack under a norm it lacks, ar
   assert.match(r.stderr + r.stdout, /cw-l2 \(L2 only\) cannot run under L∞: set trainAttack.norm to "l2"/);
 });
 
-test('the default curve grid is the catalogue\'s, 0 to 0.3 (the editor offers the same)', async () => {
+test("the default curve grid is the catalogue's, 0 to 0.3 (the editor offers the same)", async () => {
   const out = path.join(work, 'curve');
   const r = await runCli(['curve', modelJson, '--attack', 'fgsm', '--test-size', '16', '--out', out], { cwd: work });
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(summaryOf(out).worstCase.map((w) => w.eps), [...EPS_GRIDS.linf.curve]);
+  assert.deepEqual(
+    summaryOf(out).worstCase.map((w) => w.eps),
+    [...EPS_GRIDS.linf.curve],
+  );
 });

@@ -70,7 +70,10 @@ test('train --json streams valid events and writes a complete run folder', async
   assert.match(report, /\| pgd \| linf \| 0\.3 \| 5 \| 1 \|/);
   // events.jsonl holds the same stream, each line valid
   const logged = jsonEvents(fs.readFileSync(path.join(trainDir, 'events.jsonl'), 'utf8'));
-  assert.deepEqual(logged.map((e) => e.type).filter((t) => t !== 'batch'), events.map((e) => e.type).filter((t) => t !== 'batch'));
+  assert.deepEqual(
+    logged.map((e) => e.type).filter((t) => t !== 'batch'),
+    events.map((e) => e.type).filter((t) => t !== 'batch'),
+  );
 });
 
 test('attack on the trained model: worst case never above any attack at any eps', async () => {
@@ -121,31 +124,52 @@ test('--fail-under above the robust accuracy exits 1 with the gate message', asy
 
 test('bad inputs exit 2, name the file and the problem, and leave no run folder', async () => {
   const cases: { name: string; setup?: (dir: string) => void; args: string[]; expect: RegExp[] }[] = [
-    { name: 'malformed experiment JSON', setup: (d) => fs.writeFileSync(path.join(d, 'bad.advtrain.json'), '{"model": "mlp",'),
-      args: ['train', 'bad.advtrain.json'], expect: [/bad\.advtrain\.json/, /malformed JSON/] },
-    { name: 'experiment with eps 2', setup: (d) => fs.writeFileSync(path.join(d, 'eps.advtrain.json'), JSON.stringify({ model: 'mlp', eps: 2, trainSize: 300 })),
-      args: ['train', 'eps.advtrain.json'], expect: [/eps\.advtrain\.json/, /eps/, /\b2\b/] },
-    { name: 'experiment with a wrong type', setup: (d) => fs.writeFileSync(path.join(d, 'type.advtrain.json'), JSON.stringify({ epochs: 'three' })),
-      args: ['train', 'type.advtrain.json'], expect: [/type\.advtrain\.json/, /epochs/, /integer|number/] },
+    {
+      name: 'malformed experiment JSON',
+      setup: (d) => fs.writeFileSync(path.join(d, 'bad.advtrain.json'), '{"model": "mlp",'),
+      args: ['train', 'bad.advtrain.json'],
+      expect: [/bad\.advtrain\.json/, /malformed JSON/],
+    },
+    {
+      name: 'experiment with eps 2',
+      setup: (d) => fs.writeFileSync(path.join(d, 'eps.advtrain.json'), JSON.stringify({ model: 'mlp', eps: 2, trainSize: 300 })),
+      args: ['train', 'eps.advtrain.json'],
+      expect: [/eps\.advtrain\.json/, /eps/, /\b2\b/],
+    },
+    {
+      name: 'experiment with a wrong type',
+      setup: (d) => fs.writeFileSync(path.join(d, 'type.advtrain.json'), JSON.stringify({ epochs: 'three' })),
+      args: ['train', 'type.advtrain.json'],
+      expect: [/type\.advtrain\.json/, /epochs/, /integer|number/],
+    },
     { name: 'unknown flag', args: ['train', '--model', 'mlp', '--bogus', '3'], expect: [/unknown option --bogus/] },
     { name: 'unknown attack', args: ['attack', modelJson, '--attack', 'nope', '--test-size', '20'], expect: [/unknown attack 'nope'/, /pgd/] },
     { name: 'model.json missing', args: ['attack', 'missing/model.json', '--test-size', '20'], expect: [/missing\/model\.json/, /ENOENT/] },
     { name: '--eps 1.5', args: ['attack', modelJson, '--eps', '1.5', '--test-size', '20'], expect: [/eps 1\.5/, /outside the data range/] },
     { name: 'unknown data', args: ['train', '--model', 'mlp', '--data', 'no-such-data', '--train-size', '10'], expect: [/no-such-data/, /no such data set/] },
-    { name: 'attack on more test points than the sample has', args: ['attack', modelJson, '--attack', 'fgsm', '--test-size', '10000'], expect: [/--test-size must be from 1 to \d+/, /got 10000/, /MNIST sample/] },
-    { name: 'training a Graph model', args: ['train', '--model', path.join(ROOT, 'test/fixtures/engine/graph-model/model.json'), '--train-size', '10', '--test-size', '10'],
-      expect: [/graph-model\/model\.json/, /Graph model can be attacked but not trained/] },
+    {
+      name: 'attack on more test points than the sample has',
+      args: ['attack', modelJson, '--attack', 'fgsm', '--test-size', '10000'],
+      expect: [/--test-size must be from 1 to \d+/, /got 10000/, /MNIST sample/],
+    },
+    {
+      name: 'training a Graph model',
+      args: ['train', '--model', path.join(ROOT, 'test/fixtures/engine/graph-model/model.json'), '--train-size', '10', '--test-size', '10'],
+      expect: [/graph-model\/model\.json/, /Graph model can be attacked but not trained/],
+    },
     { name: 'too many test points', args: ['train', '--model', 'mlp', '--train-size', '9000', '--test-size', '2000'], expect: [/--train-size must be from 1 to 8000/, /got 9000/] },
   ];
-  const results = await Promise.all(cases.map(async (c) => {
-    const cwd = tmpDir('bad');
-    c.setup?.(cwd);
-    const before = fs.readdirSync(cwd).sort();
-    const out = path.join(cwd, 'should-not-exist');
-    const json = c.name.includes('flag') ? [] : ['--json'];
-    const r = await runCli([...c.args, '--out', out, ...json], { cwd, timeoutMs: 90_000 });
-    return { c, r, cwd, before, out, json: json.length > 0 };
-  }));
+  const results = await Promise.all(
+    cases.map(async (c) => {
+      const cwd = tmpDir('bad');
+      c.setup?.(cwd);
+      const before = fs.readdirSync(cwd).sort();
+      const out = path.join(cwd, 'should-not-exist');
+      const json = c.name.includes('flag') ? [] : ['--json'];
+      const r = await runCli([...c.args, '--out', out, ...json], { cwd, timeoutMs: 90_000 });
+      return { c, r, cwd, before, out, json: json.length > 0 };
+    }),
+  );
   for (const { c, r, cwd, before, out, json } of results) {
     assert.equal(r.code, 2, `${c.name}: exit ${r.code}\n${r.stderr}`);
     for (const re of c.expect) assert.match(r.stderr, re, `${c.name}: stderr ${r.stderr}`);
@@ -186,13 +210,22 @@ test('a stopped training run resumes from its saved epoch with --resume', async 
   const state = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoints', 'state.json'), 'utf8'));
   const k = state.epoch as number;
   assert.ok(k >= 1 && k < 3, `stopped after epoch ${k} of 3 (the signal came too late if 3)`);
-  assert.deepEqual(ofType(ev1, 'epoch').map((e) => e.epoch), Array.from({ length: k }, (_, i) => i + 1));
+  assert.deepEqual(
+    ofType(ev1, 'epoch').map((e) => e.epoch),
+    Array.from({ length: k }, (_, i) => i + 1),
+  );
 
   const second = await runCli(['train', '--resume', dir, '--json'], { cwd: work });
   assert.equal(second.code, 0, second.stderr);
   const ev2 = jsonEvents(second.stdout);
-  assert.ok(ev2.some((e) => e.type === 'log' && e.message.startsWith(`resumed from epoch ${k} `)), 'resume is logged');
-  assert.deepEqual(ofType(ev2, 'epoch').map((e) => e.epoch), Array.from({ length: 3 - k }, (_, i) => k + 1 + i));
+  assert.ok(
+    ev2.some((e) => e.type === 'log' && e.message.startsWith(`resumed from epoch ${k} `)),
+    'resume is logged',
+  );
+  assert.deepEqual(
+    ofType(ev2, 'epoch').map((e) => e.epoch),
+    Array.from({ length: 3 - k }, (_, i) => k + 1 + i),
+  );
   const started = ofType(ev2, 'run-started')[0];
   assert.equal(started.runDir, dir);
   const fin2 = ev2[ev2.length - 1];
@@ -201,8 +234,14 @@ test('a stopped training run resumes from its saved epoch with --resume', async 
   assert.equal(s.testPoints, 100);
   // The run's events.jsonl holds both sessions: epochs 1..3 exactly once each.
   const all = jsonEvents(fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8'));
-  assert.deepEqual(ofType(all, 'epoch').map((e) => e.epoch), [1, 2, 3]);
-  assert.deepEqual(ofType(all, 'finished').map((e) => e.status), ['stopped', 'completed']);
+  assert.deepEqual(
+    ofType(all, 'epoch').map((e) => e.epoch),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    ofType(all, 'finished').map((e) => e.status),
+    ['stopped', 'completed'],
+  );
 });
 
 test('after a resume, summary.json counts every epoch the model was trained for', () => {
@@ -214,8 +253,35 @@ test('adversarial training that ends at chance carries the warning that names th
   // A learning rate of 1e-8 leaves the model where it started: at chance, as a stuck run would be
   // (500 validation points keep an untrained model's accuracy near 10%).
   const out = path.join(work, 'stuck-run');
-  const r = await runCli(['train', '--model', 'mlp', '--method', 'pgd', '--eps', '0.3', '--lr', '1e-8', '--epochs', '1', '--train-size', '100', '--test-size', '500',
-    '--eval-points', '100', '--eval-steps', '2', '--seed', '3', '--out', out, '--json'], { cwd: work });
+  const r = await runCli(
+    [
+      'train',
+      '--model',
+      'mlp',
+      '--method',
+      'pgd',
+      '--eps',
+      '0.3',
+      '--lr',
+      '1e-8',
+      '--epochs',
+      '1',
+      '--train-size',
+      '100',
+      '--test-size',
+      '500',
+      '--eval-points',
+      '100',
+      '--eval-steps',
+      '2',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ],
+    { cwd: work },
+  );
   assert.equal(r.code, 0, r.stderr);
   const epoch = ofType(jsonEvents(r.stdout), 'epoch')[0];
   assert.ok(epoch && epoch.valAccClean <= 0.15, `the untrained model is at chance (${epoch?.valAccClean})`);
@@ -223,5 +289,8 @@ test('adversarial training that ends at chance carries the warning that names th
   const w = s.warnings.find((x) => x.code === 'adversarial-training-stuck');
   assert.ok(w, `warnings: ${s.warnings.map((x) => x.code).join(', ')}`);
   assert.match(w.message, /epsWarmupEpochs/);
-  assert.ok(ofType(jsonEvents(r.stdout), 'warning').some((e) => e.warning.code === 'adversarial-training-stuck'), 'streamed live as well');
+  assert.ok(
+    ofType(jsonEvents(r.stdout), 'warning').some((e) => e.warning.code === 'adversarial-training-stuck'),
+    'streamed live as well',
+  );
 });

@@ -16,8 +16,12 @@ test('a forked train run sends valid events over IPC and stops on {type:"stop"}'
   const child = fork(CLI, ['train', ...TINY_TRAIN, '--epochs', '20', '--out', out], { cwd, env: childEnv(), execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
   const events: EngineEvent[] = [];
   const invalid: string[] = [];
   let stopSentAt = 0;
@@ -49,7 +53,10 @@ test('a forked train run sends valid events over IPC and stops on {type:"stop"}'
   assert.equal(last.type, 'finished', `last event ${last.type}`);
   assert.equal(last.type === 'finished' && last.status, 'stopped');
   assert.equal(last.type === 'finished' && last.exitCode, 130);
-  assert.ok(events.some((e) => e.type === 'log' && e.level === 'warn' && /ignored an invalid command/.test(e.message)), 'an invalid command is reported, not fatal');
+  assert.ok(
+    events.some((e) => e.type === 'log' && e.level === 'warn' && /ignored an invalid command/.test(e.message)),
+    'an invalid command is reported, not fatal',
+  );
   const epochs = events.filter((e) => e.type === 'epoch').length;
   assert.ok(epochs < 20, `stopped well before the 20 epochs (ran ${epochs})`);
   assert.ok(!events.some((e) => e.type === 'summary'), 'no evaluation after a stop');

@@ -23,8 +23,13 @@ function worstFromBits(summaries: Summary[], eps: number): number {
   const n = summaries[0].points!.count;
   const robust = Array.from({ length: n }, () => true);
   for (const s of summaries) {
-    decodeBits(s.cleanPoints!, n)!.forEach((b, i) => { if (!b) robust[i] = false; });
-    for (const e of s.robust.filter((r) => r.eps === eps)) decodeBits(e.robustPoints!, n)!.forEach((b, i) => { if (!b) robust[i] = false; });
+    decodeBits(s.cleanPoints!, n)!.forEach((b, i) => {
+      if (!b) robust[i] = false;
+    });
+    for (const e of s.robust.filter((r) => r.eps === eps))
+      decodeBits(e.robustPoints!, n)!.forEach((b, i) => {
+        if (!b) robust[i] = false;
+      });
   }
   return robust.filter(Boolean).length / n;
 }

@@ -76,7 +76,9 @@ export function runCli(args: string[], opts: { cwd: string; onLine?: (line: stri
       partial = lines.pop() ?? '';
       for (const l of lines) opts.onLine?.(l, child);
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -87,15 +89,18 @@ export function runCli(args: string[], opts: { cwd: string; onLine?: (line: stri
 
 /** Every non-empty stdout line parsed and validated against the protocol's engineEvent. */
 export function jsonEvents(stdout: string): EngineEvent[] {
-  return stdout.split('\n').filter((l) => l.trim()).map((l, i) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(l);
-    } catch {
-      assert.fail(`stdout line ${i + 1} is not JSON: ${l.slice(0, 200)}`);
-    }
-    return engineEvent(parsed, `line ${i + 1}`);
-  });
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(l);
+      } catch {
+        assert.fail(`stdout line ${i + 1} is not JSON: ${l.slice(0, 200)}`);
+      }
+      return engineEvent(parsed, `line ${i + 1}`);
+    });
 }
 
 export function ofType<T extends EngineEvent['type']>(events: EngineEvent[], type: T): Extract<EngineEvent, { type: T }>[] {

@@ -32,9 +32,14 @@ const accuracies = (s: Summary) => s.robust.map((r) => `${r.attack}@${r.eps}=${r
 function stopWhen(args: string[], when: (e: EngineEvent) => boolean, env?: Record<string, string>) {
   let sent = false;
   return runCli([...args, '--json'], {
-    cwd: work, timeoutMs: 240_000, env,
+    cwd: work,
+    timeoutMs: 240_000,
+    env,
     onLine: (line, child) => {
-      if (!sent && when(JSON.parse(line) as EngineEvent)) { sent = true; child.kill('SIGTERM'); }
+      if (!sent && when(JSON.parse(line) as EngineEvent)) {
+        sent = true;
+        child.kill('SIGTERM');
+      }
     },
   }).then((r) => ({ ...r, sent }));
 }
@@ -51,18 +56,30 @@ test('SIGTERM during an attack: exit 130, finished attacks kept in summary.json;
   assert.ok(!events.some((e) => e.type === 'error'), 'no error event');
   // Progress inside the attack, batch by batch.
   const batches = ofType(events, 'progress').filter((p) => p.stage === 'evaluate');
-  assert.deepEqual(batches.slice(0, 3).map((p) => [p.message, p.done, p.total]), [['fgsm eps=0.1: batch 1/2', 1, 12], ['fgsm eps=0.1: batch 2/2', 2, 12], ['fgsm eps=0.2: batch 1/2', 3, 12]]);
+  assert.deepEqual(
+    batches.slice(0, 3).map((p) => [p.message, p.done, p.total]),
+    [
+      ['fgsm eps=0.1: batch 1/2', 1, 12],
+      ['fgsm eps=0.1: batch 2/2', 2, 12],
+      ['fgsm eps=0.2: batch 1/2', 3, 12],
+    ],
+  );
   const partial = readSummary(out);
   assert.equal(partial.complete, false);
   assert.ok(partial.robust.length >= 3 && partial.robust.length < 6, `${partial.robust.length} results kept`);
-  assert.deepEqual(partial.robust.slice(0, 3).map((r) => `${r.attack}@${r.eps}`), ['fgsm@0.1', 'fgsm@0.2', 'fgsm@0.3']);
+  assert.deepEqual(
+    partial.robust.slice(0, 3).map((r) => `${r.attack}@${r.eps}`),
+    ['fgsm@0.1', 'fgsm@0.2', 'fgsm@0.3'],
+  );
   assert.ok(partial.warnings.some((w) => w.code === 'evaluation-stopped' && /robustlab attack --resume/.test(w.message)));
   assert.ok(fs.existsSync(path.join(out, 'eval-progress.jsonl')), 'finished batches are kept');
 
   const second = await runCli(['attack', '--resume', out, '--json'], { cwd: work, timeoutMs: 240_000 });
   assert.equal(second.code, 0, second.stderr);
   // The six fgsm batches and PGD's first are not attacked again.
-  const kept = ofType(jsonEvents(second.stdout), 'log').map((e) => /continuing the evaluation: (\d+) finished batch/.exec(e.message)).find(Boolean);
+  const kept = ofType(jsonEvents(second.stdout), 'log')
+    .map((e) => /continuing the evaluation: (\d+) finished batch/.exec(e.message))
+    .find(Boolean);
   assert.ok(kept && Number(kept[1]) >= 7, `kept batches: ${kept?.[1]}`);
   const done = readSummary(out);
   assert.equal(done.complete, undefined);
@@ -73,15 +90,44 @@ test('SIGTERM during an attack: exit 130, finished attacks kept in summary.json;
   const ref = await runCli(['attack', model, ...ATTACK, '--out', whole], { cwd: work, timeoutMs: 240_000 });
   assert.equal(ref.code, 0, ref.stderr);
   assert.deepEqual(accuracies(done), accuracies(readSummary(whole)));
-  assert.deepEqual(done.worstCase.map((w) => w.accuracy), readSummary(whole).worstCase.map((w) => w.accuracy));
-  assert.deepEqual(ofType(logEvents(out), 'finished').map((e) => e.status), ['stopped', 'completed']);
+  assert.deepEqual(
+    done.worstCase.map((w) => w.accuracy),
+    readSummary(whole).worstCase.map((w) => w.accuracy),
+  );
+  assert.deepEqual(
+    ofType(logEvents(out), 'finished').map((e) => e.status),
+    ['stopped', 'completed'],
+  );
 });
 
 test('SIGTERM during the final evaluation of a training run: stopped, then --resume only finishes the evaluation', async () => {
   const out = path.join(work, 'train-eval-stopped');
-  const first = await stopWhen(['train', '--model', 'mlp', '--method', 'fgsm', '--train-size', '300', '--epochs', '1', '--eval-attack', 'fgsm,pgd', '--eval-eps', '0.1,0.3', '--eval-steps', '10',
-    '--eval-points', '500', '--test-size', '500', '--out', out],
-    (e) => e.type === 'eval');
+  const first = await stopWhen(
+    [
+      'train',
+      '--model',
+      'mlp',
+      '--method',
+      'fgsm',
+      '--train-size',
+      '300',
+      '--epochs',
+      '1',
+      '--eval-attack',
+      'fgsm,pgd',
+      '--eval-eps',
+      '0.1,0.3',
+      '--eval-steps',
+      '10',
+      '--eval-points',
+      '500',
+      '--test-size',
+      '500',
+      '--out',
+      out,
+    ],
+    (e) => e.type === 'eval',
+  );
   assert.equal(first.code, 130, first.stderr);
   const partial = readSummary(out);
   assert.equal(partial.complete, false);
@@ -104,7 +150,10 @@ test('SIGTERM during the sanity checks: the attacks are kept, the checks are not
   const s = readSummary(out);
   assert.equal(s.complete, false);
   assert.equal(s.robust.length, 1, 'the attack had finished');
-  assert.ok(s.warnings.some((w) => w.code === 'evaluation-stopped' && /not the sanity checks/.test(w.message)), s.warnings.map((w) => w.message).join('\n'));
+  assert.ok(
+    s.warnings.some((w) => w.code === 'evaluation-stopped' && /not the sanity checks/.test(w.message)),
+    s.warnings.map((w) => w.message).join('\n'),
+  );
   assert.ok(!s.warnings.some((w) => w.code === 'unbounded-attack-fails'), 'a check cut short is not reported');
   const second = await runCli(['attack', '--resume', out], { cwd: work, timeoutMs: 240_000 });
   assert.equal(second.code, 0, second.stderr);
@@ -121,8 +170,10 @@ test('SIGTERM during data loading (a download): stopped, no run folder, no parti
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const out = path.join(work, 'dl-stopped');
-    const r = await stopWhen(['train', '--data', 'mnist', '--model', 'mlp', '--out', out], (e) => e.type === 'progress' && e.stage === 'download',
-      { ROBUSTLAB_DATA_MIRROR: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ROBUSTLAB_DATA_CACHE: cache });
+    const r = await stopWhen(['train', '--data', 'mnist', '--model', 'mlp', '--out', out], (e) => e.type === 'progress' && e.stage === 'download', {
+      ROBUSTLAB_DATA_MIRROR: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      ROBUSTLAB_DATA_CACHE: cache,
+    });
     assert.ok(r.sent, `the download started\n${r.stderr}`);
     assert.equal(r.code, 130, r.stderr);
     const fin = jsonEvents(r.stdout).at(-1);
@@ -139,7 +190,9 @@ test('a closed output pipe (--json | head -1) stops the run quietly: exit 130, n
   const out = path.join(work, 'epipe');
   const child = spawn(process.execPath, [BIN, 'train', ...TINY_TRAIN, '--epochs', '3', '--out', out, '--json'], { cwd: work, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
   // Like `head -1`: read the first line, then close the pipe.
   child.stdout.once('data', () => child.stdout.destroy());
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
@@ -151,12 +204,18 @@ test('a closed output pipe (--json | head -1) stops the run quietly: exit 130, n
   assert.ok(ev.some((e) => e.type === 'log' && /output pipe was closed/.test(e.message)));
 });
 
-test('a run killed before its first checkpoint resumes from epoch 1 with its config; the dead writer\'s lock is taken over', async () => {
+test("a run killed before its first checkpoint resumes from epoch 1 with its config; the dead writer's lock is taken over", async () => {
   const out = path.join(work, 'killed-early');
   let killed = false;
   const first = await runCli(['train', ...TINY_TRAIN, '--epochs', '2', '--out', out, '--json'], {
-    cwd: work, timeoutMs: 120_000,
-    onLine: (line, child) => { if (!killed && (JSON.parse(line) as EngineEvent).type === 'run-started') { killed = true; child.kill('SIGKILL'); } },
+    cwd: work,
+    timeoutMs: 120_000,
+    onLine: (line, child) => {
+      if (!killed && (JSON.parse(line) as EngineEvent).type === 'run-started') {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    },
   });
   assert.equal(first.signal, 'SIGKILL');
   assert.ok(fs.existsSync(path.join(out, '.robustlab.lock')), 'a SIGKILL leaves the lock behind');
@@ -165,7 +224,10 @@ test('a run killed before its first checkpoint resumes from epoch 1 with its con
   const ev = jsonEvents(second.stdout);
   assert.ok(ofType(ev, 'log').some((e) => /training restarts from epoch 1/.test(e.message)));
   assert.ok(ofType(ev, 'log').some((e) => /took over the lock of a robustlab process that is gone/.test(e.message)));
-  assert.deepEqual(ofType(ev, 'epoch').map((e) => e.epoch), [1, 2]);
+  assert.deepEqual(
+    ofType(ev, 'epoch').map((e) => e.epoch),
+    [1, 2],
+  );
   assert.equal(readSummary(out).epochs, 2);
 });
 
@@ -175,15 +237,17 @@ test('a second writer is refused while a run is writing its folder; the first is
   let third: Awaited<ReturnType<typeof runCli>> | undefined;
   let started = false;
   const first = await runCli(['train', ...TINY_TRAIN, '--epochs', '30', '--out', out, '--json'], {
-    cwd: work, timeoutMs: 240_000,
+    cwd: work,
+    timeoutMs: 240_000,
     onLine: (line, child) => {
       const e = JSON.parse(line) as EngineEvent;
       if (!started && e.type === 'checkpoint') {
         started = true;
-        void Promise.all([
-          runCli(['train', '--resume', out], { cwd: work }),
-          runCli(['attack', model, '--attack', 'fgsm', '--test-size', '20', '--out', out], { cwd: work }),
-        ]).then(([a, b]) => { second = a; third = b; child.kill('SIGTERM'); });
+        void Promise.all([runCli(['train', '--resume', out], { cwd: work }), runCli(['attack', model, '--attack', 'fgsm', '--test-size', '20', '--out', out], { cwd: work })]).then(([a, b]) => {
+          second = a;
+          third = b;
+          child.kill('SIGTERM');
+        });
       }
     },
   });

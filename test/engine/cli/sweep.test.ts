@@ -9,7 +9,11 @@ import { sweepMessage, type SweepMessage } from '../../../src/protocol/sweep';
 import { ensureBuilt, runCli, tmpDir } from './helpers';
 
 const EXP = { model: 'mlp', data: 'mnist-sample', method: 'fgsm', eps: 0.1, epochs: 1, trainSize: 200, testSize: 50, eval: { attacks: ['fgsm'], eps: [0.1], steps: 3 } };
-const messages = (stdout: string): SweepMessage[] => stdout.split('\n').filter((l) => l.trim()).map((l, i) => sweepMessage(JSON.parse(l), `line ${i + 1}`));
+const messages = (stdout: string): SweepMessage[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => sweepMessage(JSON.parse(l), `line ${i + 1}`));
 
 describe('robustlab sweep', () => {
   before(() => ensureBuilt());
@@ -32,10 +36,17 @@ describe('robustlab sweep', () => {
     const common = ['--runs-dir', path.join(dir, 'runs'), '--sweeps-dir', path.join(dir, 'sweeps'), '--json'];
     let interrupted = false;
     // One process: the first point ends, then SIGINT while the second is running.
-    const first = await runCli(['sweep', file, '--parallel', '1', ...common], { cwd: dir, timeoutMs: 180_000, onLine: (l, child) => {
-      const m = JSON.parse(l) as SweepMessage;
-      if (!interrupted && m.type === 'sweep-point' && m.point.index === 1 && m.point.status === 'running') { interrupted = true; child.kill('SIGINT'); }
-    } });
+    const first = await runCli(['sweep', file, '--parallel', '1', ...common], {
+      cwd: dir,
+      timeoutMs: 180_000,
+      onLine: (l, child) => {
+        const m = JSON.parse(l) as SweepMessage;
+        if (!interrupted && m.type === 'sweep-point' && m.point.index === 1 && m.point.status === 'running') {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
     const m1 = messages(first.stdout);
     const fin1 = m1.find((m) => m.type === 'sweep-finished');
     assert.ok(interrupted && fin1 && fin1.type === 'sweep-finished', first.stderr);
@@ -51,13 +62,22 @@ describe('robustlab sweep', () => {
     assert.ok(fin2 && fin2.type === 'sweep-finished' && fin2.status === 'completed' && fin2.completed === 2, second.stderr);
     assert.ok(fin2.recommendation, 'a recommendation once every point is in');
     const table = JSON.parse(fs.readFileSync(path.join(fin1.sweepDir, 'table.json'), 'utf8')) as { lambda?: number; status: string; robust?: number }[];
-    assert.deepEqual(table.map((r) => [r.lambda, r.status]), [[0, 'completed'], [1, 'completed']]);
+    assert.deepEqual(
+      table.map((r) => [r.lambda, r.status]),
+      [
+        [0, 'completed'],
+        [1, 'completed'],
+      ],
+    );
     assert.ok(table.every((r) => typeof r.robust === 'number'));
     const report = fs.readFileSync(fin2.report, 'utf8');
     assert.match(report, /plots\/tradeoff\.svg/);
     assert.ok(fs.statSync(path.join(fin1.sweepDir, 'plots', 'tradeoff.svg')).size > 1000);
     const list = await runCli(['list', '--json', '--runs-dir', path.join(dir, 'runs')], { cwd: dir });
-    const rows = list.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { sweep?: { id: string } });
+    const rows = list.stdout
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { sweep?: { id: string } });
     assert.equal(rows.filter((r) => r.sweep?.id === fin1.sweepId).length, 2, list.stderr);
   });
 });

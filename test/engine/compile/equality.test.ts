@@ -101,9 +101,20 @@ async function compare(arch: string, method: string, synced: boolean): Promise<v
   const drift = relativeDrift(eager.layers!.getWeights(), compiled.layers!.getWeights(), w0);
   assert.ok(drift <= (synced ? 1e-3 : 2e-3), `weights after ${STEPS} steps differ by ${drift} of the distance trained`);
   const [se, sc] = [await optE.getWeights(), await optC.getWeights()];
-  assert.deepEqual(sc.map((w) => w.name.replace(/_\d+\//, '/')), se.map((w) => w.name.replace(/_\d+\//, '/')), 'the same slots in the same order');
+  assert.deepEqual(
+    sc.map((w) => w.name.replace(/_\d+\//, '/')),
+    se.map((w) => w.name.replace(/_\d+\//, '/')),
+    'the same slots in the same order',
+  );
   assert.equal(sc[0].tensor.dataSync()[0], STEPS, 'the iteration count');
-  assert.ok(relativeDrift(se.slice(1).map((w) => w.tensor), sc.slice(1).map((w) => w.tensor), se.slice(1).map((w) => tf.zerosLike(w.tensor))) <= 2e-3, 'optimizer slots');
+  assert.ok(
+    relativeDrift(
+      se.slice(1).map((w) => w.tensor),
+      sc.slice(1).map((w) => w.tensor),
+      se.slice(1).map((w) => tf.zerosLike(w.tensor)),
+    ) <= 2e-3,
+    'optimizer slots',
+  );
   tf.dispose([se[0].tensor, sc[0].tensor, ...w0]);
   eager.layers!.dispose();
   compiled.layers!.dispose();
@@ -114,8 +125,12 @@ async function compare(arch: string, method: string, synced: boolean): Promise<v
 // These tests compare the two paths, so they run the compiler even when ROBUSTLAB_EXECUTION=eager
 // forces the eager path for the rest of the suite.
 const forced = process.env.ROBUSTLAB_EXECUTION;
-before(() => { delete process.env.ROBUSTLAB_EXECUTION; });
-after(() => { if (forced !== undefined) process.env.ROBUSTLAB_EXECUTION = forced; });
+before(() => {
+  delete process.env.ROBUSTLAB_EXECUTION;
+});
+after(() => {
+  if (forced !== undefined) process.env.ROBUSTLAB_EXECUTION = forced;
+});
 
 describe('compiled and eager training steps agree', () => {
   for (const spec of BUILTINS) {
@@ -127,7 +142,7 @@ describe('compiled and eager training steps agree', () => {
     it(`cnn-small × ${method}, ${STEPS} steps free-running`, () => compare('cnn-small', method, false));
   }
 
-  it('momentum SGD (the trainer\'s sgd) follows the same trajectory', async () => {
+  it("momentum SGD (the trainer's sgd) follows the same trajectory", async () => {
     const [eager, compiled] = twins('cnn-small');
     const optE = tf.train.momentum(0.05, 0.9);
     const optC = tf.train.momentum(0.05, 0.9);
@@ -142,15 +157,24 @@ describe('compiled and eager training steps agree', () => {
     }
     assert.ok(maxAbsDiff(eager.layers!.getWeights(), compiled.layers!.getWeights()) <= 1e-5);
     const [se, sc] = [await optE.getWeights(), await optC.getWeights()];
-    assert.ok(maxAbsDiff(se.slice(1).map((w) => w.tensor), sc.slice(1).map((w) => w.tensor)) <= 1e-5);
+    assert.ok(
+      maxAbsDiff(
+        se.slice(1).map((w) => w.tensor),
+        sc.slice(1).map((w) => w.tensor),
+      ) <= 1e-5,
+    );
   });
 
-  it('the adversarial batches of FGSM, PGD, Fast-AT and TRADES training match the objectives\' own, from the same weights', async () => {
+  it("the adversarial batches of FGSM, PGD, Fast-AT and TRADES training match the objectives' own, from the same weights", async () => {
     const [model] = twins('cnn-small');
     const { plan } = compiledPlan(tf, model)!;
     const { x, y } = batch([28, 28, 1], 7);
     for (const method of ['fgsm', 'pgd', 'fast', 'trades']) {
-      const graph = buildTrainGraph(plan, { method: method as 'pgd', batch: BATCH, inputShape: [28, 28, 1], lambda: 1, cleanTerm: true, norm: 'linf', beta: 6, steps: 2, restarts: 1, optimizer: { kind: 'sgd' } }, true);
+      const graph = buildTrainGraph(
+        plan,
+        { method: method as 'pgd', batch: BATCH, inputShape: [28, 28, 1], lambda: 1, cleanTerm: true, norm: 'linf', beta: 6, steps: 2, restarts: 1, optimizer: { kind: 'sgd' } },
+        true,
+      );
       const cg = await loadGraph(tf, graph.graph, graph.inputs, graph.outputs);
       const rng = new Rng(4);
       const cfg = config(method);

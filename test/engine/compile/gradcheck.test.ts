@@ -39,7 +39,14 @@ async function check(c: Case, seed = 1): Promise<{ fd: number; an: number }[]> {
   const ds32 = c.shapes.map((s, i) => g.placeholder(`d${i}`, 'float32', s));
   const xs = xs32.map((x) => o.cast(g, x, dtype));
   const ds = ds32.map((d) => o.cast(g, d, dtype));
-  const reduceAll = (t: Sym) => (t.shape.length ? o.sum(g, t, t.shape.map((_d, i) => i)) : t);
+  const reduceAll = (t: Sym) =>
+    t.shape.length
+      ? o.sum(
+          g,
+          t,
+          t.shape.map((_d, i) => i),
+        )
+      : t;
   const objective = (inputs: Sym[]) => {
     const out = c.f(g, inputs);
     const r = g.constant(values(new Rng(99), [...out.shape], false), dtype, out.shape);
@@ -82,72 +89,180 @@ function assertClose(name: string, res: { fd: number; an: number }[], tol: numbe
   }
 }
 
-const conv = (strides: [number, number], padding: nn.Padding) => (g: Graph, [x, k]: Sym[]) => nn.conv2d(g, x, k, { strides, padding });
-const pool = (kind: 'max' | 'avg', padding: nn.Padding, size: [number, number] = [2, 2], strides: [number, number] = [2, 2]) => (g: Graph, [x]: Sym[]) =>
-  (kind === 'max' ? nn.maxPool : nn.avgPool)(g, x, { size, strides, padding });
+const conv =
+  (strides: [number, number], padding: nn.Padding) =>
+  (g: Graph, [x, k]: Sym[]) =>
+    nn.conv2d(g, x, k, { strides, padding });
+const pool =
+  (kind: 'max' | 'avg', padding: nn.Padding, size: [number, number] = [2, 2], strides: [number, number] = [2, 2]) =>
+  (g: Graph, [x]: Sym[]) =>
+    (kind === 'max' ? nn.maxPool : nn.avgPool)(g, x, { size, strides, padding });
 
 const cases: Record<string, Case> = {
   'AddV2 (broadcast)': { shapes: [[3, 4], [4]], f: (g, [a, b]) => o.add(g, a, b) },
-  'Sub (broadcast)': { shapes: [[2, 3, 4], [3, 1]], f: (g, [a, b]) => o.sub(g, a, b) },
-  'Mul (broadcast)': { shapes: [[3, 4], [1, 4]], f: (g, [a, b]) => o.mul(g, a, b) },
-  'RealDiv': { shapes: [[3, 4], [3, 4]], positive: [1], f: (g, [a, b]) => o.div(g, a, b) },
-  'Maximum': { shapes: [[5, 3], [5, 3]], f: (g, [a, b]) => o.maximum(g, a, b) },
+  'Sub (broadcast)': {
+    shapes: [
+      [2, 3, 4],
+      [3, 1],
+    ],
+    f: (g, [a, b]) => o.sub(g, a, b),
+  },
+  'Mul (broadcast)': {
+    shapes: [
+      [3, 4],
+      [1, 4],
+    ],
+    f: (g, [a, b]) => o.mul(g, a, b),
+  },
+  RealDiv: {
+    shapes: [
+      [3, 4],
+      [3, 4],
+    ],
+    positive: [1],
+    f: (g, [a, b]) => o.div(g, a, b),
+  },
+  Maximum: {
+    shapes: [
+      [5, 3],
+      [5, 3],
+    ],
+    f: (g, [a, b]) => o.maximum(g, a, b),
+  },
   'Minimum (broadcast)': { shapes: [[5, 3], [3]], f: (g, [a, b]) => o.minimum(g, a, b) },
-  'AddN': { shapes: [[4], [4], [4]], f: (g, xs) => o.addN(g, xs) },
-  'Neg': { shapes: [[6]], f: (g, [x]) => o.neg(g, x) },
-  'Square': { shapes: [[6]], f: (g, [x]) => o.square(g, x) },
-  'Sqrt': { shapes: [[6]], positive: [0], f: (g, [x]) => o.sqrt(g, x) },
-  'Rsqrt': { shapes: [[6]], positive: [0], f: (g, [x]) => o.rsqrt(g, x) },
-  'Exp': { shapes: [[6]], f: (g, [x]) => o.exp(g, x) },
-  'Log': { shapes: [[6]], positive: [0], f: (g, [x]) => o.log(g, x) },
-  'Abs': { shapes: [[6]], f: (g, [x]) => o.abs(g, x) },
-  'Pow': { shapes: [[6]], positive: [0], f: (g, [x]) => o.pow(g, x, 0.37) },
-  'Identity': { shapes: [[3]], f: (g, [x]) => o.identity(g, x) },
-  'SelectV2': { shapes: [[4, 3], [4, 3], [4, 1]], f: (g, [a, b, c]) => o.select(g, o.greater(g, c, 0), a, b) },
-  'ClipByValue': { shapes: [[20]], f: (g, [x]) => o.clip(g, x, -0.4, 0.5) },
+  AddN: { shapes: [[4], [4], [4]], f: (g, xs) => o.addN(g, xs) },
+  Neg: { shapes: [[6]], f: (g, [x]) => o.neg(g, x) },
+  Square: { shapes: [[6]], f: (g, [x]) => o.square(g, x) },
+  Sqrt: { shapes: [[6]], positive: [0], f: (g, [x]) => o.sqrt(g, x) },
+  Rsqrt: { shapes: [[6]], positive: [0], f: (g, [x]) => o.rsqrt(g, x) },
+  Exp: { shapes: [[6]], f: (g, [x]) => o.exp(g, x) },
+  Log: { shapes: [[6]], positive: [0], f: (g, [x]) => o.log(g, x) },
+  Abs: { shapes: [[6]], f: (g, [x]) => o.abs(g, x) },
+  Pow: { shapes: [[6]], positive: [0], f: (g, [x]) => o.pow(g, x, 0.37) },
+  Identity: { shapes: [[3]], f: (g, [x]) => o.identity(g, x) },
+  SelectV2: {
+    shapes: [
+      [4, 3],
+      [4, 3],
+      [4, 1],
+    ],
+    f: (g, [a, b, c]) => o.select(g, o.greater(g, c, 0), a, b),
+  },
+  ClipByValue: { shapes: [[20]], f: (g, [x]) => o.clip(g, x, -0.4, 0.5) },
   'Sum (keepDims)': { shapes: [[2, 3, 4]], f: (g, [x]) => o.sum(g, x, [0, 2], true) },
-  'Mean': { shapes: [[2, 3, 4]], f: (g, [x]) => o.mean(g, x, 1) },
-  'Max': { shapes: [[4, 7]], f: (g, [x]) => o.max(g, x, 1) },
-  'Reshape': { shapes: [[2, 6]], f: (g, [x]) => o.reshape(g, x, [3, 4]) },
-  'BroadcastTo': { shapes: [[3, 1]], f: (g, [x]) => o.broadcastTo(g, x, [2, 3, 4]) },
-  'ConcatV2': { shapes: [[2, 3], [2, 2]], f: (g, xs) => o.concat(g, xs, -1) },
-  'Slice': { shapes: [[4, 5]], f: (g, [x]) => o.slice(g, x, [1, 2], [2, 3]) },
-  'Pad': { shapes: [[1, 3, 3, 2]], f: (g, [x]) => o.pad(g, x, [[0, 0], [1, 2], [2, 1], [0, 0]]) },
-  'MatMul': { shapes: [[3, 4], [4, 5]], f: (g, [a, b]) => nn.matMul(g, a, b) },
-  'MatMul (transpose a)': { shapes: [[4, 3], [4, 5]], f: (g, [a, b]) => nn.matMul(g, a, b, true, false) },
-  'MatMul (transpose b)': { shapes: [[3, 4], [5, 4]], f: (g, [a, b]) => nn.matMul(g, a, b, false, true) },
-  'MatMul (transpose both)': { shapes: [[4, 3], [5, 4]], f: (g, [a, b]) => nn.matMul(g, a, b, true, true) },
-  'BiasAdd': { shapes: [[2, 3, 3, 4], [4]], f: (g, [x, b]) => nn.biasAdd(g, x, b) },
-  'Conv2D (valid)': { shapes: [[2, 7, 7, 2], [3, 3, 2, 3]], f: conv([1, 1], 'VALID') },
-  'Conv2D (same, stride 2)': { shapes: [[2, 8, 8, 2], [4, 4, 2, 3]], f: conv([2, 2], 'SAME') },
-  'Conv2D (same, odd size, stride 2)': { shapes: [[1, 7, 7, 1], [5, 5, 1, 2]], f: conv([2, 2], 'SAME') },
+  Mean: { shapes: [[2, 3, 4]], f: (g, [x]) => o.mean(g, x, 1) },
+  Max: { shapes: [[4, 7]], f: (g, [x]) => o.max(g, x, 1) },
+  Reshape: { shapes: [[2, 6]], f: (g, [x]) => o.reshape(g, x, [3, 4]) },
+  BroadcastTo: { shapes: [[3, 1]], f: (g, [x]) => o.broadcastTo(g, x, [2, 3, 4]) },
+  ConcatV2: {
+    shapes: [
+      [2, 3],
+      [2, 2],
+    ],
+    f: (g, xs) => o.concat(g, xs, -1),
+  },
+  Slice: { shapes: [[4, 5]], f: (g, [x]) => o.slice(g, x, [1, 2], [2, 3]) },
+  Pad: {
+    shapes: [[1, 3, 3, 2]],
+    f: (g, [x]) =>
+      o.pad(g, x, [
+        [0, 0],
+        [1, 2],
+        [2, 1],
+        [0, 0],
+      ]),
+  },
+  MatMul: {
+    shapes: [
+      [3, 4],
+      [4, 5],
+    ],
+    f: (g, [a, b]) => nn.matMul(g, a, b),
+  },
+  'MatMul (transpose a)': {
+    shapes: [
+      [4, 3],
+      [4, 5],
+    ],
+    f: (g, [a, b]) => nn.matMul(g, a, b, true, false),
+  },
+  'MatMul (transpose b)': {
+    shapes: [
+      [3, 4],
+      [5, 4],
+    ],
+    f: (g, [a, b]) => nn.matMul(g, a, b, false, true),
+  },
+  'MatMul (transpose both)': {
+    shapes: [
+      [4, 3],
+      [5, 4],
+    ],
+    f: (g, [a, b]) => nn.matMul(g, a, b, true, true),
+  },
+  BiasAdd: { shapes: [[2, 3, 3, 4], [4]], f: (g, [x, b]) => nn.biasAdd(g, x, b) },
+  'Conv2D (valid)': {
+    shapes: [
+      [2, 7, 7, 2],
+      [3, 3, 2, 3],
+    ],
+    f: conv([1, 1], 'VALID'),
+  },
+  'Conv2D (same, stride 2)': {
+    shapes: [
+      [2, 8, 8, 2],
+      [4, 4, 2, 3],
+    ],
+    f: conv([2, 2], 'SAME'),
+  },
+  'Conv2D (same, odd size, stride 2)': {
+    shapes: [
+      [1, 7, 7, 1],
+      [5, 5, 1, 2],
+    ],
+    f: conv([2, 2], 'SAME'),
+  },
   'MaxPool (valid)': { shapes: [[2, 6, 6, 3]], f: pool('max', 'VALID') },
   'MaxPool (same, odd size)': { shapes: [[2, 7, 7, 2]], f: pool('max', 'SAME') },
   'AvgPool (same, 3x3 stride 2)': { shapes: [[1, 7, 7, 2]], f: pool('avg', 'SAME', [3, 3], [2, 2]) },
-  'Relu': { shapes: [[30]], f: (g, [x]) => nn.relu(g, x) },
-  'Relu6': { shapes: [[30]], f: (g, [x]) => nn.relu6(g, o.mul(g, x, 8)) },
-  'Elu': { shapes: [[30]], f: (g, [x]) => nn.elu(g, x) },
-  'Selu': { shapes: [[30]], f: (g, [x]) => nn.selu(g, x) },
-  'Softplus': { shapes: [[30]], f: (g, [x]) => nn.softplus(g, x) },
-  'LeakyRelu': { shapes: [[30]], f: (g, [x]) => nn.leakyRelu(g, x, 0.2) },
-  'Sigmoid': { shapes: [[30]], f: (g, [x]) => nn.sigmoid(g, x) },
-  'Tanh': { shapes: [[30]], f: (g, [x]) => nn.tanh(g, x) },
-  'LogSoftmax': { shapes: [[3, 5]], f: (g, [x]) => nn.logSoftmax(g, x) },
-  'Softmax': { shapes: [[3, 5]], f: (g, [x]) => nn.softmax(g, x) },
-  'SparseSoftmaxCrossEntropyWithLogits': { shapes: [[4, 6]], f: (g, [x]) => nn.sparseCrossEntropy(g, x, g.constant([0, 5, 2, 3], 'int32')) },
+  Relu: { shapes: [[30]], f: (g, [x]) => nn.relu(g, x) },
+  Relu6: { shapes: [[30]], f: (g, [x]) => nn.relu6(g, o.mul(g, x, 8)) },
+  Elu: { shapes: [[30]], f: (g, [x]) => nn.elu(g, x) },
+  Selu: { shapes: [[30]], f: (g, [x]) => nn.selu(g, x) },
+  Softplus: { shapes: [[30]], f: (g, [x]) => nn.softplus(g, x) },
+  LeakyRelu: { shapes: [[30]], f: (g, [x]) => nn.leakyRelu(g, x, 0.2) },
+  Sigmoid: { shapes: [[30]], f: (g, [x]) => nn.sigmoid(g, x) },
+  Tanh: { shapes: [[30]], f: (g, [x]) => nn.tanh(g, x) },
+  LogSoftmax: { shapes: [[3, 5]], f: (g, [x]) => nn.logSoftmax(g, x) },
+  Softmax: { shapes: [[3, 5]], f: (g, [x]) => nn.softmax(g, x) },
+  SparseSoftmaxCrossEntropyWithLogits: { shapes: [[4, 6]], f: (g, [x]) => nn.sparseCrossEntropy(g, x, g.constant([0, 5, 2, 3], 'int32')) },
   'batch norm, inference mode': {
-    shapes: [[2, 3, 3, 4], [4], [4], [4], [4]], positive: [4],
+    shapes: [[2, 3, 3, 4], [4], [4], [4], [4]],
+    positive: [4],
     f: (g, [x, gamma, beta, mean, variance]) => nn.batchNormInference(g, x, { gamma, beta, movingMean: mean, movingVar: variance, epsilon: 1e-3 }),
   },
   'FusedBatchNormV3, training mode (float32)': {
-    shapes: [[4, 3, 3, 2], [2], [2]], dtype: 'float32',
+    shapes: [[4, 3, 3, 2], [2], [2]],
+    dtype: 'float32',
     f: (g, [x, gamma, beta]) => nn.batchNormTraining(g, x, { gamma, beta, movingMean: g.constant([0, 0]), movingVar: g.constant([1, 1]), epsilon: 1e-3 }).y,
   },
   'global average pooling': { shapes: [[2, 3, 3, 4]], f: (g, [x]) => nn.globalAvgPool(g, x) },
-  'KL(p ‖ q) per example (TRADES)': { shapes: [[3, 5], [3, 5]], f: (g, [p, q]) => adv.klPerExample(g, p, q) },
+  'KL(p ‖ q) per example (TRADES)': {
+    shapes: [
+      [3, 5],
+      [3, 5],
+    ],
+    f: (g, [p, q]) => adv.klPerExample(g, p, q),
+  },
   'DLR loss (APGD)': { shapes: [[4, 6]], f: (g, [z]) => adv.dlrLoss(g, o.mul(g, z, 3), g.constant([0, 1, 2, 3], 'int32')) },
   'targeted DLR loss': { shapes: [[4, 6]], f: (g, [z]) => adv.dlrTargetedLoss(g, o.mul(g, z, 3), g.constant([0, 1, 2, 3], 'int32'), g.constant([5, 4, 3, 2], 'int32')) },
-  'L2 projection': { shapes: [[2, 3, 3, 1], [2, 3, 3, 1]], f: (g, [x, d]) => adv.l2PerExample(g, o.sub(g, d, x)) },
+  'L2 projection': {
+    shapes: [
+      [2, 3, 3, 1],
+      [2, 3, 3, 1],
+    ],
+    f: (g, [x, d]) => adv.l2PerExample(g, o.sub(g, d, x)),
+  },
 };
 
 describe('step compiler: hand-written gradients against finite differences', () => {

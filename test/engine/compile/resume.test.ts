@@ -24,9 +24,18 @@ async function run(runDir: string, epochs: number, resume: boolean, optimizer: '
   // Under ROBUSTLAB_EXECUTION=eager the same test checks the eager path.
   assert.equal(executionFor(tf, model).path, eagerForced() ? 'eager' : 'compiled');
   const opts: TrainOptions = {
-    epochs, batchSize: 64, learningRate: 1e-3, optimizer, seed: 5, objective: getObjective('pgd'),
+    epochs,
+    batchSize: 64,
+    learningRate: 1e-3,
+    optimizer,
+    seed: 5,
+    objective: getObjective('pgd'),
     objectiveConfig: { eps: 0.2, lambda: 1, cleanTerm: true, beta: 6, steps: 2, stepSize: 0.1, restarts: 1, norm: 'linf' },
-    epsWarmupEpochs: 0, earlyStoppingPatience: 0, validationPoints: 32, runDir, resume,
+    epsWarmupEpochs: 0,
+    earlyStoppingPatience: 0,
+    validationPoints: 32,
+    runDir,
+    resume,
   };
   await train(tf, model, data, opts, new Emitter(0), { stopRequested: false, paused: false });
   return model.layers!.getWeights().map((w) => Array.from(w.dataSync()));

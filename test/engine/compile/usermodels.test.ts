@@ -18,16 +18,21 @@ import { Rng } from '../../../src/engine/util/rng';
 import { tf } from '../core/helpers';
 
 const forced = process.env.ROBUSTLAB_EXECUTION;
-before(() => { delete process.env.ROBUSTLAB_EXECUTION; });
-after(() => { if (forced !== undefined) process.env.ROBUSTLAB_EXECUTION = forced; });
+before(() => {
+  delete process.env.ROBUSTLAB_EXECUTION;
+});
+after(() => {
+  if (forced !== undefined) process.env.ROBUSTLAB_EXECUTION = forced;
+});
 
 /** Two branches (conv+BN+ReLU layer, padded average pool) concatenated, GAP, dropout, softmax head. */
 function keraslike(dropout: number): TF.LayersModel {
   const init = { kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) };
   const inp = tf.input({ shape: [12, 12, 1], name: 'image' });
   const scaled = tf.layers.rescaling({ scale: 2, offset: -1, name: 'rescale' }).apply(inp) as TF.SymbolicTensor;
-  const a = tf.layers.reLU({ name: 'a_relu' }).apply(tf.layers.batchNormalization({ name: 'a_bn' }).apply(
-    tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'a_conv', ...init }).apply(scaled))) as TF.SymbolicTensor;
+  const a = tf.layers
+    .reLU({ name: 'a_relu' })
+    .apply(tf.layers.batchNormalization({ name: 'a_bn' }).apply(tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'a_conv', ...init }).apply(scaled))) as TF.SymbolicTensor;
   const b = tf.layers.averagePooling2d({ poolSize: 3, strides: 1, name: 'b_pool' }).apply(tf.layers.zeroPadding2d({ padding: 1, name: 'b_pad' }).apply(scaled)) as TF.SymbolicTensor;
   const both = tf.layers.concatenate({ name: 'cat' }).apply([a, b]) as TF.SymbolicTensor;
   const c = tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, activation: 'elu', name: 'c_conv', ...init }).apply(both) as TF.SymbolicTensor;
@@ -56,7 +61,11 @@ describe('user models on the compiled path', () => {
     assert.equal(model.softmaxHandling, 'stripped');
     assert.deepEqual(executionFor(tf, model), { path: 'compiled' });
     const { x, y } = batch(1);
-    for (const [name, params] of [['fgsm', {}], ['pgd', { steps: 5 }], ['apgd-ce', { steps: 6 }]] as const) {
+    for (const [name, params] of [
+      ['fgsm', {}],
+      ['pgd', { steps: 5 }],
+      ['apgd-ce', { steps: 6 }],
+    ] as const) {
       process.env.ROBUSTLAB_EXECUTION = 'eager';
       const e = await getAttack(name).run({ tf, model, rng: new Rng(2) }, x, y, { norm: 'linf', eps: 0.1 }, params);
       delete process.env.ROBUSTLAB_EXECUTION;
@@ -83,7 +92,10 @@ describe('user models on the compiled path', () => {
       const a = await eagerTrainStep(tf, eager, oe, objective, cfg, x, y, { eps: 0.1, lr: 0.05, rng: new Rng(s) });
       const b = await step.run(x, y, { eps: 0.1, lr: 0.05, rng: new Rng(s) });
       tf.dispose([x, y]);
-      assert.ok(a.every((v, i) => Math.abs(v - b[i]) <= 1e-5 * Math.max(1, Math.abs(v))), `step ${s}: [${a.join(', ')}] vs [${b.join(', ')}]`);
+      assert.ok(
+        a.every((v, i) => Math.abs(v - b[i]) <= 1e-5 * Math.max(1, Math.abs(v))),
+        `step ${s}: [${a.join(', ')}] vs [${b.join(', ')}]`,
+      );
       // Weights, including batch norm's moving statistics, after the step; then the next step starts
       // both from the same state (see equality.test.ts on why FGSM trajectories part slowly).
       // Compared as ‖eager − compiled‖ / ‖eager − before‖.
@@ -112,10 +124,7 @@ describe('user models on the compiled path', () => {
   });
 
   it('a layer the compiler does not know keeps the model eager, and the reason names it', async () => {
-    const model = tf.sequential({ layers: [
-      tf.layers.depthwiseConv2d({ inputShape: [12, 12, 1], kernelSize: 3, name: 'dw' }),
-      tf.layers.flatten({}), tf.layers.dense({ units: 10 }),
-    ] });
+    const model = tf.sequential({ layers: [tf.layers.depthwiseConv2d({ inputShape: [12, 12, 1], kernelSize: 3, name: 'dw' }), tf.layers.flatten({}), tf.layers.dense({ units: 10 })] });
     const clf = await saved(model);
     const e = executionFor(tf, clf);
     assert.equal(e.path, 'eager');

@@ -95,8 +95,10 @@ describe('input gradients', () => {
     const h = 1e-2;
     const loss = (v: Float32Array) => tf.tidy(() => crossEntropy(tf, model.logits(tf.tensor4d(v, [1, 2, 2, 3])), y).dataSync()[0]);
     for (let i = 0; i < 12; i++) {
-      const plus = Float32Array.from(base); plus[i] += h;
-      const minus = Float32Array.from(base); minus[i] -= h;
+      const plus = Float32Array.from(base);
+      plus[i] += h;
+      const minus = Float32Array.from(base);
+      minus[i] -= h;
       const fd = (loss(plus) - loss(minus)) / (2 * h);
       assert.ok(Math.abs(fd - g[i]) <= 2e-3 + 0.02 * Math.abs(g[i]), `coordinate ${i}: finite difference ${fd} vs gradient ${g[i]}`);
     }
@@ -108,8 +110,13 @@ describe('native ReluGrad', () => {
   it('gives exactly the gradient of ReLU: dy where x > 0, else 0', () => {
     const x = tf.tensor1d([-2, -0.5, 0, 1e-7, 0.5, 3]);
     const w = tf.tensor1d([1.5, -2, 3, 0.25, -1, 2]);
-    const g = tf.grad((v: TF.Tensor) => tf.sum(tf.mul(tf.relu(v), w)))(x).dataSync();
-    assert.deepEqual(Array.from(g, (v) => v + 0), [0, 0, 0, 0.25, -1, 2]); // (+0 folds -0 from negative dy)
+    const g = tf
+      .grad((v: TF.Tensor) => tf.sum(tf.mul(tf.relu(v), w)))(x)
+      .dataSync();
+    assert.deepEqual(
+      Array.from(g, (v) => v + 0),
+      [0, 0, 0, 0.25, -1, 2],
+    ); // (+0 folds -0 from negative dy)
     assert.ok(tf.getKernel('RobustlabReluGrad', 'tensorflow'), 'the fused kernel is registered on the native backend');
     tf.dispose([x, w]);
   });

@@ -21,10 +21,18 @@ describe('backend', () => {
   it('falls back loudly, naming the cause and the fix', () => {
     let cpuLoaded = false;
     const fakeTf = { setBackend: () => true, getBackend: () => 'cpu' } as never;
-    const choice = chooseBackend({
-      native: () => { throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory'); },
-      cpu: () => { cpuLoaded = true; return fakeTf; },
-    }, {});
+    const choice = chooseBackend(
+      {
+        native: () => {
+          throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory');
+        },
+        cpu: () => {
+          cpuLoaded = true;
+          return fakeTf;
+        },
+      },
+      {},
+    );
     assert.equal(choice.name, 'cpu');
     assert.ok(cpuLoaded);
     assert.match(choice.warning!, /NATIVE BACKEND UNAVAILABLE/);

@@ -46,7 +46,12 @@ describe('eager native kernels', () => {
   });
 
   it('max pooling forward and backward equal the stock kernels (bit for bit without overlap; valid, same, odd sizes, strides)', () => {
-    for (const [shape, k, s, pad] of [[[3, 8, 8, 4], 2, 2, 'valid'], [[2, 7, 7, 3], 2, 2, 'same'], [[2, 9, 9, 2], 3, 2, 'same'], [[1, 6, 6, 5], 3, 1, 'valid']] as const) {
+    for (const [shape, k, s, pad] of [
+      [[3, 8, 8, 4], 2, 2, 'valid'],
+      [[2, 7, 7, 3], 2, 2, 'same'],
+      [[2, 9, 9, 2], 3, 2, 'same'],
+      [[1, 6, 6, 5], 3, 1, 'valid'],
+    ] as const) {
       tf.tidy(() => {
         const x = tf.randomNormal([...shape], 0, 1, 'float32', 5) as TF.Tensor4D;
         const y = tf.maxPool(x, k, s, pad);
@@ -74,7 +79,7 @@ describe('eager native kernels', () => {
     });
   });
 
-  it('Adam on ResourceApplyAdam follows tfjs\'s Adam, with the same slots for checkpoints', async () => {
+  it("Adam on ResourceApplyAdam follows tfjs's Adam, with the same slots for checkpoints", async () => {
     const make = () => [tf.variable(tf.randomNormal([12, 5], 0, 1, 'float32', 1)), tf.variable(tf.randomNormal([5], 0, 1, 'float32', 2))];
     const [va, vb] = [make(), make()];
     const [oa, ob] = [tf.train.adam(1e-2), makeAdam(tf, 1e-2)];
@@ -91,7 +96,10 @@ describe('eager native kernels', () => {
     assert.ok(diff < 1e-5, `weights differ by ${diff}`);
     const [wa, wb] = [await oa.getWeights(), await ob.getWeights()];
     assert.equal(wb[0].tensor.dataSync()[0], 10);
-    assert.deepEqual(wb.map((w) => w.name.replace(/^\d+/, '#')), wa.map((w) => w.name.replace(/^\d+/, '#')));
+    assert.deepEqual(
+      wb.map((w) => w.name.replace(/^\d+/, '#')),
+      wa.map((w) => w.name.replace(/^\d+/, '#')),
+    );
     const slotDiff = Math.max(...wa.slice(1).map((w, i) => tf.tidy(() => tf.div(tf.norm(tf.sub(w.tensor, wb[i + 1].tensor)), tf.norm(w.tensor)).dataSync()[0])));
     assert.ok(slotDiff < 1e-4, `slots differ by ${slotDiff} of their norm`);
     // A resume: tfjs Adam's state loaded into the fused one (setWeights), then one more step each.

@@ -10,7 +10,12 @@ import { Rng } from '../../../src/engine/util/rng';
 import { tf } from './helpers';
 
 // A fixed linear model, so every loss can be recomputed by hand.
-const W = tf.tensor2d([[1, -1, 0.5], [0.2, 0.3, -0.4], [-0.5, 0.5, 1], [0.1, -0.2, 0.3]]);
+const W = tf.tensor2d([
+  [1, -1, 0.5],
+  [0.2, 0.3, -0.4],
+  [-0.5, 0.5, 1],
+  [0.1, -0.2, 0.3],
+]);
 const model: Classifier = { name: 'linear', inputShape: [2, 2, 1], numClasses: 3, logits: (x) => tf.tidy(() => tf.matMul(tf.reshape(x, [x.shape[0], 4]), W) as TF.Tensor2D) };
 const x = tf.tensor4d([0.1, 0.5, 0.9, 0.3, 0.7, 0.2, 0.4, 0.8], [2, 2, 2, 1]);
 const y = tf.tensor1d([0, 2], 'int32');

@@ -16,14 +16,31 @@ const codes = (ws: { code: string }[]) => ws.map((w) => w.code).sort();
 
 async function checksFor(model: Classifier, data: Dataset, eps = [0, 0.05, 0.1]) {
   const split = takeSubset(data.test, range(0, 100), 784);
-  const ev = await evaluate(tf, model, split, data.inputShape, { attacks: [{ name: 'fgsm', params: {} }, { name: 'pgd', params: { steps: 10 } }], epsList: eps, norm: 'linf', batchSize: 100, seed: 1 });
-  const warnings = [...staticChecks(ev, model, { numClasses: 10 }), ...(await dynamicChecks(tf, model, split, data.inputShape, ev, { norm: 'linf', numClasses: 10, seed: 1, subset: 100, pgdSteps: 10 }))];
+  const ev = await evaluate(tf, model, split, data.inputShape, {
+    attacks: [
+      { name: 'fgsm', params: {} },
+      { name: 'pgd', params: { steps: 10 } },
+    ],
+    epsList: eps,
+    norm: 'linf',
+    batchSize: 100,
+    seed: 1,
+  });
+  const warnings = [
+    ...staticChecks(ev, model, { numClasses: 10 }),
+    ...(await dynamicChecks(tf, model, split, data.inputShape, ev, { norm: 'linf', numClasses: 10, seed: 1, subset: 100, pgdSteps: 10 })),
+  ];
   return { ev, warnings };
 }
 
 function fakeEval(clean: number, robust: Partial<RobustEntry>[]): Evaluation {
   return {
-    testPoints: 100, cleanAccuracy: clean, worstCase: [], galleryBatch: new Map(), complete: true, missing: [],
+    testPoints: 100,
+    cleanAccuracy: clean,
+    worstCase: [],
+    galleryBatch: new Map(),
+    complete: true,
+    missing: [],
     points: { labels: new Int32Array(), cleanPred: new Int32Array(), cleanConf: new Float32Array(), advPred: new Map(), advConf: new Map(), advL2: new Map() },
     robust: robust.map((r) => ({ attack: 'pgd', norm: 'linf', eps: 0.1, steps: 10, restarts: 1, accuracy: 0.5, testPoints: 100, ...r })),
   };
@@ -76,11 +93,69 @@ describe('sanity checks', () => {
     const m = healthy;
     assert.ok(codes(staticChecks(fakeEval(0.9, [{ eps: 0, accuracy: 0.8 }]), m, { numClasses: 10 })).includes('eps0-not-clean'));
     assert.ok(codes(staticChecks(fakeEval(0.9, [{ eps: 0.1, accuracy: 0.95 }]), m, { numClasses: 10 })).includes('robust-above-clean'));
-    assert.ok(codes(staticChecks(fakeEval(0.9, [{ eps: 0.1, accuracy: 0.3 }, { eps: 0.2, accuracy: 0.5 }]), m, { numClasses: 10 })).includes('not-monotone-in-eps'));
-    assert.ok(codes(staticChecks(fakeEval(0.9, [{ attack: 'fgsm', eps: 0.1, accuracy: 0.3 }, { attack: 'pgd', eps: 0.1, accuracy: 0.5 }]), m, { numClasses: 10 })).includes('iterative-weaker-than-fgsm'));
-    assert.ok(codes(staticChecks(fakeEval(0.95, [{ attack: 'fgsm', eps: 0.3, accuracy: 0.85 }, { attack: 'pgd', eps: 0.3, accuracy: 0.02 }]), m, { numClasses: 10 })).includes('single-step-robustness-only'));
-    assert.deepEqual(codes(staticChecks(fakeEval(0.95, [{ attack: 'fgsm', eps: 0.3, accuracy: 0.6 }, { attack: 'pgd', eps: 0.3, accuracy: 0.4 }]), m, { numClasses: 10 })), []);
-    assert.deepEqual(codes(staticChecks(fakeEval(0.9, [{ eps: 0, accuracy: 0.9 }, { eps: 0.1, accuracy: 0.5 }, { eps: 0.2, accuracy: 0.2 }]), m, { numClasses: 10 })), []);
+    assert.ok(
+      codes(
+        staticChecks(
+          fakeEval(0.9, [
+            { eps: 0.1, accuracy: 0.3 },
+            { eps: 0.2, accuracy: 0.5 },
+          ]),
+          m,
+          { numClasses: 10 },
+        ),
+      ).includes('not-monotone-in-eps'),
+    );
+    assert.ok(
+      codes(
+        staticChecks(
+          fakeEval(0.9, [
+            { attack: 'fgsm', eps: 0.1, accuracy: 0.3 },
+            { attack: 'pgd', eps: 0.1, accuracy: 0.5 },
+          ]),
+          m,
+          { numClasses: 10 },
+        ),
+      ).includes('iterative-weaker-than-fgsm'),
+    );
+    assert.ok(
+      codes(
+        staticChecks(
+          fakeEval(0.95, [
+            { attack: 'fgsm', eps: 0.3, accuracy: 0.85 },
+            { attack: 'pgd', eps: 0.3, accuracy: 0.02 },
+          ]),
+          m,
+          { numClasses: 10 },
+        ),
+      ).includes('single-step-robustness-only'),
+    );
+    assert.deepEqual(
+      codes(
+        staticChecks(
+          fakeEval(0.95, [
+            { attack: 'fgsm', eps: 0.3, accuracy: 0.6 },
+            { attack: 'pgd', eps: 0.3, accuracy: 0.4 },
+          ]),
+          m,
+          { numClasses: 10 },
+        ),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      codes(
+        staticChecks(
+          fakeEval(0.9, [
+            { eps: 0, accuracy: 0.9 },
+            { eps: 0.1, accuracy: 0.5 },
+            { eps: 0.2, accuracy: 0.2 },
+          ]),
+          m,
+          { numClasses: 10 },
+        ),
+      ),
+      [],
+    );
   });
 });
 
@@ -88,7 +163,16 @@ describe('worst case', () => {
   it('is per example over the attacks, never the average of their accuracies', async () => {
     const { model, data } = await trainedMlp();
     const split = takeSubset(data.test, range(0, 100), 784);
-    const ev = await evaluate(tf, model, split, data.inputShape, { attacks: [{ name: 'fgsm', params: {} }, { name: 'pgd', params: { steps: 10 } }], epsList: [0.05], norm: 'linf', batchSize: 50, seed: 2 });
+    const ev = await evaluate(tf, model, split, data.inputShape, {
+      attacks: [
+        { name: 'fgsm', params: {} },
+        { name: 'pgd', params: { steps: 10 } },
+      ],
+      epsList: [0.05],
+      norm: 'linf',
+      batchSize: 50,
+      seed: 2,
+    });
     const [f, p] = ev.robust;
     const wc = ev.worstCase[0];
     assert.ok(wc.accuracy <= Math.min(f.accuracy, p.accuracy));

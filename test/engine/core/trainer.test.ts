@@ -19,10 +19,19 @@ async function setup(seed: number, method = 'fgsm', epochs = 3) {
   const model = layersClassifier(tf, buildBuiltin(tf, 'mlp', data.inputShape, 10, new Rng(seed)), 'mlp');
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-train-'));
   const opts: TrainOptions = {
-    epochs, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed, objective: getObjective(method),
+    epochs,
+    batchSize: 64,
+    learningRate: 1e-3,
+    optimizer: 'adam',
+    seed,
+    objective: getObjective(method),
     // λ unset: the catalogue's loss of each method (fast and pgd: L_adv alone).
     objectiveConfig: { eps: 0.1, lambda: 1, cleanTerm: hasCleanTerm(method as Method, false), beta: 6, steps: 3, stepSize: 0.05, restarts: 1, norm: 'linf' },
-    epsWarmupEpochs: 0, earlyStoppingPatience: 0, validationPoints: 64, runDir, resume: false,
+    epsWarmupEpochs: 0,
+    earlyStoppingPatience: 0,
+    validationPoints: 64,
+    runDir,
+    resume: false,
   };
   const events: EngineEvent[] = [];
   const emitter = new Emitter(0);
@@ -34,7 +43,9 @@ describe('trainer', () => {
   it('keeps tf.memory().numTensors flat across epochs', async () => {
     const s = await setup(1, 'fgsm', 4);
     const counts: number[] = [];
-    s.emitter.addSink((e) => { if (e.type === 'epoch') counts.push(tf.memory().numTensors); });
+    s.emitter.addSink((e) => {
+      if (e.type === 'epoch') counts.push(tf.memory().numTensors);
+    });
     await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false });
     assert.equal(counts.length, 4);
     assert.deepEqual(counts.slice(1), [counts[1], counts[1], counts[1]], `tensor counts per epoch: ${counts.join(', ')}`);
@@ -45,7 +56,12 @@ describe('trainer', () => {
     for (let i = 0; i < 2; i++) {
       const s = await setup(7, 'fgsm', 1);
       await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false });
-      weights.push(s.model.layers!.getWeights().map((w) => Array.from(w.dataSync())).flat());
+      weights.push(
+        s.model
+          .layers!.getWeights()
+          .map((w) => Array.from(w.dataSync()))
+          .flat(),
+      );
     }
     const maxDiff = weights[0].reduce((m, v, i) => Math.max(m, Math.abs(v - weights[1][i])), 0);
     assert.equal(maxDiff, 0, `same seed, same weights (max difference ${maxDiff})`);
@@ -68,23 +84,35 @@ describe('trainer', () => {
   it('stops on request and resumes from the last checkpoint where it stopped', async () => {
     const s = await setup(4, 'fgsm', 3);
     const control: Control = { stopRequested: false, paused: false };
-    s.emitter.addSink((e) => { if (e.type === 'checkpoint' && e.epoch === 1) control.stopRequested = true; });
+    s.emitter.addSink((e) => {
+      if (e.type === 'checkpoint' && e.epoch === 1) control.stopRequested = true;
+    });
     const first = await train(tf, s.model, s.data, s.opts, s.emitter, control);
     assert.equal(first.result.epochsRun, 1);
     const state = JSON.parse(fs.readFileSync(path.join(s.runDir, 'checkpoints', 'state.json'), 'utf8'));
     assert.equal(state.epoch, 1);
-    const saved = s.model.layers!.getWeights().map((w) => Array.from(w.dataSync())).flat();
+    const saved = s.model
+      .layers!.getWeights()
+      .map((w) => Array.from(w.dataSync()))
+      .flat();
     // A fresh process would rebuild the model with other weights; resume must restore the checkpoint.
     const again = await setup(99, 'fgsm', 3);
     const resumedEpochs: number[] = [];
-    again.emitter.addSink((e) => { if (e.type === 'epoch') resumedEpochs.push(e.epoch); });
+    again.emitter.addSink((e) => {
+      if (e.type === 'epoch') resumedEpochs.push(e.epoch);
+    });
     const logs: string[] = [];
-    again.emitter.addSink((e) => { if (e.type === 'log') logs.push(e.message); });
+    again.emitter.addSink((e) => {
+      if (e.type === 'log') logs.push(e.message);
+    });
     // Check the restore itself by stopping right after the first resumed batch.
     const restoredControl: Control = { stopRequested: false, paused: false };
     await train(tf, again.model, again.data, { ...again.opts, runDir: s.runDir, resume: true }, again.emitter, restoredControl);
     assert.deepEqual(resumedEpochs, [2, 3]);
-    assert.ok(logs.some((l) => /resumed from epoch 1/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /resumed from epoch 1/.test(l)),
+      logs.join('\n'),
+    );
     const stateAfter = JSON.parse(fs.readFileSync(path.join(s.runDir, 'checkpoints', 'state.json'), 'utf8'));
     assert.equal(stateAfter.epoch, 3);
     assert.equal(stateAfter.step, 12);
@@ -114,7 +142,7 @@ describe('trainer', () => {
     assert.equal(again.result.epochsTotal, res.result.epochsTotal);
   });
 
-  it('streams the objective\'s own total (Fast-AT trains on L_adv alone)', async () => {
+  it("streams the objective's own total (Fast-AT trains on L_adv alone)", async () => {
     const s = await setup(8, 'fast', 1);
     await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false });
     const batches = s.events.flatMap((e) => (e.type === 'batch' ? [e] : []));
@@ -133,7 +161,10 @@ describe('trainer', () => {
     const res = await train(tf, s.model, s.data, s.opts, s.emitter, { stopRequested: false, paused: false }, hook);
     assert.equal(res.result.rolledBack, 'planted collapse');
     assert.equal(res.result.epochsRun, 3, 'no epoch after the collapse');
-    assert.deepEqual(seen.map((e) => e.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      seen.map((e) => e.epoch),
+      [1, 2, 3],
+    );
     assert.ok(seen.every((e) => e.fullEps && e.trainAccAdv !== undefined && e.trainAccAdv >= 0 && e.trainAccAdv <= 1));
     const found = findCheckpoint(s.runDir, { repair: false });
     assert.deepEqual(found.problems, []);

@@ -39,7 +39,10 @@ describe('writeFileAtomic', () => {
       const dir = tmp(`k${k}`);
       const file = path.join(dir, 'f.bin');
       fs.writeFileSync(file, OLD);
-      assert.equal(killedAt(k, () => writeFileAtomic(file, NEW)), k <= ops);
+      assert.equal(
+        killedAt(k, () => writeFileAtomic(file, NEW)),
+        k <= ops,
+      );
       const now = fs.readFileSync(file);
       assert.ok(now.equals(OLD) || now.equals(NEW), `kill point ${k}: ${now.length} bytes under the final name`);
       if (k > ops) assert.ok(now.equals(NEW));
@@ -48,13 +51,16 @@ describe('writeFileAtomic', () => {
     }
   });
 
-  it('on a full disk fails with ENOSPC and keeps the old file (the issue\'s optimizer.bin, 1,978,368 of 2,154,580 bytes)', () => {
+  it("on a full disk fails with ENOSPC and keeps the old file (the issue's optimizer.bin, 1,978,368 of 2,154,580 bytes)", () => {
     const dir = tmp('enospc');
     const file = path.join(dir, 'optimizer.bin');
     fs.writeFileSync(file, OLD);
     setFaultPlan({ enospcAfterBytes: 1_978_368 });
     try {
-      assert.throws(() => writeFileAtomic(file, NEW), (err: unknown) => err instanceof WriteError && err.code === 'ENOSPC' && /1978368 of 2154580 bytes written/.test(err.message));
+      assert.throws(
+        () => writeFileAtomic(file, NEW),
+        (err: unknown) => err instanceof WriteError && err.code === 'ENOSPC' && /1978368 of 2154580 bytes written/.test(err.message),
+      );
     } finally {
       setFaultPlan(undefined);
     }

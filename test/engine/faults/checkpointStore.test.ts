@@ -16,14 +16,23 @@ import { genName, pointerFile, recoverCheckpoints, verifyGeneration, writeGenera
 
 const tmp = (tag: string) => fs.mkdtempSync(path.join(os.tmpdir(), `rl-ckpt-${tag}-`));
 /** Epoch 1 is the best; later epochs carry that forward, as the trainer does. */
-const state = (epoch: number): TrainState => ({ epoch, step: epoch * 10, bestMetric: 0.1, bestEpoch: 1, epochsWithoutImprovement: epoch - 1, elapsedSec: epoch, ...(epoch > 1 ? { bestGeneration: 1 } : {}) });
+const state = (epoch: number): TrainState => ({
+  epoch,
+  step: epoch * 10,
+  bestMetric: 0.1,
+  bestEpoch: 1,
+  epochsWithoutImprovement: epoch - 1,
+  elapsedSec: epoch,
+  ...(epoch > 1 ? { bestGeneration: 1 } : {}),
+});
 /** An epoch's files: sizes like a small model (weights 40 kB, optimizer slots twice that). */
-const files = (epoch: number) => [
-  { name: 'weights.bin', data: crypto.createHash('sha512').update(`w${epoch}`).digest().subarray(0, 40).fill(epoch, 0, 1).toString('hex').repeat(500).slice(0, 40_000) },
-  { name: 'model.json', data: JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }], epoch }) },
-  { name: 'optimizer.bin', data: `o${epoch}`.repeat(40_000) },
-  { name: 'optimizer.json', data: JSON.stringify([{ name: 'm', shape: [epoch] }]) },
-].map((f) => ({ name: f.name, data: Buffer.from(f.data) }));
+const files = (epoch: number) =>
+  [
+    { name: 'weights.bin', data: crypto.createHash('sha512').update(`w${epoch}`).digest().subarray(0, 40).fill(epoch, 0, 1).toString('hex').repeat(500).slice(0, 40_000) },
+    { name: 'model.json', data: JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }], epoch }) },
+    { name: 'optimizer.bin', data: `o${epoch}`.repeat(40_000) },
+    { name: 'optimizer.json', data: JSON.stringify([{ name: 'm', shape: [epoch] }]) },
+  ].map((f) => ({ name: f.name, data: Buffer.from(f.data) }));
 
 /** Everything a resume relies on, checked after recovery with repair. */
 function assertConsistent(dir: string, expectEpochs: number[]): number {
@@ -148,7 +157,10 @@ describe('recovery', () => {
     fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 1000));
     const rec = recoverCheckpoints(dir, { repair: false });
     assert.equal(rec.latest?.state.epoch, 1);
-    assert.ok(rec.problems.some((p) => /optimizer\.bin: 1000 bytes, the manifest says/.test(p)), rec.problems.join('\n'));
+    assert.ok(
+      rec.problems.some((p) => /optimizer\.bin: 1000 bytes, the manifest says/.test(p)),
+      rec.problems.join('\n'),
+    );
   });
 
   it('a stale pointer (kill after publishing, before state.json) is repaired to the newest generation', () => {

@@ -21,7 +21,14 @@ before(async () => {
   const out = path.join(work, 'traced');
   const r = await runCli(['train', ...TINY, '--out', out], { cwd: work, env: { ROBUSTLAB_FAULT_TRACE: trace, ROBUSTLAB_FAULT_SCOPE: 'checkpoint' }, timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
-  ops = fs.readFileSync(trace, 'utf8').trim().split('\n').map((l) => { const [n, op, file] = l.split(' '); return { n: Number(n), op, file }; });
+  ops = fs
+    .readFileSync(trace, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const [n, op, file] = l.split(' ');
+      return { n: Number(n), op, file };
+    });
   const g1 = path.join(out, 'checkpoints', 'gen-000001');
   genBytes = fs.readdirSync(g1).reduce((s, f) => s + fs.statSync(path.join(g1, f)).size, 0);
 });
@@ -29,13 +36,15 @@ before(async () => {
 test('a SIGKILL at every rename of both checkpoint writes leaves a consistent folder, and resume finishes the run', async () => {
   const renames = ops.filter((o) => o.op === 'rename');
   assert.equal(renames.length, 4, `publish + state.json per checkpoint: ${renames.map((o) => o.file).join(', ')}`);
-  const results = await Promise.all(renames.map(async (k) => {
-    const out = path.join(work, `kill-${k.n}`);
-    const first = await runCli(['train', ...TINY, '--out', out], { cwd: work, env: { ROBUSTLAB_FAULT_KILL_AT: String(k.n), ROBUSTLAB_FAULT_SCOPE: 'checkpoint' }, timeoutMs: 120_000 });
-    const after = checkRunFolder(out, { settled: false });
-    const resumed = await runCli(['train', '--resume', out, '--json'], { cwd: work, timeoutMs: 120_000 });
-    return { k, first, after, resumed, settled: checkRunFolder(out, { settled: true }), out };
-  }));
+  const results = await Promise.all(
+    renames.map(async (k) => {
+      const out = path.join(work, `kill-${k.n}`);
+      const first = await runCli(['train', ...TINY, '--out', out], { cwd: work, env: { ROBUSTLAB_FAULT_KILL_AT: String(k.n), ROBUSTLAB_FAULT_SCOPE: 'checkpoint' }, timeoutMs: 120_000 });
+      const after = checkRunFolder(out, { settled: false });
+      const resumed = await runCli(['train', '--resume', out, '--json'], { cwd: work, timeoutMs: 120_000 });
+      return { k, first, after, resumed, settled: checkRunFolder(out, { settled: true }), out };
+    }),
+  );
   for (const { k, first, after, resumed, settled, out } of results) {
     const where = `killed before op ${k.n} (${k.op} ${path.basename(k.file)})`;
     assert.equal(first.signal, 'SIGKILL', where);
@@ -45,7 +54,11 @@ test('a SIGKILL at every rename of both checkpoint writes leaves a consistent fo
     const ev = jsonEvents(resumed.stdout);
     // Resume starts after the newest complete checkpoint: never an unrecorded epoch, never a fresh optimizer.
     const epochs = ofType(ev, 'epoch').map((e) => e.epoch);
-    assert.deepEqual(epochs, Array.from({ length: 2 - after.epoch }, (_, i) => after.epoch + 1 + i), where);
+    assert.deepEqual(
+      epochs,
+      Array.from({ length: 2 - after.epoch }, (_, i) => after.epoch + 1 + i),
+      where,
+    );
     assert.ok(!ofType(ev, 'log').some((e) => /optimizer starts afresh/.test(e.message)), where);
     const s = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
     assert.equal(s.epochs, 2, where);

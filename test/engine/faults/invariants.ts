@@ -44,13 +44,19 @@ export function checkRunFolder(runDir: string, opts: { settled: boolean }): Chec
       continue;
     }
     if (f.endsWith('.json')) {
-      try { JSON.parse(fs.readFileSync(f, 'utf8')); } catch (err) { problems.push(`${rel} does not parse: ${(err as Error).message}`); }
+      try {
+        JSON.parse(fs.readFileSync(f, 'utf8'));
+      } catch (err) {
+        problems.push(`${rel} does not parse: ${(err as Error).message}`);
+      }
     }
     if (path.basename(f) === 'model.json') {
       try {
         const { declared, present } = weightBytes(f);
         if (declared !== present) problems.push(`${rel}: weights hold ${present} bytes, the manifest declares ${declared}`);
-      } catch (err) { problems.push(`${rel}: weights unreadable (${(err as Error).message})`); }
+      } catch (err) {
+        problems.push(`${rel}: weights unreadable (${(err as Error).message})`);
+      }
     }
   }
   const ckpt = path.join(runDir, 'checkpoints');
@@ -65,13 +71,18 @@ export function checkRunFolder(runDir: string, opts: { settled: boolean }): Chec
     if (rec.latest && fs.existsSync(pointerFile(ckpt))) {
       const p = JSON.parse(fs.readFileSync(pointerFile(ckpt), 'utf8')) as { generation?: number; epoch?: number; step?: number };
       const agrees = p.generation === rec.latest.n && p.epoch === rec.latest.state.epoch && p.step === rec.latest.state.step;
-      if (!agrees && opts.settled) problems.push(`state.json (generation ${p.generation}, epoch ${p.epoch}) disagrees with the newest checkpoint (generation ${rec.latest.n}, epoch ${rec.latest.state.epoch})`);
+      if (!agrees && opts.settled)
+        problems.push(`state.json (generation ${p.generation}, epoch ${p.epoch}) disagrees with the newest checkpoint (generation ${rec.latest.n}, epoch ${rec.latest.state.epoch})`);
     }
     if (opts.settled && rec.problems.length) problems.push(...rec.problems.map((x) => `recovery left: ${x}`));
   }
   const summary = path.join(runDir, 'summary.json');
   if (fs.existsSync(summary)) {
-    try { summaryCheck(JSON.parse(fs.readFileSync(summary, 'utf8')), 'summary.json'); } catch (err) { problems.push(`summary.json: ${(err as Error).message}`); }
+    try {
+      summaryCheck(JSON.parse(fs.readFileSync(summary, 'utf8')), 'summary.json');
+    } catch (err) {
+      problems.push(`summary.json: ${(err as Error).message}`);
+    }
   }
   const { skipped } = readEvents(runDir);
   return { problems, epoch, skippedEventLines: skipped };

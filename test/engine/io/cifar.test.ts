@@ -35,7 +35,11 @@ test('CIFAR-10 batches load as HWC with a known pixel in the right place', () =>
   assert.deepEqual(Array.from(d.y), [3, 7, 9]);
   assert.equal(d.x.length, 3 * 3072);
   const p = 1 * 32 + 2;
-  for (const [i, r] of [[0, 0], [1, 1], [2, 0]]) {
+  for (const [i, r] of [
+    [0, 0],
+    [1, 1],
+    [2, 0],
+  ]) {
     const base = i * 3072 + p * 3;
     assert.ok(Math.abs(d.x[base] - (r + 1) / 255) < 1e-7, `R of record ${i}`);
     assert.ok(Math.abs(d.x[base + 1] - 100 / 255) < 1e-7, `G of record ${i}`);
@@ -43,7 +47,11 @@ test('CIFAR-10 batches load as HWC with a known pixel in the right place', () =>
     assert.equal(d.x[i * 3072 + 1023 * 3 + 2], 1, 'B of the last pixel is the last value');
     assert.equal(d.x[i * 3072 + 1023 * 3], 0);
   }
-  assert.equal(d.x.reduce((s, v) => s + (v > 0 ? 1 : 0), 0), 3 * 4, 'nothing else is set');
+  assert.equal(
+    d.x.reduce((s, v) => s + (v > 0 ? 1 : 0), 0),
+    3 * 4,
+    'nothing else is set',
+  );
 });
 
 test('a batch whose size is not a multiple of 3073 is refused, naming the file', async () => {

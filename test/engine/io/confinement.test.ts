@@ -50,7 +50,11 @@ test('/dev/zero is refused as "not a regular file" even when it sits inside the 
   const { dir, file } = await savedModel('zero-inside');
   const zero = path.join(dir, 'zero');
   // A character device node inside the model folder (root can make one; otherwise the link case above stands).
-  try { execFileSync('mknod', [zero, 'c', '1', '5']); } catch { return; }
+  try {
+    execFileSync('mknod', [zero, 'c', '1', '5']);
+  } catch {
+    return;
+  }
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
   json.weightsManifest[0].paths = ['zero'];
   fs.writeFileSync(file, JSON.stringify(json));

@@ -57,8 +57,13 @@ files.set('/toy/b.bin', B);
 const md5 = (b: Buffer) => crypto.createHash('md5').update(b).digest('hex');
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 const toy = (over: Partial<RemoteDataset> = {}): RemoteDataset => ({
-  name: 'toy', baseUrl: 'http://127.0.0.1:9/never-used/',
-  files: [{ name: 'a.bin', md5: md5(A), maxBytes: 1 << 20 }, { name: 'b.bin', sha256: sha256(B), maxBytes: 1 << 20 }], ...over,
+  name: 'toy',
+  baseUrl: 'http://127.0.0.1:9/never-used/',
+  files: [
+    { name: 'a.bin', md5: md5(A), maxBytes: 1 << 20 },
+    { name: 'b.bin', sha256: sha256(B), maxBytes: 1 << 20 },
+  ],
+  ...over,
 });
 const leftovers = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
 
@@ -72,8 +77,14 @@ test('files land in the cache with the right content, with progress; a second ca
   assert.ok(fs.readFileSync(path.join(dir, 'b.bin')).equals(B));
   assert.deepEqual(leftovers(dir).sort(), ['a.bin', 'b.bin'], 'no .part files');
   assert.deepEqual(requests.slice(before), ['/toy/a.bin', '/toy/b.bin']);
-  assert.ok(progress.some(([d, t, f]) => f === 'a.bin' && d === 3000 && t === 3000), JSON.stringify(progress));
-  assert.ok(progress.some(([d, t, f]) => f === 'b.bin' && d === 5000 && t === 5000), JSON.stringify(progress));
+  assert.ok(
+    progress.some(([d, t, f]) => f === 'a.bin' && d === 3000 && t === 3000),
+    JSON.stringify(progress),
+  );
+  assert.ok(
+    progress.some(([d, t, f]) => f === 'b.bin' && d === 5000 && t === 5000),
+    JSON.stringify(progress),
+  );
   await ensureRemoteDataset(toy(), { cacheDir: cache, baseUrl: `${base}/toy/` });
   assert.equal(requests.length, before + 2, 'cached files are not fetched again');
 });
@@ -85,7 +96,10 @@ test('redirects are followed', async () => {
 });
 
 test('a checksum mismatch is a BadInputError and leaves no file (nor .part) in the cache', async () => {
-  for (const f of [{ name: 'a.bin', md5: md5(B), maxBytes: 1 << 20 }, { name: 'b.bin', sha256: sha256(A), maxBytes: 1 << 20 }]) {
+  for (const f of [
+    { name: 'a.bin', md5: md5(B), maxBytes: 1 << 20 },
+    { name: 'b.bin', sha256: sha256(A), maxBytes: 1 << 20 },
+  ]) {
     const cache = tmpDir('mismatch');
     const dest = path.join(cache, 'toy', f.name);
     await assertBadInput(() => ensureRemoteDataset(toy({ files: [f] }), { cacheDir: cache, baseUrl: `${base}/toy/` }), dest, /checksum mismatch/);
@@ -106,8 +120,7 @@ test('a 404 names the dataset, the files and what to do', async () => {
 test('a connection dropped mid-body is an error (no hang) and leaves no partial file', async () => {
   const cache = tmpDir('cut');
   const spec = toy({ files: [{ name: 'cut.bin', md5: md5(A), maxBytes: 1 << 20 }] });
-  await assert.rejects(ensureRemoteDataset(spec, { cacheDir: cache, baseUrl: `${base}/toy/` }), (err: unknown) =>
-    err instanceof BadInputError && err.message.includes('cut.bin'));
+  await assert.rejects(ensureRemoteDataset(spec, { cacheDir: cache, baseUrl: `${base}/toy/` }), (err: unknown) => err instanceof BadInputError && err.message.includes('cut.bin'));
   assert.deepEqual(leftovers(path.join(cache, 'toy')), []);
 });
 
@@ -126,7 +139,10 @@ test('built-in datasets are verified: a mirror serving wrong content is refused 
     assert.deepEqual(requests.slice(before), ['/mnist/train-images-idx3-ubyte.gz'], 'fetched from the mirror');
     assert.deepEqual(leftovers(path.join(cache, 'mnist')), []);
   } finally {
-    for (const [k, v] of [['ROBUSTLAB_DATA_MIRROR', saved.mirror], ['ROBUSTLAB_DATA_CACHE', saved.cache]] as const) {
+    for (const [k, v] of [
+      ['ROBUSTLAB_DATA_MIRROR', saved.mirror],
+      ['ROBUSTLAB_DATA_CACHE', saved.cache],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

@@ -22,7 +22,9 @@ before(async () => {
       // A mirror that never stops sending.
       res.writeHead(200);
       const chunk = Buffer.alloc(64 * 1024, 7);
-      const pump = () => { while (res.write(chunk)) _streamed += chunk.length; };
+      const pump = () => {
+        while (res.write(chunk)) _streamed += chunk.length;
+      };
       res.on('drain', pump);
       pump();
       return;
@@ -57,20 +59,21 @@ after(async () => {
 
 const leftovers = (dir: string) => fs.readdirSync(dir);
 
-test('a mirror that streams forever is cut off at the file\'s size bound; nothing is left on disk', async () => {
+test("a mirror that streams forever is cut off at the file's size bound; nothing is left on disk", async () => {
   const dir = tmpDir('forever');
   const dest = path.join(dir, 'train-images-idx3-ubyte.gz');
   const t0 = Date.now();
-  await assert.rejects(downloadVerified(`${base}/forever`, dest, { name: 'x', md5: '0'.repeat(32), maxBytes: 2 << 20 }),
-    (err: unknown) => err instanceof BadInputError && /sent more than the 2097152 bytes this file can have/.test(err.message));
+  await assert.rejects(
+    downloadVerified(`${base}/forever`, dest, { name: 'x', md5: '0'.repeat(32), maxBytes: 2 << 20 }),
+    (err: unknown) => err instanceof BadInputError && /sent more than the 2097152 bytes this file can have/.test(err.message),
+  );
   assert.ok(Date.now() - t0 < 20_000);
   assert.deepEqual(leftovers(dir), [], 'no partial file');
 });
 
 test('a file announced larger than its bound is refused before anything is stored', async () => {
   const dir = tmpDir('huge');
-  await assert.rejects(downloadVerified(`${base}/huge`, path.join(dir, 'f'), { name: 'f', md5: '0'.repeat(32), maxBytes: 1 << 20 }),
-    /announces 53687091200 bytes, more than the 1048576/);
+  await assert.rejects(downloadVerified(`${base}/huge`, path.join(dir, 'f'), { name: 'f', md5: '0'.repeat(32), maxBytes: 1 << 20 }), /announces 53687091200 bytes, more than the 1048576/);
   assert.deepEqual(leftovers(dir), []);
 });
 
@@ -89,8 +92,16 @@ test('only https, or plain http to a loopback test mirror; a redirect cannot dow
 test('a stop during a download aborts it (StoppedError) and leaves no partial file', async () => {
   const dir = tmpDir('stop');
   let chunks = 0;
-  await assert.rejects(downloadVerified(`${base}/slow`, path.join(dir, 'f'), { name: 'f', md5: '0'.repeat(32), maxBytes: 1 << 20 }, () => {}, () => ++chunks > 3),
-    (err: unknown) => err instanceof StoppedError);
+  await assert.rejects(
+    downloadVerified(
+      `${base}/slow`,
+      path.join(dir, 'f'),
+      { name: 'f', md5: '0'.repeat(32), maxBytes: 1 << 20 },
+      () => {},
+      () => ++chunks > 3,
+    ),
+    (err: unknown) => err instanceof StoppedError,
+  );
   assert.deepEqual(leftovers(dir), []);
 });
 
@@ -101,7 +112,10 @@ test('every built-in dataset file has a size bound and an https source', async (
     for (const f of spec.files) assert.ok(f.maxBytes > 0 && f.maxBytes <= 256 << 20, `${spec.name}/${f.name}: ${f.maxBytes}`);
   }
   // LeCun's published sizes are exact bounds for MNIST.
-  assert.deepEqual(REMOTE_DATASETS.mnist.files.map((f) => f.maxBytes), [9_912_422, 28_881, 1_648_877, 4_542]);
+  assert.deepEqual(
+    REMOTE_DATASETS.mnist.files.map((f) => f.maxBytes),
+    [9_912_422, 28_881, 1_648_877, 4_542],
+  );
 });
 
 test('a partial file left by a killed download is swept before the file is fetched again', async () => {
@@ -110,6 +124,9 @@ test('a partial file left by a killed download is swept before the file is fetch
   fs.mkdirSync(path.join(cache, 'toy'));
   // pid 2^22 + 1 is above Linux's pid_max default range: no such process.
   fs.writeFileSync(path.join(cache, 'toy', 'x.bin.part-4194305'), Buffer.alloc(1000));
-  await assert.rejects(ensureRemoteDataset({ name: 'toy', baseUrl: `${base}/`, files: [{ name: 'x.bin', md5: '0'.repeat(32), maxBytes: 10 }] }, { cacheDir: cache, baseUrl: `${base}/missing/` }), /HTTP 404/);
+  await assert.rejects(
+    ensureRemoteDataset({ name: 'toy', baseUrl: `${base}/`, files: [{ name: 'x.bin', md5: '0'.repeat(32), maxBytes: 10 }] }, { cacheDir: cache, baseUrl: `${base}/missing/` }),
+    /HTTP 404/,
+  );
   assert.deepEqual(fs.readdirSync(path.join(cache, 'toy')), []);
 });

@@ -10,16 +10,24 @@ import { assertBadInput, tmpDir } from './helpers';
 
 const tf = getTf();
 const FIXTURE = path.resolve(__dirname, '../../fixtures/engine/graph-model');
-const W = [[1, -1, 0.5], [-2, 0, 1], [0.25, 2, -1], [3, -0.5, 0]];
+const W = [
+  [1, -1, 0.5],
+  [-2, 0, 1],
+  [0.25, 2, -1],
+  [3, -0.5, 0],
+];
 
-test('a Graph model ending in softmax loads; the Softmax op is cut off and its logits are the MatMul\'s', async () => {
+test("a Graph model ending in softmax loads; the Softmax op is cut off and its logits are the MatMul's", async () => {
   const c = await loadModelFile(tf, path.join(FIXTURE, 'model.json'));
   assert.deepEqual(c.inputShape, [2, 2, 1]);
   assert.equal(c.numClasses, 3);
   assert.equal(c.layers, undefined, 'a Graph model is not trainable');
   assert.equal(c.softmaxHandling, 'stripped');
   assert.equal(c.output, 'probabilities');
-  const xs = [[0.1, 0.9, 0.3, 0.5], [1, 0, 0, 1]];
+  const xs = [
+    [0.1, 0.9, 0.3, 0.5],
+    [1, 0, 0, 1],
+  ];
   const logits = c.logits(tf.tensor4d(xs.flat(), [2, 2, 2, 1])).arraySync() as number[][];
   xs.forEach((x, n) => {
     const z = W[0].map((_, j) => x.reduce((s, v, i) => s + v * W[i][j], 0));

@@ -29,11 +29,17 @@ export function idx(dims: number[], body: Uint8Array | number[]): Buffer {
 
 /** n images of h x w whose pixel j of image i is (i * 7 + j) % 256; labels i % 10. */
 export function idxImages(n: number, h = 2, w = 3): Buffer {
-  return idx([n, h, w], Array.from({ length: n * h * w }, (_, k) => (Math.floor(k / (h * w)) * 7 + (k % (h * w))) % 256));
+  return idx(
+    [n, h, w],
+    Array.from({ length: n * h * w }, (_, k) => (Math.floor(k / (h * w)) * 7 + (k % (h * w))) % 256),
+  );
 }
 
 export function idxLabels(n: number, labelOf = (i: number) => i % 10): Buffer {
-  return idx([n], Array.from({ length: n }, (_, i) => labelOf(i)));
+  return idx(
+    [n],
+    Array.from({ length: n }, (_, i) => labelOf(i)),
+  );
 }
 
 /** Asserts that fn throws (or rejects with) a BadInputError whose message names file and matches re. */

@@ -70,7 +70,10 @@ test('image and label counts must agree', async () => {
 
 test('a label above 9 is refused, naming the labels file and the index', async () => {
   const imgs = write('lbl-images', idxImages(4));
-  const labels = write('lbl-labels', idxLabels(4, (i) => (i === 2 ? 12 : i)));
+  const labels = write(
+    'lbl-labels',
+    idxLabels(4, (i) => (i === 2 ? 12 : i)),
+  );
   await assertBadInput(() => loadIdxPair(imgs, labels), labels, /label 12 at index 2/);
 });
 
@@ -118,7 +121,10 @@ test('the test points of an IDX folder do not depend on --train-size: smaller te
   fs.writeFileSync(path.join(d, 'train-images-idx3-ubyte'), idxImages(30, 4, 4));
   fs.writeFileSync(path.join(d, 'train-labels-idx1-ubyte'), idxLabels(30));
   fs.writeFileSync(path.join(d, 't10k-images-idx3-ubyte'), idxImages(20, 4, 4));
-  fs.writeFileSync(path.join(d, 't10k-labels-idx1-ubyte'), idxLabels(20, (i) => (i * 3) % 10));
+  fs.writeFileSync(
+    path.join(d, 't10k-labels-idx1-ubyte'),
+    idxLabels(20, (i) => (i * 3) % 10),
+  );
   const points = (s: { x: Float32Array; y: Int32Array }, n: number) => ({ x: Array.from(s.x.subarray(0, n * 16)), y: Array.from(s.y.subarray(0, n)) });
   const trained = await loadDataset(d, { seed: 5 });
   const trainedSubset = await loadDataset(d, { seed: 5, trainSize: 12, testSize: 15 });

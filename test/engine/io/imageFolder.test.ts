@@ -14,7 +14,11 @@ type NodeTf = typeof tf & { node: { encodePng(image: TF.Tensor3D): Promise<Uint8
 
 /** A 4x4 RGB PNG whose every pixel is (v, 2v, 3v). */
 async function png(v: number, size = 4): Promise<Buffer> {
-  const t = tf.tensor3d(Array.from({ length: size * size * 3 }, (_, k) => v * ((k % 3) + 1)), [size, size, 3], 'int32');
+  const t = tf.tensor3d(
+    Array.from({ length: size * size * 3 }, (_, k) => v * ((k % 3) + 1)),
+    [size, size, 3],
+    'int32',
+  );
   const bytes = await (tf as NodeTf).node.encodePng(t);
   t.dispose();
   return Buffer.from(bytes);
@@ -22,7 +26,10 @@ async function png(v: number, size = 4): Promise<Buffer> {
 
 async function folder(): Promise<string> {
   const d = tmpDir('imgs');
-  for (const [cls, values] of [['dog', [10, 20]], ['cat', [30, 40, 50]]] as const) {
+  for (const [cls, values] of [
+    ['dog', [10, 20]],
+    ['cat', [30, 40, 50]],
+  ] as const) {
     fs.mkdirSync(path.join(d, cls));
     for (const v of values) fs.writeFileSync(path.join(d, cls, `img${v}.png`), await png(v));
   }

@@ -16,12 +16,22 @@ const ROOT = path.resolve(__dirname, '../../fixtures/keras');
 const TOL = 1e-4;
 
 interface Expected {
-  keras: string; tensorflow: string; tensorflowjs: string; format: 'layers' | 'graph'; name: string;
+  keras: string;
+  tensorflow: string;
+  tensorflowjs: string;
+  format: 'layers' | 'graph';
+  name: string;
   points: { indices: number[]; labels: number[] };
-  outputs: number[][]; logits: number[][]; softmax?: string; inputRange?: [number, number];
+  outputs: number[][];
+  logits: number[][];
+  softmax?: string;
+  inputRange?: [number, number];
 }
 
-const fixtures = fs.readdirSync(ROOT).filter((d) => fs.existsSync(path.join(ROOT, d, 'expected.json'))).sort();
+const fixtures = fs
+  .readdirSync(ROOT)
+  .filter((d) => fs.existsSync(path.join(ROOT, d, 'expected.json')))
+  .sort();
 
 function points(e: Expected): TF.Tensor4D {
   const sample = loadMnistSample();
@@ -33,11 +43,12 @@ function points(e: Expected): TF.Tensor4D {
   return tf.tensor4d(x, [e.points.indices.length, 28, 28, 1]);
 }
 
-const logSoftmax = (rows: number[][]) => rows.map((r) => {
-  const m = Math.max(...r);
-  const lse = m + Math.log(r.reduce((s, v) => s + Math.exp(v - m), 0));
-  return r.map((v) => v - lse);
-});
+const logSoftmax = (rows: number[][]) =>
+  rows.map((r) => {
+    const m = Math.max(...r);
+    const lse = m + Math.log(r.reduce((s, v) => s + Math.exp(v - m), 0));
+    return r.map((v) => v - lse);
+  });
 
 test('the converter fixtures cover Keras 3 and Keras 2, Layers and Graph', () => {
   const seen = fixtures.map((d) => JSON.parse(fs.readFileSync(path.join(ROOT, d, 'expected.json'), 'utf8')) as Expected);
@@ -63,27 +74,45 @@ for (const dir of fixtures) {
     const a = logSoftmax(got);
     const b = logSoftmax(e.logits);
     let worst = 0;
-    a.forEach((row, i) => row.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - b[i][j])); }));
+    a.forEach((row, i) =>
+      row.forEach((v, j) => {
+        worst = Math.max(worst, Math.abs(v - b[i][j]));
+      }),
+    );
     assert.ok(worst <= TOL, `max |Δ log-softmax| ${worst}`);
     // Where the model outputs logits, they are the same numbers, not only the same up to a shift.
     if (!e.softmax || e.softmax === 'none') {
       let raw = 0;
-      got.forEach((row, i) => row.forEach((v, j) => { raw = Math.max(raw, Math.abs(v - e.logits[i][j])); }));
+      got.forEach((row, i) =>
+        row.forEach((v, j) => {
+          raw = Math.max(raw, Math.abs(v - e.logits[i][j]));
+        }),
+      );
       assert.ok(raw <= TOL, `max |Δ logit| ${raw}`);
     }
     if (e.softmax && e.softmax !== 'none' && e.softmax !== 'log-softmax') assert.equal(clf.softmaxHandling, 'stripped', `${dir}: the softmax (${e.softmax}) is found and removed`);
   });
 }
 
-test('without the translation tfjs-layers refuses the Keras 3 file (the issue\'s error); loadModelFile builds it', async () => {
+test("without the translation tfjs-layers refuses the Keras 3 file (the issue's error); loadModelFile builds it", async () => {
   const file = path.join(ROOT, 'k3-dense-flat-layers', 'model.json');
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { modelTopology: TF.io.ModelArtifacts['modelTopology']; weightsManifest: { paths: string[]; weights: TF.io.WeightsManifestEntry[] }[] };
   const weights = fs.readFileSync(path.join(ROOT, 'k3-dense-flat-layers', json.weightsManifest[0].paths[0]));
-  const artifacts = { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length) as ArrayBuffer };
+  const artifacts = {
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest[0].weights,
+    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length) as ArrayBuffer,
+  };
   await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(artifacts)), /batchInputShape|inputShape/);
   const clf = await loadModelFile(tf, file);
-  assert.ok(clf.loadNotes?.some((n) => /batch_shape/.test(n)), 'the translation is reported');
-  assert.ok(clf.loadNotes?.some((n) => /weight name/.test(n)), 'Keras 3 weight names were mapped');
+  assert.ok(
+    clf.loadNotes?.some((n) => /batch_shape/.test(n)),
+    'the translation is reported',
+  );
+  assert.ok(
+    clf.loadNotes?.some((n) => /weight name/.test(n)),
+    'Keras 3 weight names were mapped',
+  );
   assert.deepEqual(clf.nativeInputShape, [28, 28]);
 });
 
@@ -99,11 +128,14 @@ test('a model the engine saved goes through the translation unchanged (no notes,
   const specs = json.weightsManifest[0].weights;
   const t = translateKeras(json.modelTopology, specs);
   assert.deepEqual(t.notes, []);
-  assert.deepEqual(t.weightSpecs.map((s: { name: string }) => s.name), specs.map((s: { name: string }) => s.name));
+  assert.deepEqual(
+    t.weightSpecs.map((s: { name: string }) => s.name),
+    specs.map((s: { name: string }) => s.name),
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('load errors carry tfjs\' whole message and the fix: an unknown layer, weights that match no variable', async () => {
+test("load errors carry tfjs' whole message and the fix: an unknown layer, weights that match no variable", async () => {
   const os = await import('node:os');
   const { assertBadInput } = await import('./helpers');
   const src = path.join(ROOT, 'k3-dense-flat-layers');

@@ -7,7 +7,12 @@ import { loadDataset } from '../../../src/engine/data';
 import { BadInputError } from '../../../src/engine/errors';
 import type { Split } from '../../../src/engine/data/types';
 
-const digest = (s: Split) => crypto.createHash('sha1').update(Buffer.from(s.x.buffer, s.x.byteOffset, s.x.byteLength)).update(Buffer.from(s.y.buffer)).digest('hex');
+const digest = (s: Split) =>
+  crypto
+    .createHash('sha1')
+    .update(Buffer.from(s.x.buffer, s.x.byteOffset, s.x.byteLength))
+    .update(Buffer.from(s.y.buffer))
+    .digest('hex');
 
 test('the sample holds 10,000 28x28 digits in [0,1] with every class present', () => {
   const all = loadMnistSample();
@@ -23,7 +28,10 @@ test('the sample holds 10,000 28x28 digits in [0,1] with every class present', (
   assert.ok(max > 0.9, 'not all dark');
   const counts = new Array(10).fill(0);
   for (const y of all.y) counts[y]++;
-  assert.ok(counts.every((c) => c > 500), `class counts ${counts}`);
+  assert.ok(
+    counts.every((c) => c > 500),
+    `class counts ${counts}`,
+  );
 });
 
 test('default split is 8000/2000, deterministic by seed, disjoint', async () => {
@@ -55,20 +63,27 @@ test('--train-size / --test-size take subsets', async () => {
   const trainKeys = new Set(Array.from({ length: other.train.n }, (_, i) => key(other.train.x, i)));
   const smallTest = Array.from({ length: d.test.n }, (_, i) => key(d.test.x, i));
   assert.equal(smallTest.filter((k) => trainKeys.has(k)).length, 0, 'test points of a small split are outside every train pool');
-  assert.deepEqual(smallTest, Array.from({ length: 100 }, (_, i) => key(other.test.x, i)), 'a smaller test set is a prefix of the test pool');
+  assert.deepEqual(
+    smallTest,
+    Array.from({ length: 100 }, (_, i) => key(other.test.x, i)),
+    'a smaller test set is a prefix of the test pool',
+  );
 });
 
 test('sizes that do not fit are BadInputErrors, never an empty split', async () => {
   // (each case re-reads the 21 MB sample, so only the distinct failure paths are covered)
   for (const o of [{ trainSize: 9000 }, { testSize: 2001 }, { trainSize: 20_000 }, { testSize: 20_000 }, { trainSize: 0 }, { testSize: 2_000_000 }, { trainSize: 1.5 }]) {
-    await assert.rejects(loadDataset('mnist-sample', { seed: 0, ...o }), (err: unknown) => {
-      assert.ok(err instanceof BadInputError, `${JSON.stringify(o)}: ${String(err)}`);
-      return true;
-    }, JSON.stringify(o));
+    await assert.rejects(
+      loadDataset('mnist-sample', { seed: 0, ...o }),
+      (err: unknown) => {
+        assert.ok(err instanceof BadInputError, `${JSON.stringify(o)}: ${String(err)}`);
+        return true;
+      },
+      JSON.stringify(o),
+    );
   }
 });
 
 test('an unknown data name or missing folder is refused with the choices', async () => {
-  await assert.rejects(loadDataset('no-such-data', { seed: 0 }), (err: unknown) =>
-    err instanceof BadInputError && err.message.includes('no-such-data') && err.message.includes('mnist-sample'));
+  await assert.rejects(loadDataset('no-such-data', { seed: 0 }), (err: unknown) => err instanceof BadInputError && err.message.includes('no-such-data') && err.message.includes('mnist-sample'));
 });

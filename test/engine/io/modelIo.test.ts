@@ -158,9 +158,10 @@ test('an invalid manifest shape is refused before any allocation', async () => {
 for (const kind of ['dense activation', 'Activation layer'] as const) {
   test(`a model ending in softmax (${kind}) is loaded 'stripped' and its logits are the pre-softmax values`, async () => {
     const hidden = tf.layers.dense({ units: 8, activation: 'relu', name: 'h', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) });
-    const last = kind === 'dense activation'
-      ? [tf.layers.dense({ units: 3, activation: 'softmax', name: 'out', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: tf.initializers.constant({ value: 0.3 }) })]
-      : [tf.layers.dense({ units: 3, name: 'out', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }), tf.layers.activation({ activation: 'softmax', name: 'sm' })];
+    const last =
+      kind === 'dense activation'
+        ? [tf.layers.dense({ units: 3, activation: 'softmax', name: 'out', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: tf.initializers.constant({ value: 0.3 }) })]
+        : [tf.layers.dense({ units: 3, name: 'out', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }), tf.layers.activation({ activation: 'softmax', name: 'sm' })];
     const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: SHAPE }), hidden, ...last] });
     const dir = path.join(tmpDir('softmax'), 'm');
     await saveLayersModel(tf, model, dir);

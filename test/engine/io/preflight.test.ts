@@ -44,7 +44,7 @@ test('a model that normalises raw pixels itself (Rescaling(1/255) first) is fed 
   assert.ok(report.cleanAccuracy! > 0.8, `clean ${report.cleanAccuracy}`);
 });
 
-test('probabilities: a separate keras.layers.Softmax() is found, flagged and stripped; logits equal the Activation twin\'s', async () => {
+test("probabilities: a separate keras.layers.Softmax() is found, flagged and stripped; logits equal the Activation twin's", async () => {
   const a = await check(fixture('k3-softmax-layer-layers'));
   const b = await check(fixture('k3-activation-softmax-layers'));
   for (const r of [a, b]) {
@@ -80,7 +80,7 @@ test('dropout left on: a Graph model with training=True dropout is non-determini
   assert.ok(codes(l.report, 'warning').includes('training-mode-layer'), JSON.stringify(l.report.findings));
 });
 
-test('BatchNorm left in training mode: an example\'s logits depend on its batch (and the same model in inference mode is quiet)', async () => {
+test("BatchNorm left in training mode: an example's logits depend on its batch (and the same model in inference mode is quiet)", async () => {
   // The converter cannot write such a Graph model (BatchNorm(training=True) does not freeze), so the
   // fault is planted in the wrapper: the Keras-converted BatchNorm model run with training=true.
   const clf = await loadModelFile(tf, fixture('k3-conv-norm-layers'));
@@ -94,7 +94,10 @@ test('BatchNorm left in training mode: an example\'s logits depend on its batch 
 
 test('channel mismatch and shape mismatch are errors naming both shapes', async () => {
   const dir = tmpDir('shapes');
-  for (const [name, shape] of [['rgb28', [28, 28, 3]], ['rgb32', [32, 32, 3]]] as const) {
+  for (const [name, shape] of [
+    ['rgb28', [28, 28, 3]],
+    ['rgb32', [32, 32, 3]],
+  ] as const) {
     await saveLayersModel(tf, buildBuiltin(tf, 'mlp', [...shape] as [number, number, number], 10, new Rng(1)), path.join(dir, name));
   }
   const rgb = await check(path.join(dir, 'rgb28', 'model.json'));
@@ -117,15 +120,25 @@ test('an untrained model is flagged near chance', async () => {
   const dir = path.join(tmpDir('untrained'), 'm');
   await saveLayersModel(tf, buildBuiltin(tf, 'cnn-small', [28, 28, 1], 10, new Rng(3)), dir);
   const { report } = await check(path.join(dir, 'model.json'));
-  assert.ok(codes(report, 'warning').some((c) => c === 'clean-at-chance' || c === 'clean-accuracy-low'), JSON.stringify(report.findings));
+  assert.ok(
+    codes(report, 'warning').some((c) => c === 'clean-at-chance' || c === 'clean-accuracy-low'),
+    JSON.stringify(report.findings),
+  );
 });
 
 test('an attack refuses a model the check rejects, before any run folder exists', async () => {
   const runs = tmpDir('refuse');
   const file = fixture('fault-range255-layers');
   const emitter = new Emitter();
-  await assertBadInput(() => runAttackJob(backend(), { modelPath: file, settings: { attacks: ['fgsm'], eps: [0.1], restarts: 1, norm: 'linf', testPoints: 50 }, kind: 'attack', runsRoot: runs, argv: [] }, emitter, { stopRequested: false, paused: false }),
-    file, /input-range-mismatch[\s\S]*fix: /);
+  await assertBadInput(
+    () =>
+      runAttackJob(backend(), { modelPath: file, settings: { attacks: ['fgsm'], eps: [0.1], restarts: 1, norm: 'linf', testPoints: 50 }, kind: 'attack', runsRoot: runs, argv: [] }, emitter, {
+        stopRequested: false,
+        paused: false,
+      }),
+    file,
+    /input-range-mismatch[\s\S]*fix: /,
+  );
   emitter.close();
   assert.deepEqual(fs.readdirSync(runs), []);
 });

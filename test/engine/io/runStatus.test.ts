@@ -11,7 +11,19 @@ import { LOCK_FILE } from '../../../src/engine/runs/lock';
 import { tmpDir } from './helpers';
 
 const SUMMARY = path.resolve(__dirname, '..', '..', 'fixtures', 'runs', 'ext-20261124-100000-train-fgsm', 'summary.json');
-const started = JSON.stringify({ type: 'run-started', v: 1, runId: 'r', kind: 'train', runDir: '/r', startedAt: '', backend: 'tensorflow', versions: {}, config: {}, model: 'mlp', data: 'mnist-sample' });
+const started = JSON.stringify({
+  type: 'run-started',
+  v: 1,
+  runId: 'r',
+  kind: 'train',
+  runDir: '/r',
+  startedAt: '',
+  backend: 'tensorflow',
+  versions: {},
+  config: {},
+  model: 'mlp',
+  data: 'mnist-sample',
+});
 const crashed = JSON.stringify({ type: 'error', v: 1, code: 'internal', message: 'the engine was killed by SIGKILL' });
 
 function run(events: string[], summary?: Record<string, unknown>, lockPid?: number): string {
@@ -27,7 +39,7 @@ const full = JSON.parse(fs.readFileSync(SUMMARY, 'utf8'));
 test('killed after a complete summary.json: completed (also when the host recorded the crash)', () => {
   assert.equal(readRun(run([started], full)).status, 'completed');
   assert.equal(readRun(run([started, crashed], full)).status, 'completed');
-  assert.equal(readRun(run([started], full, 4194305)).status, 'completed', 'a dead writer\'s lock does not count');
+  assert.equal(readRun(run([started], full, 4194305)).status, 'completed', "a dead writer's lock does not count");
 });
 
 test('still being written (a live lock), or only partly evaluated: not completed', () => {

@@ -10,7 +10,15 @@ function writeModel(dir: string, weights: number[], meta: Record<string, unknown
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(new Float32Array(weights).buffer));
   const file = path.join(dir, 'model.json');
-  fs.writeFileSync(file, JSON.stringify({ format: 'layers-model', modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [weights.length], dtype: 'float32' }] }], userDefinedMetadata: meta }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'layers-model',
+      modelTopology: {},
+      weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [weights.length], dtype: 'float32' }] }],
+      userDefinedMetadata: meta,
+    }),
+  );
   return file;
 }
 

@@ -27,11 +27,30 @@ test('a weaker later attack never raises the headline (finding 1: 62.6% → 64.0
 
 test('an evaluation at another ε never replaces it; one that includes the headline ε joins it', () => {
   // "Evaluate Robustness Curve" with a grid up to 0.4 used to make the lens say "Robust 0.4% @ ε=0.4".
-  const curve = evalRun({ id: 'r4-curve', kind: 'curve', fp: 'sha256:A', clean: CLEAN, at: '2026-01-02T10:00:00Z', entries: [
-    { attack: 'pgd', eps: 0, robust: CLEAN }, { attack: 'pgd', eps: 0.2, robust: '1111111100' }, { attack: 'pgd', eps: 0.4, robust: '0000000000' }] });
+  const curve = evalRun({
+    id: 'r4-curve',
+    kind: 'curve',
+    fp: 'sha256:A',
+    clean: CLEAN,
+    at: '2026-01-02T10:00:00Z',
+    entries: [
+      { attack: 'pgd', eps: 0, robust: CLEAN },
+      { attack: 'pgd', eps: 0.2, robust: '1111111100' },
+      { attack: 'pgd', eps: 0.4, robust: '0000000000' },
+    ],
+  });
   assert.equal(modelHeadline([curve, train], model).headline?.label, 'Robust 60.0% @ ε=0.3 — worst of FGSM, PGD-40 on 10 points');
-  const withThree = evalRun({ id: 'r5-curve', kind: 'curve', fp: 'sha256:A', clean: CLEAN, at: '2026-01-02T11:00:00Z', entries: [
-    { attack: 'pgd', eps: 0.3, robust: '0111110000' }, { attack: 'pgd', eps: 0.4, robust: '0000000000' }] });
+  const withThree = evalRun({
+    id: 'r5-curve',
+    kind: 'curve',
+    fp: 'sha256:A',
+    clean: CLEAN,
+    at: '2026-01-02T11:00:00Z',
+    entries: [
+      { attack: 'pgd', eps: 0.3, robust: '0111110000' },
+      { attack: 'pgd', eps: 0.4, robust: '0000000000' },
+    ],
+  });
   const h = modelHeadline([withThree, curve, train], model);
   assert.equal(h.headline?.label, 'Robust 50.0% @ ε=0.3 — worst of FGSM, PGD-40, PGD-20 on 10 points');
   assert.equal(h.epsSource, 'training');
@@ -41,13 +60,28 @@ test('a different test set is shown apart, never mixed in', () => {
   const other = evalRun({ id: 'r6-attack', fp: 'sha256:A', key: 'points-B', clean: '11110', at: '2026-01-03T10:00:00Z', entries: [{ attack: 'pgd', steps: 20, eps: 0.3, robust: '10000' }] });
   const m = modelHeadline([other, train], model);
   assert.equal(m.headline?.label, 'Robust 60.0% @ ε=0.3 — worst of FGSM, PGD-40 on 10 points');
-  assert.deepEqual(m.apart.map((a) => a.label), ['Robust 20.0% @ ε=0.3 — PGD-20 on 5 points']);
-  assert.ok(headlineDetails(m).some((l) => l.includes('Robust 20.0% @ ε=0.3 — PGD-20 on 5 points')), 'the details list what is apart');
+  assert.deepEqual(
+    m.apart.map((a) => a.label),
+    ['Robust 20.0% @ ε=0.3 — PGD-20 on 5 points'],
+  );
+  assert.ok(
+    headlineDetails(m).some((l) => l.includes('Robust 20.0% @ ε=0.3 — PGD-20 on 5 points')),
+    'the details list what is apart',
+  );
 });
 
 test('the attacks are named: each once, in the order they ran, with steps and restarts', () => {
-  const strong = evalRun({ id: 'r7-attack', fp: 'sha256:A', clean: CLEAN, at: '2026-01-04T10:00:00Z', entries: [
-    { attack: 'pgd', steps: 100, restarts: 5, eps: 0.3, robust: '1111100000' }, { attack: 'square', steps: 1000, eps: 0.3, robust: '1111110000' }, { attack: 'fgsm', eps: 0.3, robust: '1111111000' }] });
+  const strong = evalRun({
+    id: 'r7-attack',
+    fp: 'sha256:A',
+    clean: CLEAN,
+    at: '2026-01-04T10:00:00Z',
+    entries: [
+      { attack: 'pgd', steps: 100, restarts: 5, eps: 0.3, robust: '1111100000' },
+      { attack: 'square', steps: 1000, eps: 0.3, robust: '1111110000' },
+      { attack: 'fgsm', eps: 0.3, robust: '1111111000' },
+    ],
+  });
   const h = modelHeadline([strong, train], model).headline!;
   assert.deepEqual(h.attacks, ['FGSM', 'PGD-40', 'PGD-100×5', 'SQUARE-1000']);
   assert.equal(h.label, 'Robust 50.0% @ ε=0.3 — worst of FGSM, PGD-40, PGD-100×5, SQUARE-1000 on 10 points');
@@ -87,23 +121,37 @@ test('per-point results that do not add up are not combined', () => {
   bad.summary.robust[0].accuracy = 0.4; // claims 40% but its bitset holds no robust point
   const m = modelHeadline([bad, train], model);
   assert.equal(m.headline?.label, 'Robust 60.0% @ ε=0.3 — worst of FGSM, PGD-40 on 10 points');
-  assert.deepEqual(m.apart.map((a) => a.label), ['Robust 0.0% @ ε=0.3 — PGD-20 on 10 points (this run only: its per-point results do not add up)']);
+  assert.deepEqual(
+    m.apart.map((a) => a.label),
+    ['Robust 0.0% @ ε=0.3 — PGD-20 on 10 points (this run only: its per-point results do not add up)'],
+  );
 });
 
-test('ε: the user setting, else the training ε, else the model metadata, else the first evaluation\'s largest', () => {
+test("ε: the user setting, else the training ε, else the model metadata, else the first evaluation's largest", () => {
   assert.equal(modelHeadline([train], model, { eps: 0.1 }).headline?.label, 'Robust 90.0% @ ε=0.1 — PGD-40 on 10 points');
   const missing = modelHeadline([train], model, { eps: 0.25 });
   assert.equal(missing.headline, undefined);
   assert.equal(noHeadlineText(missing), 'Robust: not measured at ε=0.25 (measured: ε=0.1, 0.3)');
   // Attack-only model: the largest ε of its first attack, and later runs at other ε never move it.
-  const first = evalRun({ id: 'a1', fp: 'sha256:U', clean: CLEAN, at: '2026-02-01T10:00:00Z', entries: [
-    { attack: 'pgd', eps: 0.1, robust: '1111111100' }, { attack: 'pgd', eps: 0.2, robust: '1111110000' }] });
+  const first = evalRun({
+    id: 'a1',
+    fp: 'sha256:U',
+    clean: CLEAN,
+    at: '2026-02-01T10:00:00Z',
+    entries: [
+      { attack: 'pgd', eps: 0.1, robust: '1111111100' },
+      { attack: 'pgd', eps: 0.2, robust: '1111110000' },
+    ],
+  });
   const later = evalRun({ id: 'a2', fp: 'sha256:U', clean: CLEAN, at: '2026-02-02T10:00:00Z', entries: [{ attack: 'fgsm', eps: 0.3, robust: '1100000000' }] });
   const user = { fingerprint: 'sha256:U', modelPath: '/ws/user/model.json' };
   const m = modelHeadline([later, first], user);
   assert.equal(m.headline?.label, 'Robust 60.0% @ ε=0.2 — PGD-20 on 10 points');
   assert.equal(m.epsSource, 'largest-measured');
-  assert.ok(headlineDetails(m).some((l) => /largest ε of this model's first evaluation/.test(l)), 'the rule is explained');
+  assert.ok(
+    headlineDetails(m).some((l) => /largest ε of this model's first evaluation/.test(l)),
+    'the rule is explained',
+  );
   // A robustlab-trained model whose training run is gone: the ε in its model.json, when measured.
   assert.equal(modelHeadline([later, first], { ...user, trainedEps: 0.1 }).headline?.label, 'Robust 80.0% @ ε=0.1 — PGD-20 on 10 points');
 });
@@ -111,6 +159,8 @@ test('ε: the user setting, else the training ε, else the model metadata, else 
 test('norms are kept apart: an L2 evaluation at the same number is another threat model', () => {
   const l2 = evalRun({ id: 'l2', fp: 'sha256:A', clean: CLEAN, at: '2026-01-07T10:00:00Z', entries: [{ attack: 'pgd', eps: 0.3, norm: 'l2', robust: '0000000000' }] });
   assert.equal(modelHeadline([l2, train], model).headline?.label, 'Robust 60.0% @ ε=0.3 — worst of FGSM, PGD-40 on 10 points');
-  assert.equal(modelHeadline([evalRun({ ...TRAIN, fp: 'sha256:L', entries: TRAIN.entries.map((e) => ({ ...e, norm: 'l2' as const })) })], { fingerprint: 'sha256:L' }).headline?.label,
-    'Robust 60.0% @ L2 ε=0.3 — worst of FGSM, PGD-40 on 10 points');
+  assert.equal(
+    modelHeadline([evalRun({ ...TRAIN, fp: 'sha256:L', entries: TRAIN.entries.map((e) => ({ ...e, norm: 'l2' as const })) })], { fingerprint: 'sha256:L' }).headline?.label,
+    'Robust 60.0% @ L2 ε=0.3 — worst of FGSM, PGD-40 on 10 points',
+  );
 });

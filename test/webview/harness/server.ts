@@ -27,13 +27,15 @@ export async function startHarness(): Promise<Harness> {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/' || url.pathname === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(renderDashboardHtml({
-        cspSource: origin,
-        scriptUri: `${origin}/dist/webview/dashboard.js`,
-        styleUri: `${origin}/dist/webview/dashboard.css`,
-        nonce: makeNonce(),
-        preludeScripts: [`${origin}/harness/stub.js`],
-      }));
+      res.end(
+        renderDashboardHtml({
+          cspSource: origin,
+          scriptUri: `${origin}/dist/webview/dashboard.js`,
+          styleUri: `${origin}/dist/webview/dashboard.css`,
+          nonce: makeNonce(),
+          preludeScripts: [`${origin}/harness/stub.js`],
+        }),
+      );
       return;
     }
     if (url.pathname === '/favicon.ico') {
@@ -54,7 +56,11 @@ export async function startHarness(): Promise<Harness> {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: `${origin}/`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -32,7 +32,7 @@ export function registerKerasLayers(tf: Tf): void {
     constructor(args: NormalizationArgs) {
       super(args);
       this.axis = args.axis == null ? [] : Array.isArray(args.axis) ? args.axis : [args.axis];
-      const list = (v: number | number[] | null | undefined) => (v == null ? null : Array.isArray(v) ? v.flat(Infinity as 1) as number[] : [v]);
+      const list = (v: number | number[] | null | undefined) => (v == null ? null : Array.isArray(v) ? (v.flat(Infinity as 1) as number[]) : [v]);
       this.meanConfig = list(args.mean);
       this.varianceConfig = list(args.variance);
       this.invert = args.invert === true;

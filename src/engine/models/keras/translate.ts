@@ -57,9 +57,11 @@ function drop(cfg: Json, keys: string[]): void {
 
 function fixLayer(layer: Json, notes: Set<string>): Json {
   const cls = String(layer.class_name);
-  const cfg = (isObj(layer.config) ? layer.config : {});
+  const cfg = isObj(layer.config) ? layer.config : {};
   const name = String(cfg.name ?? layer.name ?? cls);
-  const refuse = (why: string) => { throw new KerasTranslationError(`layer '${name}' (${cls}): ${why}`); };
+  const refuse = (why: string) => {
+    throw new KerasTranslationError(`layer '${name}' (${cls}): ${why}`);
+  };
   if (typeof cfg.activation === 'string' && ACTIVATION_ALIASES[cfg.activation] && ACTIVATION_ALIASES[cfg.activation] !== cfg.activation) {
     notes.add(`activation '${cfg.activation}' read as '${ACTIVATION_ALIASES[cfg.activation]}'`);
     cfg.activation = ACTIVATION_ALIASES[cfg.activation];
@@ -75,7 +77,9 @@ function fixLayer(layer: Json, notes: Set<string>): Json {
       // tfjs refuses these (its depthwise/pointwise initialisers replace them); Keras writes them anyway.
       drop(cfg, ['kernel_initializer', 'kernel_regularizer', 'kernel_constraint']);
       break;
-    case 'Conv1D': case 'Conv2D': case 'Conv3D':
+    case 'Conv1D':
+    case 'Conv2D':
+    case 'Conv3D':
       if (cfg.groups !== undefined && cfg.groups !== 1) refuse(`grouped convolution (groups=${String(cfg.groups)}) is not supported by TensorFlow.js; export a Graph model instead`);
       delete cfg.groups;
       break;
@@ -83,7 +87,10 @@ function fixLayer(layer: Json, notes: Set<string>): Json {
       if (cfg.rms_scaling === true) refuse('rms_scaling=True is not supported by TensorFlow.js; export a Graph model instead');
       delete cfg.rms_scaling;
       break;
-    case 'GlobalAveragePooling2D': case 'GlobalMaxPooling2D': case 'GlobalAveragePooling1D': case 'GlobalMaxPooling1D':
+    case 'GlobalAveragePooling2D':
+    case 'GlobalMaxPooling2D':
+    case 'GlobalAveragePooling1D':
+    case 'GlobalMaxPooling1D':
       if (cfg.keepdims === true) refuse('keepdims=True is not supported by TensorFlow.js; export a Graph model instead');
       delete cfg.keepdims;
       break;
@@ -91,7 +98,9 @@ function fixLayer(layer: Json, notes: Set<string>): Json {
       drop(cfg, ['renorm', 'renorm_clipping', 'renorm_momentum']);
       if (Array.isArray(cfg.axis) && cfg.axis.length === 1) cfg.axis = cfg.axis[0];
       break;
-    case 'Dropout': case 'SpatialDropout1D': case 'SpatialDropout2D':
+    case 'Dropout':
+    case 'SpatialDropout1D':
+    case 'SpatialDropout2D':
       drop(cfg, ['seed']);
       break;
     default:
@@ -119,7 +128,8 @@ function inboundNodes(nodes: unknown, notes: Set<string>): unknown {
     const args = Array.isArray(node.args) ? node.args : [];
     const kwargs = isObj(node.kwargs) ? { ...node.kwargs } : {};
     // Tensors passed by keyword (Keras 3 puts a second input of some layers there) are not supported.
-    for (const [k, v] of Object.entries(kwargs)) if (historyOf(v).length) throw new KerasTranslationError(`a layer takes a tensor through its '${k}' argument, which TensorFlow.js cannot rebuild; export a Graph model instead`);
+    for (const [k, v] of Object.entries(kwargs))
+      if (historyOf(v).length) throw new KerasTranslationError(`a layer takes a tensor through its '${k}' argument, which TensorFlow.js cannot rebuild; export a Graph model instead`);
     delete kwargs.mask;
     return historyOf(args).map(([l, n, t]) => [l, n, t, kwargs]);
   });
@@ -132,9 +142,13 @@ function nested(v: unknown): unknown {
 
 function translateModel(model: Json, notes: Set<string>): Json {
   const cls = String(model.class_name);
-  const cfg = (isObj(model.config) ? { ...model.config } : {});
+  const cfg = isObj(model.config) ? { ...model.config } : {};
   let layers = Array.isArray(cfg.layers) ? (cfg.layers as Json[]) : [];
-  layers = layers.map((l) => (l.class_name === 'Sequential' || l.class_name === 'Functional' || l.class_name === 'Model') ? { ...translateModel(l, notes), inbound_nodes: inboundNodes(l.inbound_nodes, notes) } : fixLayer(l, notes));
+  layers = layers.map((l) =>
+    l.class_name === 'Sequential' || l.class_name === 'Functional' || l.class_name === 'Model'
+      ? { ...translateModel(l, notes), inbound_nodes: inboundNodes(l.inbound_nodes, notes) }
+      : fixLayer(l, notes),
+  );
   if (cls === 'Sequential') {
     // A Keras 3 Sequential lists its InputLayer; tfjs wants the shape on the first real layer.
     const first = layers[0];
