@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { registerCommands } from './registerCommands';
 import { DEFAULT_DATA, DEFAULT_MODEL, experiment as experimentCheck, inspectModelJson, parseWith } from '../protocol';
 import { readConfig, readSummary, type RunInfo } from '../engine/runs/read';
 import { runFiles } from '../engine/runs/layout';
@@ -52,35 +53,24 @@ export class Commands {
   ) {}
 
   register(): vscode.Disposable[] {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command takes its own VS Code arguments
-    const r = (id: string, f: (...args: any[]) => unknown) =>
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await f.apply(this, args);
-        } catch (err) {
-          this.log.error(`${id}: ${(err as Error).stack ?? String(err)}`);
-          void vscode.window.showErrorMessage(`Robustness Lab: ${(err as Error).message}`);
-          return undefined;
-        }
-      });
-    return [
-      r('robustlab.train', this.train),
-      r('robustlab.attack', this.attack),
-      r('robustlab.curve', this.curve),
-      r('robustlab.openDashboard', this.openDashboard),
-      r('robustlab.stop', this.stop),
-      r('robustlab.compare', this.compare),
-      r('robustlab.exportReport', this.exportReport),
-      r('robustlab.showLog', () => this.log.show()),
-      r('robustlab.runs.open', this.openDashboard),
-      r('robustlab.runs.compare', this.compare),
-      r('robustlab.runs.delete', this.deleteRun),
-      r('robustlab.runs.reveal', this.reveal),
-      r('robustlab.runs.stop', this.stop),
-      r('robustlab.runs.exportReport', this.exportReport),
-      r('robustlab.runs.refresh', () => this.cache.invalidate()),
-      r('robustlab.installEngineRuntime', () => (this.trusted() ? installEngineRuntime(this.context, this.log) : false)),
-    ];
+    return registerCommands(this, this.log, [
+      ['robustlab.train', this.train],
+      ['robustlab.attack', this.attack],
+      ['robustlab.curve', this.curve],
+      ['robustlab.openDashboard', this.openDashboard],
+      ['robustlab.stop', this.stop],
+      ['robustlab.compare', this.compare],
+      ['robustlab.exportReport', this.exportReport],
+      ['robustlab.showLog', () => this.log.show()],
+      ['robustlab.runs.open', this.openDashboard],
+      ['robustlab.runs.compare', this.compare],
+      ['robustlab.runs.delete', this.deleteRun],
+      ['robustlab.runs.reveal', this.reveal],
+      ['robustlab.runs.stop', this.stop],
+      ['robustlab.runs.exportReport', this.exportReport],
+      ['robustlab.runs.refresh', () => this.cache.invalidate()],
+      ['robustlab.installEngineRuntime', () => (this.trusted() ? installEngineRuntime(this.context, this.log) : false)],
+    ]);
   }
 
   private trusted(): boolean {

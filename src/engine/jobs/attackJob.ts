@@ -11,10 +11,11 @@ import type { Emitter } from '../runs/emitter';
 import { runFiles } from '../runs/layout';
 import { modelFingerprint } from '../runs/fingerprint';
 import { acquireRunLock, type RunLock } from '../runs/lock';
-import { readConfig, readSummary, type RunConfigFile } from '../runs/read';
+import { readSummary, type RunConfigFile } from '../runs/read';
 import type { Control } from '../train/trainer';
 import { runEvaluation } from './evalPhase';
 import { createRunDir, emitStarted } from './runDir';
+import { readResumableConfig } from './resumeTarget';
 import { checkEvalSettings, type EvalSettings } from './settings';
 
 export interface AttackJobInput {
@@ -32,14 +33,7 @@ export interface AttackJobInput {
 }
 
 function resumable(dir: string): { config: RunConfigFile; settings: EvalSettings & { model: string; data: string; seed: number } } {
-  let config: RunConfigFile | undefined;
-  try {
-    config = readConfig(dir);
-  } catch (err) {
-    throw new BadInputError(`config.json is unreadable (${(err as Error).message})`, dir);
-  }
-  if (!config) throw new BadInputError('not a run folder (no config.json)', dir);
-  if (!['train', 'attack', 'curve'].includes(config.kind)) throw new BadInputError("config.json is not a run's configuration (no kind)", dir);
+  const config = readResumableConfig(dir);
   if (config.kind === 'train') throw new BadInputError(`this is a training run; continue it with \`robustlab train --resume ${dir}\``, dir);
   let summary;
   try {

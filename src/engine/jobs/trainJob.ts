@@ -17,7 +17,7 @@ import type { Emitter } from '../runs/emitter';
 import { runFiles } from '../runs/layout';
 import { modelFingerprint } from '../runs/fingerprint';
 import { acquireRunLock, type RunLock } from '../runs/lock';
-import { readConfig, readEvents, readSummary, type RunConfigFile } from '../runs/read';
+import { readEvents, readSummary, type RunConfigFile } from '../runs/read';
 import { makeOverfitHook } from '../train/monitorHook';
 import { GeneralizationMonitor, robustOverfittingWarning } from '../train/generalization';
 import { stuckAtChanceWarning } from '../train/stuck';
@@ -26,6 +26,7 @@ import { Rng } from '../util/rng';
 import { runEvaluation } from './evalPhase';
 import { objectiveConfig } from './objectiveConfig';
 import { createRunDir, emitStarted } from './runDir';
+import { readResumableConfig } from './resumeTarget';
 import type { TrainSettings } from './settings';
 
 export interface TrainJobInput {
@@ -40,14 +41,7 @@ export interface TrainJobInput {
 
 /** Reads the run a `--resume` names; refuses what cannot be continued. */
 function resumable(dir: string): RunConfigFile {
-  let existing: RunConfigFile | undefined;
-  try {
-    existing = readConfig(dir);
-  } catch (err) {
-    throw new BadInputError(`config.json is unreadable (${(err as Error).message})`, dir);
-  }
-  if (!existing) throw new BadInputError('not a run folder (no config.json)', dir);
-  if (!['train', 'attack', 'curve'].includes(existing.kind)) throw new BadInputError("config.json is not a run's configuration (no kind)", dir);
+  const existing = readResumableConfig(dir);
   if (existing.kind !== 'train') throw new BadInputError(`this is ${existing.kind === 'attack' ? 'an attack' : 'a curve'} run; continue it with \`robustlab ${existing.kind} --resume ${dir}\``, dir);
   let done = false;
   try {

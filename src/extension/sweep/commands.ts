@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { registerCommands } from '../registerCommands';
 import { experiment as experimentCheck, parseWith, type Experiment } from '../../protocol';
 import { readConfig } from '../../engine/runs/read';
 import { listSweeps, sweepsRootFor, storedPoint } from '../../engine/sweep/store';
@@ -31,27 +32,16 @@ export class SweepCommands {
   ) {}
 
   register(): vscode.Disposable[] {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command takes its own VS Code arguments
-    const r = (id: string, f: (...args: any[]) => unknown) =>
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await f.apply(this, args);
-        } catch (err) {
-          this.log.error(`${id}: ${(err as Error).stack ?? String(err)}`);
-          void vscode.window.showErrorMessage(`Robustness Lab: ${(err as Error).message}`);
-          return undefined;
-        }
-      });
-    return [
-      r('robustlab.sweepLambda', (a?: unknown) => this.sweepAxis('lambda', a)),
-      r('robustlab.sweepEps', (a?: unknown) => this.sweepAxis('eps', a)),
-      r('robustlab.sweepMethod', (a?: unknown) => this.sweepAxis('method', a)),
-      r('robustlab.sweep', this.sweep),
-      r('robustlab.stopSweep', () => this.host.stop()),
-      r('robustlab.resumeSweep', this.resume),
-      r('robustlab.openExperiments', (sweep?: unknown) => this.dashboards().openExperiments(typeof sweep === 'string' ? sweep : undefined)),
-      r('robustlab.saveAsExperiment', (runDir?: unknown) => (typeof runDir === 'string' ? this.saveRun(runDir) : undefined)),
-    ];
+    return registerCommands(this, this.log, [
+      ['robustlab.sweepLambda', (a?: unknown) => this.sweepAxis('lambda', a)],
+      ['robustlab.sweepEps', (a?: unknown) => this.sweepAxis('eps', a)],
+      ['robustlab.sweepMethod', (a?: unknown) => this.sweepAxis('method', a)],
+      ['robustlab.sweep', this.sweep],
+      ['robustlab.stopSweep', () => this.host.stop()],
+      ['robustlab.resumeSweep', this.resume],
+      ['robustlab.openExperiments', (sweep?: unknown) => this.dashboards().openExperiments(typeof sweep === 'string' ? sweep : undefined)],
+      ['robustlab.saveAsExperiment', (runDir?: unknown) => (typeof runDir === 'string' ? this.saveRun(runDir) : undefined)],
+    ]);
   }
 
   private trusted(): boolean {
