@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attackArgs, curveArgs, experimentFromAnswers, parseEpsList, resumeArgs, trainArgs } from '../../src/extension/runner/args';
+import { attackArgs, curveArgs, experimentFromAnswers, parseEpsList, trainArgs } from '../../src/extension/runner/args';
 import { experiment } from '../../src/protocol';
 
 test('train command lines follow the CLI contract', () => {
@@ -22,7 +22,6 @@ test('train command lines follow the CLI contract', () => {
     '--out',
     '/r/2',
   ]);
-  assert.deepEqual(resumeArgs('/r/3'), ['train', '--resume', '/r/3']);
 });
 
 test('attack and curve command lines; ensemble replaces the single attacks', () => {

@@ -40,10 +40,6 @@ export function trainArgs(o: { experiment?: string; answers?: Partial<TrainAnswe
   return a;
 }
 
-export function resumeArgs(runDir: string): string[] {
-  return ['train', '--resume', runDir];
-}
-
 export function attackArgs(o: AttackAnswers & { outDir: string }): string[] {
   const a = ['attack', o.model];
   if (o.data) a.push('--data', o.data);
