@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { DashboardPanels } from './dashboard/panel';
 import type { DashboardApi } from './dashboardApi';
-import { Commands } from './commands';
+import { commandContext } from './commands/context';
+import { registerRunCommands } from './commands/register';
 import { allRunsRoots, isExperimentFile, isModelFile, SECTION } from './config';
 import { EngineHost } from './engineHost';
 import { Diagnostics, ExperimentHover, RobustCodeLens, SELECTOR } from './inlineProviders';
@@ -90,12 +91,11 @@ export function activate(context: vscode.ExtensionContext): RobustLabApi {
   const diagnostics = new Diagnostics(cache);
   const tree = new RunsTree(cache, host, headlines);
   const headlineStatus = new HeadlineStatus(headlines);
-  const commands = new Commands(host, getDashboards, cache, log, context);
   const view = vscode.window.createTreeView('robustlab.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
 
   context.subscriptions.push(
     getDashboards().registerSerializer(),
-    ...commands.register(),
+    ...registerRunCommands(commandContext(host, getDashboards, cache, log, context)),
     ...sweepCommands.register(),
     vscode.languages.registerCodeLensProvider(SELECTOR, sweepLens),
     {
