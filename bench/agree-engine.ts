@@ -2,42 +2,27 @@
 // exported test points, through the same checked path the evaluation uses (runAttackChecked), with
 // per-point results so the peer's figures can be compared point by point.
 //   node --import tsx bench/agree-engine.ts --export DIR --model model.json --out FILE [--seeds 5] [--cw-steps 100] [--cw-binary 6]
-import type * as TF from '@tensorflow/tfjs';
 import { getAttack, runAttackChecked } from '../src/engine/attacks/registry';
 import type { AttackParams, ThreatModel } from '../src/engine/attacks/types';
-import { backend } from '../src/engine/backend';
-import { loadModelFile } from '../src/engine/models/io';
 import { Rng } from '../src/engine/util/rng';
-import { num, parseFlags, readArray, str, writeJson } from './lib/common';
-import path from 'node:path';
+import { num, parseFlags, str, writeJson } from './lib/common';
+import { openExport, PEER_BATCH as batch } from './lib/exported';
 
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2));
-  const dir = str(f, 'export', 'bench/.work/export');
-  const { tf } = backend();
-  const model = await loadModelFile(tf, str(f, 'model', ''));
-  const xs = readArray(path.join(dir, 'test-x.bin'));
-  const ys = readArray(path.join(dir, 'test-y.bin'));
-  const n = ys.shape[0];
-  const batch = 250;
+  const { tf, model, n, labels, batchAt, predict } = await openExport(f);
   const eps = num(f, 'eps', 0.3);
   const pgdSteps = num(f, 'pgd-steps', 40);
   const pgdStep = num(f, 'pgd-step-size', 0.01);
   const seeds = num(f, 'seeds', 5);
   const cwSteps = num(f, 'cw-steps', 100);
   const cwBinary = num(f, 'cw-binary', 6);
-  const batchOf = (i: number) => {
-    const m = Math.min(batch, n - i);
-    return { x: tf.tensor4d(xs.data.subarray(i * 784, (i + m) * 784) as Float32Array, [m, 28, 28, 1]), y: tf.tensor1d(ys.data.subarray(i, i + m) as Int32Array, 'int32') };
-  };
-  const predict = (x: TF.Tensor4D) => tf.tidy(() => Array.from(tf.argMax(model.logits(x), 1).dataSync()));
   const clean: number[] = [];
   for (let i = 0; i < n; i += batch) {
-    const { x, y } = batchOf(i);
+    const { x, y } = batchAt(i);
     clean.push(...predict(x));
     tf.dispose([x, y]);
   }
-  const labels = Array.from(ys.data);
   const cleanCorrect = clean.map((p, i) => p === labels[i]);
   const run = async (name: string, threat: ThreatModel, params: AttackParams, seed: number) => {
     const t0 = Date.now();
@@ -45,7 +30,7 @@ async function main(): Promise<void> {
     const l2: number[] = [];
     const rng = new Rng(seed);
     for (let i = 0; i < n; i += batch) {
-      const { x, y } = batchOf(i);
+      const { x, y } = batchAt(i);
       const { xAdv } = await runAttackChecked({ tf, model, rng }, getAttack(name), x, y, threat, params);
       const pred = predict(xAdv);
       l2.push(...tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.sub(xAdv, x)), [1, 2, 3])).dataSync())));

@@ -2,27 +2,18 @@
 // through the checked path the evaluation uses, with per-point results and the per-sub-attack
 // breakdown, so the peer's AutoAttack can be compared point by point.
 //   node --import tsx bench/autoattack-engine.ts --export DIR --model model.json --out FILE [--eps 0.3] [--seed 0] [--version standard]
-import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { getAttack, runAttackChecked } from '../src/engine/attacks/registry';
-import { backend } from '../src/engine/backend';
-import { loadModelFile } from '../src/engine/models/io';
 import { Rng } from '../src/engine/util/rng';
-import { num, parseFlags, readArray, str, writeJson } from './lib/common';
+import { num, parseFlags, str, writeJson } from './lib/common';
+import { openExport, PEER_BATCH as batch } from './lib/exported';
 
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2));
-  const dir = str(f, 'export', 'bench/.work/export');
-  const { tf } = backend();
-  const model = await loadModelFile(tf, str(f, 'model', ''));
-  const xs = readArray(path.join(dir, 'test-x.bin'));
-  const ys = readArray(path.join(dir, 'test-y.bin'));
-  const n = ys.shape[0];
+  const { tf, model, n, labels, batchAt, predict } = await openExport(f);
   const eps = num(f, 'eps', 0.3);
   const seed = num(f, 'seed', 0);
   const version = str(f, 'version', 'standard');
-  const batch = 250;
-  const labels = Array.from(ys.data);
   const correct: number[] = [];
   const clean: number[] = [];
   const brokenBy: Record<string, number> = {};
@@ -30,10 +21,9 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i += batch) {
-    const m = Math.min(batch, n - i);
-    const x = tf.tensor4d(xs.data.subarray(i * 784, (i + m) * 784) as Float32Array, [m, 28, 28, 1]);
-    const y = tf.tensor1d(ys.data.subarray(i, i + m) as Int32Array, 'int32');
-    const cleanPred = tf.tidy(() => Array.from(tf.argMax(model.logits(x), 1).dataSync()));
+    const { x, y } = batchAt(i);
+    const m = y.shape[0];
+    const cleanPred = predict(x);
     const { xAdv } = await runAttackChecked(
       { tf, model, rng },
       getAttack('autoattack'),
@@ -47,7 +37,7 @@ async function main(): Promise<void> {
         },
       },
     );
-    const pred = tf.tidy(() => Array.from(tf.argMax(model.logits(xAdv as TF.Tensor4D), 1).dataSync()));
+    const pred = predict(xAdv as TF.Tensor4D);
     pred.forEach((p, k) => {
       clean.push(Number(cleanPred[k] === labels[i + k]));
       correct.push(Number(p === labels[i + k] && cleanPred[k] === labels[i + k]));

@@ -13,7 +13,7 @@ os.environ.setdefault('OMP_NUM_THREADS', '2')
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from twins import load_engine_model, nhwc_to_nchw, read_array  # noqa: E402
+from twins import add_export_args, load_engine_model, load_export  # noqa: E402
 
 torch.set_num_threads(2)
 warnings.filterwarnings('ignore')
@@ -21,10 +21,7 @@ warnings.filterwarnings('ignore')
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--export', required=True)
-    ap.add_argument('--model', required=True)
-    ap.add_argument('--arch', default='cnn-small')
-    ap.add_argument('--eps', type=float, default=0.3)
+    add_export_args(ap)
     ap.add_argument('--pgd-steps', type=int, default=40)
     ap.add_argument('--pgd-step-size', type=float, default=0.01)
     ap.add_argument('--seeds', type=int, default=5)
@@ -32,7 +29,6 @@ def main():
     ap.add_argument('--cw-binary', type=int, default=6)
     ap.add_argument('--skip-foolbox-cw', action='store_true')
     ap.add_argument('--art-cw-points', type=int, default=100, help="ART's C&W (numpy, a step-size search per iteration) is slow: run it on the first N points")
-    ap.add_argument('--out', required=True)
     a = ap.parse_args()
 
     import art
@@ -41,8 +37,7 @@ def main():
     from art.estimators.classification import PyTorchClassifier
 
     model = load_engine_model(a.arch, a.model)
-    x = nhwc_to_nchw(read_array(os.path.join(a.export, 'test-x.bin'))).astype(np.float32)
-    y = read_array(os.path.join(a.export, 'test-y.bin')).astype(np.int64)
+    x, y = load_export(a.export)
     n = len(y)
     with torch.no_grad():
         clean_pred = model(torch.from_numpy(x)).argmax(1).numpy()

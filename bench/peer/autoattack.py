@@ -16,10 +16,9 @@ import time
 import warnings
 
 os.environ.setdefault('OMP_NUM_THREADS', '2')
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from twins import load_engine_model, nhwc_to_nchw, read_array  # noqa: E402
+from twins import add_export_args, load_engine_model, load_export  # noqa: E402
 
 torch.set_num_threads(2)
 warnings.filterwarnings('ignore')
@@ -27,22 +26,17 @@ warnings.filterwarnings('ignore')
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--export', required=True)
-    ap.add_argument('--model', required=True)
-    ap.add_argument('--arch', default='cnn-small')
-    ap.add_argument('--eps', type=float, default=0.3)
+    add_export_args(ap)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--skip-default', action='store_true')
     ap.add_argument('--points', type=int, default=0, help='attack only the first N exported points (0: all)')
     ap.add_argument('--threads', type=int, default=2, help='1 keeps PyTorch usable on a loaded machine (its OpenMP threads stall under contention)')
-    ap.add_argument('--out', required=True)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     import torchattacks as ta
 
     model = load_engine_model(a.arch, a.model)
-    x = torch.from_numpy(nhwc_to_nchw(read_array(os.path.join(a.export, 'test-x.bin'))).astype(np.float32))
-    y = torch.from_numpy(read_array(os.path.join(a.export, 'test-y.bin')).astype(np.int64))
+    x, y = (torch.from_numpy(v) for v in load_export(a.export))
     if a.points:
         x, y = x[:a.points], y[:a.points]
     n = len(y)

@@ -154,3 +154,19 @@ def read_array(path):
 
 def nhwc_to_nchw(x):
     return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+
+
+def add_export_args(ap):
+    """The arguments every peer check shares: the engine's exported test points, its weights and architecture, ε and the output."""
+    ap.add_argument('--export', required=True)
+    ap.add_argument('--model', required=True)
+    ap.add_argument('--arch', default='cnn-small')
+    ap.add_argument('--eps', type=float, default=0.3)
+    ap.add_argument('--out', required=True)
+
+
+def load_export(export_dir):
+    """The exported test points as (x NCHW float32, y int64) numpy arrays, in the engine's order."""
+    x = nhwc_to_nchw(read_array(os.path.join(export_dir, 'test-x.bin'))).astype(np.float32)
+    y = read_array(os.path.join(export_dir, 'test-y.bin')).astype(np.int64)
+    return x, y
