@@ -2,7 +2,7 @@
 // Exit codes: 0 success, 1 a gate failed (only that), 2 bad input or usage, 3 internal error,
 // 130 stopped (SIGINT, SIGTERM, the extension's stop, or a closed output pipe).
 import path from 'node:path';
-import { engineCommand, parseWith, pct, type Experiment, type Summary } from '../../protocol';
+import { engineCommand, parseWith, type Experiment, type Summary } from '../../protocol';
 import { attackSpec, ATTACKS, DATA_SETS, DEFAULT_ATTACK, DEFAULT_METHOD, defaultEps, EPS_GRIDS, METHOD_SPECS, METHODS, methodFormulaText, normFor, normLabel } from '../../protocol/catalogue';
 import { attackNames } from '../attacks/registry';
 import { backend } from '../backend';
@@ -14,6 +14,7 @@ import { readSummary } from '../runs/read';
 import { runFiles } from '../runs/layout';
 import { markdownReport, robustTable, textTable } from '../runs/report';
 import { headlineForRunDir } from '../runs/modelHeadline';
+import { gateEps, gateFailure } from './gate';
 import { noHeadlineText } from '../runs/headline';
 import { writeFileAtomic } from '../models/io';
 import type { Control } from '../train/trainer';
@@ -48,6 +49,8 @@ usage:
                   [--out RUN_DIR] [--runs-dir DIR] [--json] [--fail-under ACC]
                   --seed picks the test points, --attack-seed the attacks' randomness (default: --seed);
                   --attack autoattack is standard AutoAttack (APGD-CE, APGD-T, FAB-T, Square 5000)
+                  --fail-under gates the model's headline at its ε if measured, else this run's largest ε
+                  (the per-example worst case over all stored evaluations of the model there)
   robustlab attack --resume RUN_DIR [--json]      finish a stopped evaluation (also curve)
   robustlab curve MODEL.json [same options as attack; default eps ${EPS_GRIDS.linf.curve.join(',')} (L2: ${EPS_GRIDS.l2.curve.join(',')})]
   robustlab check MODEL.json [--data NAME|PATH] [--test-size N] [--seed N] [--json]
@@ -216,14 +219,6 @@ function printSummary(summary: Summary, runDir: string, mode: Mode, headlineEps?
   process.stdout.write(`\nrun folder: ${runDir}\nreport: ${runFiles(runDir).report}\n`);
 }
 
-/** The gate's verdict, or undefined when no gate was asked for. */
-function gate(summary: Summary, failUnder: number | undefined): string | undefined {
-  if (failUnder === undefined) return undefined;
-  const worst = Math.min(...summary.worstCase.map((w) => w.accuracy), summary.cleanAccuracy);
-  if (worst < failUnder) return `worst-case robust accuracy ${pct(worst, 2)} is below the gate ${pct(failUnder, 2)} (${summary.testPoints} test points)`;
-  return undefined;
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // `robustlab list --json | head -1`: the reader has what it wanted; a run instead stops (makeControl).
@@ -358,11 +353,17 @@ async function main(argv: string[]): Promise<number> {
     }
     const summary = readSummary(runDir);
     // A stopped run neither passes nor fails the gate: its numbers cover only what finished.
-    const gateFailure = !stopped && summary && command !== 'train' ? gate(summary, args.flags['fail-under'] as number | undefined) : undefined;
-    const code = stopped ? EXIT.stopped : gateFailure ? EXIT.gate : EXIT.ok;
-    end(stopped ? 'stopped' : 'completed', code, gateFailure ? `gate failed: ${gateFailure}` : undefined);
+    const failUnder = args.flags['fail-under'] as number | undefined;
+    let gateFailed: string | undefined;
+    if (!stopped && summary && command !== 'train' && failUnder !== undefined) {
+      const m = headlineForRunDir(runDir);
+      const eps = gateEps(summary, m);
+      gateFailed = gateFailure(eps === m?.eps ? m : headlineForRunDir(runDir, { eps }), path.basename(path.resolve(runDir)), failUnder);
+    }
+    const code = stopped ? EXIT.stopped : gateFailed ? EXIT.gate : EXIT.ok;
+    end(stopped ? 'stopped' : 'completed', code, gateFailed ? `gate failed: ${gateFailed}` : undefined);
     if (summary) printSummary(summary, runDir, mode);
-    if (gateFailure) process.stderr.write(`gate failed: ${gateFailure}\n`);
+    if (gateFailed) process.stderr.write(`gate failed: ${gateFailed}\n`);
     if (stopped && mode === 'human') process.stderr.write(`stopped; continue with: robustlab ${command} --resume ${runDir}\n`);
     return code;
   } catch (err) {

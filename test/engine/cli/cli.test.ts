@@ -118,8 +118,27 @@ test('--fail-under above the robust accuracy exits 1 with the gate message', asy
   const out = path.join(work, 'gate-run');
   const r = await runCli(['attack', modelJson, '--attack', 'fgsm', '--eps', '0.3', '--test-size', '50', '--fail-under', '0.99', '--out', out], { cwd: work });
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /gate failed: worst-case robust accuracy .* is below the gate 99\.00% \(50 test points\)/);
+  assert.match(r.stderr, /gate failed: the model's headline (on this run's test points )?Robust \S+% @ ε=0\.3 — .*FGSM.* on 50 points is below the gate 99\.00%/);
   assert.ok(fs.existsSync(path.join(out, 'summary.json')), 'the run itself is kept');
+});
+
+test('--fail-under gates the headline: a weaker attack after a stronger one cannot pass where the model fails', async () => {
+  const args = ['--eps', '0.05', '--test-size', '60', '--seed', '3'];
+  const strong = await runCli(['attack', modelJson, '--attack', 'pgd', '--steps', '20', ...args, '--out', path.join(work, 'gate-strong')], { cwd: work });
+  assert.equal(strong.code, 0, strong.stderr);
+  const weakOut = path.join(work, 'gate-weak');
+  const probe = (dir: string): Summary => summaryCheck(JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')), 'summary.json');
+  const pgd = probe(path.join(work, 'gate-strong')).worstCase[0].accuracy;
+  // The gate between the two attacks' own numbers: FGSM alone would pass it.
+  const fgsmAlone = await runCli(['attack', modelJson, '--attack', 'fgsm', ...args, '--out', path.join(work, 'gate-probe-x')], { cwd: tmpDir('gate-alone') });
+  assert.equal(fgsmAlone.code, 0, fgsmAlone.stderr);
+  const fgsm = probe(path.join(work, 'gate-probe-x')).worstCase[0].accuracy;
+  assert.ok(fgsm > pgd, `the test needs FGSM (${fgsm}) weaker than PGD-20 (${pgd}) at ε=0.05 on these points`);
+  const gateAt = ((fgsm + pgd) / 2).toFixed(4);
+  const weak = await runCli(['attack', modelJson, '--attack', 'fgsm', ...args, '--fail-under', gateAt, '--out', weakOut], { cwd: work });
+  assert.equal(weak.code, 1, weak.stderr);
+  assert.match(weak.stderr, /gate failed: the model's headline Robust \S+% @ ε=0\.05 — worst of .*PGD-20.*FGSM.* on 60 points is below the gate/);
+  assert.ok(probe(weakOut).worstCase[0].accuracy >= Number(gateAt), "the weak run's own number is above the gate");
 });
 
 test('bad inputs exit 2, name the file and the problem, and leave no run folder', async () => {

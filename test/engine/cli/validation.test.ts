@@ -177,7 +177,7 @@ test('--out must be new or empty: a user folder, a finished run and a file are r
 test('the gate is real: with the default step size the same command fails the gate (exit 1), not "bad input"', async () => {
   const r = await runCli(['attack', model10, '--attack', 'pgd', '--eps', '0.3', '--fail-under', '0.05', '--test-size', '100', '--json', '--out', path.join(work, 'gate')], { cwd: work });
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /gate failed: worst-case robust accuracy 0\.00% is below the gate 5\.00%/);
+  assert.match(r.stderr, /gate failed: the model's headline (on this run's test points )?Robust 0\.0% @ ε=0\.3 — PGD-20 on 100 points is below the gate 5\.00%/);
   const fin = jsonEvents(r.stdout).at(-1);
   assert.ok(fin?.type === 'finished' && fin.status === 'completed' && fin.exitCode === 1 && /gate failed/.test(fin.message ?? ''), JSON.stringify(fin));
 });
