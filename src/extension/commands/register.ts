@@ -16,7 +16,7 @@ export function registerRunCommands(ctx: CommandContext): vscode.Disposable[] {
   const compareRuns = (first?: unknown, selected?: unknown[]) => compare(ctx, first, selected);
   const stopRun = (arg?: unknown) => stop(ctx, arg);
   const exportRun = (arg?: unknown) => exportReport(ctx, arg);
-  return registerCommands(ctx, ctx.log, [
+  return registerCommands(ctx.log, [
     ['robustlab.train', (arg?: vscode.Uri | TrainOptions) => train(ctx, arg)],
     ['robustlab.attack', (arg?: vscode.Uri | AttackOptions) => attack(ctx, arg)],
     ['robustlab.curve', (arg?: vscode.Uri | CurveOptions) => curve(ctx, arg)],

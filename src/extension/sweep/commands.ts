@@ -32,7 +32,7 @@ export class SweepCommands {
   ) {}
 
   register(): vscode.Disposable[] {
-    return registerCommands(this, this.log, [
+    return registerCommands(this.log, [
       ['robustlab.sweepLambda', (a?: unknown) => this.sweepAxis('lambda', a)],
       ['robustlab.sweepEps', (a?: unknown) => this.sweepAxis('eps', a)],
       ['robustlab.sweepMethod', (a?: unknown) => this.sweepAxis('method', a)],
