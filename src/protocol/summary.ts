@@ -49,8 +49,27 @@ export type WorstCaseEntry = Infer<typeof worstCaseEntry>;
  * evaluations have the same key exactly when they scored the same points in the same order; only
  * then can their per-point results be combined into one per-example worst case.
  */
-export const pointSet = obj({ key: str, count: int, data: str, split: lit('test'), seed: opt(int) });
+export const pointSet = obj({
+  key: str,
+  count: int,
+  data: str,
+  split: lit('test'),
+  seed: opt(int),
+  /**
+   * Each point's identity (a 6-byte digest of its label and pixels, 8 base64 characters, in order):
+   * a run on a superset of the headline's points (a larger --test-size, same seed) joins it on those.
+   */
+  ids: opt(str),
+});
 export type PointSet = Infer<typeof pointSet>;
+
+export const POINT_ID_CHARS = 8;
+
+/** The ids of a point set, one per point, or undefined when absent or not one per point. */
+export function pointIdList(p: PointSet): string[] | undefined {
+  if (p.ids === undefined || p.ids.length !== p.count * POINT_ID_CHARS) return undefined;
+  return Array.from({ length: p.count }, (_, i) => p.ids!.slice(i * POINT_ID_CHARS, (i + 1) * POINT_ID_CHARS));
+}
 
 export const perClassEntry = obj({ label: int, count: int, clean: fraction, robust: numOrNull });
 

@@ -11,7 +11,20 @@ export function pointSetOf(split: Split, info: { data: string; seed?: number }):
   const hash = crypto.createHash('sha256').update(`robustlab-points-v1\0${split.n}\0`);
   hash.update(Buffer.from(split.y.buffer, split.y.byteOffset, split.n * 4));
   hash.update(Buffer.from(split.x.buffer, split.x.byteOffset, split.x.length * 4));
-  return { key: `sha256:${hash.digest('hex')}`, count: split.n, data: info.data, split: 'test', ...(info.seed !== undefined ? { seed: info.seed } : {}) };
+  return { key: `sha256:${hash.digest('hex')}`, count: split.n, data: info.data, split: 'test', ...(info.seed !== undefined ? { seed: info.seed } : {}), ids: pointIds(split) };
+}
+
+/** One id per point: 6 bytes of sha256 over its label and pixels (collisions ~ n²/2⁴⁹), base64. */
+export function pointIds(split: Split): string {
+  const per = split.x.length / Math.max(1, split.n);
+  const ids: string[] = [];
+  for (let i = 0; i < split.n; i++) {
+    const h = crypto.createHash('sha256').update('robustlab-point-v1\0');
+    h.update(Buffer.from(split.y.buffer, split.y.byteOffset + i * 4, 4));
+    h.update(Buffer.from(split.x.buffer, split.x.byteOffset + i * per * 4, per * 4));
+    ids.push(h.digest().subarray(0, 6).toString('base64'));
+  }
+  return ids.join('');
 }
 
 export interface PerPointFields {

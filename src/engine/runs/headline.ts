@@ -7,7 +7,7 @@
 // the extension host, the engine's report and the CLI all call it.
 import { countBits, decodeBits } from '../../protocol/bitset';
 import { attackLabel, fmtEps, pct } from '../../protocol/format';
-import type { Norm, Summary } from '../../protocol/summary';
+import { pointIdList, type Norm, type PointSet, type Summary } from '../../protocol/summary';
 
 export interface EvalRun {
   runId: string;
@@ -47,6 +47,8 @@ export interface Headline {
   seed?: number;
   /** The runs whose results are combined, oldest first. */
   runs: string[];
+  /** Of `runs`, those that scored a superset of these points (a larger --test-size): joined on these. */
+  supersets?: string[];
   /** False: one run's own worst case only (stored without per-point results, or with ones that do not add up). */
   perExample: boolean;
   note?: string;
@@ -138,32 +140,59 @@ function ownHeadline(r: EvalRun, eps: number, norm: Norm, note: string): Headlin
   return { ...h, label: headlineLabel(h) };
 }
 
-/** The per-example worst case over runs that scored the same points at (eps, norm). */
-function combined(runs: EvalRun[], eps: number, norm: Norm): Headline {
-  const first = runs[0].summary;
-  const n = first.points!.count;
+/** Where each of `base`'s points sits among `other`'s, when `other` scored them all (ids stored). */
+function embedding(base: PointSet, other: PointSet): Int32Array | undefined {
+  const want = pointIdList(base);
+  const have = pointIdList(other);
+  if (!want || !have || have.length < want.length) return undefined;
+  const index = new Map<string, number>();
+  have.forEach((id, i) => {
+    if (!index.has(id)) index.set(id, i);
+  });
+  const at = new Int32Array(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const j = index.get(want[i]);
+    if (j === undefined) return undefined;
+    at[i] = j;
+  }
+  return at;
+}
+
+interface Member {
+  r: EvalRun;
+  /** For a run on a superset of the points: where each of them is in its results. */
+  at?: Int32Array;
+}
+
+/** The per-example worst case at (eps, norm) over runs that scored `points` (or a superset of them). */
+function combined(points: PointSet, members: Member[], eps: number, norm: Norm): Headline {
+  const n = points.count;
   const robust = new Uint8Array(n).fill(1);
   const clean = new Uint8Array(n).fill(1);
-  for (const r of runs) {
+  const sorted = [...members].sort((a, b) => byTime(a.r, b.r));
+  for (const { r, at } of sorted) {
     const p = perPoint(r, eps, norm) as { robust: Uint8Array; clean: Uint8Array };
-    p.robust.forEach((b, i) => {
+    const on = (bits: Uint8Array) => (at ? Uint8Array.from(at, (j) => bits[j]) : bits);
+    on(p.robust).forEach((b, i) => {
       if (!b) robust[i] = 0;
     });
-    p.clean.forEach((b, i) => {
+    on(p.clean).forEach((b, i) => {
       if (!b) clean[i] = 0;
     });
   }
+  const supersets = sorted.filter((m) => m.at).map((m) => m.r.runId);
   const h = {
     accuracy: countBits(robust) / Math.max(1, n),
     clean: countBits(clean) / Math.max(1, n),
     eps,
     norm,
-    attacks: unique(runs.flatMap((r) => entriesAt(r, eps, norm).map(attackLabel))),
+    attacks: unique(sorted.flatMap((m) => entriesAt(m.r, eps, norm).map(attackLabel))),
     points: n,
-    pointsKey: first.points!.key,
-    data: first.points!.data,
-    ...(first.points!.seed !== undefined ? { seed: first.points!.seed } : {}),
-    runs: runs.map((r) => r.runId),
+    pointsKey: points.key,
+    data: points.data,
+    ...(points.seed !== undefined ? { seed: points.seed } : {}),
+    runs: sorted.map((m) => m.r.runId),
+    ...(supersets.length ? { supersets } : {}),
     perExample: true,
   };
   return { ...h, label: headlineLabel(h) };
@@ -218,11 +247,29 @@ export function modelHeadline(all: readonly EvalRun[], q: ModelQuery, opts: Head
     if (g) g.push(r);
     else groups.push([r]);
   }
-  const heads = groups.map((g) => ({ g, h: combined([...g].sort(byTime), eps, norm) }));
+  const pointsOf = (g: EvalRun[]) => g[0].summary.points!;
+  const heads = groups.map((g) => ({
+    g,
+    h: combined(
+      pointsOf(g),
+      g.map((r) => ({ r })),
+      eps,
+      norm,
+    ),
+  }));
   // The headline's test points are those of the preferred run (training first), so they never move.
   const anchor = at[0];
-  const main = heads.find((x) => x.g.includes(anchor))?.h ?? alone.find((h) => h.runs[0] === anchor.runId);
-  return { ...base, eps, norm, epsSource, headline: main, apart: [...heads.map((x) => x.h), ...alone].filter((h) => h !== main) };
+  const home = groups.find((g) => g.includes(anchor));
+  let main = heads.find((x) => x.g === home)?.h ?? alone.find((h) => h.runs[0] === anchor.runId);
+  if (home) {
+    // Runs on a superset of the headline's points join it on those points; their own set stays apart.
+    const joined = groups.flatMap((g) => {
+      const at = g === home ? undefined : embedding(pointsOf(home), pointsOf(g));
+      return at ? g.map((r) => ({ r, at })) : [];
+    });
+    if (joined.length) main = combined(pointsOf(home), [...home.map((r) => ({ r })), ...joined], eps, norm);
+  }
+  return { ...base, eps, norm, epsSource, headline: main, apart: [...heads.filter((x) => x.g !== home).map((x) => x.h), ...alone].filter((h) => h !== main) };
 }
 
 const EPS_SOURCE: Record<EpsSource, string> = {
@@ -250,6 +297,7 @@ export function headlineDetails(m: ModelHeadline): string[] {
         ? `Per-example worst case: a test point counts as robust only if it withstood every stored evaluation of this model at ${epsText(h.eps, h.norm)} on these ${h.points} test points (${h.data}${h.seed !== undefined ? `, seed ${h.seed}` : ''}): ${h.runs.map((r) => `\`${r}\``).join(', ')}. Clean ${pct(h.clean)} on the same points.`
         : `One run's own worst case (\`${h.runs[0]}\`): it was stored without per-point results that can be combined with other runs. Clean ${pct(h.clean)}.`,
     );
+    if (h.supersets?.length) lines.push(`${h.supersets.map((r) => `\`${r}\``).join(', ')} scored more test points than these, all of these among them: counted on these ${h.points} points.`);
   } else {
     lines.push(noHeadlineText(m) + '.');
   }

@@ -1,7 +1,7 @@
 // The identity of test points and the per-point bitsets an evaluation stores.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countBits, decodeBits, encodeBits, summary as summaryCheck } from '../../../src/protocol';
+import { countBits, decodeBits, encodeBits, pointIdList, summary as summaryCheck } from '../../../src/protocol';
 import { pointSetOf } from '../../../src/engine/eval/points';
 import type { Split } from '../../../src/engine/data/types';
 
@@ -32,4 +32,21 @@ test('bitsets: round trip, exact length, no stray bits, validated in summary.jso
   const s = { version: 1, runId: 'r', kind: 'attack', backend: 'tensorflow', model: 'm', data: 'd', testPoints: 1, cleanAccuracy: 1, robust: [], worstCase: [], warnings: [], finishedAt: 't' };
   assert.doesNotThrow(() => summaryCheck({ ...s, cleanPoints: encodeBits([true]) }, 'summary'));
   assert.throws(() => summaryCheck({ ...s, cleanPoints: '%%%' }, 'summary'), /summary\.cleanPoints: expected a base64 bitset/);
+});
+
+test('point ids: one per point from its label and pixels, so a larger split of the same pool holds the smaller one', () => {
+  const pixels = Array.from({ length: 12 }, (_, i) => i / 12);
+  const big = pointSetOf(split(pixels, [1, 2, 3, 4, 5, 6]), { data: 'mnist-sample', seed: 0 });
+  const small = pointSetOf(split(pixels.slice(0, 6), [1, 2, 3]), { data: 'mnist-sample', seed: 0 });
+  const bigIds = pointIdList(big)!;
+  const smallIds = pointIdList(small)!;
+  assert.equal(bigIds.length, 6);
+  assert.ok(bigIds.every((id) => id.length === 8));
+  assert.equal(new Set(bigIds).size, 6, 'distinct points, distinct ids');
+  assert.deepEqual(smallIds, bigIds.slice(0, 3), 'the prefix split has the prefix ids');
+  assert.notEqual(small.key, big.key, 'the keys differ: only the ids tell the points apart');
+  assert.notEqual(pointIdList(pointSetOf(split(pixels.slice(0, 2), [9]), { data: 'x' }))![0], bigIds[0], 'another label, another id');
+  assert.equal(pointIdList({ ...big, ids: big.ids!.slice(8) }), undefined, 'not one id per point: none');
+  const s = { version: 1, runId: 'r', kind: 'attack', backend: 'tensorflow', model: 'm', data: 'd', testPoints: 6, cleanAccuracy: 1, robust: [], worstCase: [], warnings: [], finishedAt: 't' };
+  assert.doesNotThrow(() => summaryCheck({ ...s, points: big }, 'summary'));
 });

@@ -17,6 +17,8 @@ export interface RunSpec {
   /** Model fingerprint; null: stored before fingerprints and per-point results. */
   fp: string | null;
   key?: string;
+  /** One 8-character id per point (points.ids): lets a run on more points join on these. */
+  ids?: string[];
   clean: string;
   entries: EntrySpec[];
   trainEps?: number;
@@ -65,7 +67,13 @@ export function evalRun(o: RunSpec): EvalRun {
     worstCase,
     warnings: Array.from({ length: o.warnings ?? 0 }, (_, i) => ({ code: `w${i}`, message: `warning ${i}` })),
     finishedAt: o.at,
-    ...(legacy ? {} : { modelFingerprint: o.fp!, points: { key: o.key ?? 'points-A', count: n, data: 'mnist-sample', split: 'test' as const, seed: 0 }, cleanPoints: encodeBits(bits(o.clean)) }),
+    ...(legacy
+      ? {}
+      : {
+          modelFingerprint: o.fp!,
+          points: { key: o.key ?? 'points-A', count: n, data: 'mnist-sample', split: 'test' as const, seed: 0, ...(o.ids ? { ids: o.ids.join('') } : {}) },
+          cleanPoints: encodeBits(bits(o.clean)),
+        }),
   };
   return { runId: o.id, kind: o.kind ?? 'attack', summary, modelPath: o.modelPath ?? '/ws/model.json' };
 }
@@ -85,3 +93,6 @@ export const TRAIN: RunSpec = {
     { attack: 'pgd', steps: 40, eps: 0.1, robust: '1111111110' },
   ],
 };
+
+/** Eight-character point ids: `pid(3)` = 'pt000003'. */
+export const pid = (i: number) => `pt${String(i).padStart(6, '0')}`;

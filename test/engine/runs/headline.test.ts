@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headlineDetails, modelHeadline, noHeadlineText } from '../../../src/engine/runs/headline';
-import { CLEAN, evalRun, TRAIN } from './headline-fixtures';
+import { CLEAN, evalRun, pid, TRAIN } from './headline-fixtures';
 
 const train = evalRun(TRAIN);
 const model = { fingerprint: 'sha256:A', modelPath: '/ws/model.json' };
@@ -163,4 +163,51 @@ test('norms are kept apart: an L2 evaluation at the same number is another threa
     modelHeadline([evalRun({ ...TRAIN, fp: 'sha256:L', entries: TRAIN.entries.map((e) => ({ ...e, norm: 'l2' as const })) })], { fingerprint: 'sha256:L' }).headline?.label,
     'Robust 60.0% @ L2 ε=0.3 — worst of FGSM, PGD-40 on 10 points',
   );
+});
+
+test('a run on a superset of the headline points (a larger --test-size) joins it on those points', () => {
+  const ids = Array.from({ length: 10 }, (_, i) => pid(i));
+  const anchored = evalRun({ ...TRAIN, ids });
+  // 14 points: the anchor's 10 in another order (as a reshuffled pool would give), plus 4 others.
+  const order = [13, 3, 0, 7, 11, 1, 9, 4, 12, 8, 2, 6, 10, 5];
+  const bigIds = order.map((k) => (k < 10 ? pid(k) : pid(100 + k)));
+  const at = (anchorBits: string, extra: string) => bigIds.map((id) => (id.startsWith('pt0001') ? extra[order.indexOf(Number(id.slice(2)) - 100)] : anchorBits[Number(id.slice(2))])).join('');
+  // PGD-20 on the 14 points breaks anchor point 4 (PGD-40 kept it) and one of the others (11 of 14 robust).
+  const bigClean = at(CLEAN, '11111111111111');
+  const bigRobust = at('1111011110', '00111111111111');
+  const big = evalRun({
+    id: 'r9-attack',
+    fp: 'sha256:A',
+    key: 'points-big',
+    ids: bigIds,
+    clean: bigClean,
+    at: '2026-01-04T10:00:00Z',
+    entries: [{ attack: 'pgd', steps: 20, eps: 0.3, robust: bigRobust }],
+  });
+  const m = modelHeadline([anchored, big], model);
+  assert.equal(m.headline?.label, 'Robust 50.0% @ ε=0.3 — worst of FGSM, PGD-40, PGD-20 on 10 points', 'anchor point 4 now counts as broken');
+  assert.deepEqual(m.headline?.runs, ['r1-train', 'r9-attack']);
+  assert.deepEqual(m.headline?.supersets, ['r9-attack']);
+  assert.equal(m.headline?.clean, 0.9);
+  assert.deepEqual(
+    m.apart.map((a) => a.label),
+    ['Robust 78.6% @ ε=0.3 — PGD-20 on 14 points'],
+    'its own 14 points stay apart',
+  );
+  assert.ok(headlineDetails(m).some((l) => l.includes('`r9-attack` scored more test points than these, all of these among them: counted on these 10 points.')));
+  // A run whose points miss one of the anchor's does not join; nor one stored without ids.
+  const missing = evalRun({
+    id: 'r10-attack',
+    fp: 'sha256:A',
+    key: 'points-other',
+    ids: [...ids.slice(0, 9), pid(99), pid(98)],
+    clean: '00000000000',
+    at: '2026-01-05T10:00:00Z',
+    entries: [{ attack: 'fgsm', eps: 0.3, robust: '00000000000' }],
+  });
+  const noIds = evalRun({ id: 'r11-attack', fp: 'sha256:A', key: 'points-big', clean: bigClean, at: '2026-01-06T10:00:00Z', entries: [{ attack: 'fgsm', eps: 0.3, robust: '00000000000000' }] });
+  const m2 = modelHeadline([anchored, missing, noIds], model);
+  assert.equal(m2.headline?.label, 'Robust 60.0% @ ε=0.3 — worst of FGSM, PGD-40 on 10 points');
+  assert.equal(m2.headline?.supersets, undefined);
+  assert.equal(m2.apart.length, 2);
 });
