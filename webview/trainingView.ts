@@ -4,12 +4,11 @@ import type { WebviewToHost } from '../src/protocol/webview';
 import { el, type AddChart, type Chart } from './charts';
 import { TRAINING_CHARTS, trainingData } from './chartData';
 import { fmtPct1 } from './evaluationView';
-import { GeneralizationCharts } from './generalizationView';
+import { GENERALIZATION_CHARTS, generalizationData } from './generalizationCharts';
 import type { RunData } from './model';
 
 export class TrainingTab {
   private readonly charts = new Map<string, Chart>();
-  private readonly generalization: GeneralizationCharts;
   private readonly files: HTMLElement;
 
   constructor(
@@ -19,15 +18,13 @@ export class TrainingTab {
   ) {
     const grid = el('div', 'rl-grid');
     view.append(grid);
-    for (const spec of TRAINING_CHARTS) this.charts.set(spec.id, chart(grid, spec));
-    this.generalization = new GeneralizationCharts((spec) => chart(grid, spec));
+    for (const spec of [...TRAINING_CHARTS, ...GENERALIZATION_CHARTS]) this.charts.set(spec.id, chart(grid, spec));
     this.files = el('section', 'rl-card rl-checkpoints');
     view.append(this.files);
   }
 
   render(run: RunData): void {
-    for (const [id, d] of Object.entries(trainingData(run))) this.charts.get(id)!.set(d.x, d.series);
-    this.generalization.render(run);
+    for (const [id, d] of Object.entries({ ...trainingData(run), ...generalizationData(run) })) this.charts.get(id)!.set(d.x, d.series);
     const box = this.files;
     box.textContent = '';
     const head = el('header', 'rl-card-head');
