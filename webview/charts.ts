@@ -33,6 +33,9 @@ export interface ChartSpec {
 
 export type Values = (number | null)[];
 
+/** Makes a chart in `parent` that the dashboard flushes each frame and can save as PNG. */
+export type AddChart = (parent: HTMLElement, spec: ChartSpec) => Chart;
+
 const fmtPct = (v: number) => pct(v, 0);
 const fmtNum = (v: number) => (Math.abs(v) > 0 && Math.abs(v) < 0.01 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(+v.toPrecision(3)));
 

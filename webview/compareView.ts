@@ -1,10 +1,46 @@
-// The compare tab's data and table: per-epoch series and the worst-case accuracy per ε of each run.
-import { el, type SeriesSpec, type Values } from './charts';
+// The compare tab: the runs overlaid per epoch and per ε (worst case), and a table of the runs.
+import { el, type AddChart, type Chart, type ChartSpec, type SeriesSpec, type Values } from './charts';
 import { fmtPct1 } from './evaluationView';
 import { robustTable, type RunData } from './model';
 
 type Table = ReturnType<typeof robustTable>;
 type Series = { spec: SeriesSpec; values: Values };
+
+const PER_EPOCH = [
+  ['cmp-val-robust', (e) => e.valAccRobust],
+  ['cmp-val-clean', (e) => e.valAccClean],
+  ['cmp-loss', (e) => e.lossTotal],
+] as const satisfies readonly (readonly [string, (e: RunData['epochs'][number]) => number | null | undefined])[];
+
+export class CompareTab {
+  private readonly charts = new Map<string, Chart>();
+  private readonly note = el('p', 'rl-note');
+  private readonly table = el('section', 'rl-card');
+
+  constructor(view: HTMLElement, chart: AddChart) {
+    const grid = el('div', 'rl-grid');
+    view.append(this.note, this.table, grid);
+    for (const spec of [
+      { id: 'cmp-acc-eps', title: 'Robust accuracy versus ε (worst case)', xLabel: 'ε', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true },
+      { id: 'cmp-val-robust', title: 'Validation robust accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true, xInteger: true },
+      { id: 'cmp-val-clean', title: 'Validation clean accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', percent: true, yRange: [0, 1], points: true, xInteger: true },
+      { id: 'cmp-loss', title: 'Total training loss per epoch', xLabel: 'epoch', yLabel: 'loss', points: true, xInteger: true },
+    ] satisfies ChartSpec[])
+      this.charts.set(spec.id, chart(grid, spec));
+  }
+
+  render(runs: RunData[]): void {
+    this.note.textContent = runs.length > 1 ? `Overlaying ${runs.length} runs.` : 'Comparing needs two or more runs: use “Robustness Lab: Compare Runs” and pick them.';
+    for (const [id, f] of PER_EPOCH) {
+      const { epochs, series } = epochSeries(runs, f);
+      this.charts.get(id)!.set(epochs, series);
+    }
+    const tables = runs.map((r) => robustTable(r));
+    const { eps, series } = epsSeries(runs, tables);
+    this.charts.get('cmp-acc-eps')!.set(eps, series);
+    fillCompareTable(this.table, runs, tables, eps);
+  }
+}
 
 /** Worst case over the attacks at eps, else the first attack's accuracy (a single-attack run). */
 export const worstAt = (t: Table, eps: number): number | null => t.worstCase?.cells.get(eps) ?? t.rows[0]?.cells.get(eps)?.accuracy ?? null;

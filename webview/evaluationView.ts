@@ -1,11 +1,57 @@
-// The evaluation tab's tables: robust accuracy (attack × ε, worst case), per-class accuracy, and
-// the sanity-check warnings with why each matters.
+// The evaluation tab: the headline numbers, the robust accuracy table (attack × ε, worst case), the
+// accuracy-versus-ε chart, per-class accuracy, and the sanity-check warnings with why each matters.
 import { attackTitle, pct } from '../src/protocol/format';
 import { warningSpec } from '../src/protocol/catalogue/warnings';
-import { el } from './charts';
-import type { RobustTable, RunData } from './model';
+import { el, type AddChart, type Chart } from './charts';
+import { EVALUATION_CHARTS, evaluationData } from './chartData';
+import { robustTable, type RobustTable, type RunData } from './model';
 
 export const fmtPct1 = (v: number) => pct(v);
+
+export class EvaluationTab {
+  private readonly charts = new Map<string, Chart>();
+  private readonly headline = el('div', 'rl-headline');
+  private readonly table = el('section', 'rl-card rl-table-card');
+  private readonly perClass = el('section', 'rl-card');
+  private readonly warnings = el('section', 'rl-card rl-warnings');
+
+  constructor(view: HTMLElement, chart: AddChart) {
+    const grid = el('div', 'rl-grid');
+    view.append(this.headline, this.warnings, this.table, grid);
+    for (const spec of EVALUATION_CHARTS) this.charts.set(spec.id, chart(grid, spec));
+    grid.append(this.perClass);
+  }
+
+  render(run: RunData): void {
+    const { headline } = this;
+    const t = robustTable(run);
+    const s = run.summary;
+    headline.textContent = '';
+    const add = (k: string, v: string) => {
+      const d = el('div', 'rl-stat');
+      d.append(el('dt', '', k), el('dd', '', v));
+      headline.append(d);
+      return d;
+    };
+    if (run.headline) {
+      // The model's headline (every stored evaluation combined) first; the numbers below are this run's.
+      const d = add('Headline of the model', run.headline.label);
+      d.dataset.stat = 'headline';
+      d.title = run.headline.details.join('\n');
+    }
+    if (t.cleanAccuracy !== undefined) add('Clean accuracy', fmtPct1(t.cleanAccuracy));
+    if (s) add('Test points', String(s.testPoints));
+    if (t.worstCase && s?.eps !== undefined && t.worstCase.cells.has(s.eps)) add(`This run's worst case at ε=${s.eps}`, fmtPct1(t.worstCase.cells.get(s.eps)!));
+    if (!t.rows.length && !s) headline.append(el('p', 'rl-empty', 'No evaluation yet: it runs when training ends.'));
+
+    fillRobustTable(this.table, t, s);
+
+    for (const [id, d] of Object.entries(evaluationData(run, t))) this.charts.get(id)!.set(d.x, d.series);
+
+    fillPerClass(this.perClass, s);
+    fillWarnings(this.warnings, run);
+  }
+}
 
 export function fillRobustTable(table: HTMLElement, t: RobustTable, s: RunData['summary']): void {
   // Robust-accuracy table: attacks x eps.

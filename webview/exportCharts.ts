@@ -5,6 +5,7 @@
 import type { ExportedChart, RunPayload } from '../src/protocol/webview';
 import { Chart, el } from './charts';
 import { EVALUATION_CHARTS, TRAINING_CHARTS, evaluationData, hasData, trainingData } from './chartData';
+import { GENERALIZATION_CHARTS, generalizationData } from './generalizationCharts';
 import { applyEvents, newRun } from './model';
 import type { Theme } from './theme';
 
@@ -20,7 +21,8 @@ export const safeName = (s: string) =>
 export async function renderRunCharts(payload: RunPayload, theme: Theme): Promise<{ images: ExportedChart[]; skipped: string[] }> {
   const run = newRun(payload.runId, payload.runDir, payload.label);
   applyEvents(run, payload.events);
-  const data = { ...trainingData(run), ...evaluationData(run) };
+  // Every chart of the Training and Evaluation tabs, in their order.
+  const data = { ...trainingData(run), ...generalizationData(run), ...evaluationData(run) };
   const box = el('div', 'rl-export-box');
   box.setAttribute('aria-hidden', 'true');
   // Laid out (so the plot gets its width) but off screen and out of the way.
@@ -29,7 +31,7 @@ export async function renderRunCharts(payload: RunPayload, theme: Theme): Promis
   const images: ExportedChart[] = [];
   const skipped: string[] = [];
   try {
-    for (const spec of [...TRAINING_CHARTS, ...EVALUATION_CHARTS]) {
+    for (const spec of [...TRAINING_CHARTS, ...GENERALIZATION_CHARTS, ...EVALUATION_CHARTS]) {
       const d = data[spec.id];
       if (!hasData(d)) {
         skipped.push(spec.id);

@@ -1,9 +1,11 @@
-// The gallery tab and its enlarge modal: DOM only. The dashboard owns state; it passes the choices
-// in and gets the user's changes back through callbacks.
+// The gallery tab and its enlarge modal. The choices (which set, successful attacks only) live in
+// the dashboard's saved state: the tab reads them from the store and saves the user's changes there.
 import type { AdvExample } from '../src/protocol/events';
 import { el } from './charts';
+import type { Dirty } from './frameLoop';
 import { drawImage, pct, perturbationPixels } from './gallery';
 import { examplesKey, type RunData } from './model';
+import type { RunStore } from './runStore';
 
 export interface GalleryChoices {
   galleryKey?: string;
@@ -14,6 +16,51 @@ export interface GalleryActions {
   selectSet(key: string): void;
   setSuccessOnly(on: boolean): void;
   enlarge(ex: AdvExample, what: string): void;
+}
+
+export class GalleryTab {
+  /** The enlarged example, over the whole panel (a child of the root, not of the tab). */
+  readonly modal = el('div', 'rl-modal');
+
+  constructor(
+    private readonly view: HTMLElement,
+    private readonly store: RunStore,
+    private readonly request: (...sections: Dirty[]) => void,
+  ) {
+    this.modal.hidden = true;
+    this.modal.setAttribute('role', 'dialog');
+    this.modal.addEventListener('click', (e) => {
+      if (e.target === this.modal) this.closeModal();
+    });
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.closeModal();
+    });
+  }
+
+  render(run: RunData): void {
+    renderGallery(this.view, run, this.store.state, {
+      selectSet: (key) => {
+        this.store.save({ galleryKey: key });
+        this.request('gallery');
+      },
+      setSuccessOnly: (on) => {
+        this.store.save({ successOnly: on });
+        this.request('gallery');
+      },
+      enlarge: (ex, what) => this.openModal(ex, what),
+    });
+  }
+
+  private openModal(ex: AdvExample, what: string): void {
+    const close = fillExampleModal(this.modal, ex, what, () => this.closeModal());
+    this.modal.hidden = false;
+    close.focus();
+  }
+
+  private closeModal(): void {
+    this.modal.hidden = true;
+    this.modal.textContent = '';
+  }
 }
 
 const setTitle = (s: { attack: string; norm: string; eps: number }) => `${s.attack} · ${s.norm} · ε=${s.eps}`;

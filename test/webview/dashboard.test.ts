@@ -317,9 +317,11 @@ describe('dashboard webview in Chromium', { skip }, () => {
     assert.equal(res.error, undefined);
     assert.deepEqual(
       res.images.map((i) => i.name),
-      ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed', 'acc-eps'].map((n) => `sample-fgsm-${n}.png`),
+      ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed', 'gen-acc', 'gen-gap', 'acc-eps'].map((n) => `sample-fgsm-${n}.png`),
     );
     assert.deepEqual(res.skipped, []);
+    // The Training tab's generalization charts too (they were left out of the export), one point per epoch.
+    for (const id of ['gen-acc', 'gen-gap']) assert.equal(res.images.find((i) => i.id === id)!.points, of('epoch').length, id);
     for (const c of checked(res.images)) {
       assert.ok(c.check.ok, `${c.id}: ${c.check.ok ? '' : c.check.problem}`);
       assert.ok(c.check.ok && c.check.dataPixels > 300 && c.check.width >= 600, `${c.id}: ${JSON.stringify(c.check)}`);
@@ -343,7 +345,7 @@ describe('dashboard webview in Chromium', { skip }, () => {
       res.images.map((i) => [i.id, i.points]),
       [['acc-eps', 2]],
     );
-    assert.deepEqual(res.skipped, ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed']);
+    assert.deepEqual(res.skipped, ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed', 'gen-acc', 'gen-gap']);
     const [c] = checked(res.images);
     assert.ok(c.check.ok, c.check.ok ? '' : c.check.problem);
     fs.writeFileSync(path.join(SHOTS, 'export-attack-acc-eps-dark.png'), decodePngDataUrl(res.images[0].dataUrl));

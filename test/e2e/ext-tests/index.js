@@ -142,8 +142,9 @@ exports.run = async function run() {
     assert(/^# Robustness report/.test(md) && md.includes(`**${label}**`), `no "**${label}**" in ${md.slice(0, 300)}`);
     const dir = path.join(runDir, 'charts');
     const charts = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
-    // A training run has all seven: loss and accuracy per batch and per epoch, schedule, throughput, accuracy versus ε.
-    const want = ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed', 'acc-eps'].map((id) => `${path.basename(runDir)}-${id}.png`).sort();
+    // A training run has all nine: loss and accuracy per batch and per epoch, schedule, throughput, the
+    // generalization accuracy and gap (the monitor measures train clean accuracy every epoch), accuracy versus ε.
+    const want = ['loss-batch', 'acc-batch', 'loss-epoch', 'acc-epoch', 'schedule', 'speed', 'gen-acc', 'gen-gap', 'acc-eps'].map((id) => `${path.basename(runDir)}-${id}.png`).sort();
     assert(JSON.stringify(charts) === JSON.stringify(want), `charts written: ${charts.join(', ') || 'none'}; expected ${want.join(', ')}`);
     for (const c of charts) assert(md.includes(`charts/${encodeURI(c)}`), `the report does not show ${c}`);
     // What a user sees in each file, checked here without the webview's notes on where it drew: the
