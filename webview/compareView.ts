@@ -62,6 +62,15 @@ export function epsSeries(runs: RunData[], tables: Table[]): { eps: number[]; se
   return { eps, series: runs.map((r, i) => ({ spec: { label: r.label, color: i }, values: eps.map((e) => worstAt(tables[i], e)) })) };
 }
 
+/** The model's headline as every surface shows it: its accuracy in the cell, its label and details on hover. */
+function headlineCell(r: RunData): HTMLElement {
+  const h = r.headline;
+  const td = el('td', 'rl-num', h?.accuracy !== undefined ? fmtPct1(h.accuracy) : '–');
+  td.dataset.stat = 'headline';
+  if (h) td.title = [h.label, ...h.details].join('\n');
+  return td;
+}
+
 export function fillCompareTable(table: HTMLElement, runs: RunData[], tables: Table[], epsAll: number[]): void {
   table.textContent = '';
   const h = el('header', 'rl-card-head');
@@ -70,7 +79,10 @@ export function fillCompareTable(table: HTMLElement, runs: RunData[], tables: Ta
   const tbl = el('table', 'rl-table');
   tbl.id = 'rl-compare-table';
   const hr = el('tr');
-  hr.append(el('th', '', 'run'), el('th', '', 'model · data'), el('th', '', 'method'), el('th', 'rl-num', 'train ε'), el('th', 'rl-num', 'clean'));
+  const headlineTh = el('th', 'rl-num', 'headline');
+  headlineTh.title =
+    "The model's headline: the per-example worst case over every stored evaluation of that model at its ε (label and runs in each cell's tooltip); the ε columns are this run's own numbers.";
+  hr.append(el('th', '', 'run'), el('th', '', 'model · data'), el('th', '', 'method'), el('th', 'rl-num', 'train ε'), el('th', 'rl-num', 'clean'), headlineTh);
   for (const e of epsAll) hr.append(el('th', 'rl-num', `ε = ${e}`));
   const thead = el('thead');
   thead.append(hr);
@@ -86,6 +98,7 @@ export function fillCompareTable(table: HTMLElement, runs: RunData[], tables: Ta
       el('td', '', method),
       el('td', 'rl-num', eps !== undefined ? String(eps) : '–'),
       el('td', 'rl-num', tables[i].cleanAccuracy !== undefined ? fmtPct1(tables[i].cleanAccuracy) : '–'),
+      headlineCell(r),
     );
     for (const e of epsAll) {
       const v = worstAt(tables[i], e);

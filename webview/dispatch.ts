@@ -53,6 +53,7 @@ export function dispatch(msg: HostToWebview, d: DispatchTarget): void {
       if (!run) return;
       run.headline = msg.headline;
       if (run.runId === store.selected()?.runId) d.request('status', 'evaluation');
+      if (store.order.length > 1) d.request('compare');
       break;
     }
     case 'experiments':

@@ -476,10 +476,19 @@ describe('dashboard webview in Chromium', { skip }, () => {
       if (e.type === 'summary') return { ...e, summary: { ...e.summary, runId: 'sample-pgd', worstCase: e.summary.worstCase.map((w) => ({ ...w, accuracy: w.accuracy * 0.8 })) } };
       return e;
     }).filter((e) => e.type !== 'batch' || e.step <= 40);
+    const headline = {
+      label: 'Robust 61.8% @ ε=0.3 — worst of PGD-40, FGSM on 500 points',
+      accuracy: 0.618,
+      eps: 0.3,
+      points: 500,
+      attacks: ['PGD-40', 'FGSM'],
+      runs: ['sample-fgsm'],
+      details: ['Per-example worst case: …'],
+    };
     await send(p, {
       type: 'load',
       runs: [
-        { ...RUN, events: EVENTS },
+        { ...RUN, events: EVENTS, headline },
         { runId: 'sample-pgd', runDir: '/runs/sample-pgd', label: 'sample-pgd', events: other },
       ],
     });
@@ -488,6 +497,14 @@ describe('dashboard webview in Chromium', { skip }, () => {
     assert.deepEqual(await points(p, 'cmp-val-robust'), { 'sample-fgsm': 3, 'sample-pgd': 3 });
     assert.deepEqual(await points(p, 'cmp-acc-eps'), { 'sample-fgsm': 4, 'sample-pgd': 4 });
     assert.equal(await p.$$eval('#rl-compare-table tbody tr', (r) => r.length), 2);
+    // Each run's model headline, the same number and label as every other surface; a later change redraws it.
+    const cells = () => p.$$eval('#rl-compare-table tbody [data-stat="headline"]', (c) => c.map((x) => [x.textContent, (x as HTMLElement).title]));
+    assert.deepEqual(await cells(), [
+      ['61.8%', `${headline.label}\nPer-example worst case: …`],
+      ['–', ''],
+    ]);
+    await send(p, { type: 'headline', runId: 'sample-fgsm', headline: { ...headline, label: 'Robust 58.2% @ ε=0.3 — worst of PGD-40, FGSM, APGD-CE on 500 points', accuracy: 0.582 } });
+    await p.waitForFunction(() => document.querySelector('#rl-compare-table tbody [data-stat="headline"]')?.textContent === '58.2%');
     await p.screenshot({ path: path.join(SHOTS, 'compare-dark.png'), fullPage: true });
     // Picking the second run redraws the per-run charts with its 40 batches.
     await p.click('#rl-run-picker');
