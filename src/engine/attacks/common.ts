@@ -106,28 +106,33 @@ export async function bestOfRestarts(
   runOnce: (restart: number) => Promise<TF.Tensor4D>,
 ): Promise<TF.Tensor4D> {
   let best: TF.Tensor4D | undefined;
-  let bestScore: TF.Tensor1D | undefined;
+  // Success and loss are compared in that order, as two numbers: folding them into one float32
+  // score (1e6·success + loss) rounds the loss to 1/16 and made ties fall on rounding noise.
+  let bestScore: { success: TF.Tensor1D; loss: TF.Tensor1D } | undefined;
   for (let r = 0; r < Math.max(1, restarts); r++) {
     const cand = await runOnce(r);
     if (restarts <= 1) return cand;
     const score = tf.tidy(() => {
       const logits = model.logits(cand);
       const pred = tf.argMax(logits, 1);
-      const success = targeted ? tf.equal(pred, tf.cast(labels, 'int32')) : tf.notEqual(pred, tf.cast(labels, 'int32'));
-      return tf.add(tf.mul(tf.cast(success, 'float32'), 1e6), tf.mul(crossEntropy(tf, logits, labels), sign)) as TF.Tensor1D;
+      const hit = targeted ? tf.equal(pred, tf.cast(labels, 'int32')) : tf.notEqual(pred, tf.cast(labels, 'int32'));
+      return { success: tf.cast(hit, 'float32') as TF.Tensor1D, loss: tf.mul(crossEntropy(tf, logits, labels), sign) as TF.Tensor1D };
     });
     if (!best || !bestScore) {
       best = cand;
       bestScore = score;
       continue;
     }
-    const takeNew = tf.tidy(() => tf.cast(tf.greater(score, bestScore!), 'float32') as TF.Tensor1D);
+    const was = bestScore;
+    const takeNew = tf.tidy(
+      () => tf.cast(tf.logicalOr(tf.greater(score.success, was.success), tf.logicalAnd(tf.equal(score.success, was.success), tf.greater(score.loss, was.loss))), 'float32') as TF.Tensor1D,
+    );
     const merged = selectPerExample(tf, takeNew, best, cand);
-    const mergedScore = tf.tidy(() => tf.maximum(score, bestScore!) as TF.Tensor1D);
-    [best, bestScore, cand, score, takeNew].forEach((t) => t.dispose());
+    const mergedScore = tf.tidy(() => ({ success: tf.maximum(score.success, was.success) as TF.Tensor1D, loss: tf.where(tf.cast(takeNew, 'bool'), score.loss, was.loss) as TF.Tensor1D }));
+    tf.dispose([best, cand, takeNew, score.success, score.loss, was.success, was.loss]);
     best = merged;
     bestScore = mergedScore;
   }
-  bestScore?.dispose();
+  if (bestScore) tf.dispose([bestScore.success, bestScore.loss]);
   return best!;
 }
