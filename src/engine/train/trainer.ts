@@ -78,8 +78,7 @@ export async function train(
   if (!model.layers) throw new Error(`${model.name} is not trainable (a Graph model)`);
   const layers = model.layers;
   const optimizer = makeOptimizer(tf, opts.optimizer, opts.learningRate);
-  const start = await startState(tf, model, layers, optimizer, data, opts, emitter);
-  let { state, best, stoppedEarly } = start;
+  let { state, best, stoppedEarly } = await startState(tf, model, layers, optimizer, data, opts, emitter);
 
   // The step function, compiled or eager, chosen in one place (compile/trainStep.ts); compiling for
   // the epoch's batch sizes here keeps that one-off cost out of the first epoch's images/s.
