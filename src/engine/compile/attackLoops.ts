@@ -75,6 +75,39 @@ export function blocks(steps: number): number[] {
   return out;
 }
 
+/**
+ * The block loop of the iterative attacks: the steps in blocks of at most MAX_UNROLL, one compiled
+ * call per block carrying `state` (x_adv and whatever else the attack iterates) into the next.
+ * `state` is consumed; the last block's state is returned. Scalars are fed in the order given.
+ */
+async function runBlocks(
+  ctx: AttackContext,
+  r: Ready,
+  x: TF.Tensor4D,
+  labels: TF.Tensor1D,
+  steps: number,
+  name: string,
+  settings: Record<string, unknown>,
+  build: (s: ag.AttackShape, u: number) => BuiltGraph,
+  scalars: Record<string, number>,
+  state: Record<string, TF.Tensor>,
+): Promise<Record<string, TF.Tensor>> {
+  const s = shapeOf(x);
+  for (const u of blocks(steps)) {
+    if (ctx.shouldStop?.()) break;
+    const cg = await graphFor(r, name, { ...settings, u }, s.batch, `${name} attack block (${u} steps)`, () => build(s, u));
+    const names = Object.keys(scalars);
+    const owned: TF.Tensor[] = names.map((k) => r.tf.scalar(scalars[k]));
+    const fed = Object.fromEntries(names.map((k, i) => [k, owned[i]]));
+    const out = runOwned(r, cg, { x, ...state, labels: int32(r.tf, labels, owned), ...fed }, owned);
+    r.tf.dispose(Object.values(state));
+    state = Object.fromEntries(Object.keys(state).map((k) => [k, out[k]]));
+    // Every block yields, the last too: a stop (SIGTERM, the host's stop message) is seen before the next batch.
+    await yieldToLoop();
+  }
+  return state;
+}
+
 /** PGD/BIM iterations from `start` (consumed: the caller no longer owns it). */
 export async function compiledPgdLoop(
   ctx: AttackContext,
@@ -88,19 +121,9 @@ export async function compiledPgdLoop(
 ): Promise<TF.Tensor4D | undefined> {
   const r = ready(ctx);
   if (!r) return undefined;
-  const s = shapeOf(x);
-  let xAdv = start;
-  for (const u of blocks(steps)) {
-    if (ctx.shouldStop?.()) break;
-    const cg = await graphFor(r, 'pgd', { norm: threat.norm, sign, u }, s.batch, `pgd attack block (${u} steps)`, () => ag.pgdBlockGraph(r.plan, s, threat.norm, sign, u));
-    const owned: TF.Tensor[] = [r.tf.scalar(threat.eps), r.tf.scalar(stepSize)];
-    const out = runOwned(r, cg, { x, x_adv: xAdv, labels: int32(r.tf, labels, owned), eps: owned[0], step_size: owned[1] }, owned);
-    xAdv.dispose();
-    xAdv = out.x_adv as TF.Tensor4D;
-    // Every block yields, the last too: a stop (SIGTERM, the host's stop message) is seen before the next batch.
-    await yieldToLoop();
-  }
-  return xAdv;
+  const build = (s: ag.AttackShape, u: number) => ag.pgdBlockGraph(r.plan, s, threat.norm, sign, u);
+  const out = await runBlocks(ctx, r, x, labels, steps, 'pgd', { norm: threat.norm, sign }, build, { eps: threat.eps, step_size: stepSize }, { x_adv: start });
+  return out.x_adv as TF.Tensor4D;
 }
 
 /** MI-FGSM iterations from `start` (consumed). */
@@ -117,21 +140,11 @@ export async function compiledMiFgsmLoop(
 ): Promise<TF.Tensor4D | undefined> {
   const r = ready(ctx);
   if (!r) return undefined;
-  const s = shapeOf(x);
-  let xAdv = start;
-  let mom = r.tf.zerosLike(x) as TF.Tensor4D;
-  for (const u of blocks(steps)) {
-    if (ctx.shouldStop?.()) break;
-    const cg = await graphFor(r, 'mi-fgsm', { norm: threat.norm, sign, u }, s.batch, `mi-fgsm attack block (${u} steps)`, () => ag.miFgsmBlockGraph(r.plan, s, threat.norm, sign, u));
-    const owned: TF.Tensor[] = [r.tf.scalar(threat.eps), r.tf.scalar(alpha), r.tf.scalar(decay)];
-    const out = runOwned(r, cg, { x, x_adv: xAdv, momentum: mom, labels: int32(r.tf, labels, owned), eps: owned[0], alpha: owned[1], decay: owned[2] }, owned);
-    r.tf.dispose([xAdv, mom]);
-    xAdv = out.x_adv as TF.Tensor4D;
-    mom = out.momentum as TF.Tensor4D;
-    await yieldToLoop();
-  }
-  mom.dispose();
-  return xAdv;
+  const build = (s: ag.AttackShape, u: number) => ag.miFgsmBlockGraph(r.plan, s, threat.norm, sign, u);
+  const state = { x_adv: start, momentum: r.tf.zerosLike(x) as TF.Tensor4D };
+  const out = await runBlocks(ctx, r, x, labels, steps, 'mi-fgsm', { norm: threat.norm, sign }, build, { eps: threat.eps, alpha, decay }, state);
+  out.momentum.dispose();
+  return out.x_adv as TF.Tensor4D;
 }
 
 export interface ApgdCompiled {
