@@ -1,0 +1,228 @@
+// Host side of the dashboard without VS Code: the page (CSP with nonce, default-src 'none', no
+// remote URLs) and validation of webview -> host messages; plus the protocol's message schemas.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { dashboardCsp, makeNonce, renderDashboardHtml } from '../../../src/extension/dashboard/html';
+import { decodePngDataUrl, handleWebviewMessage, isPathInside, parseWebviewMessage, type MessageHandlers } from '../../../src/extension/dashboard/messages';
+import { parseWith } from '../../../src/protocol/schema';
+import { dashboardState, hostToWebview } from '../../../src/protocol/webview';
+import { readEvents } from '../../../src/engine/runs/read';
+
+const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
+const opts = () => ({
+  cspSource: CSP_SOURCE,
+  scriptUri: `${CSP_SOURCE}/ext/dist/webview/dashboard.js`,
+  styleUri: `${CSP_SOURCE}/ext/dist/webview/dashboard.css`,
+  nonce: makeNonce(),
+});
+// A 1x1 PNG.
+const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+describe('dashboard html', () => {
+  it('has a CSP with default-src none and a nonce for every script', () => {
+    const o = opts();
+    const html = renderDashboardHtml(o);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+    assert.ok(csp, 'CSP meta present');
+    const directives = new Map(
+      csp!
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
+    assert.deepEqual(directives.get('default-src'), ["'none'"]);
+    assert.deepEqual(directives.get('script-src'), [`'nonce-${o.nonce}'`]);
+    assert.ok(!csp!.includes('unsafe-inline') && !csp!.includes('unsafe-eval'));
+    for (const d of ['style-src', 'font-src', 'img-src']) assert.ok(directives.get(d)!.includes(CSP_SOURCE), d);
+    const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]);
+    assert.equal(scripts.length, 1);
+    for (const s of scripts) assert.match(s, new RegExp(`nonce="${o.nonce}"`));
+    assert.match(html, new RegExp(`src="${o.scriptUri.replace(/[.+]/g, '\\$&')}"`));
+    assert.match(html, /<link rel="stylesheet" href="[^"]+dashboard\.css">/);
+  });
+
+  it('loads nothing remote: every URL is the webview resource origin or a data: URL', () => {
+    const html = renderDashboardHtml(opts());
+    const urls = [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+    assert.ok(urls.length >= 2);
+    for (const u of urls) assert.ok(u.startsWith(CSP_SOURCE), u);
+    const elsewhere = html.replaceAll(CSP_SOURCE, '').match(/https?:\/\/[^\s"'<>]+/g) ?? [];
+    assert.deepEqual(elsewhere, []);
+    assert.ok(!/<style|style="/.test(html), 'no inline styles');
+  });
+
+  it('uses a fresh nonce per page and refuses weak nonces or odd CSP sources', () => {
+    assert.notEqual(makeNonce(), makeNonce());
+    assert.ok(makeNonce().length >= 16);
+    assert.throws(() => dashboardCsp(CSP_SOURCE, 'abc'));
+    assert.throws(() => dashboardCsp("x; script-src 'unsafe-inline'", makeNonce()));
+    assert.throws(() => dashboardCsp("'self' 'unsafe-eval'", makeNonce()));
+    // The list real VS Code passes: 'self' plus its CDN host source.
+    const real = dashboardCsp("'self' https://*.vscode-cdn.net", makeNonce());
+    assert.match(real, /script-src 'nonce-[A-Za-z0-9+/=]+'|script-src 'self' https:\/\/\*\.vscode-cdn\.net|default-src 'none'/);
+    assert.ok(!renderDashboardHtml({ ...opts(), title: '<script>x</script>' }).includes('<script>x'));
+  });
+});
+
+const INK = { plot: { x: 0, y: 0, width: 10, height: 10 }, background: [255, 255, 255], series: [[26, 133, 255]], axes: [[59, 59, 59]] };
+
+describe('webview -> host messages', () => {
+  const calls: string[] = [];
+  // A real run folder: open-file resolves real paths, so the files must exist.
+  const WS = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-host-'));
+  const RUN = path.join(WS, '.robustlab', 'runs', 'a');
+  const MODEL = path.join(RUN, 'checkpoints', 'gen-000001', 'model.json');
+  fs.mkdirSync(path.dirname(MODEL), { recursive: true });
+  fs.writeFileSync(MODEL, '{}');
+  fs.mkdirSync(path.join(WS, '.robustlab', 'runs', 'ab'));
+  fs.writeFileSync(path.join(WS, '.robustlab', 'runs', 'ab', 'x'), 'x');
+  fs.symlinkSync('/etc/passwd', path.join(RUN, 'link-out'));
+  fs.symlinkSync(path.join(WS, '.robustlab', 'runs', 'ab'), path.join(RUN, 'dir-link-out'));
+  fs.symlinkSync(MODEL, path.join(RUN, 'link-in'));
+  process.on('exit', () => fs.rmSync(WS, { recursive: true, force: true }));
+  const handlers = (runDirs = [RUN]): MessageHandlers => ({
+    runDirs,
+    log: (m) => calls.push(`log ${m}`),
+    ready: () => calls.push('ready'),
+    exportResult: (id, images) => calls.push(`export ${id} ${images.length}`),
+    saveImage: (img) => {
+      calls.push(`save ${img.name}`);
+    },
+    openFile: (f) => {
+      calls.push(`open ${f}`);
+    },
+  });
+
+  it('accepts the protocol messages and dispatches them', async () => {
+    calls.length = 0;
+    assert.equal(await handleWebviewMessage({ type: 'ready' }, handlers()), true);
+    assert.equal(
+      await handleWebviewMessage({ type: 'export-result', id: 'e1', images: [{ id: 'loss', title: 'Loss', name: 'run-loss.png', dataUrl: PNG, ink: INK, points: 3 }], skipped: [] }, handlers()),
+      true,
+    );
+    assert.equal(await handleWebviewMessage({ type: 'save-image', image: { name: 'run-acc.png', dataUrl: PNG } }, handlers()), true);
+    assert.equal(await handleWebviewMessage({ type: 'error', message: 'boom' }, handlers()), true);
+    assert.equal(await handleWebviewMessage({ type: 'open-file', path: MODEL }, handlers()), true);
+    assert.deepEqual(calls, ['ready', 'export e1 1', 'save run-acc.png', 'log dashboard webview error: boom', `open ${fs.realpathSync(MODEL)}`]);
+  });
+
+  it('refuses malformed messages without acting, and says why in the log', async () => {
+    const bad: unknown[] = [
+      null,
+      'ready',
+      42,
+      {},
+      { type: 'nope' },
+      { type: 'export-result', id: 1, images: [], skipped: [] },
+      { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: 'data:text/html;base64,PGI+', ink: INK, points: 1 }], skipped: [] },
+      { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: 'https://evil.example/x.png', ink: INK, points: 1 }], skipped: [] },
+      // An image without the ink the host needs to check its pixels, or with colours that are not bytes.
+      { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: PNG, points: 1 }], skipped: [] },
+      { type: 'export-result', id: 'e', images: [{ id: 'x', title: 'x', name: 'x.png', dataUrl: PNG, ink: { ...INK, background: [0, 0, 300] }, points: 1 }], skipped: [] },
+      { type: 'save-image', image: { name: '../../.bashrc', dataUrl: PNG } },
+      { type: 'save-image', image: { name: '/etc/passwd', dataUrl: PNG } },
+      { type: 'open-file', path: 7 },
+      { type: 'error' },
+    ];
+    for (const m of bad) {
+      calls.length = 0;
+      assert.equal(await handleWebviewMessage(m, handlers()), false, JSON.stringify(m));
+      assert.equal(calls.length, 1);
+      assert.match(calls[0], /^log dashboard: ignored an invalid message from the webview/);
+    }
+    assert.equal(parseWebviewMessage({ type: 'ready', extra: 'dropped' }).ok, true);
+  });
+
+  it("hands the experiments table's actions to the table handlers, refuses them in a panel without a table, and refuses malformed ones", async () => {
+    calls.length = 0;
+    const table = {
+      compare: (d: string[]) => {
+        calls.push(`compare ${d.join(',')}`);
+      },
+      openRun: (d: string) => {
+        calls.push(`run ${d}`);
+      },
+      saveExperiment: (d: string) => {
+        calls.push(`save-exp ${d}`);
+      },
+      openSweepReport: (d: string) => {
+        calls.push(`report ${d}`);
+      },
+    };
+    const withTable = { ...handlers(), table };
+    assert.equal(await handleWebviewMessage({ type: 'compare-runs', runDirs: ['/r/a', '/r/b'] }, withTable), true);
+    assert.equal(await handleWebviewMessage({ type: 'open-run', runDir: '/r/a' }, withTable), true);
+    assert.equal(await handleWebviewMessage({ type: 'save-experiment', runDir: '/r/b' }, withTable), true);
+    assert.equal(await handleWebviewMessage({ type: 'open-sweep-report', sweepDir: '/s/1' }, withTable), true);
+    assert.deepEqual(calls, ['compare /r/a,/r/b', 'run /r/a', 'save-exp /r/b', 'report /s/1']);
+    calls.length = 0;
+    assert.equal(await handleWebviewMessage({ type: 'open-run', runDir: '/r/a' }, handlers()), false);
+    assert.match(calls[0], /open-run is not handled by this panel/);
+    for (const m of [{ type: 'compare-runs', runDirs: '/r/a' }, { type: 'compare-runs', runDirs: Array.from({ length: 17 }, (_, i) => `/r/${i}`) }, { type: 'open-run' }]) {
+      calls.length = 0;
+      assert.equal(await handleWebviewMessage(m, withTable), false, JSON.stringify(m));
+      assert.match(calls[0], /ignored an invalid message/);
+    }
+  });
+
+  it("opens only files inside the panel's run folders", async () => {
+    const runs = path.join(WS, '.robustlab', 'runs');
+    // Lexically outside, a symlink out of the run folder (file or folder), a folder, a missing file.
+    for (const p of [`${runs}/a/../b/model.json`, '/etc/passwd', `${runs}/ab/x`, 'relative/file', `${RUN}/link-out`, `${RUN}/dir-link-out/x`, `${RUN}/checkpoints`, `${RUN}/missing.json`]) {
+      calls.length = 0;
+      assert.equal(await handleWebviewMessage({ type: 'open-file', path: p }, handlers()), false, p);
+      assert.match(calls[0], /refused to open/);
+    }
+    calls.length = 0;
+    assert.equal(await handleWebviewMessage({ type: 'open-file', path: `${RUN}/link-in` }, handlers()), true, 'a link that stays inside is fine');
+    assert.deepEqual(calls, [`open ${fs.realpathSync(MODEL)}`]);
+    assert.equal(isPathInside('/a/b/c', '/a/b'), true);
+    assert.equal(isPathInside('/a/b', '/a/b'), true);
+    assert.equal(isPathInside('/a/bc', '/a/b'), false);
+    assert.equal(isPathInside('/a/b/../c', '/a/b'), false);
+  });
+
+  it('decodes PNG data URLs and rejects other bytes', () => {
+    const buf = decodePngDataUrl(PNG);
+    assert.equal(buf.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.throws(() => decodePngDataUrl(`data:image/png;base64,${Buffer.from('GIF89a not a png').toString('base64')}`), /does not hold a PNG/);
+    assert.throws(() => decodePngDataUrl('data:image/jpeg;base64,AAAA'), /not a PNG data URL/);
+  });
+});
+
+describe('recorded run fixture', () => {
+  it('validates against the protocol line by line and covers every event the dashboard shows', () => {
+    const { events, skipped } = readEvents(path.join(__dirname, '..', '..', 'fixtures', 'runs', 'sample-fgsm'));
+    assert.equal(skipped, 0, 'every line of events.jsonl validates');
+    for (const t of ['run-started', 'batch', 'epoch', 'eval', 'examples', 'warning', 'checkpoint', 'summary', 'finished']) {
+      assert.ok(
+        events.some((e) => e.type === t),
+        `fixture has ${t} events`,
+      );
+    }
+    const ex = events.find((e) => e.type === 'examples');
+    assert.ok(ex && ex.type === 'examples' && ex.examples.length === 16 && ex.examples[0].original.length === 28 * 28);
+  });
+});
+
+describe('host -> webview messages and state', () => {
+  it('validates a load of the recorded run and rejects bad events', () => {
+    const { events } = readEvents(path.join(__dirname, '..', '..', 'fixtures', 'runs', 'sample-fgsm'));
+    const ok = parseWith(hostToWebview, { type: 'load', runs: [{ runId: 'r', runDir: '/r', label: 'r', events }] });
+    assert.equal(ok.ok, true);
+    const badEvent = parseWith(hostToWebview, { type: 'events', runId: 'r', events: [{ ...events.find((e) => e.type === 'batch'), accClean: 1.5 }] });
+    assert.equal(badEvent.ok, false);
+    assert.match((badEvent as { error: string }).error, /accClean/);
+    assert.equal(parseWith(hostToWebview, { type: 'export-request' }).ok, false);
+    assert.equal(parseWith(hostToWebview, { type: 'export-request', id: 'e', run: { runId: 'r', runDir: '/r', label: 'r', events } }).ok, true, "an export carries the run's stored events");
+  });
+
+  it('keeps a small state: run folders and view settings only', () => {
+    assert.equal(parseWith(dashboardState, { runDirs: ['/r'], tab: 'gallery', successOnly: true }).ok, true);
+    assert.equal(parseWith(dashboardState, { runDirs: ['/r'], tab: 'settings' }).ok, false);
+    assert.equal(parseWith(dashboardState, { runDirs: '/r' }).ok, false);
+  });
+});
