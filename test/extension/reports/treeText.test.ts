@@ -1,12 +1,8 @@
-// The runs tree's rows (src/extension/reports/treeText.ts) and the labels that tell concurrent runs
-// apart (src/extension/runLabels.ts): short enough for a sidebar, never two rows or runs alike.
+// The runs tree's rows (src/extension/reports/treeText.ts): short enough for a sidebar, never two rows
+// alike.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { groupShortName, runMetric, runRows, runShortName, runStart } from '../../../src/extension/reports/treeText';
-import { distinctLabel, freeRunDir } from '../../../src/extension/runLabels';
 import type { Summary } from '../../../src/protocol/summary';
 
 // Local time, as the tree shows it: the run ids carry UTC.
@@ -73,22 +69,5 @@ describe('runs tree rows (src/extension/reports/treeText.ts)', () => {
     assert.equal(groupShortName(`/ws/.robustlab/runs/${run}/model/model.json`, 'x', NOW), `model ${runShortName(run, undefined, NOW).replace(/^train /, '')}`);
     assert.equal(groupShortName('/ws/weights.h5', 'x', NOW), 'weights.h5');
     assert.equal(groupShortName(undefined, '(other runs)', NOW), '(other runs)');
-  });
-});
-
-describe('concurrent runs told apart (src/extension/runLabels.ts)', () => {
-  it('numbers a label already in use', () => {
-    assert.equal(distinctLabel('fgsm cnn-small', []), 'fgsm cnn-small');
-    assert.equal(distinctLabel('fgsm cnn-small', ['fgsm cnn-small']), 'fgsm cnn-small #2');
-    assert.equal(distinctLabel('fgsm cnn-small', ['fgsm cnn-small', 'fgsm cnn-small #2']), 'fgsm cnn-small #3');
-  });
-  it('gives a second start in the same second its own folder, whether the first is running or already on disk', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-labels-'));
-    const id = '20261201-231504-train-fgsm-cnn-small';
-    assert.equal(freeRunDir(root, id, []), path.join(root, id));
-    assert.equal(freeRunDir(root, id, [path.join(root, id)]), path.join(root, `${id}-2`));
-    fs.mkdirSync(path.join(root, id));
-    fs.mkdirSync(path.join(root, `${id}-2`));
-    assert.equal(freeRunDir(root, id, []), path.join(root, `${id}-3`));
   });
 });
