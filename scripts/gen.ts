@@ -1,6 +1,6 @@
 // `npm run gen`: writes the files generated from the catalogue and the experiment definition —
 // schemas/advtrain.schema.json and the catalogue's settings in package.json. `--check` only reports
-// (exit 1) when a committed file differs. test/protocol/generated.test.ts runs the same comparison.
+// (exit 1) when a committed file differs. test/scripts/generated.test.ts runs the same comparison.
 import fs from 'node:fs';
 import path from 'node:path';
 import { generatedFiles } from './generated';

@@ -5,11 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const filters = process.argv.slice(2);
-const skipDirs = new Set(['e2e', 'fixtures', 'node_modules']);
+// test/helpers holds what tests share, never a test; e2e runs in a real VS Code (npm run test:e2e).
+const skipDirs = new Set(['test/e2e', 'test/fixtures', 'test/helpers']);
 function walk(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) return skipDirs.has(e.name) ? [] : walk(p);
+    if (e.isDirectory()) return skipDirs.has(p.split(path.sep).join('/')) || e.name === 'node_modules' ? [] : walk(p);
     return e.name.endsWith('.test.ts') ? [p] : [];
   });
 }

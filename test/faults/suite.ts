@@ -7,7 +7,7 @@
 //      or, where mounting is not allowed, the injected ENOSPC writer (said in the report);
 //   4. two writers on one run folder, started at random offsets;
 //   5. a reader that closes the output pipe after a random number of lines.
-// After every fault the run folder must pass the invariants (test/engine/faults/invariants.ts) and
+// After every fault the run folder must pass the invariants (test/helpers/runInvariants.ts) and
 // `--resume` must finish the run (repeated until it does, up to 5 times, as a user would); for
 // attack runs the resumed result must equal an uninterrupted run's. Exit 1 on any failure.
 // Options: --random N (default 30), --quick (fewer cases), --only kill|random|disk|writers|pipe.
@@ -15,7 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkRunFolder } from '../engine/faults/invariants';
+import { checkRunFolder } from '../helpers/runInvariants';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'robustlab.js');

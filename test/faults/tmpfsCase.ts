@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkRunFolder } from '../engine/faults/invariants';
+import { checkRunFolder } from '../helpers/runInvariants';
 
 const [mnt, kb, ...train] = process.argv.slice(2);
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'robustlab.js');

@@ -13,7 +13,7 @@ import type { ExportedChart, HostToWebview } from '../../src/protocol/webview';
 import { attackTitle, warningSpec } from '../../src/protocol';
 import { decodePngDataUrl } from '../../src/extension/dashboard/messages';
 import { checkChartImage } from '../../src/extension/reports/chartCheck';
-import { startHarness, type Harness } from './harness/server';
+import { startHarness, type Harness } from '../helpers/webviewHarness/server';
 
 // Debian's Chromium (`apt-get install -y chromium`); ROBUSTLAB_CHROMIUM overrides the path.
 const CHROMIUM = process.env.ROBUSTLAB_CHROMIUM || '/usr/bin/chromium';

@@ -1,5 +1,5 @@
 // Element-wise, reduction and shape ops of the step compiler, each with its shape rule and its
-// hand-written gradient (checked against finite differences in test/engine/compile/gradcheck.test.ts).
+// hand-written gradient (checked against finite differences in test/engine/compile/autodiff.gradcheck.test.ts).
 import { type AttrValue, type DType, type Graph, type GradFn, type Sym, numel, sameShape } from './graph';
 
 export const T = (dtype: DType): AttrValue => ({ type: dtype });

@@ -3,7 +3,7 @@
 // outputs back into them, so optimizer.getWeights()/setWeights() — what checkpoints save and resume
 // restores — see exactly the state the eager optimizer would have. Relies on tfjs-core 4.22's
 // field names (accumulatedFirstMoment, accumulatedSecondMoment, accBeta1/2, accumulations,
-// iterations_), which this file alone touches; test/engine/compile/optimizer.test.ts pins them.
+// iterations_), which this file alone touches; test/engine/compile/execution.{equality,resume}.test.ts pin them.
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import type { OptimizerSpec } from './trainGraph';

@@ -5,7 +5,7 @@
 // bit without overlapping windows, to rounding with them) in 3 + 4 ms: the gradient needs the
 // forward's workspace, so it reruns the cheap forward.
 // The op names are TensorFlow-internal: a probe at load time falls back to the stock kernels when
-// this libtensorflow lacks them, and test/engine/core/native-kernels.test.ts pins each version.
+// this libtensorflow lacks them, and test/engine/native/maxPool.kernels.test.ts pins each version.
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gateEps, gateFailure } from '../../../src/engine/cli/gate';
 import { modelHeadline } from '../../../src/engine/runs/headline';
-import { CLEAN, evalRun, TRAIN } from '../runs/headline-fixtures';
+import { CLEAN, evalRun, TRAIN } from '../../helpers/headlineRuns';
 
 const model = { fingerprint: 'sha256:A', modelPath: '/ws/model.json' };
 const train = evalRun(TRAIN); // headline 60% at its training ε=0.3 (FGSM, PGD-40)

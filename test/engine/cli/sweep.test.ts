@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { sweepMessage, type SweepMessage } from '../../../src/protocol/sweep';
-import { ensureBuilt, runCli, tmpDir } from './helpers';
+import { ensureBuilt, runCli, tmpDir } from '../../helpers/engineCli';
 
 const EXP = { model: 'mlp', data: 'mnist-sample', method: 'fgsm', eps: 0.1, epochs: 1, trainSize: 200, testSize: 50, eval: { attacks: ['fgsm'], eps: [0.1], steps: 3 } };
 const messages = (stdout: string): SweepMessage[] =>

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headlineDetails, modelHeadline, noHeadlineText } from '../../../src/engine/runs/headline';
-import { CLEAN, evalRun, pid, TRAIN } from './headline-fixtures';
+import { CLEAN, evalRun, pid, TRAIN } from '../../helpers/headlineRuns';
 
 const train = evalRun(TRAIN);
 const model = { fingerprint: 'sha256:A', modelPath: '/ws/model.json' };
