@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureBuilt } from '../helpers/engineCli';
+import { ensureBuilt } from '../../helpers/engineCli';
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '../../..');
 const BUNDLE = path.join(ROOT, 'dist', 'extension.js');
 
 interface Recorder {
