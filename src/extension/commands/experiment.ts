@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { experiment as experimentCheck, parseWith } from '../../protocol';
 import { runsRootFor, settings } from '../config';
+import { experimentFromText } from '../experimentFile';
 import { experimentFromAnswers, trainArgs, type TrainAnswers } from '../runner/args';
 import type { CommandContext } from './context';
 import { started, type StartedRun } from './started';
@@ -21,21 +21,10 @@ export function saveExperiment(ctx: CommandContext, dir: string, stem: string, a
 export async function runExperiment(ctx: CommandContext, file: string): Promise<StartedRun | undefined> {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
   if (doc?.isDirty) await doc.save();
-  const text = fs.readFileSync(file, 'utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)} is not valid JSON (${(err as Error).message}).`);
-    return undefined;
-  }
-  const checked = parseWith(experimentCheck, parsed, 'experiment');
-  if (!checked.ok) {
-    void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)}: ${checked.error}`);
-    return undefined;
-  }
+  const exp = experimentFromText(file, fs.readFileSync(file, 'utf8'));
+  if (!exp) return undefined;
   const root = runsRootFor(file)!;
-  const label = `${checked.value.method ?? 'train'} ${checked.value.model ?? path.basename(file, '.advtrain.json')}`;
+  const label = `${exp.method ?? 'train'} ${exp.model ?? path.basename(file, '.advtrain.json')}`;
   const run = ctx.host.start({ kind: 'train', label, runsRoot: root, source: file, args: (outDir) => trainArgs({ experiment: file, outDir }) });
   return run && started(ctx, run);
 }

@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { experimentFromText } from '../experimentFile';
 import { registerCommands } from '../registerCommands';
-import { experiment as experimentCheck, parseWith, type Experiment } from '../../protocol';
+import type { Experiment } from '../../protocol';
 import { readConfig } from '../../engine/runs/read';
 import { listSweeps, sweepsRootFor, storedPoint } from '../../engine/sweep/store';
 import { allRunsRoots, isExperimentFile } from '../config';
@@ -72,20 +73,7 @@ export class SweepCommands {
 
   private readExperiment(file: string): Experiment | undefined {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
-    const text = doc?.getText() ?? fs.readFileSync(file, 'utf8');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)} is not valid JSON (${(err as Error).message}).`);
-      return undefined;
-    }
-    const checked = parseWith(experimentCheck, json, 'experiment');
-    if (!checked.ok) {
-      void vscode.window.showErrorMessage(`Robustness Lab: ${path.basename(file)}: ${checked.error}`);
-      return undefined;
-    }
-    return checked.value;
+    return experimentFromText(file, doc?.getText() ?? fs.readFileSync(file, 'utf8'));
   }
 
   async sweepAxis(axis: SweepAxis, arg?: unknown): Promise<StartedSweep | undefined> {
