@@ -6,7 +6,9 @@ import type { RunInfo } from '../../engine/runs/read';
 import { epsText, pct, sameEps } from '../../engine/runs/headline';
 import type { Summary } from '../../protocol/summary';
 
-const STAMP = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-([a-z]+)-/;
+const STAMP = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-([a-z]+)(?:-|$)/;
+// A sweep's point files: .robustlab/sweeps/<sweep id>/points/<point>.advtrain.json
+const SWEEP_POINT = /[\\/]sweeps[\\/]([^\\/]+)[\\/]points[\\/]([^\\/]+)\.advtrain\.json$/;
 const two = (n: number) => String(n).padStart(2, '0');
 
 /** When the run started (its id's UTC stamp), or undefined for an id of another shape. */
@@ -44,9 +46,15 @@ export function runRows(runs: readonly Pick<RunInfo, 'runId' | 'config' | 'summa
   });
 }
 
-/** A group's short name: the experiment's stem, a model's folder, or for a training run's own model "model <its start>". */
+/**
+ * A group's short name: the experiment's stem, a sweep point with its sweep ("sweep 16:32
+ * p1-fgsm-l0-s0": two sweeps of one experiment have points of the same name), a model's folder, or
+ * for a training run's own model "model <its start>".
+ */
 export function groupShortName(source: string | undefined, fallback: string, now = new Date()): string {
   if (!source) return fallback;
+  const sweep = SWEEP_POINT.exec(source);
+  if (sweep) return `${runShortName(sweep[1], 'sweep', now)} ${sweep[2]}`;
   const base = path.basename(source);
   if (base.endsWith('.advtrain.json')) return base.slice(0, -'.advtrain.json'.length) || base;
   if (base !== 'model.json') return base;

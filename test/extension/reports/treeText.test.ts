@@ -70,4 +70,11 @@ describe('runs tree rows (src/extension/reports/treeText.ts)', () => {
     assert.equal(groupShortName('/ws/weights.h5', 'x', NOW), 'weights.h5');
     assert.equal(groupShortName(undefined, '(other runs)', NOW), '(other runs)');
   });
+
+  it('names a sweep point with its sweep, so the points of two sweeps of one experiment are told apart', () => {
+    const [a, b] = ['20261201-231504-sweep', '20261201-232010-sweep'].map((id) => groupShortName(`/ws/.robustlab/sweeps/${id}/points/p1-fgsm-l0-s0.advtrain.json`, 'x', NOW));
+    assert.equal(a, `sweep ${hhmm(new Date(Date.UTC(2026, 11, 1, 23, 15, 4)))} p1-fgsm-l0-s0`);
+    assert.notEqual(a, b);
+    assert.equal(runShortName('20261201-231504-sweep', undefined, NOW), `sweep ${hhmm(new Date(Date.UTC(2026, 11, 1, 23, 15, 4)))}`, 'a sweep id has no suffix after its kind');
+  });
 });
