@@ -263,7 +263,7 @@ async function main(argv: string[]): Promise<number> {
     const summary = readSummary(dir);
     if (!summary) throw new BadInputError('no summary.json in this run folder', dir);
     const headlineEps = flags['headline-eps'] as number | undefined;
-    writeFileAtomic(runFiles(dir).report, markdownReport(summary, { headline: headlineForRunDir(dir, { eps: headlineEps }), headlineAsOf: new Date().toISOString() }));
+    writeFileAtomic(runFiles(dir).report, markdownReport(summary, { runDir: dir, headline: headlineForRunDir(dir, { eps: headlineEps }), headlineAsOf: new Date().toISOString() }));
     printSummary(summary, path.resolve(dir), 'human', headlineEps);
     return EXIT.ok;
   }

@@ -152,7 +152,7 @@ export async function runEvaluation(input: EvalPhaseInput): Promise<{ summary: S
   const files = runFiles(input.runDir);
   if (fs.existsSync(input.runDir)) {
     writeFileAtomic(files.summary, JSON.stringify(summary, null, 2));
-    writeFileAtomic(files.report, markdownReport(summary, { config: input.config, headline: headlineForRunDir(input.runDir), headlineAsOf: new Date().toISOString() }));
+    writeFileAtomic(files.report, markdownReport(summary, { config: input.config, runDir: input.runDir, headline: headlineForRunDir(input.runDir), headlineAsOf: new Date().toISOString() }));
     if (complete) progress?.discard();
   }
   emitter.emit({ type: 'summary', summary });

@@ -4,6 +4,7 @@
 // TensorFlow, no vscode.
 import { fmtEps, lossFormula, methodSpec, pct, warningSpec, type Summary } from '../../protocol';
 import { headlineDetails, noHeadlineText, type ModelHeadline } from './headline';
+import { shownPath, workspaceOf } from './shownPath';
 
 const pct2 = (v: number | null | undefined) => pct(v, 2);
 
@@ -54,6 +55,8 @@ export interface ReportOptions {
   note?: string;
   /** The run id when there is no summary. */
   runId?: string;
+  /** The run's folder: paths inside its workspace are shown relative to that workspace. */
+  runDir?: string;
 }
 
 /** The training line: method, its formula as the engine computed it, ε, epochs, time. */
@@ -68,11 +71,13 @@ function trainingLine(s: Summary, config?: Record<string, unknown>): string | un
 }
 
 export function markdownReport(s: Summary | undefined, o: ReportOptions = {}): string {
+  const ws = o.runDir ? workspaceOf(o.runDir) : undefined;
+  const show = (p: string) => shownPath(p, ws);
   const lines: string[] = [`# Robustness report: ${o.title ?? s?.runId ?? o.runId ?? 'run'}`, ''];
   lines.push(...headlineSection(o.headline, o.headlineAsOf));
   if (s) {
     lines.push(
-      `- model: \`${s.model}\`; data: \`${s.data}\``,
+      `- model: \`${show(s.model)}\`; data: \`${show(s.data)}\``,
       trainingLine(s, o.config) ?? '',
       `- backend: \`${s.backend}\`; test points: **${s.testPoints}**; clean accuracy ${pct(s.cleanAccuracy)}; finished ${s.finishedAt}`,
       '',
@@ -110,8 +115,8 @@ export function markdownReport(s: Summary | undefined, o: ReportOptions = {}): s
   }
   if (o.source && (o.source.experiment || o.source.model)) {
     lines.push('## Source', '');
-    if (o.source.experiment) lines.push(`- experiment: \`${o.source.experiment}\``);
-    if (o.source.model) lines.push(`- model: \`${o.source.model}\``);
+    if (o.source.experiment) lines.push(`- experiment: \`${show(o.source.experiment)}\``);
+    if (o.source.model) lines.push(`- model: \`${show(o.source.model)}\``);
     lines.push('');
   }
   if (o.charts?.length) {

@@ -31,6 +31,7 @@ import { writeFileAtomic } from '../models/io';
 import { markdownTable } from '../runs/report';
 import { experimentRows } from '../runs/table';
 import { listRuns } from '../runs/read';
+import { shownPath, workspaceOf } from '../runs/shownPath';
 import { pointLabel } from './grid';
 import { sweepFiles, type SweepManifest } from './store';
 
@@ -154,14 +155,17 @@ function sweepMarkdown(
   const settings = settingsOf(rows);
   const front = new Set(frontSettings(settings).map((s) => s.key));
   const measured = rows.find((r) => r.robustPoints !== undefined);
+  const ws = workspaceOf(o.dir);
   const lines = [
     `# Sweep ${m.sweepId}`,
     '',
-    `- experiment: \`${m.experiment}\``,
+    `- experiment: \`${shownPath(m.experiment, ws)}\``,
     `- grid: ${axisText(m)} — ${m.points.length} points`,
     `- status: ${count('completed')} completed, ${count('failed')} failed, ${count('stopped')} stopped, ${count('pending') + count('running')} not finished${o.finished ? '' : ' (in progress)'}${o.elapsedSec !== undefined ? `; ${Math.round(o.elapsedSec)} s this session` : ''}`,
     `- robust accuracy: each model's headline, the per-example worst case of ${measured ? `${measured.robustAttacks.join(', ')} on ${measured.robustPoints} test points at each run's training ε` : "its evaluation's attacks"}; clean accuracy on the same points`,
-    ...(o.finished && !points.some((p) => p.status !== 'completed') ? [] : [`- continue it: \`robustlab sweep --resume ${o.dir}\``]),
+    ...(o.finished && !points.some((p) => p.status !== 'completed')
+      ? []
+      : [`- continue it${ws ? ' (from the workspace folder)' : ''}: \`robustlab sweep --resume ${shownPath(path.resolve(o.dir), ws)}\``]),
     '',
     '## Recommendation',
     '',

@@ -8,10 +8,11 @@ import { markdownReport } from '../../engine/runs/report';
 export const REPORT_WITH_CHARTS = 'report-with-charts.md';
 export const CHARTS_DIR = 'charts';
 
-export function reportWithCharts(o: { runId: string; summary?: Summary; config?: RunConfigFile; charts: string[]; note?: string; headline?: ModelHeadline }): string {
+export function reportWithCharts(o: { runId: string; runDir?: string; summary?: Summary; config?: RunConfigFile; charts: string[]; note?: string; headline?: ModelHeadline }): string {
   return markdownReport(o.summary, {
     title: o.runId,
     runId: o.runId,
+    runDir: o.runDir,
     headline: o.summary ? o.headline : undefined,
     headlineAsOf: o.summary && o.headline ? new Date().toISOString() : undefined,
     source: o.config?.source,

@@ -54,7 +54,10 @@ export function runRows(runs: readonly Pick<RunInfo, 'runId' | 'config' | 'summa
 export function groupShortName(source: string | undefined, fallback: string, now = new Date()): string {
   if (!source) return fallback;
   const sweep = SWEEP_POINT.exec(source);
-  if (sweep) return `${runShortName(sweep[1], 'sweep', now)} ${sweep[2]}`;
+  if (sweep) {
+    const stamp = /^\d{8}-\d{6}/.exec(sweep[1]);
+    return `${stamp ? runShortName(`${stamp[0]}-sweep`, 'sweep', now) : sweep[1]} ${sweep[2]}`;
+  }
   const base = path.basename(source);
   if (base.endsWith('.advtrain.json')) return base.slice(0, -'.advtrain.json'.length) || base;
   if (base !== 'model.json') return base;

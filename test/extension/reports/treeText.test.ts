@@ -72,9 +72,10 @@ describe('runs tree rows (src/extension/reports/treeText.ts)', () => {
   });
 
   it('names a sweep point with its sweep, so the points of two sweeps of one experiment are told apart', () => {
-    const [a, b] = ['20261201-231504-sweep', '20261201-232010-sweep'].map((id) => groupShortName(`/ws/.robustlab/sweeps/${id}/points/p1-fgsm-l0-s0.advtrain.json`, 'x', NOW));
+    // A sweep's id is its start and the experiment's stem.
+    const [a, b] = ['20261201-231504-tiny', '20261201-232010-My_Exp'].map((id) => groupShortName(`/ws/.robustlab/sweeps/${id}/points/p1-fgsm-l0-s0.advtrain.json`, 'x', NOW));
     assert.equal(a, `sweep ${hhmm(new Date(Date.UTC(2026, 11, 1, 23, 15, 4)))} p1-fgsm-l0-s0`);
     assert.notEqual(a, b);
-    assert.equal(runShortName('20261201-231504-sweep', undefined, NOW), `sweep ${hhmm(new Date(Date.UTC(2026, 11, 1, 23, 15, 4)))}`, 'a sweep id has no suffix after its kind');
+    assert.equal(b, `sweep ${hhmm(new Date(Date.UTC(2026, 11, 1, 23, 20, 10)))} p1-fgsm-l0-s0`);
   });
 });
