@@ -8,7 +8,6 @@ export const preflightFinding = obj({
   message: str,
   fix: opt(str),
 });
-export type PreflightFindingMsg = Infer<typeof preflightFinding>;
 
 export const preflightReport = obj({
   version: lit(1),

@@ -152,12 +152,3 @@ export const autoattack: Attack = {
   },
   lastBreakdown: () => (last ? { ...last.brokenBy } : undefined),
 };
-
-/** The versions' plans and budgets (the attack's user-facing facts are in the catalogue). */
-export const AUTOATTACK_META = {
-  name: 'autoattack',
-  versions: AUTOATTACK_VERSIONS,
-  subAttacks: { standard: ['apgd-ce', 'apgd-t', 'fab-t', 'square'], plus: ['apgd-ce', 'apgd-dlr', 'fab', 'square', 'apgd-t', 'fab-t'], rand: ['apgd-ce', 'apgd-dlr'] },
-  budget: { iterations: 100, targetClasses: 9, squareQueries: 5000 },
-  reference: 'Croce & Hein 2020, Reliable evaluation of adversarial robustness with an ensemble of diverse parameter-free attacks',
-} as const;

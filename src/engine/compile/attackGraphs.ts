@@ -95,8 +95,6 @@ export function apgdStartGraph(plan: ModelPlan, s: AttackShape, loss: LossKind, 
   return { graph: g, inputs, outputs: { loss: r.loss, grad: r.grad, success: apgdSuccess(g, r.logits, labels, targets, anyMisclassification) } };
 }
 
-export const APGD_STATE = ['x_adv', 'x_old', 'grad', 'x_best_adv', 'success', 'increases', 'loss', 'x_best', 'grad_best', 'loss_best'] as const;
-
 /** One APGD iteration (attacks/apgd.ts's loop body before its checkpoint): state in, state out. */
 export function apgdIterationGraph(plan: ModelPlan, s: AttackShape, norm: 'linf' | 'l2', loss: LossKind, targeted: boolean, anyMisclassification = false): BuiltGraph {
   const { g, shape, x, labels, eps, w, inputs, targets } = apgdCommon(plan, s, targeted);

@@ -84,8 +84,3 @@ export function compiledGraph(tf: Tf, key: string, what: string, build: () => Gr
   }
   return made;
 }
-
-/** Number of graphs held (tests). */
-export function cachedGraphs(): number {
-  return entries.size;
-}

@@ -62,8 +62,3 @@ export function compiledPlan(tf: Tf, model: Classifier): { plan: ModelPlan; topo
   const p = planFor(model.layers!);
   return { plan: p.plan!, topology: p.topology! };
 }
-
-/** One line for headers: "compiled" or "eager (reason)". */
-export function describeExecution(e: ExecutionChoice): string {
-  return e.path === 'compiled' ? 'compiled' : `eager${e.reason ? ` (${e.reason})` : ''}`;
-}

@@ -133,8 +133,3 @@ export class OptimizerSlots {
     it.iterations_ = (it.iterations_ ?? 0) + 1;
   }
 }
-
-/** The learning rate an optimizer applies now (SGD keeps it in its own scalar `c`). */
-export function currentLearningRate(opt: TF.Optimizer): number {
-  return (opt as unknown as { learningRate: number }).learningRate;
-}

@@ -27,10 +27,6 @@ const mismatches = catalogueMismatches(IMPLEMENTED);
 if (mismatches.length) throw new Error(`the training objectives do not match the catalogue (src/protocol/catalogue/methods.ts): ${mismatches.join('; ')}`);
 const objectives = new Map<string, Objective>(IMPLEMENTED.map((o) => [o.name, o]));
 
-export function registerObjective(o: Objective): void {
-  objectives.set(o.name, o);
-}
-
 export function getObjective(name: Method | string): Objective {
   const o = objectives.get(name);
   if (!o) throw new BadInputError(`unknown training method '${name}'; known methods: ${[...objectives.keys()].join(', ')}`);

@@ -275,8 +275,6 @@ export const WARNINGS = [
   },
 ] as const satisfies readonly WarningSpec[];
 
-export type WarningCode = (typeof WARNINGS)[number]['code'];
-
 export function warningSpec(code: string): WarningSpec | undefined {
   return (WARNINGS as readonly WarningSpec[]).find((w) => w.code === code);
 }
