@@ -7,13 +7,15 @@ import { groupDescription, headlineMarkdown, runOwnText } from './reports/headli
 import type { RunsCache } from './runsCache';
 import type { EngineHost } from './engineHost';
 import type { Headlines } from './headlines';
-import { groupShortName, runRows } from './reports/treeText';
+import { groupShortName, runRows, sweepGroup } from './reports/treeText';
 
-export type TreeNode = { kind: 'group'; key: string; label: string; runs: RunInfo[] } | { kind: 'run'; run: RunInfo; live: boolean; label: string; description: string };
+export type TreeNode = { kind: 'group'; key: string; label: string; sweep?: boolean; runs: RunInfo[] } | { kind: 'run'; run: RunInfo; live: boolean; label: string; description: string };
 
 const ICON: Record<string, string> = { completed: 'pass', stopped: 'debug-stop', failed: 'error', running: 'sync~spin', unknown: 'circle-outline' };
 
-export function groupKey(r: RunInfo): { key: string; label: string } {
+export function groupKey(r: RunInfo): { key: string; label: string; sweep?: boolean } {
+  const sweep = sweepGroup(r.config?.source.experiment);
+  if (sweep) return { key: sweep.key, label: sweep.label, sweep: true };
   const src = r.config?.source.experiment ?? r.config?.source.model;
   if (!src) return { key: '(other)', label: r.summary?.model ?? '(other runs)' };
   return { key: src, label: groupShortName(src, path.basename(src)) };
@@ -44,7 +46,7 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
     for (const root of allRunsRoots()) {
       for (const r of this.cache.runs(root)) {
         const g = groupKey(r);
-        const entry = groups.get(g.key) ?? { kind: 'group' as const, key: g.key, label: g.label, runs: [] };
+        const entry = groups.get(g.key) ?? { kind: 'group' as const, key: g.key, label: g.label, ...(g.sweep ? { sweep: true } : {}), runs: [] };
         entry.runs.push(r);
         groups.set(g.key, entry);
       }
@@ -55,13 +57,13 @@ export class RunsTree implements vscode.TreeDataProvider<TreeNode> {
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-      // The file's headline, the same label as its CodeLens.
-      const model = path.isAbsolute(node.key) ? this.headlines.forFile(node.key) : undefined;
+      // The file's headline, the same label as its CodeLens (a sweep's points are several models: each row has its own).
+      const model = path.isAbsolute(node.key) && !node.sweep ? this.headlines.forFile(node.key) : undefined;
       item.description = groupDescription(model, node.runs.length);
       item.tooltip = new vscode.MarkdownString(
         [`\`${node.key}\` · ${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`, model ? `Headline of the model: ${headlineMarkdown(model)}` : ''].filter(Boolean).join('\n\n'),
       );
-      item.iconPath = new vscode.ThemeIcon(node.key.endsWith('.advtrain.json') ? 'beaker' : 'symbol-class');
+      item.iconPath = new vscode.ThemeIcon(node.key.endsWith('.advtrain.json') ? 'beaker' : node.sweep ? 'sync' : 'symbol-class');
       item.contextValue = 'robustlab.group';
       if (path.isAbsolute(node.key)) item.resourceUri = vscode.Uri.file(node.key);
       return item;

@@ -34,30 +34,36 @@ export function runMetric(s: Summary): string {
   return w ? `${pct(w.accuracy)} @ ${epsText(w.eps, w.norm)}` : `clean ${pct(s.cleanAccuracy)}`;
 }
 
-/** Label and description of each run row of one group; seconds are added where two names collide. */
+/**
+ * The group of a sweep's point: one group per sweep ("sweep 16:54 tiny"), keyed by the sweep's
+ * folder, so the points of two sweeps of one experiment are told apart and each fits a sidebar.
+ */
+export function sweepGroup(source: string | undefined, now = new Date()): { key: string; label: string; point: string } | undefined {
+  const m = source ? SWEEP_POINT.exec(source) : null;
+  if (!source || !m) return undefined;
+  const stamp = /^(\d{8}-\d{6})-?(.*)$/.exec(m[1]);
+  const stem = stamp && stamp[2] !== 'sweep' ? ` ${stamp[2]}` : '';
+  const label = stamp ? `${runShortName(`${stamp[1]}-sweep`, 'sweep', now)}${stem}` : m[1];
+  return { key: source.slice(0, m.index + m[0].indexOf(m[1]) + m[1].length), label, point: m[2] };
+}
+
+/** Label and description of each run row of one group; seconds are added where two names collide. A sweep's rows are named by their point. */
 export function runRows(runs: readonly Pick<RunInfo, 'runId' | 'config' | 'summary' | 'status'>[], live: (runId: string) => boolean, now = new Date()): { label: string; description: string }[] {
-  const names = runs.map((r) => runShortName(r.runId, r.config?.kind, now));
+  const point = (r: (typeof runs)[number]) => sweepGroup(r.config?.source.experiment, now)?.point;
+  const names = runs.map((r) => point(r) ?? runShortName(r.runId, r.config?.kind, now));
   return runs.map((r, i) => {
     const clash = names.some((n, j) => j !== i && n === names[i]);
     const status = live(r.runId) ? 'running' : r.status;
     const warnings = r.summary?.warnings.length ?? 0;
     const description = [status === 'completed' ? '' : status, r.summary ? runMetric(r.summary) : '', warnings ? `⚠${warnings}` : ''].filter(Boolean).join(' · ');
-    return { label: clash ? runShortName(r.runId, r.config?.kind, now, true) : names[i], description };
+    const again = point(r) ? `${names[i]} ${runShortName(r.runId, r.config?.kind, now, true).replace(/^\S+ /, '')}` : runShortName(r.runId, r.config?.kind, now, true);
+    return { label: clash ? again : names[i], description };
   });
 }
 
-/**
- * A group's short name: the experiment's stem, a sweep point with its sweep ("sweep 16:32
- * p1-fgsm-l0-s0": two sweeps of one experiment have points of the same name), a model's folder, or
- * for a training run's own model "model <its start>".
- */
+/** A group's short name: the experiment's stem, a model's folder, or for a training run's own model "model <its start>". */
 export function groupShortName(source: string | undefined, fallback: string, now = new Date()): string {
   if (!source) return fallback;
-  const sweep = SWEEP_POINT.exec(source);
-  if (sweep) {
-    const stamp = /^\d{8}-\d{6}/.exec(sweep[1]);
-    return `${stamp ? runShortName(`${stamp[0]}-sweep`, 'sweep', now) : sweep[1]} ${sweep[2]}`;
-  }
   const base = path.basename(source);
   if (base.endsWith('.advtrain.json')) return base.slice(0, -'.advtrain.json'.length) || base;
   if (base !== 'model.json') return base;

@@ -2,7 +2,7 @@
 // alike.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { groupShortName, runMetric, runRows, runShortName, runStart } from '../../../src/extension/reports/treeText';
+import { groupShortName, runMetric, runRows, runShortName, runStart, sweepGroup } from '../../../src/extension/reports/treeText';
 import type { Summary } from '../../../src/protocol/summary';
 
 // Local time, as the tree shows it: the run ids carry UTC.
@@ -30,7 +30,7 @@ describe('runs tree rows (src/extension/reports/treeText.ts)', () => {
       {
         runId: '20261201-231504-train-fgsm-cnn-small',
         status: 'completed',
-        config: { kind: 'train' },
+        config: { kind: 'train', source: {} },
         summary: summary(
           [
             { eps: 0.1, accuracy: 0.625 },
@@ -40,11 +40,11 @@ describe('runs tree rows (src/extension/reports/treeText.ts)', () => {
           2,
         ),
       },
-      { runId: '20261201-231540-train-fgsm-cnn-small', status: 'stopped', config: { kind: 'train' } },
+      { runId: '20261201-231540-train-fgsm-cnn-small', status: 'stopped', config: { kind: 'train', source: {} } },
       {
         runId: '20261201-232000-attack-pgd',
         status: 'completed',
-        config: { kind: 'attack' },
+        config: { kind: 'attack', source: {} },
         summary: summary([
           { eps: 0.1, accuracy: 0.5 },
           { eps: 0.3, accuracy: 0.1 },
@@ -71,11 +71,30 @@ describe('runs tree rows (src/extension/reports/treeText.ts)', () => {
     assert.equal(groupShortName(undefined, '(other runs)', NOW), '(other runs)');
   });
 
-  it('names a sweep point with its sweep, so the points of two sweeps of one experiment are told apart', () => {
-    // A sweep's id is its start and the experiment's stem.
-    const [a, b] = ['20261201-231504-tiny', '20261201-232010-My_Exp'].map((id) => groupShortName(`/ws/.robustlab/sweeps/${id}/points/p1-fgsm-l0-s0.advtrain.json`, 'x', NOW));
-    assert.equal(a, `sweep ${hhmm(new Date(Date.UTC(2026, 11, 1, 23, 15, 4)))} p1-fgsm-l0-s0`);
-    assert.notEqual(a, b);
-    assert.equal(b, `sweep ${hhmm(new Date(Date.UTC(2026, 11, 1, 23, 20, 10)))} p1-fgsm-l0-s0`);
+  it('groups a sweep as one group named by its start and experiment, its rows by point, so two sweeps of one experiment are told apart', () => {
+    const file = (id: string, point: string) => `/ws/.robustlab/sweeps/${id}/points/${point}.advtrain.json`;
+    const a = sweepGroup(file('20261201-231504-tiny', 'p1-fgsm-l0-s0'), NOW)!;
+    const b = sweepGroup(file('20261201-232010-tiny', 'p1-fgsm-l0-s0'), NOW)!;
+    assert.deepEqual(a, { key: '/ws/.robustlab/sweeps/20261201-231504-tiny', label: `sweep ${hhmm(new Date(Date.UTC(2026, 11, 1, 23, 15, 4)))} tiny`, point: 'p1-fgsm-l0-s0' });
+    assert.notEqual(a.key, b.key);
+    assert.notEqual(a.label, b.label);
+    assert.equal(sweepGroup(file('20261201-231504-sweep', 'p2-pgd-l1-s0'), NOW)!.label, `sweep ${hhmm(new Date(Date.UTC(2026, 11, 1, 23, 15, 4)))}`, 'an experiment named "sweep" is not said twice');
+    assert.equal(sweepGroup('/ws/tiny.advtrain.json', NOW), undefined);
+    const run = (runId: string, point: string) => ({
+      runId,
+      status: 'completed',
+      config: { kind: 'train', source: { experiment: file('20261201-231504-tiny', point) } },
+      summary: summary([{ eps: 0.1, accuracy: 0.047 }], 0.1),
+    });
+    const rows = runRows(
+      [run('20261201-231505-train-tiny-p1-fgsm-l0-s0', 'p1-fgsm-l0-s0'), run('20261201-231600-train-tiny-p2-fgsm-l1-s0', 'p2-fgsm-l1-s0')] as unknown as Parameters<typeof runRows>[0],
+      () => false,
+      NOW,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.label),
+      ['p1-fgsm-l0-s0', 'p2-fgsm-l1-s0'],
+    );
+    assert.equal(rows[0].description, '4.7% @ ε=0.1');
   });
 });
