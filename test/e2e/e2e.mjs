@@ -316,8 +316,15 @@ try {
     const runningShot = await shot(ui, '06g-sweep-running');
     await palette(ui, 'Robustness: Stop Sweep');
     await status.waitFor({ state: 'detached', timeout: 120000 });
+    // The experiment's CodeLens follows: the stopped sweep's count, no live progress left behind.
+    await ui
+      .locator('.codelens-decoration', { hasText: /Sweep: \d+\/2 runs/ })
+      .first()
+      .waitFor({ timeout: 20000 });
+    const stale = await ui.locator('.codelens-decoration', { hasText: /running/ }).count();
+    if (stale) throw new Error(`the CodeLens still shows a running sweep: ${await ui.locator('.codelens-decoration').allInnerTexts()}`);
     record(
-      '[ui] F1 → "Robustness: Sweep λ" asks λ (with each loss), seeds, processes and target, starts the sweep (status bar), and Stop Sweep stops it',
+      '[ui] F1 → "Robustness: Sweep λ" asks λ (with each loss), seeds, processes and target, starts the sweep (status bar), Stop Sweep stops it, and the CodeLens then shows the stopped sweep',
       true,
       `"${statusText}" ${picksShot} ${runningShot} ${await shot(ui, '06h-sweep-stopped')}`,
     );
