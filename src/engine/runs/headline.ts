@@ -248,28 +248,28 @@ export function modelHeadline(all: readonly EvalRun[], q: ModelQuery, opts: Head
     else groups.push([r]);
   }
   const pointsOf = (g: EvalRun[]) => g[0].summary.points!;
-  const heads = groups.map((g) => ({
-    g,
-    h: combined(
-      pointsOf(g),
-      g.map((r) => ({ r })),
-      eps,
-      norm,
-    ),
-  }));
   // The headline's test points are those of the preferred run (training first), so they never move.
   const anchor = at[0];
   const home = groups.find((g) => g.includes(anchor));
-  let main = heads.find((x) => x.g === home)?.h ?? alone.find((h) => h.runs[0] === anchor.runId);
-  if (home) {
-    // Runs on a superset of the headline's points join it on those points; their own set stays apart.
-    const joined = groups.flatMap((g) => {
-      const at = g === home ? undefined : embedding(pointsOf(home), pointsOf(g));
-      return at ? g.map((r) => ({ r, at })) : [];
-    });
-    if (joined.length) main = combined(pointsOf(home), [...home.map((r) => ({ r })), ...joined], eps, norm);
-  }
-  return { ...base, eps, norm, epsSource, headline: main, apart: [...heads.filter((x) => x.g !== home).map((x) => x.h), ...alone].filter((h) => h !== main) };
+  // Runs on a superset of the headline's points join it on those points; their own set stays apart.
+  const joined = home
+    ? groups.flatMap((g) => {
+        const where = g === home ? undefined : embedding(pointsOf(home), pointsOf(g));
+        return where ? g.map((r) => ({ r, at: where })) : [];
+      })
+    : [];
+  const main = home ? combined(pointsOf(home), [...home.map((r) => ({ r })), ...joined], eps, norm) : alone.find((h) => h.runs[0] === anchor.runId);
+  const others = groups
+    .filter((g) => g !== home)
+    .map((g) =>
+      combined(
+        pointsOf(g),
+        g.map((r) => ({ r })),
+        eps,
+        norm,
+      ),
+    );
+  return { ...base, eps, norm, epsSource, headline: main, apart: [...others, ...alone].filter((h) => h !== main) };
 }
 
 const EPS_SOURCE: Record<EpsSource, string> = {
