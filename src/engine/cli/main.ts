@@ -15,7 +15,7 @@ import { runFiles } from '../runs/layout';
 import { markdownReport, robustTable, textTable } from '../runs/report';
 import { headlineForRunDir } from '../runs/modelHeadline';
 import { gateEps, gateFailure } from './gate';
-import { noHeadlineText } from '../runs/headline';
+import { noHeadlineText, type ModelHeadline } from '../runs/headline';
 import { writeFileAtomic } from '../models/io';
 import type { Control } from '../train/trainer';
 import { runAttackJob } from '../jobs/attackJob';
@@ -209,10 +209,9 @@ function attackSettings(args: ReturnType<typeof parseArgs>, curve: boolean): Eva
   };
 }
 
-function printSummary(summary: Summary, runDir: string, mode: Mode, headlineEps?: number): void {
+function printSummary(summary: Summary, runDir: string, mode: Mode, h: ModelHeadline | undefined): void {
   if (mode !== 'human') return;
   process.stdout.write(`\n${textTable(robustTable(summary))}\n`);
-  const h = headlineForRunDir(runDir, { eps: headlineEps });
   if (h) process.stdout.write(`\nheadline of this model: ${h.headline?.label ?? noHeadlineText(h)}\n`);
   if (summary.warnings.length) process.stdout.write(`\n${summary.warnings.length} warning(s):\n${summary.warnings.map((w) => `  - [${w.code}] ${w.message}`).join('\n')}\n`);
   else process.stdout.write('\nall sanity checks passed\n');
@@ -262,9 +261,9 @@ async function main(argv: string[]): Promise<number> {
     if (!dir) throw new UsageError('report needs a run folder');
     const summary = readSummary(dir);
     if (!summary) throw new BadInputError('no summary.json in this run folder', dir);
-    const headlineEps = flags['headline-eps'] as number | undefined;
-    writeFileAtomic(runFiles(dir).report, markdownReport(summary, { runDir: dir, headline: headlineForRunDir(dir, { eps: headlineEps }), headlineAsOf: new Date().toISOString() }));
-    printSummary(summary, path.resolve(dir), 'human', headlineEps);
+    const headline = headlineForRunDir(dir, { eps: flags['headline-eps'] as number | undefined });
+    writeFileAtomic(runFiles(dir).report, markdownReport(summary, { runDir: dir, headline, headlineAsOf: new Date().toISOString() }));
+    printSummary(summary, path.resolve(dir), 'human', headline);
     return EXIT.ok;
   }
   if (command !== 'train' && command !== 'attack' && command !== 'curve') throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
@@ -354,15 +353,17 @@ async function main(argv: string[]): Promise<number> {
     const summary = readSummary(runDir);
     // A stopped run neither passes nor fails the gate: its numbers cover only what finished.
     const failUnder = args.flags['fail-under'] as number | undefined;
+    const gated = !stopped && summary && command !== 'train' && failUnder !== undefined;
+    // One listing of the stored runs serves the gate and the printed headline.
+    const headline = summary && (gated || mode === 'human') ? headlineForRunDir(runDir) : undefined;
     let gateFailed: string | undefined;
-    if (!stopped && summary && command !== 'train' && failUnder !== undefined) {
-      const m = headlineForRunDir(runDir);
-      const eps = gateEps(summary, m);
-      gateFailed = gateFailure(eps === m?.eps ? m : headlineForRunDir(runDir, { eps }), path.basename(path.resolve(runDir)), failUnder);
+    if (gated) {
+      const eps = gateEps(summary, headline);
+      gateFailed = gateFailure(eps === headline?.eps ? headline : headlineForRunDir(runDir, { eps }), path.basename(path.resolve(runDir)), failUnder);
     }
     const code = stopped ? EXIT.stopped : gateFailed ? EXIT.gate : EXIT.ok;
     end(stopped ? 'stopped' : 'completed', code, gateFailed ? `gate failed: ${gateFailed}` : undefined);
-    if (summary) printSummary(summary, runDir, mode);
+    if (summary) printSummary(summary, runDir, mode, headline);
     if (gateFailed) process.stderr.write(`gate failed: ${gateFailed}\n`);
     if (stopped && mode === 'human') process.stderr.write(`stopped; continue with: robustlab ${command} --resume ${runDir}\n`);
     return code;
