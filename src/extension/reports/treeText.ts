@@ -44,19 +44,19 @@ export function sweepGroup(source: string | undefined, now = new Date()): { key:
   const stamp = /^(\d{8}-\d{6})-?(.*)$/.exec(m[1]);
   const stem = stamp && stamp[2] !== 'sweep' ? ` ${stamp[2]}` : '';
   const label = stamp ? `${runShortName(`${stamp[1]}-sweep`, 'sweep', now)}${stem}` : m[1];
-  return { key: source.slice(0, m.index + m[0].indexOf(m[1]) + m[1].length), label, point: m[2] };
+  return { key: path.dirname(path.dirname(source)), label, point: m[2] };
 }
 
 /** Label and description of each run row of one group; seconds are added where two names collide. A sweep's rows are named by their point. */
 export function runRows(runs: readonly Pick<RunInfo, 'runId' | 'config' | 'summary' | 'status'>[], live: (runId: string) => boolean, now = new Date()): { label: string; description: string }[] {
-  const point = (r: (typeof runs)[number]) => sweepGroup(r.config?.source.experiment, now)?.point;
-  const names = runs.map((r) => point(r) ?? runShortName(r.runId, r.config?.kind, now));
+  const points = runs.map((r) => sweepGroup(r.config?.source.experiment, now)?.point);
+  const names = runs.map((r, i) => points[i] ?? runShortName(r.runId, r.config?.kind, now));
   return runs.map((r, i) => {
     const clash = names.some((n, j) => j !== i && n === names[i]);
     const status = live(r.runId) ? 'running' : r.status;
     const warnings = r.summary?.warnings.length ?? 0;
     const description = [status === 'completed' ? '' : status, r.summary ? runMetric(r.summary) : '', warnings ? `⚠${warnings}` : ''].filter(Boolean).join(' · ');
-    const again = point(r) ? `${names[i]} ${runShortName(r.runId, r.config?.kind, now, true).replace(/^\S+ /, '')}` : runShortName(r.runId, r.config?.kind, now, true);
+    const again = points[i] ? `${names[i]} ${runShortName(r.runId, r.config?.kind, now, true).replace(/^\S+ /, '')}` : runShortName(r.runId, r.config?.kind, now, true);
     return { label: clash ? again : names[i], description };
   });
 }
