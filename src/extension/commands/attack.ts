@@ -8,6 +8,7 @@ import { attackArgs, curveArgs, type AttackAnswers } from '../runner/args';
 import { askAttack, askCurve, type CurveAnswers } from '../wizard/attack';
 import { vscodePrompter } from '../wizard/vscodePrompter';
 import { activeFile } from './activeFile';
+import { pickWorkspaceFile } from '../pickWorkspaceFile';
 import type { CommandContext } from './context';
 import { inspectModel } from './inspectModel';
 import { started, type StartedRun } from './started';
@@ -23,16 +24,13 @@ export interface CurveOptions extends Partial<Omit<CurveAnswers, 'model'>> {
 async function modelFile(arg: unknown, opts: { model?: string }): Promise<string | undefined> {
   const file = opts.model ?? activeFile(arg);
   if (file && isModelFile(file)) return file;
-  const found = await vscode.workspace.findFiles('**/model.json', '**/node_modules/**', 50);
-  if (!found.length) {
-    void vscode.window.showWarningMessage('Robustness Lab: open a TensorFlow.js model.json to attack (none found in the workspace).');
-    return undefined;
-  }
-  const pick = await vscode.window.showQuickPick(
-    found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
-    { title: 'Which model?' },
-  );
-  return pick?.uri.fsPath;
+  return pickWorkspaceFile({
+    include: '**/model.json',
+    exclude: '**/node_modules/**',
+    max: 50,
+    title: 'Which model?',
+    none: 'open a TensorFlow.js model.json to attack (none found in the workspace).',
+  });
 }
 
 export async function attack(ctx: CommandContext, arg?: vscode.Uri | AttackOptions): Promise<StartedRun | undefined> {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { experimentFromText } from '../experimentFile';
+import { pickWorkspaceFile } from '../pickWorkspaceFile';
 import { registerCommands } from '../registerCommands';
 import type { Experiment } from '../../protocol';
 import { readConfig } from '../../engine/runs/read';
@@ -59,16 +60,13 @@ export class SweepCommands {
     if (given) return given;
     const doc = vscode.window.activeTextEditor?.document;
     if (doc?.uri.scheme === 'file' && isExperimentFile(doc.uri.fsPath)) return doc.uri.fsPath;
-    const found = await vscode.workspace.findFiles('**/*.advtrain.json', '{**/node_modules/**,**/.robustlab/**}', 100);
-    if (!found.length) {
-      void vscode.window.showWarningMessage('Robustness Lab: open an experiment file (*.advtrain.json) to sweep; "Adversarially Train Model" writes one.');
-      return undefined;
-    }
-    const pick = await vscode.window.showQuickPick(
-      found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
-      { title: 'Sweep which experiment?' },
-    );
-    return pick?.uri.fsPath;
+    return pickWorkspaceFile({
+      include: '**/*.advtrain.json',
+      exclude: '{**/node_modules/**,**/.robustlab/**}',
+      max: 100,
+      title: 'Sweep which experiment?',
+      none: 'open an experiment file (*.advtrain.json) to sweep; "Adversarially Train Model" writes one.',
+    });
   }
 
   private readExperiment(file: string): Experiment | undefined {
